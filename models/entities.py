@@ -1,0 +1,199 @@
+"""The things a consultant keeps: clients, how to reach them, what happened, money and scope.
+
+The vocabularies (statuses, channels, tones, signals) are defined here once; the command
+line, the import formats and the dashboard all validate against these tuples.
+
+Some columns on :class:`Client` are *derived* (``last_contact_at`` and the ``risk_*``
+columns): they are kept up to date by the write operations in :mod:`models.clients` and by
+:mod:`models.scoring`, so the dashboard can list 10,000 clients from one table without
+touching the million-row log. They are never exported.
+"""
+
+from __future__ import annotations
+
+import json
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from models.db import BaseModel, IsoDateField, UtcDateTimeField
+
+STATUSES = ("prospect", "active", "paused", "declined", "former")
+CHANNELS = ("call", "email", "meeting", "message", "note")
+DIRECTIONS = ("in", "out")
+TONES = ("warm", "neutral", "tense", "hostile")
+AGREEMENT_STATUSES = ("draft", "active", "done", "cancelled")
+
+#: Warning signs named by practitioners (domain rule 2).
+WARNING_SIGNALS = (
+    "changed_mind",
+    "refused_payment",
+    "late_payment",
+    "rude",
+    "aggressive",
+    "missed_call",
+    "no_show",
+    "complaint",
+    "scope_creep",
+    "legal_threat",
+)
+#: The consultant's own mistakes: facts for the record, never client risk (rule 4).
+OWN_SIGNALS = ("own_mistake",)
+#: Signs of a healthy relationship (rule 5). ``paid_on_time`` is usually derived from
+#: invoices but may also be logged by hand.
+POSITIVE_SIGNALS = ("referral", "praise", "paid_on_time")
+SIGNALS = WARNING_SIGNALS + OWN_SIGNALS + POSITIVE_SIGNALS
+
+
+class JsonListField(TextField):
+    """A short list of strings (tags), stored as JSON text."""
+
+    def db_value(self, value):
+        return json.dumps(list(value or []), ensure_ascii=False)
+
+    def python_value(self, value):
+        return json.loads(value) if value else []
+
+
+class Client(BaseModel):
+    id = AutoField()
+    name = TextField()
+    #: casefolded name, for exact and prefix lookups that ignore case
+    name_key = TextField(index=True)
+    salutation = TextField(default="")
+    language = TextField(default="")
+    company = TextField(default="")
+    status = TextField(default="prospect")
+    referred_by = ForeignKeyField("self", null=True, on_delete="SET NULL", backref="referrals")
+    referred_by_text = TextField(default="")
+    tags = JsonListField(default=list)
+    notes = TextField(default="")
+    #: what works with this person: tone, topics, what to avoid (domain rule 1)
+    rapport = TextField(default="")
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+    archived_at = UtcDateTimeField(null=True)
+
+    # Derived, maintained on every write (see module docstring).
+    last_contact_at = UtcDateTimeField(null=True)
+    risk_score = IntegerField(default=0)
+    risk_band = TextField(default="low")
+    risk_as_of = UtcDateTimeField(null=True)
+    #: the score a week before ``risk_as_of``, so triage can see who got worse
+    risk_week_ago = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("archived_at", "risk_score"), False),)
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Phone(BaseModel):
+    client = ForeignKeyField(Client, backref="phones", on_delete="CASCADE")
+    #: normalised, for matching a caller (+40721234567)
+    e164 = TextField(index=True)
+    #: as the user typed or imported it, for display
+    raw = TextField()
+    kind = TextField(default="")
+
+    class Meta:
+        indexes = ((("client", "e164"), True),)
+
+
+class Email(BaseModel):
+    client = ForeignKeyField(Client, backref="emails", on_delete="CASCADE")
+    #: lower-cased, for matching
+    address = TextField(index=True)
+    kind = TextField(default="")
+
+    class Meta:
+        indexes = ((("client", "address"), True),)
+
+
+class Interaction(BaseModel):
+    """One entry of the communication log: a call, email, meeting, message or note."""
+
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="interactions", on_delete="CASCADE", index=False)
+    occurred_at = UtcDateTimeField()
+    channel = TextField()
+    direction = TextField(default="in")
+    duration_min = IntegerField(null=True)
+    tone = TextField(null=True)
+    summary = TextField(default="")
+
+    class Meta:
+        # The log pane reads one client's entries newest first.
+        indexes = ((("client", "occurred_at"), False),)
+
+
+class Signal(BaseModel):
+    """A warning sign, own mistake or positive sign attached to an interaction.
+
+    ``client`` and ``at`` repeat the interaction's so the risk engine reads a client's
+    signals from one small index without touching the log itself.
+    """
+
+    interaction = ForeignKeyField(Interaction, backref="signals", on_delete="CASCADE")
+    client = ForeignKeyField(Client, on_delete="CASCADE", index=False)
+    kind = TextField()
+    at = UtcDateTimeField()
+
+    class Meta:
+        indexes = ((("client", "at"), False),)
+
+
+class Agreement(BaseModel):
+    client = ForeignKeyField(Client, backref="agreements", on_delete="CASCADE")
+    title = TextField()
+    scope = TextField(default="")
+    budget_cents = IntegerField(null=True)
+    currency = TextField(default="EUR")
+    start = IsoDateField(null=True)
+    end = IsoDateField(null=True)
+    status = TextField(default="active")
+
+
+class Invoice(BaseModel):
+    client = ForeignKeyField(Client, backref="invoices", on_delete="CASCADE")
+    agreement = ForeignKeyField(Agreement, null=True, backref="invoices", on_delete="SET NULL")
+    number = TextField()
+    amount_cents = IntegerField()
+    currency = TextField(default="EUR")
+    issued = IsoDateField()
+    due = IsoDateField(null=True)
+    paid = IsoDateField(null=True)
+    #: the client contests this invoice (refuses to pay it, in whole or part)
+    disputed = BooleanField(default=False)
+
+    class Meta:
+        # "who owes money now" scans unpaid invoices by due date
+        indexes = ((("paid", "due"), False),)
+
+
+class TimeEntry(BaseModel):
+    client = ForeignKeyField(Client, backref="time_entries", on_delete="CASCADE")
+    agreement = ForeignKeyField(Agreement, null=True, backref="time_entries", on_delete="SET NULL")
+    started_at = UtcDateTimeField()
+    minutes = IntegerField()
+    note = TextField(default="")
+
+
+class FollowUp(BaseModel):
+    client = ForeignKeyField(Client, backref="follow_ups", on_delete="CASCADE")
+    due_at = UtcDateTimeField()
+    text = TextField()
+    done_at = UtcDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("done_at", "due_at"), False),)
+
+
+ALL_MODELS = (Client, Phone, Email, Interaction, Signal, Agreement, Invoice, TimeEntry, FollowUp)

@@ -1,0 +1,139 @@
+"""Checking what a user typed or a file held, with messages that name the field.
+
+Every input path (command line, dashboard forms, imports) validates through these
+functions, so the same bad value gets the same clear message everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from models.entities import (
+    AGREEMENT_STATUSES,
+    CHANNELS,
+    DIRECTIONS,
+    SIGNALS,
+    STATUSES,
+    TONES,
+)
+
+
+class InputError(ValueError):
+    """Bad input, tied to the field (and, for imports, the place) it came from."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _choice(field: str, value: str, allowed: tuple[str, ...], what: str) -> str:
+    cleaned = (value or "").strip().lower()
+    if cleaned not in allowed:
+        raise InputError(field, f"unknown {what} {value!r} (one of: {', '.join(allowed)})")
+    return cleaned
+
+
+def status(value: str) -> str:
+    return _choice("status", value, STATUSES, "status")
+
+
+def channel(value: str) -> str:
+    return _choice("channel", value, CHANNELS, "channel")
+
+
+def direction(value: str) -> str:
+    return _choice("direction", value, DIRECTIONS, "direction")
+
+
+def tone(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    return _choice("tone", value, TONES, "tone")
+
+
+def signal(value: str) -> str:
+    return _choice("signal", value, SIGNALS, "signal")
+
+
+def agreement_status(value: str) -> str:
+    return _choice("status", value, AGREEMENT_STATUSES, "agreement status")
+
+
+def name(value: str) -> str:
+    cleaned = " ".join((value or "").split())
+    if not cleaned:
+        raise InputError("name", "a client needs a name")
+    return cleaned
+
+
+def email(value: str) -> str:
+    """A syntactically valid address, lower-cased for matching (no DNS look-up)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise InputError("email", f"{value!r}: {error}") from None
+
+
+def phone(value: str, region: str | None) -> str:
+    from models.phones import PhoneError, to_e164
+
+    try:
+        return to_e164(value, region)
+    except PhoneError as error:
+        raise InputError("phone", str(error)) from None
+
+
+def minutes(value, field: str = "minutes") -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InputError(field, f"{value!r} is not a whole number of minutes") from None
+    if number < 0 or number > 24 * 60 * 31:
+        raise InputError(field, f"{number} is out of range")
+    return number
+
+
+_AMOUNT = re.compile(r"^-?\d+([.,]\d{1,2})?$")
+
+
+def cents(value, field: str = "amount") -> int:
+    """Money typed as "1200", "1200.50", "1 200,50" or a JSON number, in minor units."""
+    if isinstance(value, bool):
+        raise InputError(field, f"{value!r} is not an amount")
+    if isinstance(value, int):
+        return value * 100
+    if isinstance(value, float):
+        value = repr(value)
+    text = str(value or "").strip().replace("\u00a0", "").replace(" ", "").replace("_", "")
+    if "," in text and "." in text:  # 1,200.50 or 1.200,50: the last one is decimal
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        text = text.replace(thousands, "")
+    if not _AMOUNT.match(text):
+        raise InputError(field, f"{value!r} is not an amount (use 1200 or 1200.50)")
+    try:
+        return int((Decimal(text.replace(",", ".")) * 100).to_integral_value())
+    except InvalidOperation:
+        raise InputError(field, f"{value!r} is not an amount") from None
+
+
+def money_text(amount_cents: int | None) -> str:
+    """1234567 -> "12,345.67"; whole amounts lose the ".00"."""
+    if amount_cents is None:
+        return ""
+    sign = "-" if amount_cents < 0 else ""
+    whole, part = divmod(abs(amount_cents), 100)
+    return f"{sign}{whole:,}" + (f".{part:02d}" if part else "")
+
+
+def currency(value: str | None, default: str) -> str:
+    cleaned = (value or default).strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", cleaned):
+        raise InputError("currency", f"{value!r} is not a three-letter currency code")
+    return cleaned

@@ -1,0 +1,104 @@
+"""The ``callsheet`` command: the dashboard when run bare, subcommands for everything else.
+
+argparse (standard library) rather than click or typer: it costs nothing to import, which
+matters for ``callsheet who`` run from a softphone hook on every incoming call, and its
+parent parsers give ``--db`` in both places a user expects it (``callsheet --db X list`` and
+``callsheet list --db X``). Each group of subcommands lives in its own module with a
+``register(subparsers, common)`` function; this module assembles them and turns the
+domain's exceptions into one clear line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+#: The modules that contribute subcommands, in the order ``--help`` lists them.
+COMMAND_MODULES = (
+    "tui.cli.records",
+    "tui.cli.risk",
+    "tui.cli.calls",
+    "tui.cli.transfer",
+    "tui.cli.demo",
+)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("callsheet")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """Look the version up only when asked, so other commands do not pay for metadata."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"callsheet {_version()}")
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (default: $CALLSHEET_DB or callsheet.db in the user data directory)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="callsheet",
+        description="A keyboard-first dashboard of your clients, their history and their risk.",
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument("--db", metavar="PATH", default=None, help=common._actions[0].help)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        import_module(name).register(subparsers, common)
+    return parser
+
+
+def open_store(args: argparse.Namespace):
+    """Open the database ``args`` names and load the configuration; return the config."""
+    from models.config import database_path, load_config
+    from models.db import open_database
+
+    config = load_config()
+    open_database(database_path(getattr(args, "db", None)))
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from models.clients import ClientNotFound
+    from models.config import ConfigError
+    from models.db import DatabaseError
+    from models.validate import InputError
+    from models.when import WhenError
+
+    try:
+        if args.command is None:
+            from tui.app import run_dashboard
+
+            config = open_store(args)
+            run_dashboard(config)
+            return 0
+        return args.handler(args) or 0
+    except (InputError, ClientNotFound, ConfigError, DatabaseError, WhenError) as error:
+        print(f"callsheet: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `callsheet list --json | head`
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

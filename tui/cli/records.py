@@ -1,0 +1,5 @@
+"""(Subcommands to come.)"""
+
+
+def register(subparsers, common) -> None:
+    pass
