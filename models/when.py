@@ -8,7 +8,8 @@ on the clock.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import arrow
 
@@ -36,37 +37,45 @@ def parse_when(text: str, now: datetime | None = None, tz: str = "local") -> dat
     raw = (text or "").strip()
     if not raw:
         raise WhenError("empty date")
-    now_local = arrow.get(now or utcnow()).to(tz)
+    now_local = to_zone(now or utcnow(), tz)
     lowered = raw.lower()
-    if lowered == "now":
-        return now_local.to("UTC").datetime.replace(microsecond=0)
     words = lowered.split()
-    if words[0] in _DAY_WORDS and len(words) <= 2:
-        day = now_local.shift(days=_DAY_WORDS[words[0]])
+    if lowered == "now":
+        moment = now_local
+    elif words[0] in _DAY_WORDS and len(words) <= 2:
+        moment = now_local + timedelta(days=_DAY_WORDS[words[0]])
         if len(words) == 2:
             clock = _CLOCK.match(words[1])
             if not clock or int(clock["h"]) > 23 or int(clock["m"]) > 59:
                 raise WhenError(f"cannot read the time {words[1]!r} in {raw!r} (use HH:MM)")
-            day = day.replace(hour=int(clock["h"]), minute=int(clock["m"]), second=0, microsecond=0)
-        elif words[0] != "today":
-            day = day.replace(microsecond=0)
-        else:
-            day = now_local.replace(microsecond=0)
-        return day.to("UTC").datetime
-    try:
-        parsed = _parse_iso(raw, tz)
-    except (arrow.parser.ParserError, ValueError, TypeError):
+            wall = moment.replace(tzinfo=None, hour=int(clock["h"]), minute=int(clock["m"]), second=0)
+            moment = _attach_zone(wall, tz)
+    else:
         try:
-            parsed = now_local.dehumanize(raw)
-        except ValueError:
-            raise WhenError(
-                f"cannot read the date {raw!r}: use ISO 8601 (2026-11-22 or "
-                "2026-11-22T14:30), 'yesterday 14:30' or '2 hours ago'"
-            ) from None
-    return parsed.to("UTC").datetime.replace(microsecond=0)
+            moment = _parse_iso(raw, tz)
+        except (arrow.parser.ParserError, ValueError, TypeError):
+            try:
+                moment = arrow.get(now_local).dehumanize(raw).datetime
+            except ValueError:
+                raise WhenError(
+                    f"cannot read the date {raw!r}: use ISO 8601 (2026-11-22 or "
+                    "2026-11-22T14:30), 'yesterday 14:30' or '2 hours ago'"
+                ) from None
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
 
 
-def _parse_iso(raw: str, tz: str) -> arrow.Arrow:
+def to_zone(moment: datetime, tz: str = "local") -> datetime:
+    """``moment`` in ``tz`` ("local" is the system zone, following ``TZ``)."""
+    # The stdlib, not arrow's "local": dateutil's tzlocal gets summer time wrong on conversion.
+    return moment.astimezone() if tz == "local" else moment.astimezone(ZoneInfo(tz))
+
+
+def _attach_zone(wall: datetime, tz: str) -> datetime:
+    """Read a naive wall-clock time in ``tz``."""
+    return wall.astimezone() if tz == "local" else wall.replace(tzinfo=ZoneInfo(tz))
+
+
+def _parse_iso(raw: str, tz: str) -> datetime:
     """ISO 8601; a moment without an offset is read in ``tz``, one with an offset keeps it."""
     try:
         parsed = datetime.fromisoformat(raw)
@@ -74,9 +83,7 @@ def _parse_iso(raw: str, tz: str) -> arrow.Arrow:
         parsed = arrow.get(raw).datetime  # ISO forms fromisoformat does not take
         if not re.search(r"(Z|[+-]\d{2}:?\d{2})$", raw):
             parsed = parsed.replace(tzinfo=None)
-    if parsed.tzinfo is None:
-        return arrow.get(parsed, tzinfo=tz)
-    return arrow.get(parsed)
+    return _attach_zone(parsed, tz) if parsed.tzinfo is None else parsed
 
 
 def parse_date(text: str) -> date:
@@ -87,10 +94,6 @@ def parse_date(text: str) -> date:
         raise WhenError(f"cannot read the date {text!r}: use YYYY-MM-DD") from None
 
 
-def local(moment: datetime, tz: str = "local") -> arrow.Arrow:
-    return arrow.get(moment).to(tz)
-
-
 def iso(moment: datetime, tz: str = "local") -> str:
     """ISO 8601 with the local offset, seconds precision: what callsheet/1 writes."""
-    return arrow.get(moment).to(tz).isoformat(timespec="seconds")
+    return to_zone(moment, tz).isoformat(timespec="seconds")

@@ -50,7 +50,6 @@ def register(subparsers, common) -> None:
 def cmd_add(args: argparse.Namespace) -> int:
     from tui.cli import open_store
     from models.clients import add_client
-    from models.jsonformat import client_record
 
     config = open_store(args)
     client = add_client(
@@ -68,6 +67,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         region=config.default_region,
     )
     if args.json:
+        from models.jsonformat import client_record
+
         _print_json(client_record(client, nested=False, with_id=True))
     else:
         print(f"added #{client.id} {client.name}")
@@ -102,13 +103,14 @@ def cmd_log(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from tui.cli import open_store
     from models.entities import Client
-    from models.jsonformat import client_records_flat
 
     open_store(args)
     query = Client.select().order_by(Client.name_key, Client.id)
     if not args.archived:
         query = query.where(Client.archived_at.is_null())
     if args.json:
+        from models.jsonformat import client_records_flat
+
         # Streamed, one object a line, so 100,000 clients never sit in memory as one string.
         out, separator = sys.stdout, "\n "
         out.write("[")
