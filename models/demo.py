@@ -240,10 +240,13 @@ def generate(
             for _ in range(rng.choice((1, 1, 2, 3))):
                 agreement_id = len(agreements) + 1
                 start = today - timedelta(days=rng.randrange(20, 700))
+                if any(a["client"] == client_id and a["start"] == start.isoformat() for a in agreements[-3:]):
+                    continue  # titles carry the start date and must be unique per client
                 budget = rng.choice((2_000, 5_000, 8_000, 12_000, 25_000)) * 100
                 agreements.append({
                     "id": agreement_id, "client": client_id, "title": rng.choice(
-                        ("Website redesign", "Market analysis", "CRM migration", "Brand workshop", "Audit")),
+                        ("Website redesign", "Market analysis", "CRM migration", "Brand workshop", "Audit"))
+                    + f" {start:%Y-%m-%d}",
                     "scope": "Discovery, two design rounds, delivery and one revision.",
                     "budget_cents": budget, "currency": "EUR", "start": start.isoformat(),
                     "end": (start + timedelta(days=rng.randrange(30, 240))).isoformat(),

@@ -368,6 +368,9 @@ def _clean_client(index: int, raw, region: str | None, default_currency: str) ->
         title = _text(item.get("title"), f"{where}.title", problems, place)
         if not title.strip():
             problems.add(place, f"{where}.title: an agreement needs a title")
+        elif title.strip() in {a["title"] for a in clean.agreements}:
+            # invoices and time entries point at agreements by title
+            problems.add(place, f"{where}.title: another agreement of this client is titled {title!r}")
         budget = item.get("budget")
         clean.agreements.append({
             "title": title.strip(), "scope": _text(item.get("scope"), f"{where}.scope", problems, place),

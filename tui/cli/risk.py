@@ -1,5 +1,102 @@
-"""(Subcommands to come.)"""
+"""The ``risk`` subcommand: every client by score, or why one client scores what they do."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
 
 
 def register(subparsers, common) -> None:
-    pass
+    risk = subparsers.add_parser("risk", parents=[common], help="clients by risk score, or explain one client's score")
+    risk.add_argument("client", nargs="?", default=None, help="explain this client (id, name or unique prefix)")
+    risk.add_argument("--json", action="store_true", help="print a JSON list")
+    risk.add_argument("--as-of", default=None, metavar="WHEN", help="score as of this date or moment (default now)")
+    risk.add_argument("--band", default=None, choices=("low", "watch", "high"), help="only clients in this band")
+    risk.set_defaults(handler=cmd_risk)
+
+
+def _risk_json(client, risk) -> dict:
+    from models.when import iso
+
+    return {
+        "id": client.id,
+        "name": client.name,
+        "score": risk.score,
+        "band": risk.band,
+        "factors": [
+            {"signal": f.signal, "points": f.points,
+             "evidence": [{"at": iso(e.at), "summary": e.summary} for e in f.evidence]}
+            for f in risk.factors
+        ],
+        "advice": list(risk.advice),
+    }
+
+
+def _as_of(text: str | None):
+    from models.when import parse_when, utcnow
+
+    if not text:
+        return utcnow()
+    moment = parse_when(text)
+    if len(text.strip()) == 10:  # a bare date means as of the end of that day
+        moment = parse_when(text.strip() + "T23:59:59")
+    return moment
+
+
+def cmd_risk(args: argparse.Namespace) -> int:
+    from tui.cli import open_store
+    from models import scoring
+
+    open_store(args)
+    as_of = _as_of(args.as_of)
+    if args.client:
+        from models.clients import find_client
+
+        client = find_client(args.client)
+        risk = scoring.explain(client, as_of)
+        if args.json:
+            json.dump(_risk_json(client, risk), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            print(explanation(client.name, risk))
+        return 0
+    results = scoring.risk_all(as_of, band=args.band)
+    if args.json:
+        out, separator = sys.stdout, "\n "
+        out.write("[")
+        for client, risk in results:
+            out.write(separator + json.dumps(_risk_json(client, risk), ensure_ascii=False))
+            separator = ",\n "
+        out.write("]\n" if separator == "\n " else "\n]\n")
+        return 0
+    for client, risk in results:
+        top = ", ".join(f"{f.signal} {f.points:+d}" for f in risk.factors[:3])
+        print(f"{risk.score:>3} {risk.band:<5}  #{client.id:<6} {_plain(client.name)[:30]:<30}  {top}")
+    return 0
+
+
+def _plain(text: str) -> str:
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text or "")
+
+
+def explanation(name: str, risk) -> str:
+    """A client's risk in plain text: score, each factor with its evidence, the advice."""
+    from models.when import to_zone
+
+    lines = [f"{_plain(name)}: risk {risk.score}/100 ({risk.band})"]
+    if not risk.factors:
+        lines.append("  no signals")
+    for factor in risk.factors:
+        lines.append(f"  {factor.points:+4d}  {factor.signal.replace('_', ' ')}")
+        for evidence in factor.evidence[:5]:
+            lines.append(f"          {to_zone(evidence.at):%Y-%m-%d}  {_plain(evidence.summary)}")
+        if len(factor.evidence) > 5:
+            lines.append(f"          ... and {len(factor.evidence) - 5} earlier")
+    if risk.own_mistakes:
+        lines.append("  your own mistakes (facts, not counted):")
+        for evidence in risk.own_mistakes[:5]:
+            lines.append(f"          {to_zone(evidence.at):%Y-%m-%d}  {_plain(evidence.summary)}")
+    lines.append("advice:")
+    lines.extend(f"  - {advice}" for advice in risk.advice)
+    return "\n".join(lines)

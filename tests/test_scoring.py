@@ -1,0 +1,90 @@
+"""Stored risk: kept current on every write, in bulk, as time passes; and ``callsheet risk``."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from models import clients as ops
+from models import scoring
+from models.entities import Client
+from tests.conftest import NOW
+
+
+def test_logging_a_signal_updates_that_clients_stored_score_at_once(db):
+    client = ops.add_client("Ana", now=NOW)
+    assert Client.get_by_id(client.id).risk_score == 0
+    ops.log_interaction(client, signals=["aggressive", "legal_threat"], summary="shouting", at=NOW, now=NOW)
+    stored = Client.get_by_id(client.id)
+    assert stored.risk_score == scoring.explain(client, NOW).score > 0
+    assert stored.risk_band in ("watch", "high") and stored.risk_as_of == NOW
+
+
+def test_an_unpaid_invoice_counts_and_paying_it_lowers_the_score(db):
+    client = ops.add_client("Ana", now=NOW)
+    invoice = ops.add_invoice(client, number="1", amount="5000", issued=date(2026, 8, 1), due=date(2026, 8, 15), now=NOW)
+    overdue = Client.get_by_id(client.id).risk_score
+    assert overdue > 0
+    ops.record_payment(invoice, date(2026, 11, 20), now=NOW)
+    assert Client.get_by_id(client.id).risk_score < overdue
+
+
+def test_stale_scores_are_recomputed_as_time_passes(db):
+    client = ops.add_client("Ana", now=NOW)
+    ops.log_interaction(client, signals=["rude"], at=NOW, now=NOW)
+    fresh = Client.get_by_id(client.id).risk_score
+    later = NOW + timedelta(days=400)
+    assert scoring.refresh_stale(later) == 1
+    assert Client.get_by_id(client.id).risk_score < fresh
+    assert scoring.refresh_stale(later) == 0  # nothing left to do
+
+
+def test_refresh_all_matches_one_by_one_computation(db):
+    from models.demo import generate
+
+    generate(60, 4000, seed=2, now=NOW)
+    for client in Client.select():
+        assert client.risk_score == scoring.explain(client, NOW).score
+
+
+def test_risk_week_ago_lets_triage_see_who_got_worse(db):
+    client = ops.add_client("Ana", now=NOW)
+    ops.log_interaction(client, signals=["aggressive"], at=NOW - timedelta(days=2), now=NOW)
+    stored = Client.get_by_id(client.id)
+    assert stored.risk_week_ago == 0 and stored.risk_score > 0
+
+
+def test_cli_risk_json_lists_clients_highest_first_with_evidence(cli):
+    cli("add", "Calm Client")
+    cli("add", "Angry Client")
+    cli("log", "Angry", "--signal", "aggressive", "--signal", "rude", "--at", "2026-11-20", "Shouted at my assistant")
+    listed = cli.json("risk", "--json", "--as-of", "2026-11-22")
+    assert [c["name"] for c in listed] == ["Angry Client", "Calm Client"]
+    angry = listed[0]
+    assert set(angry) == {"id", "name", "score", "band", "factors", "advice"}
+    assert angry["factors"][0]["evidence"][0]["summary"] == "Shouted at my assistant"
+    assert angry["factors"][0]["evidence"][0]["at"].startswith("2026-11-20")
+    assert sum(f["points"] for f in angry["factors"]) == angry["score"]
+    assert [c["name"] for c in cli.json("risk", "--json", "--band", "low", "--as-of", "2026-11-22")] == ["Calm Client"]
+
+
+def test_cli_risk_as_of_a_date_before_the_events_scores_zero(cli):
+    cli("add", "Angry Client")
+    cli("log", "Angry", "--signal", "aggressive", "--at", "2026-11-20", "Shouted")
+    [angry] = cli.json("risk", "--json", "--as-of", "2026-11-19")
+    assert angry["score"] == 0
+
+
+def test_cli_risk_explains_one_client_in_plain_text(cli):
+    cli("add", "Angry Client")
+    cli("log", "Angry", "--signal", "scope_creep", "--signal", "own_mistake", "Wants an app too")
+    code, out, err = cli("risk", "Angry")
+    assert code == 0, err
+    assert "scope creep" in out and "Wants an app too" in out and "own mistakes" in out and "advice:" in out
+
+
+def test_risk_overrides_in_config_are_applied_and_checked(cli, tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text("[risk.grumpy]\nweight = 3\n")
+    monkeypatch.setenv("CALLSHEET_CONFIG", str(config))
+    code, _, err = cli("risk", "--json")
+    assert code == 2 and "grumpy" in err
