@@ -122,6 +122,11 @@ def schema_version(db: SqliteDatabase | None = None) -> int:
     return db.execute_sql("PRAGMA user_version").fetchone()[0]
 
 
+def data_version() -> int:
+    """Changes when another connection (the CLI, another window) commits to the database."""
+    return database.execute_sql("PRAGMA data_version").fetchone()[0]
+
+
 def set_schema_version(db: SqliteDatabase, version: int) -> None:
     db.execute_sql(f"PRAGMA user_version = {int(version)}")
 

@@ -1,0 +1,74 @@
+"""The command palette (ctrl+p): every action of the dashboard, and every client by name.
+
+Actions come from the screen's own ``BINDINGS``, so a new binding is in the palette
+without touching this file. Client names are user text: they are shown as plain
+``Content`` (Textual's default highlighter would parse them as markup).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+CLIENT_HITS = 20
+
+
+def _highlight(matcher, text: str) -> Content:
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets if score else ():
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+class DashboardCommands(Provider):
+    """Actions and clients of the dashboard screen."""
+
+    def _screen(self):
+        from tui.screens.dashboard import DashboardScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, DashboardScreen):
+                return screen
+        return None
+
+    def _actions(self, screen):
+        seen = set()
+        for binding in screen.BINDINGS:
+            if binding.action in seen or binding.action == "leave_filter":
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or self.app.get_key_display(binding)
+            yield f"{binding.description} ({key})", binding.tooltip or binding.description, binding.action
+
+    async def discover(self) -> Hits:
+        screen = self._screen()
+        if screen is None:
+            return
+        for title, help_text, action in self._actions(screen):
+            yield DiscoveryHit(title, partial(screen.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        screen = self._screen()
+        if screen is None:
+            return
+        matcher = self.matcher(query)
+        for title, help_text, action in self._actions(screen):
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(screen.run_action, action), help=help_text)
+        needle = query.casefold().strip()
+        if len(needle) < 2:
+            return
+        shown = 0
+        for row in screen.client_list.all_rows:
+            if needle in row.search:
+                label = f"Go to {row.name}" + (f" · {row.company}" if row.company else "")
+                yield Hit(0.9 if row.name.casefold().startswith(needle) else 0.6, _highlight(matcher, label),
+                          partial(screen.select_client, row.id), text=label, help=f"risk {row.risk_score} ({row.risk_band})")
+                shown += 1
+                if shown >= CLIENT_HITS:
+                    break

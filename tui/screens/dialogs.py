@@ -1,0 +1,59 @@
+"""Small modal dialogs: confirming a destructive action, and the help screen."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask before doing something that cannot be taken back; ``y`` confirms, anything else cancels."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.question, style="bold"))
+            if self.detail:
+                yield Static(Text(self.detail))
+            yield Static(Text("y: yes    n / escape: no", style="dim"))
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen underneath, with what it does."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
+
+    def __init__(self, bindings: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.bindings_list = bindings
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append("Keys\n\n", style="bold")
+        for key, description in self.bindings_list:
+            text.append(f"  {key:<14}", style="bold #e0b050")
+            text.append(description + "\n")
+        text.append("\n  ctrl+p        command palette: every action, and jump to any client by name\n")
+        text.append("  tab           move between the filter, the clients, the log and the risk pane\n", style="")
+        text.append("\nescape closes this help.", style="dim")
+        with VerticalScroll(classes="dialog help"):
+            yield Static(text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

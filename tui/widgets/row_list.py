@@ -1,0 +1,151 @@
+"""A virtualised list: draws only the lines on screen, whatever the number of rows.
+
+The client list, the log and the triage view all hold thousands to hundreds of thousands
+of rows; a table widget that builds every row costs time in proportion on every filter
+(see bench-notes.md). ``RowList`` keeps the rows in a Python list and renders a line only
+when Textual asks for it (``render_line``), with a cursor that posts ``Highlighted``.
+Subclasses say how one row becomes a line of segments, and user text always goes in as
+plain segments, so markup in a client's name is printed, never interpreted.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Row = TypeVar("Row")
+
+
+def printable(text: str) -> str:
+    """User text for one terminal line: control characters and newlines made harmless."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else (" " if ch in "\n\t\r" else "\ufffd") for ch in text)
+
+
+class RowList(ScrollView, Generic[Row], can_focus=True):
+    """A cursor over ``rows``, drawn line by line."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="row_list.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="row_list.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="row_list.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="row_list.page_down"),
+        Binding("home,g", "jump(0)", "First", show=False, id="row_list.first"),
+        Binding("end,G", "jump(-1)", "Last", show=False, id="row_list.last"),
+    ]
+
+    DEFAULT_CSS = """
+    RowList { background: $surface; }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to ``row`` (None when the list is empty)."""
+
+        def __init__(self, row_list: "RowList", row) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.row = row
+
+        @property
+        def control(self) -> "RowList":
+            return self.row_list
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.rows: list[Row] = []
+        self.cursor = 0
+        self.empty_text = ""
+
+    # -- what subclasses provide ----------------------------------------------------------
+    def row_segments(self, row: Row, width: int) -> list[Segment]:
+        raise NotImplementedError
+
+    # -- data -----------------------------------------------------------------------------
+    def set_rows(self, rows: list[Row], keep: object | None = None, key=None) -> None:
+        """Replace the rows; keep the cursor on the row whose ``key(row) == keep`` if any."""
+        self.rows = rows
+        if keep is not None and key is not None:
+            for index, row in enumerate(rows):
+                if key(row) == keep:
+                    self.cursor = index
+                    break
+            else:
+                self.cursor = 0
+        self.cursor = max(0, min(self.cursor, len(rows) - 1))
+        self.virtual_size = Size(self.size.width, len(rows))
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    @property
+    def current(self) -> Row | None:
+        return self.rows[self.cursor] if self.rows else None
+
+    # -- drawing --------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = round(self.scroll_offset.y) + y
+        base = self.rich_style
+        if not self.rows:
+            if y == 0 and self.empty_text:
+                return Strip([Segment(self.empty_text[:width], base + Style(dim=True, italic=True))]).extend_cell_length(width, base)
+            return Strip.blank(width, base)
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        segments = self.row_segments(self.rows[index], width)
+        strip = Strip(segments).crop(0, width).extend_cell_length(width)
+        if index == self.cursor:
+            highlight = Style(bgcolor="#2a4d69" if self.has_focus else "#333a44", bold=False)
+            strip = strip.apply_style(highlight)
+        return strip.apply_style(base)
+
+    # -- moving ---------------------------------------------------------------------------
+    def _move_to(self, index: int) -> None:
+        if not self.rows:
+            return
+        index = max(0, min(index, len(self.rows) - 1))
+        if index == self.cursor:
+            return
+        self.cursor = index
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def _scroll_to_cursor(self) -> None:
+        height = max(self.scrollable_content_region.height, 1)
+        top = round(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_cursor(self, step: int) -> None:
+        self._move_to(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self.cursor + direction * max(self.scrollable_content_region.height - 1, 1))
+
+    def action_jump(self, index: int) -> None:
+        self._move_to(index if index >= 0 else len(self.rows) - 1)
+
+    def on_click(self, event) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self._move_to(round(self.scroll_offset.y) + offset.y)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows))
