@@ -68,6 +68,8 @@ class FormScreen(ModalScreen[Saved | None]):
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
     ]
     TITLE = "Form"
+    #: the first field, not the scrolling body around the fields
+    AUTO_FOCUS = ".form-body Input, .form-body Select"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -86,7 +88,7 @@ class FormScreen(ModalScreen[Saved | None]):
     def value(self, name: str) -> str:
         widget = self.query_one(f"#field-{name}", Field).widget
         if isinstance(widget, Select):
-            return "" if widget.value is Select.BLANK else str(widget.value)
+            return "" if widget.value is Select.NULL else str(widget.value)
         return widget.value
 
     def save(self) -> Saved:
@@ -126,13 +128,13 @@ class FormScreen(ModalScreen[Saved | None]):
             self.query_one("#form-error", Static).update(Text(f"{field}: {message}" if field else message))
 
 
-def _when(text: str, field: str, default: datetime | None = None) -> datetime | None:
+def _when(text: str, field: str, now: datetime) -> datetime | None:
     from models.when import WhenError, parse_when
 
     if not text.strip():
-        return default
+        return None
     try:
-        return parse_when(text)
+        return parse_when(text, now)
     except WhenError as error:
         raise InputError(field, str(error)) from None
 
@@ -161,7 +163,7 @@ class ClientForm(FormScreen):
         super().__init__()
         self.client_id = client_id
         self.phone = phone
-        self.region = region
+        self.phone_region = region
         self.client = None
 
     def form_title(self) -> str:
@@ -194,9 +196,9 @@ class ClientForm(FormScreen):
                       rapport=self.value("rapport"), notes=self.value("notes"))
         phones, emails = split(self.value("phone")), split(self.value("email"))
         if self.client is None:
-            client = ops.add_client(phones=phones, emails=emails, region=self.region, **values)
+            client = ops.add_client(phones=phones, emails=emails, region=self.phone_region, **values)
             return Saved(client.id, f"Added {client.name}")
-        ops.update_client(self.client, phones=phones, emails=emails, region=self.region, **values)
+        ops.update_client(self.client, phones=phones, emails=emails, region=self.phone_region, **values)
         return Saved(self.client.id, f"Saved {self.client.name}")
 
 
@@ -275,12 +277,12 @@ class InteractionForm(FormScreen):
         from models import clients as ops
         from models.entities import Client
 
-        at = _when(self.value("when"), "when")
+        at = _when(self.value("when"), "when", self.app.now())
         client = Client.get_by_id(self.client_id)
         signals = tuple(self.query_one(SignalPicker).chosen)
         ops.log_interaction(client, channel=self.value("channel"), direction=self.value("direction"),
                             summary=self.value("summary"), at=at, minutes=self.value("minutes"),
-                            tone=self.value("tone") or None, signals=signals)
+                            tone=self.value("tone") or None, signals=signals, now=self.app.now())
         return Saved(client.id, f"Logged {self.value('channel')} with {client.name}", signals)
 
 
@@ -300,7 +302,7 @@ class FollowUpForm(FormScreen):
         from models import clients as ops
         from models.entities import Client
 
-        due = _when(self.value("due"), "due")
+        due = _when(self.value("due"), "due", self.app.now())
         if due is None:
             raise InputError("due", "a follow-up needs a due date")
         client = Client.get_by_id(self.client_id)
@@ -335,7 +337,7 @@ class InvoiceForm(FormScreen):
         ops.add_invoice(client, number=self.value("number"), amount=self.value("amount"),
                         currency=self.value("currency"), issued=_day(self.value("issued"), "issued", True),
                         due=_day(self.value("due"), "due"), paid=_day(self.value("paid"), "paid"),
-                        default_currency=self.currency)
+                        default_currency=self.currency, now=self.app.now())
         return Saved(client.id, f"Invoice {self.value('number')} recorded")
 
 
@@ -365,7 +367,7 @@ class PaymentForm(FormScreen):
         if not self.value("invoice"):
             raise InputError("invoice", "choose the invoice that was paid")
         invoice = Invoice.get_by_id(int(self.value("invoice")))
-        ops.record_payment(invoice, _day(self.value("paid"), "paid", True))
+        ops.record_payment(invoice, _day(self.value("paid"), "paid", True), now=self.app.now())
         return Saved(self.client_id, f"Invoice {invoice.number} marked paid")
 
 
@@ -388,7 +390,7 @@ class TimeEntryForm(FormScreen):
         from models.entities import Client
 
         client = Client.get_by_id(self.client_id)
-        start = _when(self.value("start"), "start")
+        start = _when(self.value("start"), "start", self.app.now())
         if start is None:
             raise InputError("start", "when did the work start?")
         ops.add_time_entry(client, started_at=start, minutes=self.value("minutes"), note=self.value("note"))

@@ -142,10 +142,11 @@ def filter_rows(rows: list[ClientRow], query: str) -> list[ClientRow]:
     found = [r for r in rows if all(word in r.search for word in words)]
     if found or len(query) < 3:
         return found
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz, process, utils
 
     names = [r.name for r in rows]
-    matches = process.extract(query, names, scorer=fuzz.WRatio, limit=50, score_cutoff=80)
+    matches = process.extract(query, names, scorer=fuzz.WRatio, processor=utils.default_process,
+                              limit=50, score_cutoff=80)
     return [rows[index] for _, _, index in matches]
 
 

@@ -1,0 +1,327 @@
+"""The dashboard driven from the keyboard, on a real database file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models import clients as ops
+from models.entities import Client, FollowUp, Interaction, Invoice, Signal, TimeEntry
+from tests.conftest import NOW
+from tests.tui_helpers import line_text, make_app, wait_for
+from tui.screens.forms import Field, FormScreen
+
+
+@pytest.fixture
+def book(db):
+    """Three clients with some history."""
+    ana = ops.add_client("Ana Pop", phones=["0721 234 567"], company="Lumina SRL", status="active", region="RO", now=NOW)
+    ops.log_interaction(ana, summary="Kick-off call", at=NOW, now=NOW, signals=["praise"])
+    bob = ops.add_client("Bob Stone", emails=["bob@example.com"], status="active", now=NOW)
+    ops.log_interaction(bob, summary="Shouted about the invoice", signals=["aggressive", "rude"], at=NOW, now=NOW)
+    ops.add_client("Cora Lee", company="Kestrel", now=NOW)
+    return {"ana": ana, "bob": bob}
+
+
+def client_names(app) -> list[str]:
+    return [row.name for row in app.screen.client_list.rows]
+
+
+async def started(pilot):
+    await wait_for(pilot, lambda: pilot.app.mark_counts.get("clients") and pilot.app.mark_counts.get("select"),
+                   what="first data on screen")
+
+
+async def test_dashboard_shows_clients_by_risk_and_the_selected_clients_log_and_risk(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        assert client_names(app)[0] == "Bob Stone"  # riskiest first
+        assert set(client_names(app)) == {"Ana Pop", "Bob Stone", "Cora Lee"}
+        log = app.screen.log_view
+        assert "Shouted ab" in line_text(log, 0)
+        assert "aggressive" in line_text(log, 0)
+        factors = str(app.screen.risk_pane.query_one("#risk-factors").render())
+        assert "aggressive" in factors and "Shouted about the invoice" in factors
+        assert "Clients · 3 of 3" in str(app.screen.query_one("#left").border_title)
+
+
+async def test_j_and_k_move_the_selection_and_reload_log_and_risk(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        first = app.screen.selected_client_id
+        await pilot.press("j")
+        await wait_for(pilot, lambda: app.screen.selected_client_id != first and app.mark_counts["select"] >= 2)
+        await pilot.press("k")
+        await wait_for(pilot, lambda: app.screen.selected_client_id == first)
+
+
+async def test_slash_filters_by_name_company_phone_and_email_and_escape_leaves(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"lumi")
+        assert client_names(app) == ["Ana Pop"]
+        await pilot.press(*["backspace"] * 4, *"0721 234")
+        assert client_names(app) == ["Ana Pop"]
+        await pilot.press(*["backspace"] * 8, *"bob@ex")
+        assert client_names(app) == ["Bob Stone"]
+        await pilot.press(*["backspace"] * 6, *"cora lee")
+        assert client_names(app) == ["Cora Lee"]
+        assert "1 of 3" in str(app.screen.query_one("#left").border_title)
+        await pilot.press("escape")
+        assert app.focused is app.screen.client_list
+
+
+async def test_a_typo_still_finds_the_client_by_fuzzy_match(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"bob stoen")
+        assert client_names(app) == ["Bob Stone"]
+
+
+async def test_s_cycles_the_sort(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        await pilot.press("s")
+        assert app.screen.client_list.sort == "name"
+        assert client_names(app) == ["Ana Pop", "Bob Stone", "Cora Lee"]
+
+
+@pytest.mark.parametrize("name", ["[bold red]x[/]", "[@click=app.quit]y[/]", "\x1b[31mred"])
+async def test_user_text_is_shown_literally(db, name):
+    client = ops.add_client(name, company="[i]co[/i]", now=NOW)
+    ops.log_interaction(client, summary=name, signals=["rude"], at=NOW, now=NOW)
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        visible = name.replace("\x1b", "\ufffd")
+        assert visible in line_text(app.screen.client_list, 0)
+        assert "[i]co[/i]" in line_text(app.screen.client_list, 0)
+        assert visible in line_text(app.screen.log_view, 0)
+        assert visible in str(app.screen.risk_pane.query_one("#risk-factors").render())
+        assert app.is_running  # [@click=app.quit] did nothing
+
+
+async def test_logging_a_call_with_two_signals_updates_list_log_and_risk(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"ana", "enter")
+        await wait_for(pilot, lambda: app.screen.selected_client_id == book["ana"].id and
+                       "Kick-off" in line_text(app.screen.log_view, 0))
+        score_before = app.screen.client_list.current.risk_score
+        await pilot.press("l")
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press(*"Wants a mobile app in the same budget")
+        app.screen.query_one("#signals").focus()
+        await pilot.press("s", "l")  # scope creep, late payment
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen), what="form to close")
+        dashboard = app.screen if hasattr(app.screen, "client_list") else app.screen_stack[1]
+        log = dashboard.log_view
+        await wait_for(pilot, lambda: log.rows and log.rows[0].summary.startswith("Wants"), what="log to update")
+        assert "scope creep" in line_text(log, 0) and "late payment" in line_text(log, 0)
+        await wait_for(pilot, lambda: dashboard.client_list.current.risk_score > score_before, what="list to update")
+        await wait_for(pilot, lambda: "scope creep" in str(dashboard.risk_pane.query_one("#risk-factors").render()))
+    stored = Interaction.select().order_by(Interaction.id.desc()).first()
+    assert stored.summary == "Wants a mobile app in the same budget" and stored.channel == "call"
+    assert sorted(s.kind for s in Signal.select().where(Signal.interaction == stored)) == ["late_payment", "scope_creep"]
+
+
+async def test_a_bad_value_is_named_under_its_field_and_nothing_is_saved(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        before = Interaction.select().count()
+        await pilot.press("l", *"Quick call")
+        form = app.screen
+        form.query_one("#field-minutes Input").value = "lots"
+        form.query_one("#field-when Input").value = "the day after never"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.query_one("#field-when", Field).has_class("-invalid"), what="error shown")
+        assert "the day after never" in str(form.query_one("#field-when .field-error").render())
+        form.query_one("#field-when Input").value = "yesterday 10:00"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.query_one("#field-minutes", Field).has_class("-invalid"))
+        assert "lots" in str(form.query_one("#field-minutes .field-error").render())
+        assert Interaction.select().count() == before
+        await pilot.press("escape")
+        assert not isinstance(app.screen, FormScreen)
+    assert Interaction.select().count() == before
+
+
+async def test_new_client_form_validates_the_phone_and_adds_the_client(db):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: app.mark_counts.get("clients"))
+        await pilot.press("n", *"Dana Ionescu")
+        form = app.screen
+        form.query_one("#field-phone Input").value = "12"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.query_one("#field-phone", Field).has_class("-invalid"))
+        assert Client.select().count() == 0
+        form.query_one("#field-phone Input").value = "0722 111 222, +40 744 555 010"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
+        await wait_for(pilot, lambda: client_names(app) == ["Dana Ionescu"], what="new client in list")
+    [client] = Client.select()
+    assert sorted(p.e164 for p in client.phones) == ["+40722111222", "+40744555010"]
+
+
+async def test_follow_up_invoice_payment_and_time_entry_forms_save(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        client_id = app.screen.selected_client_id
+
+        async def fill_and_save(key, values):
+            await pilot.press(key)
+            form = app.screen
+            for name, value in values.items():
+                form.query_one(f"#field-{name} Input").value = value
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen), what=f"{key} form to save")
+
+        await fill_and_save("f", {"text": "Send the quote", "due": "2026-11-25T10:00"})
+        await fill_and_save("i", {"number": "2026-7", "amount": "1 200,50", "issued": "2026-10-01", "due": "2026-10-15"})
+        await pilot.press("p")
+        form = app.screen
+        select = form.query_one("#field-invoice Select")
+        select.value = str(Invoice.get(Invoice.number == "2026-7").id)
+        form.query_one("#field-paid Input").value = "2026-11-20"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
+        await fill_and_save("m", {"start": "2026-11-20T09:00", "minutes": "90", "note": "Wireframes"})
+    assert FollowUp.get(FollowUp.client == client_id).text == "Send the quote"
+    invoice = Invoice.get(Invoice.number == "2026-7")
+    assert invoice.amount_cents == 120050 and str(invoice.paid) == "2026-11-20"
+    assert TimeEntry.get(TimeEntry.client == client_id).minutes == 90
+
+
+async def test_a_bad_amount_is_named_and_no_invoice_is_saved(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        await pilot.press("i")
+        form = app.screen
+        form.query_one("#field-number Input").value = "9"
+        form.query_one("#field-amount Input").value = "twelve"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.query_one("#field-amount", Field).has_class("-invalid"))
+    assert Invoice.select().count() == 0
+
+
+async def test_archive_hides_the_client_and_u_undoes_it(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        name = app.screen.client_list.current.name
+        await pilot.press("a")
+        await wait_for(pilot, lambda: name not in client_names(app), what="archived client hidden")
+        assert Client.get(Client.name == name).archived
+        await pilot.press("u")
+        await wait_for(pilot, lambda: name in client_names(app), what="archive undone")
+        assert not Client.get(Client.name == name).archived
+
+
+async def test_delete_asks_first_and_n_keeps_the_client(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        name = app.screen.client_list.current.name
+        await pilot.press("D")
+        await pilot.press("n")
+        assert Client.select().where(Client.name == name).exists()
+        await pilot.press("D", "y")
+        await wait_for(pilot, lambda: name not in client_names(app), what="deleted client gone")
+    assert not Client.select().where(Client.name == name).exists()
+
+
+async def test_triage_lists_overdue_money_and_due_follow_ups(book):
+    from datetime import date, timedelta
+
+    ops.add_invoice(book["bob"], number="77", amount=500, issued=date(2026, 9, 1), due=date(2026, 9, 15), now=NOW)
+    ops.add_follow_up(book["ana"], NOW - timedelta(hours=2), "Call back about the proposal")
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        await pilot.press("t")
+        attention = app.screen.query_one("#attention")
+        await wait_for(pilot, lambda: len(attention.rows) >= 2, what="triage items")
+        kinds = [item.kind for item in attention.rows]
+        assert kinds.index("follow_up") < kinds.index("overdue_invoice")
+        assert any("invoice 77" in item.text for item in attention.rows)
+        await pilot.press("x")  # the follow-up is selected first
+        await wait_for(pilot, lambda: FollowUp.get().done_at is not None, what="follow-up done")
+        await pilot.press("t")
+        assert app.screen.query_one("#left-switcher").current == "clients"
+
+
+async def test_help_lists_every_binding_of_the_dashboard(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        dashboard = app.screen
+        await pilot.press("question_mark")
+        text = str(app.screen.query_one("Static").render())
+        for binding in dashboard.BINDINGS:
+            assert (binding.tooltip or binding.description) in text
+        await pilot.press("escape")
+        assert app.screen is dashboard
+
+
+async def test_every_binding_has_an_id_and_a_description(book):
+    from tui.screens.dashboard import DashboardScreen
+
+    assert all(b.id and b.description for b in DashboardScreen.BINDINGS)
+
+
+async def test_the_command_palette_jumps_to_a_client_by_name(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        await pilot.press("ctrl+p", *"cora")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.client_list.current.name == "Cora Lee", what="jump to client")
+
+
+async def test_the_command_palette_runs_actions(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        await pilot.press("ctrl+p", *"triage")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query_one("#left-switcher").current == "attention")
+
+
+async def test_an_empty_database_explains_what_to_do_and_d_loads_demo_data(db):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: app.mark_counts.get("clients"))
+        welcome = app.screen.query_one("#welcome")
+        assert welcome.display and "add your first client" in str(welcome.render())
+        await pilot.press("d")
+        await wait_for(pilot, lambda: len(app.screen.client_list.all_rows) == 500, timeout=20, what="demo data")
+        assert not welcome.display
+
+
+async def test_changes_from_the_command_line_show_up_without_restarting(book, db_path):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        callsheet = Path(sys.executable).with_name("callsheet")
+        subprocess.run([str(callsheet), "add", "Eve Outside", "--db", str(db_path)], check=True, capture_output=True)
+        await wait_for(pilot, lambda: "Eve Outside" in client_names(app), timeout=8, what="external add")
+        subprocess.run([str(callsheet), "log", "Ana", "--signal", "legal_threat", "--db", str(db_path), "Lawyer letter"],
+                       check=True, capture_output=True)
+        await wait_for(pilot, lambda: next(r for r in app.screen.client_list.all_rows if r.name == "Ana Pop").risk_score > 0,
+                       timeout=8, what="external log")
