@@ -36,7 +36,7 @@ class RiskPane(VerticalScroll, can_focus=True):
             score.update(Text("No client selected.", style="dim italic"))
             self.query_one("#risk-factors", Static).update("")
             self.query_one("#risk-advice", Static).update("")
-            self.query_one("#risk-trend", Sparkline).data = [0]
+            self.query_one("#risk-trend", Sparkline).display = False
             self.query_one("#risk-trend-label", Static).update("")
             return
         header = Text()
@@ -48,6 +48,8 @@ class RiskPane(VerticalScroll, can_focus=True):
         score.update(header)
         sparkline = self.query_one("#risk-trend", Sparkline)
         sparkline.data = trend or [0]
+        # a flat zero line would draw as full bars: show the words only
+        sparkline.display = bool(trend) and max(trend) > 0
         label = self.query_one("#risk-trend-label", Static)
         if trend:
             change = trend[-1] - trend[0]
