@@ -281,10 +281,8 @@ def delete_interaction(interaction: Interaction, now: datetime | None = None) ->
     client = interaction.client
     with database.atomic():
         interaction.delete_instance(recursive=True)
-        latest = (
-            Interaction.select(fn.MAX(Interaction.occurred_at))
-            .where(Interaction.client == client)
-            .scalar(convert=True)
+        latest = Interaction.occurred_at.python_value(
+            Interaction.select(fn.MAX(Interaction.occurred_at)).where(Interaction.client == client).scalar()
         )
         client.last_contact_at = latest
         client.save(only=[Client.last_contact_at])

@@ -16,6 +16,9 @@ from peewee import DatabaseProxy, Field, Model, SqliteDatabase
 
 database = DatabaseProxy()
 
+#: The schema version this callsheet writes; models/migrations.py has one step per version.
+SCHEMA_VERSION = 1
+
 #: WAL lets the dashboard read while the command line writes; the busy timeout makes a
 #: second writer wait for the lock instead of failing at once.
 PRAGMAS = {
@@ -57,8 +60,8 @@ class UtcDateTimeField(Field):
         return int(value.timestamp())
 
     def python_value(self, value):
-        if value is None:
-            return None
+        if value is None or isinstance(value, datetime):  # aggregates may arrive converted
+            return value
         return datetime.fromtimestamp(int(value), tz=timezone.utc)
 
 
@@ -103,7 +106,8 @@ def open_database(path: str | os.PathLike, *, migrate: bool = True) -> SqliteDat
         db.connect(reuse_if_open=True)
     except Exception as error:  # sqlite3.DatabaseError: file is not a database, etc.
         raise DatabaseError(f"{path}: cannot open as a database ({error})") from error
-    if migrate:
+    # Importing the migrator costs start-up time; only a database that is behind needs it.
+    if migrate and schema_version(db) != SCHEMA_VERSION:
         from models.migrations import migrate as run_migrations
 
         run_migrations(db)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from peewee import SqliteDatabase
 from playhouse.migrate import SqliteMigrator
 
-from models.db import DatabaseError, schema_version, set_schema_version
+from models.db import SCHEMA_VERSION, DatabaseError, schema_version, set_schema_version
 from models.entities import ALL_MODELS
 
 
@@ -25,6 +25,7 @@ def _v1_initial_schema(db: SqliteDatabase, migrator: SqliteMigrator) -> None:
 STEPS: tuple[Callable[[SqliteDatabase, SqliteMigrator], None], ...] = (_v1_initial_schema,)
 
 CURRENT_VERSION = len(STEPS)
+assert CURRENT_VERSION == SCHEMA_VERSION, "models.db.SCHEMA_VERSION must match the number of migration steps"
 
 
 def migrate(db: SqliteDatabase) -> int:

@@ -11,8 +11,6 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-import arrow
-
 
 class WhenError(ValueError):
     """A date or time that cannot be understood."""
@@ -51,6 +49,8 @@ def parse_when(text: str, now: datetime | None = None, tz: str = "local") -> dat
             wall = moment.replace(tzinfo=None, hour=int(clock["h"]), minute=int(clock["m"]), second=0)
             moment = _attach_zone(wall, tz)
     else:
+        import arrow  # lazily: `callsheet who` never needs it
+
         try:
             moment = _parse_iso(raw, tz)
         except (arrow.parser.ParserError, ValueError, TypeError):
@@ -80,6 +80,8 @@ def _parse_iso(raw: str, tz: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
+        import arrow
+
         parsed = arrow.get(raw).datetime  # ISO forms fromisoformat does not take
         if not re.search(r"(Z|[+-]\d{2}:?\d{2})$", raw):
             parsed = parsed.replace(tzinfo=None)

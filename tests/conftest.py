@@ -20,6 +20,8 @@ def _isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("CALLSHEET_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("CALLSHEET_DB", str(tmp_path / "default.db"))
     monkeypatch.setenv("CALLSHEET_REGION", "RO")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("TZ", "Europe/Bucharest")
     time.tzset()
     yield

@@ -27,6 +27,7 @@ VIEWS = [
     ("triage", ["t"], "what needs attention today"),
     ("log-form", ["j", "l", *"Asked for a mobile version in the same budget", "tab", "tab", "tab", "tab", "tab", "tab",
                   "s", "l"], "logging a call with two signals, from the keyboard"),
+    ("call-sheet", ["c"], "the call sheet, read before picking up the phone"),
     ("help", ["question_mark"], "every key"),
 ]
 

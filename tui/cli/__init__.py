@@ -69,10 +69,11 @@ def open_store(args: argparse.Namespace):
     from models.config import database_path, load_config
     from models.db import open_database
 
-    from models import scoring
-
     config = load_config()
-    scoring.configure(config)
+    if config.risk:  # the risk engine loads lazily; `callsheet who` never needs it
+        from models import scoring
+
+        scoring.configure(config)
     open_database(database_path(getattr(args, "db", None)))
     return config
 

@@ -1,5 +1,85 @@
-"""(Subcommands to come.)"""
+"""Subcommands for the moments callsheet is named for: ``brief``, ``who``, ``facts``.
+
+``who`` runs from a softphone's incoming-call hook, so it does as little as it can: no
+Textual, no risk computation (the stored band is current), one indexed look-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
 
 
 def register(subparsers, common) -> None:
-    pass
+    brief = subparsers.add_parser("brief", parents=[common], help="the call sheet: read it before a call")
+    brief.add_argument("client", help="client id, name or unique prefix")
+    brief.add_argument("--markdown", action="store_true", help="print Markdown instead of plain text")
+    brief.set_defaults(handler=cmd_brief)
+
+    who = subparsers.add_parser("who", parents=[common], help="who is calling: name, greeting and risk for a phone number")
+    who.add_argument("phone", nargs="+", help="the number as shown on the phone, in any common format")
+    who.set_defaults(handler=cmd_who)
+
+    facts = subparsers.add_parser("facts", parents=[common], help="the dispute fact sheet of a client, as Markdown")
+    facts.add_argument("client", help="client id, name or unique prefix")
+    facts.add_argument("-o", "--output", metavar="FILE.md", default=None, help="write to a file (default: standard output)")
+    facts.set_defaults(handler=cmd_facts)
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from tui.cli import open_store
+    from models.callsheet import brief_of, render_markdown, render_text
+    from models.clients import find_client
+    from models.when import utcnow
+
+    open_store(args)
+    brief = brief_of(find_client(args.client), utcnow())
+    sys.stdout.write(render_markdown(brief) if args.markdown else render_text(brief))
+    return 0
+
+
+def cmd_who(args: argparse.Namespace) -> int:
+    from tui.cli import open_store
+    from models.clients import find_by_phone
+    from models.phones import PhoneError, international_digits, to_e164
+
+    config = open_store(args)
+    typed = " ".join(args.phone)
+    quick = international_digits(typed)
+    client = find_by_phone(quick) if quick else None
+    if client is None:
+        try:
+            e164 = to_e164(typed, config.default_region)
+        except PhoneError as error:
+            print(f"callsheet: {error}", file=sys.stderr)
+            return 2
+        client = find_by_phone(e164)
+    if client is None:
+        print(f"callsheet: nobody in your book has {e164} (add them: callsheet add NAME --phone {e164})", file=sys.stderr)
+        return 1
+    from models.greeting import greeting_for
+    from models.when import utcnow
+
+    name = "".join(ch if ch.isprintable() else "\ufffd" for ch in client.name)
+    greeting = greeting_for(client.language, client.salutation, name, utcnow())
+    archived = " (archived)" if client.archived_at else ""
+    print(f"{name}{archived} — {greeting} — risk {client.risk_band} ({client.risk_score})")
+    return 0
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tui.cli import open_store
+    from models.clients import find_client
+    from models.facts import fact_sheet, write_fact_sheet
+    from models.when import utcnow
+
+    open_store(args)
+    client = find_client(args.client)
+    if args.output:
+        path = write_fact_sheet(client.id, utcnow(), Path(args.output))
+        print(f"wrote {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(fact_sheet(client, utcnow()))
+    return 0

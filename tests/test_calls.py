@@ -1,0 +1,129 @@
+"""The call sheet, `callsheet who`, saying no, and the dispute fact sheet."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from models import clients as ops
+from models.callsheet import brief_of, render_markdown, render_text
+from models.entities import Interaction
+from models.facts import fact_sheet, md
+from models.saying_no import reply_outline
+from tests.conftest import NOW
+
+
+@pytest.fixture
+def ion(db):
+    client = ops.add_client("Ion Ionescu", phones=["+40 721 234 567"], salutation="dl. Ionescu", language="ro",
+                            company="Carpați Soft", status="active", rapport="Prefers short calls", region="RO",
+                            now=NOW - timedelta(days=400))
+    agreement = ops.add_agreement(client, title="Website", scope="Two design rounds", budget=8000)
+    ops.add_invoice(client, number="14", amount=3000, issued=date(2026, 9, 1), due=date(2026, 9, 15),
+                    agreement=agreement, now=NOW)
+    ops.add_invoice(client, number="15", amount=1000, issued=date(2026, 6, 1), due=date(2026, 6, 15),
+                    paid=date(2026, 7, 20), now=NOW)
+    ops.add_time_entry(client, started_at=NOW - timedelta(days=30), minutes=240, note="Wireframes", agreement=agreement)
+    ops.log_interaction(client, summary="Changed his mind about the delivered design", signals=["changed_mind"],
+                        at=NOW - timedelta(days=20), now=NOW)
+    ops.log_interaction(client, summary="Refuses to pay | wants it redone", signals=["refused_payment", "aggressive"],
+                        tone="hostile", at=NOW - timedelta(days=10), now=NOW)
+    ops.log_interaction(client, summary="I sent the wrong file", signals=["own_mistake"], at=NOW - timedelta(days=8), now=NOW)
+    ops.log_interaction(client, summary="Wants a mobile app in the same budget", signals=["scope_creep"],
+                        at=NOW - timedelta(days=2), now=NOW)
+    ops.add_follow_up(client, NOW + timedelta(days=1), "Send the priced change request")
+    return client
+
+
+def test_the_call_sheet_has_greeting_history_money_scope_risk_and_stance(ion):
+    brief = brief_of(ion, NOW)
+    assert brief.greeting == "Bună ziua, dl. Ionescu"  # 14:00 in Bucharest
+    assert [c.summary for c in brief.last_contacts][0] == "Wants a mobile app in the same budget"
+    assert len(brief.last_contacts) == 3
+    assert brief.follow_ups[0][1] == "Send the priced change request"
+    assert brief.overdue[0][0] == "14" and brief.owed_by_currency == {"EUR": 300000}
+    assert brief.agreements[0].invoiced_cents == 300000 and brief.agreements[0].minutes == 240
+    assert brief.risk.band == "high" and brief.stance in ("let it go", "look for compromise", "firm", "say no with an alternative")
+    text = render_text(brief)
+    for expected in ("CALL SHEET: Ion Ionescu", "Prefers short calls", "OVERDUE 14", "Website", "STANCE FOR THIS CALL"):
+        assert expected in text
+
+
+def test_stance_follows_risk_and_the_value_of_the_relationship(db):
+    calm = ops.add_client("Calm", now=NOW)
+    assert brief_of(calm, NOW).stance == "warm"
+    creeper = ops.add_client("Creeper", now=NOW)
+    ops.log_interaction(creeper, summary="more please", signals=["scope_creep"], at=NOW, now=NOW)
+    assert brief_of(creeper, NOW).stance == "say no with an alternative"
+    threat = ops.add_client("Threat", now=NOW)
+    ops.log_interaction(threat, summary="lawyer", signals=["legal_threat", "aggressive", "refused_payment"], at=NOW, now=NOW)
+    assert brief_of(threat, NOW).stance == "let it go"
+    ops.log_interaction(threat, summary="sent a friend", signals=["referral"], at=NOW, now=NOW)
+    assert brief_of(threat, NOW).stance == "look for compromise"
+
+
+def test_markdown_call_sheet_escapes_user_text(db):
+    client = ops.add_client("# Not a heading | pipe", now=NOW)
+    ops.log_interaction(client, summary="*bold* [link](x)", at=NOW, now=NOW)
+    out = render_markdown(brief_of(client, NOW))
+    assert out.startswith("# Call sheet: \\# Not a heading \\| pipe")
+    assert "\\*bold\\* \\[link\\](x)" in out
+
+
+def test_the_reply_outline_says_what_was_agreed_and_offers_an_alternative(ion):
+    outline = reply_outline(ion.id, NOW)
+    assert "Wants a mobile app in the same budget" in outline
+    assert "Two design rounds" in outline and "8,000 EUR" in outline
+    assert "priced change" in outline and "Bună ziua, dl. Ionescu" in outline
+
+
+def test_the_fact_sheet_has_every_section_in_order_and_escapes_tables(ion):
+    text = fact_sheet(ion, NOW)
+    sections = ["## Summary", "## Timeline of facts", "## Who did what", "## Agreements and time spent", "## Money",
+                "## Risk history", "## How we can repair this"]
+    positions = [text.index(s) for s in sections]
+    assert positions == sorted(positions)
+    assert "Refuses to pay \\| wants it redone" in text  # a pipe cannot break the table
+    assert "| me |" in text and "I sent the wrong file" in text  # own mistakes are facts
+    assert "**overdue 70 days**" in text and "paid late" in text
+    assert "4.0 hours" in text
+    timeline = text[text.index("## Timeline"):text.index("## Who did what")]
+    assert timeline.index("Changed his mind") < timeline.index("Refuses to pay")
+
+
+def test_md_escapes_markdown_structure():
+    assert md("# a | b\nc") == "\\# a \\| b c"
+
+
+@pytest.mark.parametrize("typed", ["+40 721 234 567", "0040721234567", "0721-234-567", "0721234567", "0721 234 567",
+                                   "+40721234567", "(0721) 234 567"])
+def test_who_recognises_a_number_in_any_common_format(cli, typed):
+    cli("add", "Ion Ionescu", "--phone", "+40 721 234 567", "--salutation", "dl. Ionescu", "--language", "ro")
+    code, out, err = cli("who", typed)
+    assert code == 0, err
+    assert out.startswith("Ion Ionescu — ") and "dl. Ionescu" in out and "risk low" in out
+
+
+def test_who_exits_1_with_a_clear_message_for_an_unknown_number(cli):
+    cli("add", "Ion Ionescu", "--phone", "+40 721 234 567")
+    code, out, err = cli("who", "+40 744 000 111")
+    assert code == 1 and out == "" and "+40744000111" in err and "callsheet add" in err
+
+
+def test_who_rejects_something_that_is_not_a_number(cli):
+    code, _, err = cli("who", "12")
+    assert code == 2 and "12" in err
+
+
+def test_brief_and_facts_commands_print_and_write(cli, tmp_path):
+    cli("add", "Ion Ionescu", "--phone", "+40 721 234 567")
+    cli("log", "Ion", "--signal", "legal_threat", "Lawyer letter")
+    code, out, err = cli("brief", "Ion")
+    assert code == 0 and "CALL SHEET: Ion Ionescu" in out and "legal threat" in out
+    code, out, _ = cli("brief", "Ion", "--markdown")
+    assert out.startswith("# Call sheet: Ion Ionescu")
+    target = tmp_path / "ion.md"
+    code, _, err = cli("facts", "Ion", "-o", str(target))
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("# Fact sheet: Ion Ionescu")
+    assert "Lawyer letter" in target.read_text(encoding="utf-8")

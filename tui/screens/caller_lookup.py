@@ -1,0 +1,73 @@
+"""Who is calling: type the number from the phone's display, get the call sheet (rule 1).
+
+Closes with the client's id, or ``("new", number)`` when nobody has the number and the
+user chooses to add them.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class CallerLookupScreen(ModalScreen[object]):
+    BINDINGS = [
+        Binding("escape", "close", "Cancel", id="lookup.cancel"),
+        Binding("ctrl+n", "add", "Add as new client", id="lookup.add", tooltip="Add the unknown number as a new client"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unknown: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text("Who is calling? Type the number as the phone shows it.", style="bold"))
+            yield Input(placeholder="+40 721 234 567, 0040721234567, 0721-234-567", id="number")
+            yield Static("", id="lookup-result")
+
+    @on(Input.Submitted, "#number")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.unknown = None
+        self.lookup(event.value)
+
+    @work(thread=True, exclusive=True)
+    def lookup(self, typed: str) -> None:
+        from models.clients import find_by_phone
+        from models.phones import PhoneError, international_digits, to_e164
+
+        client = None
+        quick = international_digits(typed)
+        if quick:
+            client = find_by_phone(quick)
+        if client is None:
+            try:
+                e164 = to_e164(typed, self.app.config.default_region)
+            except PhoneError as error:
+                self.app.call_from_thread(self._message, str(error), "bold #ff6060")
+                return
+            client = find_by_phone(e164)
+        if client is not None:
+            self.app.call_from_thread(self.dismiss, client.id)
+        else:
+            self.app.call_from_thread(self._not_found, typed.strip(), e164)
+
+    def _message(self, message: str, style: str) -> None:
+        self.query_one("#lookup-result", Static).update(Text(message, style=style))
+
+    def _not_found(self, typed: str, e164: str) -> None:
+        self.unknown = typed
+        self._message(f"Nobody in your book has {e164}. Press ctrl+n to add them as a new client, escape to cancel.",
+                      "#e0b050")
+
+    def action_add(self) -> None:
+        if self.unknown:
+            self.dismiss(("new", self.unknown))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

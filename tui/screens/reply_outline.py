@@ -1,0 +1,65 @@
+"""Saying no, well (domain rule 6): the reply outline, to copy or save to the log."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.widgets.row_list import printable
+
+
+class ReplyOutlineScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="outline.close"),
+        Binding("y", "copy", "Copy", id="outline.copy", tooltip="Copy the outline to the clipboard"),
+        Binding("s", "save", "Save to log", id="outline.save", tooltip="Save the outline to the client's log as a note"),
+    ]
+
+    def __init__(self, client_id: int) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.outline = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog outline"):
+            yield VerticalScroll(Static(Text("Preparing the outline…", style="dim"), id="outline-body"))
+            yield Static(Text("y copy   s save to the log as a note   escape close", style="dim"))
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True)
+    def load(self) -> None:
+        from models.saying_no import reply_outline
+
+        outline = reply_outline(self.client_id, self.app.now())
+        self.app.call_from_thread(self._show, outline)
+
+    def _show(self, outline: str) -> None:
+        self.outline = outline
+        self.query_one("#outline-body", Static).update(Text("\n".join(printable(l) for l in outline.splitlines())))
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.outline)
+        self.notify("Outline copied to the clipboard.")
+
+    def action_save(self) -> None:
+        self._save()
+
+    @work(thread=True)
+    def _save(self) -> None:
+        from models.clients import log_interaction
+        from models.entities import Client
+
+        log_interaction(Client.get_by_id(self.client_id), channel="note", direction="out",
+                        summary=" ".join(self.outline.split()), now=self.app.now())
+        self.app.call_from_thread(self.notify, "Outline saved to the log.")
+        self.app.call_from_thread(self.dismiss, None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
