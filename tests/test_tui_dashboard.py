@@ -124,7 +124,9 @@ async def test_logging_a_call_with_two_signals_updates_list_log_and_risk(book):
         await pilot.press("s", "l")  # scope creep, late payment
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen), what="form to close")
-        dashboard = app.screen if hasattr(app.screen, "client_list") else app.screen_stack[1]
+        from tui.screens.dashboard import DashboardScreen
+
+        dashboard = next(s for s in app.screen_stack if isinstance(s, DashboardScreen))
         log = dashboard.log_view
         await wait_for(pilot, lambda: log.rows and log.rows[0].summary.startswith("Wants"), what="log to update")
         assert "scope creep" in line_text(log, 0) and "late payment" in line_text(log, 0)
