@@ -42,9 +42,9 @@ async def test_dashboard_shows_clients_by_risk_and_the_selected_clients_log_and_
         assert client_names(app)[0] == "Bob Stone"  # riskiest first
         assert set(client_names(app)) == {"Ana Pop", "Bob Stone", "Cora Lee"}
         log = app.screen.log_view
-        assert "Shouted ab" in line_text(log, 0)
+        assert "Shouted" in line_text(log, 0)
         assert "aggressive" in line_text(log, 0)
-        factors = str(app.screen.risk_pane.query_one("#risk-factors").render())
+        factors = app.screen.risk_pane.text
         assert "aggressive" in factors and "Shouted about the invoice" in factors
         assert "Clients · 3 of 3" in str(app.screen.query_one("#left").border_title)
 
@@ -102,10 +102,10 @@ async def test_user_text_is_shown_literally(db, name):
     async with app.run_test(size=(160, 48)) as pilot:
         await started(pilot)
         visible = name.replace("\x1b", "\ufffd")
-        assert visible in line_text(app.screen.client_list, 0)
+        assert visible[:15] in line_text(app.screen.client_list, 0)  # the column may cut the end
         assert "[i]co[/i]" in line_text(app.screen.client_list, 0)
         assert visible in line_text(app.screen.log_view, 0)
-        assert visible in str(app.screen.risk_pane.query_one("#risk-factors").render())
+        assert visible in app.screen.risk_pane.text
         assert app.is_running  # [@click=app.quit] did nothing
 
 
@@ -131,7 +131,7 @@ async def test_logging_a_call_with_two_signals_updates_list_log_and_risk(book):
         await wait_for(pilot, lambda: log.rows and log.rows[0].summary.startswith("Wants"), what="log to update")
         assert "scope creep" in line_text(log, 0) and "late payment" in line_text(log, 0)
         await wait_for(pilot, lambda: dashboard.client_list.current.risk_score > score_before, what="list to update")
-        await wait_for(pilot, lambda: "scope creep" in str(dashboard.risk_pane.query_one("#risk-factors").render()))
+        await wait_for(pilot, lambda: "scope creep" in dashboard.risk_pane.text)
     stored = Interaction.select().order_by(Interaction.id.desc()).first()
     assert stored.summary == "Wants a mobile app in the same budget" and stored.channel == "call"
     assert sorted(s.kind for s in Signal.select().where(Signal.interaction == stored)) == ["late_payment", "scope_creep"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from datetime import datetime, timezone
 
 from textual.app import App
@@ -21,7 +22,8 @@ from tui.commands import DashboardCommands
 
 class CallsheetApp(App):
     TITLE = "callsheet"
-    CSS_PATH = "styles/app.tcss"
+    # absolute, so subclasses defined elsewhere (bench/, tests) find it too
+    CSS_PATH = Path(__file__).resolve().parent / "styles" / "app.tcss"
     COMMANDS = App.COMMANDS | {DashboardCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave callsheet"),

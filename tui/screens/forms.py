@@ -98,6 +98,7 @@ class FormScreen(ModalScreen[Saved | None]):
         self.dismiss(None)
 
     def action_save(self) -> None:
+        self.app.mark_start("save")
         for field in self.query(Field):
             field.show_error(None)
         self.query_one("#form-error", Static).update("")

@@ -89,6 +89,11 @@ class ClientList(RowList[ClientRow]):
         self.all_rows = rows
         self.resort()
 
+    def action_cursor(self, step: int) -> None:
+        # the moment a selection starts, for bench/ (ends when log and risk are shown)
+        self.app.mark_start("select")
+        super().action_cursor(step)
+
     def patch(self, rows: list[ClientRow]) -> None:
         """Replace or add these rows (after a save) without reloading the rest."""
         fresh = {row.id: row for row in rows}
@@ -118,7 +123,7 @@ class ClientList(RowList[ClientRow]):
         overdue = money_text(row.overdue_cents) if row.overdue_cents else ""
         right = f" {ago(row.last_contact, self.now):>5} {overdue:>9}"
         name_width = max(width - 4 - len(right), 8)
-        company_width = max(name_width // 3, 0) if width > 50 else 0
+        company_width = max(name_width // 3, 0) if width >= 44 else 0
         name_width -= company_width
         segments = [
             Segment(f"{row.risk_score:>3} ", BAND_STYLE[row.risk_band]),

@@ -1,6 +1,9 @@
-"""The risk pane: score and band, the factors with their evidence, advice, and the trend.
+"""The risk pane: score and band, a 12-week sparkline, the factors with their evidence, advice.
 
-Everything shown is built as ``rich.text.Text`` from plain strings, so a summary such as
+Drawn line by line like the lists (a ``ScrollView`` with ``render_line`` over text wrapped
+once per width), so showing another client repaints only this pane and never re-lays out
+the screen: with Static widgets each update cost a full-screen layout (~30 ms). Everything
+is built as ``rich.text.Text`` from plain strings, so a summary such as
 ``[@click=app.quit]`` is printed as typed.
 """
 
@@ -8,74 +11,124 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Sparkline, Static
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from models.risk import Risk
 from tui.widgets.lists import BAND_STYLE, fit, signal_style
+from tui.widgets.row_list import set_virtual_height
 
 EVIDENCE_SHOWN = 3
+BARS = "▁▂▃▄▅▆▇█"
 
 
-class RiskPane(VerticalScroll, can_focus=True):
+def sparkline(values: list[int]) -> str:
+    """Scores 0-100 as bars, on an absolute scale so 12 weeks at 0 is a flat floor."""
+    return "".join(BARS[min(len(BARS) - 1, value * len(BARS) // 101)] for value in values)
+
+
+class RiskPane(ScrollView, can_focus=True):
     """Why the selected client scores what they do."""
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="risk-score")
-        yield Sparkline([0], id="risk-trend")
-        yield Static(id="risk-trend-label", classes="dim")
-        yield Static(id="risk-factors")
-        yield Static(id="risk-advice")
+    DEFAULT_CSS = """
+    RiskPane { overflow-y: scroll; overflow-x: hidden; }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="risk.up"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="risk.down"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.paragraphs: list[Text] = [Text("No client selected.", style="dim italic")]
+        self._lines: list[Strip] = []
+        self._width = -1
 
     def show(self, name: str, risk: Risk | None, trend: list[int]) -> None:
-        score = self.query_one("#risk-score", Static)
+        self.paragraphs = self._compose_text(name, risk, trend)
+        self._width = -1
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._wrap()
+        self.refresh()
+
+    @property
+    def text(self) -> str:
+        """Everything the pane says, as plain text (for tests and the call sheet)."""
+        return "\n".join(p.plain for p in self.paragraphs)
+
+    def _compose_text(self, name: str, risk: Risk | None, trend: list[int]) -> list[Text]:
         if risk is None:
-            score.update(Text("No client selected.", style="dim italic"))
-            self.query_one("#risk-factors", Static).update("")
-            self.query_one("#risk-advice", Static).update("")
-            self.query_one("#risk-trend", Sparkline).display = False
-            self.query_one("#risk-trend-label", Static).update("")
-            return
+            return [Text("No client selected.", style="dim italic")]
+        out = []
         header = Text()
         header.append(f"{risk.score:>3}", style=BAND_STYLE[risk.band] + Style(bold=True))
         header.append(" / 100  ")
         header.append(risk.band.upper(), style=BAND_STYLE[risk.band])
-        header.append("\n")
-        header.append(fit(name, 60), style="bold")
-        score.update(header)
-        sparkline = self.query_one("#risk-trend", Sparkline)
-        sparkline.data = trend or [0]
-        # a flat zero line would draw as full bars: show the words only
-        sparkline.display = bool(trend) and max(trend) > 0
-        label = self.query_one("#risk-trend-label", Static)
+        out.append(header)
+        out.append(Text(fit(name, 200), style="bold"))
         if trend:
-            change = trend[-1] - trend[0]
-            label.update(Text(f"12 weeks: {trend[0]} → {trend[-1]} ({change:+d})", style="dim"))
-        factors = Text()
+            line = Text(sparkline(trend), style=BAND_STYLE[risk.band])
+            line.append(f"  12 weeks: {trend[0]} → {trend[-1]} ({trend[-1] - trend[0]:+d})", style="dim")
+            out.append(line)
+        out.append(Text(""))
         if not risk.factors:
-            factors.append("No warning signs.\n", style="dim")
+            out.append(Text("No warning signs.", style="dim"))
         for factor in risk.factors:
-            factors.append(f"{factor.points:+4d} ", style="bold")
-            factors.append(f" {factor.signal.replace('_', ' ')} ", style=signal_style(factor.signal))
-            factors.append(f"  {len(factor.evidence)}×\n", style="dim")
+            line = Text()
+            line.append(f"{factor.points:+4d} ", style="bold")
+            line.append(f" {factor.signal.replace('_', ' ')} ", style=signal_style(factor.signal))
+            line.append(f"  {len(factor.evidence)}×", style="dim")
+            out.append(line)
             for evidence in factor.evidence[:EVIDENCE_SHOWN]:
-                factors.append(f"  {_day(evidence.at)}  ", style="dim")
-                factors.append(fit(evidence.summary, 200) + "\n")
+                line = Text("  ")
+                line.append(_day(evidence.at) + "  ", style="dim")
+                line.append(fit(evidence.summary, 300))
+                out.append(line)
             if len(factor.evidence) > EVIDENCE_SHOWN:
-                factors.append(f"  … {len(factor.evidence) - EVIDENCE_SHOWN} earlier\n", style="dim")
+                out.append(Text(f"  … {len(factor.evidence) - EVIDENCE_SHOWN} earlier", style="dim"))
         if risk.own_mistakes:
-            factors.append("\nYour own mistakes (facts, not counted):\n", style="dim")
+            out.append(Text(""))
+            out.append(Text("Your own mistakes (facts, not counted):", style="dim"))
             for evidence in risk.own_mistakes[:EVIDENCE_SHOWN]:
-                factors.append(f"  {_day(evidence.at)}  ", style="dim")
-                factors.append(fit(evidence.summary, 200) + "\n")
-        self.query_one("#risk-factors", Static).update(factors)
-        advice = Text("Advice\n", style="bold")
-        for line in risk.advice:
-            advice.append("• " + line + "\n")
-        self.query_one("#risk-advice", Static).update(advice)
+                line = Text("  ")
+                line.append(_day(evidence.at) + "  ", style="dim")
+                line.append(fit(evidence.summary, 300))
+                out.append(line)
+        out.append(Text(""))
+        out.append(Text("Advice", style="bold"))
+        for advice in risk.advice:
+            out.append(Text("• " + advice))
+        return out
+
+    def _wrap(self) -> None:
+        width = max(self.scrollable_content_region.width, 10)
+        if width == self._width:
+            return
+        console = self.app.console
+        lines: list[Strip] = []
+        for paragraph in self.paragraphs:
+            for line in paragraph.wrap(console, width, overflow="fold") or [Text("")]:
+                lines.append(Strip(list(line.render(console))))
+        self._lines = lines
+        self._width = width
+        set_virtual_height(self, len(lines))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = round(self.scroll_offset.y) + y
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        return self._lines[index].crop(0, width).extend_cell_length(width).apply_style(self.rich_style)
+
+    def on_resize(self) -> None:
+        self._wrap()
+        self.refresh()
 
 
 def _day(moment: datetime) -> str:

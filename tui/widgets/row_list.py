@@ -19,8 +19,25 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 Row = TypeVar("Row")
+
+
+def set_virtual_height(widget: ScrollView, height: int) -> None:
+    """Change how many lines ``widget`` scrolls over without a screen layout.
+
+    ``virtual_size`` is a layout reactive: setting it re-lays out and recomposites the
+    whole screen (~25 ms here), every time a list is filtered or another client's log is
+    shown. The scrollbar is always shown (``overflow-y: scroll``), so the layout cannot
+    change; only the scrollbar and the widget need repainting.
+    """
+    size = Size(widget.size.width, height)
+    if size == widget.virtual_size:
+        return
+    widget.set_reactive(Widget.virtual_size, size)
+    widget._scroll_update(size)
+    widget.refresh()
 
 
 def printable(text: str) -> str:
@@ -43,7 +60,7 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     ]
 
     DEFAULT_CSS = """
-    RowList { background: $surface; }
+    RowList { background: $surface; overflow-y: scroll; overflow-x: hidden; }
     """
 
     class Highlighted(Message):
@@ -80,7 +97,7 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
             else:
                 self.cursor = 0
         self.cursor = max(0, min(self.cursor, len(rows) - 1))
-        self.virtual_size = Size(self.size.width, len(rows))
+        set_virtual_height(self, len(rows))
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.Highlighted(self, self.current))
@@ -114,9 +131,15 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         index = max(0, min(index, len(self.rows) - 1))
         if index == self.cursor:
             return
-        self.cursor = index
+        previous, self.cursor = self.cursor, index
+        top = round(self.scroll_offset.y)
         self._scroll_to_cursor()
-        self.refresh()
+        if round(self.scroll_offset.y) == top:
+            # only the two lines that changed: a full repaint costs a frame's worth of time
+            self.refresh_lines(previous)
+            self.refresh_lines(index)
+        else:
+            self.refresh()
         self.post_message(self.Highlighted(self, self.current))
 
     def _scroll_to_cursor(self) -> None:
@@ -148,4 +171,4 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        set_virtual_height(self, len(self.rows))

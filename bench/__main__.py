@@ -1,0 +1,164 @@
+"""callsheet's benchmark: ``make bench`` or ``python -m bench [--clients N --interactions M]``.
+
+Builds (or reuses, cached by parameters and schema version under bench/.cache/) a demo
+database, then measures, with medians over several runs, and prints ONE JSON object:
+
+- startup_ms: process start to the dashboard's first full frame with data (clients listed,
+  the first client's log and risk shown), headless, in a fresh process, so imports count;
+- baseline_startup_ms: the same for a bare Textual app with one Static, in the same run;
+- filter_keystroke_ms {median, p95}: a key reaching the filter until the list re-rendered;
+- select_client_ms: the cursor moving to another client until log and risk re-rendered;
+- log_interaction_ms: ctrl+s in the log form until list, log and risk show the entry;
+- risk_all_ms, who_ms, version_ms: `callsheet risk --json`, `callsheet who PHONE`,
+  `callsheet --version`, end to end;
+- rss_mb: peak resident memory of the dashboard process during the interactive run.
+
+In-app figures are taken inside the app (``CallsheetApp.mark_start``/``mark``: from the key
+reaching the widget to the refresh that shows the result), never "time around
+pilot.press", whose round trip alone is ~84 ms (see shared bench-notes).
+Progress goes to stderr; stdout is only the JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+BIN = Path(sys.executable).parent
+CALLSHEET = str(BIN / "callsheet")
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 1)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))], 1)
+
+
+def demo_database(clients: int, interactions: int, seed: int) -> Path:
+    from models.db import SCHEMA_VERSION
+
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"demo-{clients}-{interactions}-s{seed}-v{SCHEMA_VERSION}.db"
+    if path.exists():
+        log(f"reusing {path.name}")
+        return path
+    log(f"building {path.name} (this takes a while at large scales)")
+    partial = path.with_suffix(".building")
+    for stale in CACHE.glob(partial.name + "*"):
+        stale.unlink()
+    started = time.perf_counter()
+    subprocess.run([CALLSHEET, "demo", "--clients", str(clients), "--interactions", str(interactions),
+                    "--seed", str(seed), "--db", str(partial)], check=True, stdout=sys.stderr)
+    partial.rename(path)
+    log(f"built in {time.perf_counter() - started:.0f} s, {path.stat().st_size / 1e6:.0f} MB")
+    return path
+
+
+def wall_ms(command: list[str], runs: int, env: dict | None = None) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
+        times.append((time.perf_counter() - started) * 1000)
+    return median(times)
+
+
+def startup_ms(kind: str, db: Path, runs: int) -> float:
+    """Spawn the driver and time from spawn to its "ready" line (first full frame with data)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "bench.drive", kind, str(db)],
+                                   stdout=subprocess.PIPE, text=True, cwd=HERE.parent)
+        line = process.stdout.readline()
+        elapsed = (time.perf_counter() - started) * 1000
+        process.wait()
+        if not line.startswith("ready"):
+            raise RuntimeError(f"the {kind} driver did not start: {line!r}")
+        times.append(elapsed)
+    return median(times)
+
+
+def interactive(db: Path, keystrokes: int) -> dict:
+    """Run the interactive driver on a copy of the database (it writes one interaction)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "bench.db"
+        shutil.copyfile(db, copy)
+        result = subprocess.run([sys.executable, "-m", "bench.drive", "interact", str(copy), str(keystrokes)],
+                                capture_output=True, text=True, cwd=HERE.parent)
+    if result.returncode != 0:
+        raise RuntimeError(f"interactive driver failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def a_phone(db: Path) -> str:
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        e164 = connection.execute("SELECT e164 FROM phone ORDER BY id LIMIT 1 OFFSET 77").fetchone()[0]
+    finally:
+        connection.close()
+    from models.phones import pretty
+
+    return pretty(e164)  # as a caller display shows it: "+40 721 234 567"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--interactions", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (medians)")
+    parser.add_argument("--keystrokes", type=int, default=40, help="filter keystrokes and selections to time")
+    args = parser.parse_args(argv)
+
+    db = demo_database(args.clients, args.interactions, args.seed)
+    env = dict(os.environ, CALLSHEET_REGION="RO")
+    log("startup (dashboard vs bare app)")
+    baseline = startup_ms("baseline", db, args.runs)
+    startup = startup_ms("dashboard", db, args.runs)
+    log("keystrokes, selection, logging, memory")
+    inner = interactive(db, args.keystrokes)
+    log("command line")
+    phone = a_phone(db)
+    result = {
+        "clients": args.clients,
+        "interactions": args.interactions,
+        "runs": args.runs,
+        "startup_ms": startup,
+        "baseline_startup_ms": baseline,
+        "startup_ratio": round(startup / baseline, 2),
+        "filter_keystroke_ms": {"median": median(inner["filter"]), "p95": p95(inner["filter"])},
+        "select_client_ms": median(inner["select"]),
+        "log_interaction_ms": median(inner["save"]),
+        "risk_all_ms": wall_ms([CALLSHEET, "risk", "--json", "--db", str(db)], max(3, args.runs // 2), env),
+        "who_ms": wall_ms([CALLSHEET, "who", phone, "--db", str(db)], args.runs * 3, env),
+        "version_ms": wall_ms([CALLSHEET, "--version"], args.runs * 3, env),
+        "rss_mb": inner["rss_mb"],
+        "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
+    }
+    result["who_ratio"] = round(result["who_ms"] / result["version_ms"], 2)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

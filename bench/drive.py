@@ -1,0 +1,108 @@
+"""Drivers run in their own process by bench/__main__.py.
+
+``baseline DB``: a bare Textual app with one Static; prints "ready" after its first frame.
+``dashboard DB``: the real dashboard; prints "ready" once the first full frame with data is
+on screen (clients listed, the first client's log and risk shown).
+``interact DB N``: the dashboard, then N filter keystrokes, N selections and a few saved
+interactions, each timed inside the app; prints a JSON line with the samples and peak RSS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+
+import tui  # noqa: F401  (the same frame-rate setting as the real app, for a fair baseline)
+from textual.app import App
+from textual.widgets import Static
+
+SIZE = (160, 48)
+
+
+class Bare(App):
+    def compose(self):
+        yield Static("callsheet")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        print("ready", flush=True)
+        self.exit()
+
+
+def dashboard_app(db: str, exit_when_ready: bool):
+    from models.config import load_config
+    from models.db import open_database
+    from tui.app import CallsheetApp
+
+    class Measured(CallsheetApp):
+        def mark(self, name: str) -> None:
+            super().mark(name)
+            shown = self.mark_counts.get("clients_first") or self.mark_counts.get("clients")
+            if exit_when_ready and name in ("select", "clients", "clients_first") and shown and self.mark_counts.get("select"):
+                print("ready", flush=True)
+                self.exit()
+
+    config = load_config()
+    open_database(db)
+    return Measured(config)
+
+
+async def interact(db: str, count: int) -> dict:
+    app = dashboard_app(db, exit_when_ready=False)
+    samples = {"filter": [], "select": [], "save": []}
+
+    async def timed(pilot, name: str, *keys: str) -> None:
+        before = app.mark_counts.get(name, 0)
+        await pilot.press(*keys)
+        for _ in range(400):
+            if app.mark_counts.get(name, 0) > before:
+                break
+            await pilot.pause(0.01)
+        else:
+            raise RuntimeError(f"{name} never showed its result")
+        samples[name].append((app.marks[name] - app.started[name]) * 1000)
+
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(2000):
+            if app.mark_counts.get("clients") and app.mark_counts.get("select"):
+                break
+            await pilot.pause(0.01)
+        words = ["pop", "ion", "anna", "mar", "kow", "stan", "olga", "smith"]
+        await pilot.press("slash")
+        while len(samples["filter"]) < count:
+            word = words[len(samples["filter"]) % len(words)]
+            for character in word:
+                await timed(pilot, "filter", character)
+            for _ in word:
+                await timed(pilot, "filter", "backspace")
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        for index in range(count):
+            await timed(pilot, "select", "j" if index % 10 < 7 else "k")
+        for index in range(5):
+            await pilot.press("l", *f"bench call {index}")
+            await timed(pilot, "save", "ctrl+s")
+            await pilot.pause(0.2)
+    samples["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return samples
+
+
+def main() -> int:
+    kind, db = sys.argv[1], sys.argv[2]
+    if kind == "baseline":
+        Bare().run(headless=True, size=SIZE)
+    elif kind == "dashboard":
+        dashboard_app(db, exit_when_ready=True).run(headless=True, size=SIZE)
+    elif kind == "interact":
+        print(json.dumps(asyncio.run(interact(db, int(sys.argv[3])))))
+    else:
+        raise SystemExit(f"unknown driver {kind!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
