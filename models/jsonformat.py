@@ -208,9 +208,13 @@ class ImportReport:
     interactions: int = 0
     skipped: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: set for time-tracker imports, which add time entries rather than clients
+    time_entries: int | None = None
 
     def summary(self) -> str:
         verb = "would add" if self.dry_run else "added"
+        if self.time_entries is not None:
+            return f"{verb} {self.time_entries} time entries for {len(self.merged)} clients"
         text = (f"{verb} {len(self.added)} clients, merged {len(self.merged)} into existing ones, "
                 f"{self.interactions} log entries")
         if self.skipped:
@@ -297,12 +301,14 @@ def _validated(fn_, value, where: str, problems: _Problems, place: str, *args):
         return None
 
 
-def _clean_client(index: int, raw, region: str | None, default_currency: str) -> tuple[_Clean | None, list[str]]:
+def _clean_client(index: int, raw, region: str | None, default_currency: str,
+                  where: str | None = None) -> tuple[_Clean | None, list[str]]:
     problems = _Problems()
+    where = where or f"clients[{index}]"
     if not isinstance(raw, dict):
-        return None, [f"clients[{index}]: expected an object"]
+        return None, [f"{where}: expected an object"]
     name = raw.get("name")
-    place = f"clients[{index}] {name!r}" if isinstance(name, str) else f"clients[{index}]"
+    place = f"{where} {name!r}" if isinstance(name, str) and name.strip() else where
     _unknown(raw, CLIENT_FIELDS, "", problems, place)
     clean_name = _validated(validate.name, name if isinstance(name, str) else "", "name", problems, place)
     status = _validated(validate.status, raw.get("status") or "prospect", "status", problems, place)
@@ -448,8 +454,12 @@ def import_document(
     default_currency: str = "EUR",
     progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
+    places: list[str] | None = None,
 ) -> ImportReport:
     """Import a callsheet/1 document: all of it, or (with ``skip_bad``) its good clients.
+
+    ``places`` names where each client came from ("card 12 (line 140)", "line 7") when the
+    document was made from another format, so problems point into the user's file.
 
     Raises :class:`FormatError` listing every problem when anything is bad and ``skip_bad``
     is off; nothing is written then. With ``dry_run`` nothing is written either, and the
@@ -469,7 +479,7 @@ def import_document(
 
     cleaned, problems = [], []
     for index, raw in enumerate(raw_clients):
-        clean, found = _clean_client(index, raw, region, default_currency)
+        clean, found = _clean_client(index, raw, region, default_currency, places[index] if places else None)
         problems.extend(found)
         if clean:
             cleaned.append(clean)

@@ -6,18 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
-IMPORT_FORMATS = ("json", "vcf", "csv")
+IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior")
 EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
 
 
 def register(subparsers, common) -> None:
     importer = subparsers.add_parser("import", parents=[common], help="import clients and history from files")
-    importer.add_argument("files", nargs="+", metavar="FILE", help=".json (callsheet/1), .vcf or .csv")
+    importer.add_argument("files", nargs="+", metavar="FILE",
+                          help=".json (callsheet/1, or a watson/timewarrior export), .vcf or .csv")
     importer.add_argument("--format", choices=IMPORT_FORMATS, default=None, help="default: from the file extension")
     importer.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     importer.add_argument("--skip-bad", action="store_true", help="import the good records, list the bad ones")
     importer.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
-                          help="CSV: read COLUMN as FIELD (name, phone, email, company, ...)")
+                          help="CSV: read COLUMN as FIELD (name, phone, email, company, ...); "
+                               "time exports: PROJECT_OR_TAG=CLIENT")
     importer.set_defaults(handler=cmd_import)
 
     exporter = subparsers.add_parser("export", parents=[common], help="export everything (json) or clients (csv, vcf), follow-ups (ics)")
@@ -92,15 +94,23 @@ def _import_one(path: Path, kind: str, args, config, progress):
     from models.validate import InputError
 
     if kind == "json":
+        from models.importers import detect_time_format
+
         with path.open(encoding="utf-8-sig") as stream:
             try:
                 document = jsonformat.load(stream)
+                time_format = detect_time_format(document)
+                if time_format:
+                    kind = time_format
+                    raise _NotCallsheet
                 return jsonformat.import_document(
                     document, dry_run=args.dry_run, skip_bad=args.skip_bad, region=config.default_region,
                     default_currency=config.currency, progress=progress,
                 )
             except jsonformat.FormatError as error:
                 raise InputError(str(path), _problems_text(error.problems)) from None
+            except _NotCallsheet:
+                pass
     from models import importers
 
     try:
@@ -108,6 +118,10 @@ def _import_one(path: Path, kind: str, args, config, progress):
                                      region=config.default_region, mapping=_mapping(args.map), progress=progress)
     except jsonformat.FormatError as error:
         raise InputError(str(path), _problems_text(error.problems)) from None
+
+
+class _NotCallsheet(Exception):
+    """A .json file that is a time tracker's export, not a callsheet/1 document."""
 
 
 def _problems_text(problems: list[str]) -> str:

@@ -33,6 +33,7 @@ LOG_PAGE = 300
 SELECT_AFTER_TYPING = 0.15
 POLL_SECONDS = 2.0
 TICK_SECONDS = 60.0
+BACKUP_AFTER_SECONDS = 60.0
 
 
 class FilterInput(Input):
@@ -122,7 +123,8 @@ class DashboardScreen(Screen):
         self.set_interval(POLL_SECONDS, self.poll_changes)
         self.set_interval(TICK_SECONDS, self.tick)
         self.refresh_stale_scores()
-        self.daily_backup()
+        # a minute in, so the copy never competes with start-up
+        self.set_timer(BACKUP_AFTER_SECONDS, self.daily_backup)
 
     # -- loading --------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="clients")

@@ -1,0 +1,102 @@
+"""Backups that can be trusted: consistent copies, checked restores, a rolling daily copy.
+
+Copies use SQLite's online backup API (models.db.backup_to), so they are consistent even
+while the dashboard or the command line is writing. A restore checks the file first
+(integrity, that it is a callsheet database, a schema this version can open) and keeps the
+current database aside before replacing it. The dashboard keeps one copy a day, the last 7.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from models.db import SCHEMA_VERSION, DatabaseError, backup_to, database, file_schema_version, integrity_problems
+
+
+def backups_folder(db_path: Path) -> Path:
+    return Path(db_path).expanduser().resolve().parent / "backups"
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def backup(dest: str | Path | None = None) -> Path:
+    """Copy the open database to ``dest`` (a file, or a folder), default the backups folder."""
+    current = Path(database.obj.database)
+    if dest is None:
+        target = backups_folder(current) / f"callsheet-{_stamp()}.db"
+    else:
+        target = Path(dest).expanduser()
+        if target.is_dir():
+            target = target / f"callsheet-{_stamp()}.db"
+    if target.exists():
+        raise DatabaseError(f"{target} already exists; choose another name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return backup_to(target)
+
+
+def check_backup(path: Path) -> None:
+    """Raise DatabaseError saying why ``path`` cannot be restored."""
+    if not path.is_file():
+        raise DatabaseError(f"{path}: no such file")
+    problems = integrity_problems(path)
+    if problems:
+        raise DatabaseError(f"{path}: damaged ({problems[0]})")
+    version = file_schema_version(path)
+    if version == 0:
+        raise DatabaseError(f"{path}: not a callsheet database")
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(f"{path}: made by a newer callsheet (schema {version}); upgrade to restore it")
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        connection.close()
+    if not {"client", "interaction"} <= tables:
+        raise DatabaseError(f"{path}: not a callsheet database")
+
+
+def restore(source: Path, current: Path) -> Path | None:
+    """Replace ``current`` with the backup ``source``; return where the old database was kept."""
+    source, current = Path(source).expanduser(), Path(current).expanduser()
+    check_backup(source)
+    kept = None
+    if current.exists():
+        kept = current.with_name(f"{current.stem}.before-restore-{_stamp()}{current.suffix}")
+        _copy(current, kept)
+    # Through the backup API into the live file, so readers see either the old or the new.
+    _copy(source, current)
+    return kept
+
+
+def _copy(source: Path, target: Path) -> None:
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.touch(mode=0o600)
+    source_connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    target_connection = sqlite3.connect(str(target))
+    try:
+        source_connection.backup(target_connection)
+    finally:
+        target_connection.close()
+        source_connection.close()
+
+
+def daily_backup(db_path: str | Path, keep: int = 7, today: datetime | None = None) -> Path | None:
+    """One copy a day into backups/daily/, keeping the last ``keep``; None if today's exists."""
+    folder = backups_folder(Path(db_path)) / "daily"
+    day = (today or datetime.now()).strftime("%Y-%m-%d")
+    target = folder / f"callsheet-{day}.db"
+    if target.exists():
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".callsheet-{day}.db.partial"
+    partial.unlink(missing_ok=True)
+    backup_to(partial)
+    partial.replace(target)
+    for old in sorted(folder.glob("callsheet-*.db"))[:-keep]:
+        old.unlink()
+    return target

@@ -1,0 +1,317 @@
+"""Bringing contacts and time in from the tools a consultant already has.
+
+vCard files (2.1, 3.0, 4.0; many cards in one file) are read with ``vobject``, CSV exports
+of phones, Google and Outlook with the ``csv`` module (BOM, ``;`` or ``,``, quoted newlines).
+Both become callsheet/1 client objects, each labelled with where it came from ("card 12
+(line 140)", "line 7"), and go through :func:`models.jsonformat.import_document`: one
+validation, one transaction, the same merging by phone and e-mail, the same ``--dry-run``
+and ``--skip-bad``. Time entries come from watson's and timewarrior's JSON exports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from models.jsonformat import FORMAT, FormatError, ImportReport, import_document
+
+# --- vCard -----------------------------------------------------------------------------------
+
+_TEL_KINDS = {"cell": "mobile", "mobile": "mobile", "work": "work", "home": "home", "fax": "fax", "voice": ""}
+
+
+def _cards(text: str) -> list[tuple[int, str]]:
+    """Split a file into its cards: (first line number, card text). Framing only; vobject parses."""
+    cards, current, start = [], [], 0
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip().upper()
+        if stripped.startswith("BEGIN:VCARD"):
+            current, start = [line], number
+        elif current:
+            current.append(line)
+            if stripped.startswith("END:VCARD"):
+                cards.append((start, "\r\n".join(current) + "\r\n"))
+                current = []
+    if current:
+        cards.append((start, "\r\n".join(current)))  # unterminated: vobject will say so
+    return cards
+
+
+def _param_types(prop) -> list[str]:
+    types = []
+    for key, values in prop.params.items():
+        if key.upper() == "TYPE":
+            types += [v.lower() for value in values for v in value.split(",")]
+        elif not values:  # vCard 2.1: TEL;CELL:...
+            types.append(key.lower())
+    return types
+
+
+def card_to_client(card) -> dict:
+    """A parsed vobject vCard as a callsheet/1 client object."""
+    name = ""
+    if hasattr(card, "fn"):
+        name = str(card.fn.value).strip()
+    if not name and hasattr(card, "n"):
+        n = card.n.value
+        name = " ".join(part for part in (n.prefix, n.given, n.additional, n.family, n.suffix) if part).strip()
+    client: dict = {"name": name}
+    if hasattr(card, "org"):
+        org = card.org.value
+        client["company"] = " ".join(org if isinstance(org, list) else [org]).strip()
+    phones = []
+    for prop in card.contents.get("tel", []):
+        number = str(prop.value).strip()
+        if number.lower().startswith("tel:"):
+            number = number[4:]
+        kinds = [_TEL_KINDS[t] for t in _param_types(prop) if t in _TEL_KINDS and _TEL_KINDS[t]]
+        phones.append({"number": number, "kind": kinds[0]} if kinds else number)
+    emails = []
+    for prop in card.contents.get("email", []):
+        kinds = [t for t in _param_types(prop) if t in ("work", "home")]
+        address = str(prop.value).strip()
+        emails.append({"address": address, "kind": kinds[0]} if kinds else address)
+    if phones:
+        client["phones"] = phones
+    if emails:
+        client["emails"] = emails
+    notes = [str(p.value).strip() for p in card.contents.get("note", []) if str(p.value).strip()]
+    if notes:
+        client["notes"] = "\n".join(notes)
+    categories = []
+    for prop in card.contents.get("categories", []):
+        value = prop.value
+        categories += [c.strip() for c in (value if isinstance(value, list) else str(value).split(",")) if c.strip()]
+    if categories:
+        client["tags"] = categories
+    language = [str(p.value).strip() for p in card.contents.get("lang", [])]
+    if language:
+        client["language"] = language[0].split("-")[0].lower()
+    return client
+
+
+def read_vcards(text: str) -> tuple[list[dict], list[str], list[str]]:
+    """(clients, their places, problems with cards vobject could not read)."""
+    import vobject
+
+    clients, places, problems = [], [], []
+    for index, (line, card_text) in enumerate(_cards(text), 1):
+        place = f"card {index} (line {line})"
+        try:
+            card = vobject.readOne(card_text, allowQP=True)
+            client = card_to_client(card)
+        except Exception as error:  # vobject raises several kinds for malformed cards
+            problems.append(f"{place}: cannot read the card: {error}")
+            continue
+        clients.append(client)
+        places.append(place)
+    if not clients and not problems:
+        problems.append("no BEGIN:VCARD found: this is not a vCard file")
+    return clients, places, problems
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+#: header (lower-cased) -> callsheet field; "phone" and "email" collect several columns
+CSV_COLUMNS = {
+    "name": "name", "full name": "name", "display name": "name", "contact": "name", "client": "name",
+    "first name": "first_name", "given name": "first_name", "last name": "last_name", "family name": "last_name",
+    "surname": "last_name",
+    "company": "company", "organization": "company", "organisation": "company", "organization 1 - name": "company",
+    "company name": "company",
+    "phone": "phone", "telephone": "phone", "mobile": "phone", "mobile phone": "phone", "business phone": "phone",
+    "home phone": "phone", "primary phone": "phone", "phone 1 - value": "phone", "phone 2 - value": "phone",
+    "phone 3 - value": "phone", "other phone": "phone", "cell": "phone",
+    "email": "email", "e-mail": "email", "e-mail address": "email", "email address": "email",
+    "e-mail 1 - value": "email", "e-mail 2 - value": "email", "e-mail 2 address": "email", "e-mail 3 address": "email",
+    "notes": "notes", "note": "notes",
+    "salutation": "salutation", "greeting": "salutation", "title": "salutation",
+    "language": "language", "status": "status", "tags": "tags", "labels": "tags", "categories": "tags",
+    "referred by": "referred_by", "referred_by": "referred_by",
+    # callsheet's own CSV export
+    "phones": "phone", "emails": "email", "rapport": "rapport",
+}
+CSV_FIELDS = {"name", "first_name", "last_name", "company", "phone", "email", "notes", "salutation", "language",
+              "status", "tags", "referred_by", "rapport", "ignore"}
+
+
+def read_csv(text: str, mapping: dict[str, str] | None = None) -> tuple[list[dict], list[str], list[str]]:
+    """(clients, their places, problems) from a CSV with a header row."""
+    text = text.lstrip("\ufeff")
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [], ["the file is empty"]
+    mapping = {k.strip().lower(): v for k, v in (mapping or {}).items()}
+    for column, field in mapping.items():
+        if field not in CSV_FIELDS:
+            raise FormatError([f"--map {column}={field}: unknown field (one of: {', '.join(sorted(CSV_FIELDS))})"])
+    columns = []
+    for title in header:
+        key = title.strip().lower()
+        columns.append(mapping.get(key) or CSV_COLUMNS.get(key))
+    if not any(c in ("name", "first_name", "last_name") for c in columns):
+        raise FormatError([f"line 1: no name column among {', '.join(h.strip() for h in header)} "
+                           "(map one with --map COLUMN=name)"])
+    clients, places, problems = [], [], []
+    last_line = 1
+    for row in reader:
+        place = f"line {last_line + 1}"
+        last_line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            problems.append(f"{place}: {len(row)} cells but the header has {len(header)}")
+            continue
+        values: dict[str, list[str]] = {}
+        for field, cell in zip(columns, row):
+            if field and field != "ignore" and cell.strip():
+                values.setdefault(field, []).append(cell.strip())
+        name = " ".join(values.get("name", [])) or " ".join(values.get("first_name", []) + values.get("last_name", []))
+        client: dict = {"name": name}
+        for field in ("company", "notes", "salutation", "language", "status", "referred_by", "rapport"):
+            if field in values:
+                client[field] = " ".join(values[field]) if field != "notes" else "\n".join(values[field])
+        if "status" in client:
+            client["status"] = client["status"].lower()
+        phones = [p for cell in values.get("phone", []) for p in cell.replace(" ::: ", ";").split(";") if p.strip()]
+        emails = [e for cell in values.get("email", []) for e in cell.replace(" ::: ", ";").split(";") if e.strip()]
+        if phones:
+            client["phones"] = [p.strip() for p in phones]
+        if emails:
+            client["emails"] = [e.strip() for e in emails]
+        if "tags" in values:
+            client["tags"] = [t.strip() for cell in values["tags"] for t in cell.replace(";", ",").split(",") if t.strip()]
+        clients.append(client)
+        places.append(place)
+    return clients, places, problems
+
+
+# --- the entry point the command line uses --------------------------------------------------------
+
+def import_file(path: Path, kind: str, *, dry_run: bool = False, skip_bad: bool = False, region: str | None = None,
+                mapping: dict[str, str] | None = None, progress: Callable[[int, int], None] | None = None,
+                now: datetime | None = None) -> ImportReport:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="cp1252")  # Outlook's CSV on Windows
+    if kind in ("watson", "timewarrior"):
+        return import_time(text, kind, mapping or {}, dry_run=dry_run, skip_bad=skip_bad)
+    if kind == "vcf":
+        clients, places, problems = read_vcards(text)
+    elif kind == "csv":
+        clients, places, problems = read_csv(text, mapping)
+    else:
+        raise FormatError([f"{kind}: not a format import_file reads"])
+    if problems and not skip_bad:
+        # name every bad record, not only the ones the framing caught
+        checked = import_document({"format": FORMAT, "clients": clients}, dry_run=True, skip_bad=True,
+                                  region=region, now=now, places=places)
+        raise FormatError(sorted(problems + checked.skipped, key=_place_order))
+    try:
+        report = import_document({"format": FORMAT, "clients": clients}, dry_run=dry_run, skip_bad=skip_bad,
+                                 region=region, progress=progress, now=now, places=places)
+    except FormatError as error:
+        raise FormatError(problems + error.problems) from None
+    report.skipped = problems + report.skipped
+    return report
+
+
+def _place_order(problem: str) -> tuple[int, str]:
+    words = problem.split()
+    return (int(words[1]) if len(words) > 1 and words[1].isdigit() else 0, problem)
+
+
+# --- time trackers ----------------------------------------------------------------------------------
+
+def _moment(value: str) -> datetime:
+    if len(value) == 16 and value.endswith("Z") and "T" in value:  # timewarrior: 20261120T090000Z
+        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def detect_time_format(document) -> str | None:
+    if isinstance(document, list) and document and isinstance(document[0], dict):
+        if "project" in document[0]:
+            return "watson"
+        if "start" in document[0]:
+            return "timewarrior"
+    return None
+
+
+def import_time(text: str, kind: str, mapping: dict[str, str], *, dry_run: bool = False,
+                skip_bad: bool = False) -> ImportReport:
+    """Time entries from ``watson log --json`` or ``timew export``.
+
+    Each entry's client is found through ``mapping`` (watson project or timewarrior tag ->
+    client), else by the project/tag itself as a client name. Entries already recorded
+    (same client, start and minutes) are not added twice.
+    """
+    from models.clients import ClientNotFound, find_client
+    from models.db import database
+    from models.entities import TimeEntry
+
+    try:
+        entries = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FormatError([f"line {error.lineno}: {error.msg}"]) from None
+    if not isinstance(entries, list):
+        raise FormatError([f"expected a JSON list of {kind} entries"])
+    rows, problems = [], []
+    for index, entry in enumerate(entries):
+        place = f"entry {index}"
+        try:
+            start = _moment(entry["start"])
+            end_value = entry.get("stop") or entry.get("end")
+            if not end_value:
+                continue  # still running
+            minutes = round((_moment(end_value) - start).total_seconds() / 60)
+            labels = [entry["project"]] if kind == "watson" else []
+            labels += list(entry.get("tags") or [])
+        except (KeyError, TypeError, ValueError) as error:
+            problems.append(f"{place}: cannot read it ({error})")
+            continue
+        client = None
+        for label in labels:
+            target = mapping.get(label) or mapping.get(f"project={label}") or label
+            try:
+                client = find_client(target)
+                break
+            except ClientNotFound:
+                continue
+        if client is None:
+            problems.append(f"{place}: no client for {', '.join(labels) or 'an untagged entry'} "
+                            "(map one with --map NAME=CLIENT)")
+            continue
+        if minutes <= 0:
+            problems.append(f"{place}: ends before it starts")
+            continue
+        note = ", ".join(entry.get("tags") or []) if kind == "watson" else ", ".join(labels[1:])
+        rows.append((client, start, minutes, note))
+    if problems and not skip_bad:
+        raise FormatError(problems)
+    report = ImportReport(dry_run=dry_run, skipped=problems, time_entries=0)
+    with database.atomic() as transaction:
+        for client, start, minutes, note in rows:
+            exists = TimeEntry.select().where((TimeEntry.client == client) & (TimeEntry.started_at == start)
+                                              & (TimeEntry.minutes == minutes)).exists()
+            if not exists:
+                TimeEntry.create(client=client, started_at=start, minutes=minutes, note=note)
+                report.time_entries += 1
+                if client.name not in report.merged:
+                    report.merged.append(client.name)
+        if dry_run:
+            transaction.rollback()
+    return report

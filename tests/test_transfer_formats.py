@@ -1,0 +1,211 @@
+"""vCard, CSV and time-tracker imports; CSV, vCard and iCalendar exports; backups."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from models import clients as ops
+from models.db import close_database, open_database
+from models.entities import Client, Email, FollowUp, Phone, TimeEntry
+from tests.conftest import NOW
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def names() -> list[str]:
+    return sorted(c.name for c in Client.select())
+
+
+def test_vcards_of_three_versions_import_with_names_phones_emails_and_notes(cli, db_path):
+    code, out, err = cli("import", str(FIXTURES / "contacts-3.0.vcf"), str(FIXTURES / "contacts-2.1.vcf"),
+                         str(FIXTURES / "contacts-4.0.vcf"))
+    assert code == 0, err
+    open_database(db_path)
+    assert names() == ["Ana-Mară Ionescu", "Małgorzata Wiśniewska", "Olivia Turner", "Ștefan Țurcanu", "Дмитрий Кузнецов"]
+    stefan = Client.get(Client.name == "Ștefan Țurcanu")
+    assert {(p.e164, p.kind) for p in stefan.phones} == {("+40721234567", "mobile"), ("+40213120000", "work")}
+    assert stefan.company == "Carpați Soft SRL" and "folded over two lines" in stefan.notes
+    assert stefan.tags == ["vip", "retainer"]
+    ana = Client.get(Client.name == "Ana-Mară Ionescu")
+    assert ana.notes == "Plătește în două rate." and [e.address for e in ana.emails] == ["ana@example.ro"]
+    assert [p.e164 for p in Client.get(Client.name == "Olivia Turner").phones] == ["+442079460958"]
+
+
+def test_a_malformed_vcard_file_changes_nothing_and_names_the_cards(cli, db_path):
+    code, out, err = cli("import", str(FIXTURES / "malformed.vcf"))
+    assert code == 2
+    assert "card 3 (line 11)" in err and "card 2 (line 6) 'Bad Phone'" in err
+    open_database(db_path)
+    assert Client.select().count() == 0
+
+
+def test_skip_bad_imports_the_good_cards_and_lists_the_rest(cli, db_path):
+    code, out, err = cli("import", "--skip-bad", str(FIXTURES / "malformed.vcf"))
+    assert code == 1  # something was skipped
+    assert "skipped card 3" in out and "skipped card 2" in out
+    open_database(db_path)
+    assert names() == ["Good Card"]
+
+
+def test_dry_run_shows_what_would_change_and_writes_nothing(cli, db_path):
+    code, out, err = cli("import", "--dry-run", str(FIXTURES / "contacts-3.0.vcf"))
+    assert code == 0, err
+    assert "would add 3 clients" in out and "new: Ștefan Țurcanu" in out
+    open_database(db_path)
+    assert Client.select().count() == 0
+
+
+def test_a_card_matching_a_known_phone_is_merged(cli, db_path):
+    cli("add", "Stefan T.", "--phone", "+40 721 234 567")
+    code, out, err = cli("import", str(FIXTURES / "contacts-3.0.vcf"))
+    assert code == 0, err
+    assert "merged 1" in out
+    open_database(db_path)
+    assert Client.select().count() == 3
+    merged = Client.get(Client.name == "Stefan T.")
+    assert merged.company == "Carpați Soft SRL" and len(list(merged.phones)) == 2
+
+
+def test_google_and_outlook_csv_with_bom_semicolons_and_quoted_newlines(cli, db_path):
+    code, out, err = cli("import", str(FIXTURES / "google.csv"), str(FIXTURES / "outlook.csv"))
+    assert code == 0, err
+    open_database(db_path)
+    assert names() == ["Anna Kowalska", "Ion Popescu", "James Wright", "Георгий Смирнов"]
+    assert Client.get(Client.name == "Георгий Смирнов").notes == "Two lines\nof notes; with a semicolon"
+    assert len(list(Client.get(Client.name == "Anna Kowalska").phones)) == 2
+
+
+def test_a_malformed_csv_names_its_lines_and_changes_nothing(cli, db_path):
+    code, out, err = cli("import", str(FIXTURES / "malformed.csv"))
+    assert code == 2 and "line 3: 4 cells" in err and "line 4 'Bad Email'" in err
+    open_database(db_path)
+    assert Client.select().count() == 0
+
+
+def test_csv_columns_can_be_mapped(cli, db_path, tmp_path):
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Kundin,Handy\nAna Pop,0721 555 666\n", encoding="utf-8")
+    code, _, err = cli("import", str(odd))
+    assert code == 2 and "no name column" in err
+    code, _, err = cli("import", "--map", "Kundin=name", "--map", "Handy=phone", str(odd))
+    assert code == 0, err
+    open_database(db_path)
+    assert [p.e164 for p in Client.get(Client.name == "Ana Pop").phones] == ["+40721555666"]
+
+
+def test_watson_and_timewarrior_exports_become_time_entries(cli, db_path):
+    cli("import", str(FIXTURES / "contacts-3.0.vcf"))
+    code, out, err = cli("import", "--map", "carpati=Ștefan Țurcanu", str(FIXTURES / "watson.json"))
+    assert code == 0, err
+    code, out, err = cli("import", "--map", "wisniewska=Małgorzata Wiśniewska", str(FIXTURES / "timewarrior.json"))
+    assert code == 0, err
+    code, out, err = cli("import", "--map", "carpati=Ștefan Țurcanu", str(FIXTURES / "watson.json"))
+    assert "added 0 time entries" in out  # the same export twice adds nothing
+    open_database(db_path)
+    stefan = Client.get(Client.name == "Ștefan Țurcanu")
+    assert sorted(t.minutes for t in TimeEntry.select().where(TimeEntry.client == stefan)) == [45, 90]
+    gosia = Client.get(Client.name == "Małgorzata Wiśniewska")
+    assert sorted(t.minutes for t in TimeEntry.select().where(TimeEntry.client == gosia)) == [45, 90]
+
+
+def test_a_time_entry_for_an_unknown_project_is_named(cli):
+    code, _, err = cli("import", str(FIXTURES / "watson.json"))
+    assert code == 2 and "entry 0" in err and "carpati" in err
+
+
+def test_csv_and_vcf_exports_round_trip_the_clients(cli, tmp_path):
+    cli("import", str(FIXTURES / "contacts-3.0.vcf"), str(FIXTURES / "google.csv"))
+    for kind in ("csv", "vcf"):
+        target = tmp_path / f"out.{kind}"
+        code, _, err = cli("export", "--format", kind, "-o", str(target))
+        assert code == 0, err
+    close_database()
+    fresh = tmp_path / "fresh.db"
+    for kind in ("csv", "vcf"):
+        code, out, err = cli("import", str(tmp_path / f"out.{kind}"), "--db", str(fresh), db=False)
+        assert code == 0, err
+    open_database(fresh)
+    # the second file merged into the first on phones and e-mails: no duplicates
+    assert names() == ["Anna Kowalska", "Ion Popescu", "Małgorzata Wiśniewska", "Ștefan Țurcanu", "Дмитрий Кузнецов"]
+    assert Client.get(Client.name == "Ion Popescu").notes == "Owes for the audit"
+    assert Phone.select().where(Phone.e164 == "+40721234567").count() == 1
+
+
+def test_ics_export_lists_open_follow_ups_as_todos(db, tmp_path):
+    from icalendar import Calendar
+
+    from models.exporters import write_ics
+
+    client = ops.add_client("Ana Pop", now=NOW)
+    ops.add_follow_up(client, NOW + timedelta(days=1), "Send the quote")
+    done = ops.add_follow_up(client, NOW - timedelta(days=1), "Old thing")
+    ops.complete_follow_up(done, now=NOW)
+    target = tmp_path / "f.ics"
+    with target.open("w", encoding="utf-8") as stream:
+        assert write_ics(stream) == 1
+    [todo] = Calendar.from_ical(target.read_bytes()).walk("VTODO")
+    assert str(todo["summary"]) == "Ana Pop: Send the quote"
+    assert todo.decoded("due") == NOW + timedelta(days=1)
+
+
+def test_ten_thousand_cards_import_in_one_go(db, tmp_path):
+    from models.importers import import_file
+
+    cards = "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nTEL:+40 72{i:07d}\r\nEND:VCARD\r\n"
+                    for i in range(2000))
+    big = tmp_path / "big.vcf"
+    big.write_text(cards, encoding="utf-8")
+    seen = []
+    report = import_file(big, "vcf", region="RO", progress=lambda done, total: seen.append((done, total)))
+    assert len(report.added) == 2000 and Client.select().count() == 2000
+    assert seen[-1] == (2000, 2000)
+
+
+# --- backups ---------------------------------------------------------------------------------
+
+def test_backup_and_restore_keep_the_current_database_aside(cli, db_path, tmp_path):
+    cli("add", "Before Backup")
+    backup = tmp_path / "b.db"
+    code, out, err = cli("backup", str(backup))
+    assert code == 0, err
+    cli("add", "After Backup")
+    code, out, err = cli("restore", str(backup))
+    assert code == 0, err and "kept as" in out
+    open_database(db_path)
+    assert names() == ["Before Backup"]
+    [kept] = db_path.parent.glob("callsheet.before-restore-*.db")
+    connection = sqlite3.connect(kept)
+    assert {row[0] for row in connection.execute("SELECT name FROM client")} == {"Before Backup", "After Backup"}
+    connection.close()
+
+
+@pytest.mark.parametrize("content, message", [(b"not a database at all" * 100, "damaged"), (None, "not a callsheet")])
+def test_restore_refuses_a_bad_file_and_changes_nothing(cli, db_path, tmp_path, content, message):
+    cli("add", "Keep Me")
+    bad = tmp_path / "bad.db"
+    if content is None:
+        connection = sqlite3.connect(bad)
+        connection.execute("CREATE TABLE recipes (id INTEGER)")
+        connection.close()
+    else:
+        bad.write_bytes(content)
+    code, _, err = cli("restore", str(bad))
+    assert code == 2 and message in err
+    open_database(db_path)
+    assert names() == ["Keep Me"]
+
+
+def test_daily_backup_makes_one_copy_a_day_and_keeps_seven(db, db_path):
+    from models.backups import daily_backup
+
+    ops.add_client("Ana", now=NOW)
+    made = [daily_backup(db_path, keep=7, today=datetime(2026, 11, day)) for day in range(1, 11)]
+    assert all(made)
+    assert daily_backup(db_path, keep=7, today=datetime(2026, 11, 10)) is None
+    kept = sorted(p.name for p in (db_path.parent / "backups" / "daily").glob("*.db"))
+    assert kept[0] == "callsheet-2026-11-04.db" and len(kept) == 7
