@@ -126,9 +126,29 @@ def schema_version(db: SqliteDatabase | None = None) -> int:
     return db.execute_sql("PRAGMA user_version").fetchone()[0]
 
 
-def data_version() -> int:
-    """Changes when another connection (the CLI, another window) commits to the database."""
-    return database.execute_sql("PRAGMA data_version").fetchone()[0]
+class ChangeWatcher:
+    """Tells whether another connection (the CLI, another window) committed since last asked.
+
+    ``PRAGMA data_version`` only means something compared on one connection, so the
+    watcher keeps its own, whichever thread asks.
+    """
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        self._connection = sqlite3.connect(database.obj.database, check_same_thread=False)
+        self._last = self._version()
+
+    def _version(self) -> int:
+        return self._connection.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        version = self._version()
+        changed, self._last = version != self._last, version
+        return changed
+
+    def close(self) -> None:
+        self._connection.close()
 
 
 def set_schema_version(db: SqliteDatabase, version: int) -> None:

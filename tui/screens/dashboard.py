@@ -13,6 +13,7 @@ this screen, so nothing else needs changing.
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -76,12 +77,13 @@ class DashboardScreen(Screen):
         super().__init__()
         self.selected_client_id: int | None = None
         self.total_clients: int | None = None
-        self._data_version: int | None = None
+        self._watcher = None
         self._last_poll = time.time()
         self._undo: list[int] = []
         #: a form was saved: the next log+risk refresh is the one that shows it
         self._save_pending = False
         self._select_timer = None
+        self._first_selection_shown = threading.Event()
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -119,7 +121,7 @@ class DashboardScreen(Screen):
         self.query_one("#welcome").display = False
         self.client_list.focus()
         self._set_now()
-        self.load_clients()
+        self.show_first_clients()
         self.set_interval(POLL_SECONDS, self.poll_changes)
         self.set_interval(TICK_SECONDS, self.tick)
         self.refresh_stale_scores()
@@ -127,23 +129,41 @@ class DashboardScreen(Screen):
         self.set_timer(BACKUP_AFTER_SECONDS, self.daily_backup)
 
     # -- loading --------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="clients")
-    def load_clients(self) -> None:
+    def show_first_clients(self) -> None:
+        """Paint the first frame from one small indexed query: the riskiest clients.
+
+        Bounded (100 rows through the (archived_at, risk_score) index, plus counts), so it
+        runs on the UI thread and the first frame already has data; the rest of the list
+        comes from a worker.
+        """
         from models import queries
-        from models.db import data_version
+        from models.db import ChangeWatcher
+        from models.entities import Client
+
+        self._watcher = ChangeWatcher()  # before reading, so no write after this is missed
+        now = self.now()
+        first = queries.client_rows(now.date(), limit=100)
+        total = Client.select().count()
+        self._show_clients(first, total, partial=len(first) < total)
+        self._show_counts(queries.triage_counts(now))
+        if len(first) < total:
+            self.load_clients(wait_for_selection=True)
+
+    @work(thread=True, exclusive=True, group="clients")
+    def load_clients(self, wait_for_selection: bool = False) -> None:
+        from models import queries
         from models.entities import Client
 
         now = self.now()
-        version = data_version()
-        first = queries.client_rows(now.date(), limit=100)
+        if wait_for_selection:
+            # The first client's log and risk complete the first screen; the rest of the
+            # list can wait for them rather than compete for the interpreter.
+            self._first_selection_shown.wait(timeout=2.0)
+        rows = queries.client_rows(now.date())
         total = Client.select().count()
-        self.app.call_from_thread(self._show_clients, first, total, partial=len(first) < total)
+        self.app.call_from_thread(self._show_clients, rows, total, partial=False)
         counts = queries.triage_counts(now)
         self.app.call_from_thread(self._show_counts, counts)
-        if len(first) < total:
-            rows = queries.client_rows(now.date())
-            self.app.call_from_thread(self._show_clients, rows, total, partial=False)
-        self._data_version = version
         if self.query_one("#left-switcher", ContentSwitcher).current == "attention":
             self.load_attention()
 
@@ -241,6 +261,7 @@ class DashboardScreen(Screen):
         log.border_subtitle = f"{len(page):,}{'' if complete else '+'} entries"
         self.risk_pane.show(name, risk, trend)
         self.call_after_refresh(self.app.mark, "select")
+        self.call_after_refresh(self._first_selection_shown.set)
         if self._save_pending:
             self._save_pending = False
             self.call_after_refresh(self.app.mark, "save")
@@ -592,14 +613,10 @@ class DashboardScreen(Screen):
     @work(thread=True, exclusive=True, group="poll")
     def _check_changes(self) -> None:
         from models import queries
-        from models.db import data_version
         from models.entities import Client
 
-        version = data_version()
-        if self._data_version is None or version == self._data_version:
-            self._data_version = version
+        if self._watcher is None or not self._watcher.changed():
             return
-        self._data_version = version
         since = self._last_poll - 5
         self._last_poll = time.time()
         total = Client.select().count()
@@ -622,6 +639,10 @@ class DashboardScreen(Screen):
         self._show_counts(counts)
         if self.selected_client_id in {row.id for row in rows}:
             self.load_selected(self.selected_client_id)
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
 
     def tick(self) -> None:
         self._set_now()
