@@ -80,8 +80,8 @@ class DashboardScreen(Screen):
         self._watcher = None
         self._last_poll = time.time()
         self._undo: list[int] = []
-        #: a form was saved: the next log+risk refresh is the one that shows it
-        self._save_pending = False
+        #: parts of the screen still to show a saved form's result ("row", "panes")
+        self._save_waiting: set[str] = set()
         self._select_timer = None
         self._first_selection_shown = threading.Event()
 
@@ -262,9 +262,7 @@ class DashboardScreen(Screen):
         self.risk_pane.show(name, risk, trend)
         self.call_after_refresh(self.app.mark, "select")
         self.call_after_refresh(self._first_selection_shown.set)
-        if self._save_pending:
-            self._save_pending = False
-            self.call_after_refresh(self.app.mark, "save")
+        self._save_part_shown("panes")
 
     def _append_log(self, client_id: int, rows) -> None:
         if client_id != self.selected_client_id:
@@ -361,8 +359,11 @@ class DashboardScreen(Screen):
         if saved is None:
             return
         self.notify(Text(saved.what), timeout=3)
-        self._save_pending = saved.client_id == self.selected_client_id
-        self.refresh_client(saved.client_id)
+        # the save is shown once its row and (for the selected client) log and risk are
+        self._save_waiting = {"row", "panes"} if saved.client_id == self.selected_client_id else {"row"}
+        if "panes" in self._save_waiting:
+            self.load_selected(saved.client_id)  # log and risk now, the row in parallel
+        self.refresh_client(saved.client_id, reload_selected=False)
         if "scope_creep" in saved.signals:
             self.offer_reply_outline(saved.client_id)
 
@@ -417,15 +418,23 @@ class DashboardScreen(Screen):
 
     # -- after a change: patch one client ---------------------------------------------------
     @work(thread=True, group="patch")
-    def refresh_client(self, client_id: int) -> None:
+    def refresh_client(self, client_id: int, reload_selected: bool = True) -> None:
         from models import queries
 
         now = self.now()
         rows = queries.client_rows(now.date(), client_ids=[client_id])
+        self.app.call_from_thread(self._patched, client_id, rows, reload_selected)
         counts = queries.triage_counts(now)
-        self.app.call_from_thread(self._patched, client_id, rows, counts)
+        self.app.call_from_thread(self._show_counts, counts)
 
-    def _patched(self, client_id: int, rows: list[ClientRow], counts: dict) -> None:
+    def _save_part_shown(self, part: str) -> None:
+        if part in self._save_waiting:
+            self._save_waiting.discard(part)
+            if not self._save_waiting:
+                self.call_after_refresh(self.app.mark, "save")
+
+    def _patched(self, client_id: int, rows: list[ClientRow], reload_selected: bool = True) -> None:
+        self._save_part_shown("row")
         clients = self.client_list
         if rows:
             clients.patch(rows)
@@ -434,11 +443,11 @@ class DashboardScreen(Screen):
         self.total_clients = len(clients.all_rows)
         self.query_one("#welcome").display = self.total_clients == 0
         self._update_title()
-        self._show_counts(counts)
         if self.query_one("#left-switcher", ContentSwitcher).current == "attention":
             self.load_attention()
         if client_id == self.selected_client_id:
-            self.load_selected(client_id)
+            if reload_selected:
+                self.load_selected(client_id)
         elif rows and clients.current and clients.current.id == client_id:
             self.selected_client_id = client_id
             self.load_selected(client_id)

@@ -7,6 +7,7 @@ row by row after a save), which keeps a keystroke flat from 10,000 to 100,000 cl
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -95,10 +96,18 @@ class ClientList(RowList[ClientRow]):
         super().action_cursor(step)
 
     def patch(self, rows: list[ClientRow]) -> None:
-        """Replace or add these rows (after a save) without reloading the rest."""
-        fresh = {row.id: row for row in rows}
-        self.all_rows = [fresh.pop(row.id, row) for row in self.all_rows] + list(fresh.values())
-        self.resort()
+        """Replace or add these rows (after a save) without reloading or re-sorting the rest."""
+        key = _SORT_KEYS[self.sort]
+        for row in rows:
+            old = next((i for i, r in enumerate(self.all_rows) if r.id == row.id), None)
+            if old is None:
+                self.all_rows.append(row)
+            else:
+                previous = self.all_rows[old]
+                self.all_rows[old] = row
+                del self._sorted[next(i for i, r in enumerate(self._sorted) if r is previous)]
+            bisect.insort(self._sorted, row, key=key)
+        self.apply()
 
     def drop(self, client_id: int) -> None:
         self.all_rows = [row for row in self.all_rows if row.id != client_id]
@@ -144,7 +153,11 @@ def filter_rows(rows: list[ClientRow], query: str) -> list[ClientRow]:
         # a phone number typed any way: match on its trailing digits
         tail = digits.lstrip("0")[-9:]
         return [r for r in rows if tail in r.search.replace(" ", "")]
-    found = [r for r in rows if all(word in r.search for word in words)]
+    if len(words) == 1:  # the common case, without a generator per row
+        word = words[0]
+        found = [r for r in rows if word in r.search]
+    else:
+        found = [r for r in rows if all(word in r.search for word in words)]
     if found or len(query) < 3:
         return found
     from rapidfuzz import fuzz, process, utils
