@@ -80,6 +80,11 @@ class ClientList(RowList[ClientRow]):
         super().__init__(**kwargs)
         self.all_rows: list[ClientRow] = []
         self._sorted: list[ClientRow] = []
+        #: filter results per (query, show_archived), valid while _sorted is the same list
+        self._filtered: dict = {}
+        self._filtered_for: list | None = None
+        #: queries whose result came from plain word matching (a superset of longer queries')
+        self._narrowable: dict[str, bool] = {}
         self.query = ""
         self.sort = "risk"
         self.show_archived = False
@@ -107,6 +112,7 @@ class ClientList(RowList[ClientRow]):
                 self.all_rows[old] = row
                 del self._sorted[next(i for i, r in enumerate(self._sorted) if r is previous)]
             bisect.insort(self._sorted, row, key=key)
+        self._filtered_for = None  # the cached filter results are stale now
         self.apply()
 
     def drop(self, client_id: int) -> None:
@@ -120,11 +126,36 @@ class ClientList(RowList[ClientRow]):
         self.apply()
 
     def apply(self) -> None:
-        """Filter, keeping the cursor on the same client when it is still shown."""
+        """Filter, keeping the cursor on the same client when it is still shown.
+
+        Results are kept per query while the data stays the same, so typing one more
+        letter narrows the previous result instead of scanning every client, and
+        backspace costs nothing.
+        """
         keep = self.current.id if self.current else None
-        rows = self._sorted if self.show_archived else [r for r in self._sorted if not r.archived]
-        if self.query:
-            rows = filter_rows(rows, self.query)
+        key = (self.query, self.show_archived)
+        if self._filtered_for is not self._sorted:
+            self._filtered, self._narrowable = {}, {}
+            self._filtered_for = self._sorted
+        rows = self._filtered.get(key)
+        if rows is None:
+            base = self._sorted if self.show_archived else self._filtered.get(("", False))
+            if base is None:
+                base = self._filtered[("", False)] = [r for r in self._sorted if not r.archived]
+            if self.query:
+                # the longest query typed so far that this one extends: its rows are a superset
+                if not _is_phone_query(self.query):
+                    prefixes = [q for (q, archived) in self._filtered if archived == self.show_archived and q
+                                and self.query.startswith(q) and self._narrowable.get(q)]
+                    if prefixes:
+                        base = self._filtered[(max(prefixes, key=len), self.show_archived)]
+                rows, self._narrowable[self.query] = filter_rows(base, self.query)
+            else:
+                rows = base
+            self._filtered[key] = rows
+            # keep only the chain being typed (and the unfiltered lists), so memory stays flat
+            for stale in [k for k in self._filtered if k[0] and not self.query.startswith(k[0])]:
+                del self._filtered[stale]
         self.empty_text = "No client matches." if self.query else "No clients yet."
         self.set_rows(rows, keep=keep, key=lambda r: r.id)
 
@@ -144,28 +175,36 @@ class ClientList(RowList[ClientRow]):
         return segments
 
 
-def filter_rows(rows: list[ClientRow], query: str) -> list[ClientRow]:
-    """Every word of ``query`` must appear (name, company, phone digits or e-mail);
-    with no such client, fall back to fuzzy matching of names so a typo still finds them."""
-    words = query.casefold().split()
+def _is_phone_query(query: str) -> bool:
     digits = "".join(ch for ch in query if ch.isdigit())
-    if len(digits) >= 6 and len(digits) >= len(query.replace(" ", "")) - 3:
+    return len(digits) >= 6 and len(digits) >= len(query.replace(" ", "")) - 3
+
+
+def filter_rows(rows: list[ClientRow], query: str) -> tuple[list[ClientRow], bool]:
+    """Every word of ``query`` must appear (name, company, phone digits or e-mail);
+    with no such client, fall back to fuzzy matching of names so a typo still finds them.
+
+    Returns the rows and whether they came from plain word matching (so a longer query
+    may narrow them instead of scanning everything).
+    """
+    if _is_phone_query(query):
         # a phone number typed any way: match on its trailing digits
-        tail = digits.lstrip("0")[-9:]
-        return [r for r in rows if tail in r.search.replace(" ", "")]
+        tail = "".join(ch for ch in query if ch.isdigit()).lstrip("0")[-9:]
+        return [r for r in rows if tail in r.search.replace(" ", "")], False
+    words = query.casefold().split()
     if len(words) == 1:  # the common case, without a generator per row
         word = words[0]
         found = [r for r in rows if word in r.search]
     else:
         found = [r for r in rows if all(word in r.search for word in words)]
     if found or len(query) < 3:
-        return found
+        return found, True
     from rapidfuzz import fuzz, process, utils
 
     names = [r.name for r in rows]
     matches = process.extract(query, names, scorer=fuzz.WRatio, processor=utils.default_process,
                               limit=50, score_cutoff=80)
-    return [rows[index] for _, _, index in matches]
+    return [rows[index] for _, _, index in matches], False
 
 
 # --- the log -------------------------------------------------------------------------------
