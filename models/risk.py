@@ -273,7 +273,8 @@ def _factors(contributions, evidence, score: int, raw: float) -> list[Factor]:
         # positive contributions share out score + what the negatives took away
         taken = 100 * (1 - math.exp(-positive_raw / SCALE)) - score
         scale = (score + taken) / positive_raw
-        negative_raw = positive_raw - max(raw, 0.0)
+        # the positive signs share out what they took away, in proportion to their size
+        negative_raw = -sum(v for v in contributions.values() if v < 0)
         negative_scale = taken / negative_raw if negative_raw > 0 else 0.0
     factors = []
     for kind, value in contributions.items():

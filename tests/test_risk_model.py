@@ -177,3 +177,13 @@ def test_weights_can_be_overridden_and_unknown_signals_are_refused():
 
 def test_every_default_weight_documents_its_domain_rule():
     assert all(rule.why.startswith("rule ") for rule in DEFAULT_TABLE.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories, invoice_lists)
+def test_warning_factors_never_show_negative_points_and_positive_ones_never_positive(history, invoices):
+    for factor in risk_of(history, invoices, AS_OF).factors:
+        if factor.signal in ("referral", "praise", "paid_on_time"):
+            assert factor.points <= 0, factor
+        elif factor.signal != "serious_warning_floor":
+            assert factor.points >= 0, factor
