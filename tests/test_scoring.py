@@ -1,4 +1,4 @@
-"""Stored risk: kept current on every write, in bulk, as time passes; and ``callsheet risk``."""
+"""Stored risk: kept current on every write, in bulk, and as time passes."""
 
 from __future__ import annotations
 
@@ -51,40 +51,3 @@ def test_risk_week_ago_lets_triage_see_who_got_worse(db):
     ops.log_interaction(client, signals=["aggressive"], at=NOW - timedelta(days=2), now=NOW)
     stored = Client.get_by_id(client.id)
     assert stored.risk_week_ago == 0 and stored.risk_score > 0
-
-
-def test_cli_risk_json_lists_clients_highest_first_with_evidence(cli):
-    cli("add", "Calm Client")
-    cli("add", "Angry Client")
-    cli("log", "Angry", "--signal", "aggressive", "--signal", "rude", "--at", "2026-11-20", "Shouted at my assistant")
-    listed = cli.json("risk", "--json", "--as-of", "2026-11-22")
-    assert [c["name"] for c in listed] == ["Angry Client", "Calm Client"]
-    angry = listed[0]
-    assert set(angry) == {"id", "name", "score", "band", "factors", "advice"}
-    assert angry["factors"][0]["evidence"][0]["summary"] == "Shouted at my assistant"
-    assert angry["factors"][0]["evidence"][0]["at"].startswith("2026-11-20")
-    assert sum(f["points"] for f in angry["factors"]) == angry["score"]
-    assert [c["name"] for c in cli.json("risk", "--json", "--band", "low", "--as-of", "2026-11-22")] == ["Calm Client"]
-
-
-def test_cli_risk_as_of_a_date_before_the_events_scores_zero(cli):
-    cli("add", "Angry Client")
-    cli("log", "Angry", "--signal", "aggressive", "--at", "2026-11-20", "Shouted")
-    [angry] = cli.json("risk", "--json", "--as-of", "2026-11-19")
-    assert angry["score"] == 0
-
-
-def test_cli_risk_explains_one_client_in_plain_text(cli):
-    cli("add", "Angry Client")
-    cli("log", "Angry", "--signal", "scope_creep", "--signal", "own_mistake", "Wants an app too")
-    code, out, err = cli("risk", "Angry")
-    assert code == 0, err
-    assert "scope creep" in out and "Wants an app too" in out and "own mistakes" in out and "advice:" in out
-
-
-def test_risk_overrides_in_config_are_applied_and_checked(cli, tmp_path, monkeypatch):
-    config = tmp_path / "config.toml"
-    config.write_text("[risk.grumpy]\nweight = 3\n")
-    monkeypatch.setenv("CALLSHEET_CONFIG", str(config))
-    code, _, err = cli("risk", "--json")
-    assert code == 2 and "grumpy" in err

@@ -1,0 +1,113 @@
+"""``callsheet risk``: every client by score, one band, as of a moment, or one client explained."""
+
+from __future__ import annotations
+
+import json
+
+
+def _angry_and_calm(cli):
+    cli("add", "Calm Client")
+    cli("add", "Angry Client")
+    cli("log", "Angry", "--signal", "aggressive", "--signal", "rude", "--at", "2026-11-20", "Shouted at my assistant")
+
+
+def test_cli_risk_json_lists_clients_highest_first_with_evidence(cli):
+    _angry_and_calm(cli)
+    listed = cli.json("risk", "--json", "--as-of", "2026-11-22")
+    assert [c["name"] for c in listed] == ["Angry Client", "Calm Client"]
+    angry = listed[0]
+    assert set(angry) == {"id", "name", "score", "band", "factors", "advice"}
+    assert angry["band"] in ("watch", "high") and angry["advice"]
+    assert set(angry["factors"][0]) == {"signal", "points", "evidence"}
+    assert angry["factors"][0]["evidence"][0]["summary"] == "Shouted at my assistant"
+    assert angry["factors"][0]["evidence"][0]["at"].startswith("2026-11-20")
+    assert sum(f["points"] for f in angry["factors"]) == angry["score"]
+    assert listed[1]["score"] == 0 and listed[1]["band"] == "low" and listed[1]["factors"] == []
+
+
+def test_cli_risk_band_keeps_only_clients_of_that_band(cli):
+    _angry_and_calm(cli)
+    assert [c["name"] for c in cli.json("risk", "--json", "--band", "low", "--as-of", "2026-11-22")] == ["Calm Client"]
+    assert [c["name"] for c in cli.json("risk", "--json", "--band", "high", "--as-of", "2026-11-22")
+            + cli.json("risk", "--json", "--band", "watch", "--as-of", "2026-11-22")] == ["Angry Client"]
+
+
+def test_cli_risk_as_of_a_date_before_the_events_scores_zero(cli):
+    cli("add", "Angry Client")
+    cli("log", "Angry", "--signal", "aggressive", "--at", "2026-11-20", "Shouted")
+    [angry] = cli.json("risk", "--json", "--as-of", "2026-11-19")
+    assert angry["score"] == 0 and angry["band"] == "low"
+
+
+def test_cli_risk_as_of_a_date_counts_events_of_that_whole_day(cli):
+    cli("add", "Angry Client")
+    cli("log", "Angry", "--signal", "aggressive", "--at", "2026-11-20T17:00", "Shouted")
+    [angry] = cli.json("risk", "--json", "--as-of", "2026-11-20")
+    assert angry["score"] > 0
+
+
+def test_cli_risk_as_of_accepts_a_datetime_and_old_events_fade(cli):
+    cli("add", "Angry Client")
+    cli("log", "Angry", "--signal", "rude", "--at", "2026-01-10T10:00", "Rude on the phone")
+    soon = cli.json("risk", "--json", "--as-of", "2026-01-11T10:00")[0]["score"]
+    later = cli.json("risk", "--json", "--as-of", "2028-01-11T10:00+02:00")[0]["score"]
+    assert soon > later
+
+
+def test_cli_risk_plain_list_shows_score_band_and_name_highest_first(cli):
+    _angry_and_calm(cli)
+    code, out, err = cli("risk", "--as-of", "2026-11-22")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "Angry Client" in lines[0] and "Calm Client" in lines[1]
+    assert lines[1].split()[:2] == ["0", "low"]
+
+
+def test_cli_risk_explains_one_client_in_plain_text(cli):
+    cli("add", "Angry Client")
+    cli("log", "Angry", "--signal", "scope_creep", "--signal", "own_mistake", "Wants an app too")
+    code, out, err = cli("risk", "Angry")
+    assert code == 0, err
+    assert "scope creep" in out and "Wants an app too" in out and "own mistakes" in out and "advice:" in out
+    assert "Say no" in out  # the advice for scope creep (rule 6)
+
+
+def test_cli_risk_one_client_as_json_is_a_single_object(cli):
+    _angry_and_calm(cli)
+    code, out, err = cli("risk", "Angry", "--json", "--as-of", "2026-11-22")
+    assert code == 0, err
+    angry = json.loads(out)
+    assert angry["name"] == "Angry Client" and angry["score"] > 0
+
+
+def test_cli_risk_prints_a_name_with_markup_as_typed(cli):
+    cli("add", "[bold red]x[/]")
+    code, out, _ = cli("risk")
+    assert code == 0 and "[bold red]x[/]" in out
+
+
+def test_cli_risk_of_an_unknown_client_or_unreadable_date_is_one_line_and_exit_2(cli):
+    _angry_and_calm(cli)
+    code, _, err = cli("risk", "Nobody")
+    assert code == 2 and err.startswith("callsheet:") and len(err.strip().splitlines()) == 1
+    code, _, err = cli("risk", "--as-of", "someday soon")
+    assert code == 2 and "someday soon" in err
+
+
+def test_cli_risk_of_an_empty_book_is_an_empty_json_list(cli):
+    assert cli.json("risk", "--json") == []
+
+
+def test_risk_overrides_in_config_are_applied_and_checked(cli, tmp_path, monkeypatch):
+    from models import scoring
+
+    monkeypatch.setattr(scoring, "_table", scoring.DEFAULT_TABLE)  # restored after the test
+    _angry_and_calm(cli)
+    before = cli.json("risk", "--json", "--as-of", "2026-11-22")[0]["score"]
+    config = tmp_path / "config.toml"
+    config.write_text("[risk.aggressive]\nweight = 60\n")
+    monkeypatch.setenv("CALLSHEET_CONFIG", str(config))
+    assert cli.json("risk", "--json", "--as-of", "2026-11-22")[0]["score"] > before
+    config.write_text("[risk.grumpy]\nweight = 3\n")
+    code, _, err = cli("risk", "--json")
+    assert code == 2 and "grumpy" in err
