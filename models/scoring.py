@@ -98,12 +98,23 @@ def _refresh_ids(client_ids: list[int] | None, as_of: datetime, progress: Callab
     signals = _signals_for(client_ids, False)
     invoices = _invoices_for(client_ids)
     ids = client_ids if client_ids is not None else [row[0] for row in Client.select(Client.id).tuples()]
+    # One prepared UPDATE run with executemany: building 10,000 peewee queries took longer
+    # than scoring the clients.
+    columns = [Client.risk_score, Client.risk_band, Client.risk_as_of, Client.risk_week_ago]
+    sql = (f'UPDATE "{Client._meta.table_name}" SET '
+           + ", ".join(f'"{field.column_name}" = ?' for field in columns)
+           + f' WHERE "{Client.id.column_name}" = ?')
+    stored_as_of = Client.risk_as_of.db_value(as_of)
     done = 0
     with database.atomic():
+        connection = database.connection()
         for batch in chunked(ids, 500):
+            rows = []
             for client_id in batch:
                 values = _stored_values(signals.get(client_id, []), invoices.get(client_id, []), as_of)
-                Client.update(**values).where(Client.id == client_id).execute()
+                rows.append((values["risk_score"], values["risk_band"], stored_as_of,
+                             values["risk_week_ago"], client_id))
+            connection.executemany(sql, rows)
             done += len(batch)
             if progress:
                 progress(done, len(ids))
