@@ -111,3 +111,19 @@ def test_risk_overrides_in_config_are_applied_and_checked(cli, tmp_path, monkeyp
     config.write_text("[risk.grumpy]\nweight = 3\n")
     code, _, err = cli("risk", "--json")
     assert code == 2 and "grumpy" in err
+
+
+def test_cli_risk_as_of_a_relative_phrase_is_read_as_a_moment(cli):
+    cli("add", "Angry Client")
+    cli("log", "Angry", "--signal", "aggressive", "--at", "2 hours ago", "Shouted")
+    [before] = cli.json("risk", "--json", "--as-of", "2 days ago")
+    [now] = cli.json("risk", "--json", "--as-of", "now")
+    assert before["score"] == 0 < now["score"]
+
+
+def test_cli_risk_explains_a_positive_sign_with_nothing_to_offset(cli):
+    cli("add", "Kind Client")
+    cli("log", "Kind", "--signal", "referral", "Sent us their cousin")
+    code, out, _ = cli("risk", "Kind")
+    assert code == 0 and "0/100 (low)" in out and "referral (nothing to offset)" in out
+    assert "Keep the relationship" in out

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+
+_BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def register(subparsers, common) -> None:
@@ -38,10 +41,10 @@ def _as_of(text: str | None):
 
     if not text:
         return utcnow()
-    moment = parse_when(text)
-    if len(text.strip()) == 10:  # a bare date means as of the end of that day
-        moment = parse_when(text.strip() + "T23:59:59")
-    return moment
+    text = text.strip()
+    if _BARE_DATE.match(text):  # a bare date means as of the end of that day
+        return parse_when(text + "T23:59:59")
+    return parse_when(text)
 
 
 def cmd_risk(args: argparse.Namespace) -> int:
@@ -88,7 +91,10 @@ def explanation(name: str, risk) -> str:
     if not risk.factors:
         lines.append("  no signals")
     for factor in risk.factors:
-        lines.append(f"  {factor.points:+4d}  {factor.signal.replace('_', ' ')}")
+        label = factor.signal.replace("_", " ")
+        if factor.points == 0:  # a positive sign with no warning to offset
+            label += " (nothing to offset)"
+        lines.append(f"  {factor.points:+4d}  {label}" if factor.points else f"     0  {label}")
         for evidence in factor.evidence[:5]:
             lines.append(f"          {to_zone(evidence.at):%Y-%m-%d}  {_plain(evidence.summary)}")
         if len(factor.evidence) > 5:
