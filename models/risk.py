@@ -120,7 +120,7 @@ DEFAULT_TABLE: Mapping[str, Rule] = {
 }
 
 WARNING_KINDS = frozenset(k for k, r in DEFAULT_TABLE.items() if r.weight > 0)
-#: how long after a missed call a complaint still makes the pattern
+#: how many days the first event of a pattern may precede the second and still make it
 _PATTERN_WINDOW = {"pattern_missed_then_complained": 30, "pattern_changed_mind_then_refused": 90}
 
 
@@ -147,10 +147,12 @@ def table_with(overrides: Mapping[str, Mapping[str, float]] | None) -> dict[str,
 
 
 def band_of(score: int) -> str:
+    """The band of a score: low below 30, watch below 60, high from 60."""
     return "high" if score >= HIGH_FROM else "watch" if score >= WATCH_FROM else "low"
 
 
 def _decay(rule: Rule, age_days: float) -> float:
+    """What is left of an event ``age_days`` old: 1 when fresh, 0.5 after one half-life."""
     return 0.5 ** (max(age_days, 0.0) / rule.half_life_days)
 
 
@@ -313,6 +315,7 @@ ADVICE = {
 
 
 def advice_for(risk: Risk, contributions: Mapping[str, float]) -> tuple[str, ...]:
+    """The advice sentences (domain rules 2-8) that the client's live factors call for."""
     active = {kind for kind, value in contributions.items() if value >= 1}
     chosen = []
     if active & {"legal_threat", "refused_payment", "invoice_disputed", "pattern_changed_mind_then_refused"}:
@@ -350,8 +353,3 @@ def trend(
         for week in range(weeks)
     ]
 
-
-def score_only(signals: list[SignalEvent], invoices: list[InvoiceFact], as_of: datetime,
-               table: Mapping[str, Rule] = DEFAULT_TABLE) -> int:
-    """The score alone (what bulk refreshes store)."""
-    return risk_of(signals, invoices, as_of, table).score

@@ -36,6 +36,7 @@ def configure(config) -> None:
 
 
 def current_table() -> Mapping[str, Rule]:
+    """The table in use: the defaults with config.toml's overrides."""
     return _table
 
 

@@ -187,3 +187,25 @@ def test_warning_factors_never_show_negative_points_and_positive_ones_never_posi
             assert factor.points <= 0, factor
         elif factor.signal != "serious_warning_floor":
             assert factor.points >= 0, factor
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories, st.integers(1, 400), st.integers(1, 400), st.integers(100, 10_000_000), st.integers(100, 10_000_000))
+def test_an_invoice_overdue_longer_or_for_more_money_never_scores_lower(history, days_a, days_b, cents_a, cents_b):
+    def overdue(days, cents):
+        due = AS_OF.date() - timedelta(days=days)
+        return InvoiceFact("1", cents, "EUR", due - timedelta(days=14), due, None)
+
+    shorter, longer = sorted((days_a, days_b))
+    smaller, larger = sorted((cents_a, cents_b))
+    assert risk_of(history, [overdue(longer, smaller)], AS_OF).score >= risk_of(history, [overdue(shorter, smaller)], AS_OF).score
+    assert risk_of(history, [overdue(shorter, larger)], AS_OF).score >= risk_of(history, [overdue(shorter, smaller)], AS_OF).score
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories, invoice_lists, st.integers(2, 20))
+def test_the_trend_is_the_same_function_at_weekly_earlier_moments(history, invoices, weeks):
+    scores = trend(history, invoices, AS_OF, weeks)
+    assert len(scores) == weeks
+    assert scores[-1] == risk_of(history, invoices, AS_OF).score
+    assert scores[0] == risk_of(history, invoices, AS_OF - timedelta(weeks=weeks - 1)).score
