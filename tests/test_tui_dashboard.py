@@ -327,3 +327,16 @@ async def test_changes_from_the_command_line_show_up_without_restarting(book, db
                        check=True, capture_output=True)
         await wait_for(pilot, lambda: next(r for r in app.screen.client_list.all_rows if r.name == "Ana Pop").risk_score > 0,
                        timeout=8, what="external log")
+
+
+async def test_notifications_show_user_text_literally_and_do_not_crash(db):
+    ops.add_client("[b]Bold[/b] [@click=app.quit]Client[/]", now=NOW)
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: any("Archived" in n.message for n in app._notifications), what="toast")
+        await pilot.pause(0.5)  # let the toast render
+        assert app.is_running and app.return_code is None
+        [note] = [n for n in app._notifications if "Archived" in n.message]
+        assert "[b]Bold[/b] [@click=app.quit]Client[/]" in note.message and note.markup is False

@@ -48,6 +48,10 @@ class FilterInput(Input):
 class DashboardScreen(Screen):
     """The one screen the consultant keeps open all day."""
 
+    #: after a dialog closes with nothing to give focus back to, the list gets it, never the
+    #: filter (keys typed there would be taken as a query instead of commands)
+    AUTO_FOCUS = "#clients"
+
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="dashboard.filter", tooltip="Type to filter clients by name, company, phone or e-mail"),
         Binding("escape", "leave_filter", "Back to list", show=False, id="dashboard.leave_filter"),
@@ -358,7 +362,7 @@ class DashboardScreen(Screen):
     def _form_saved(self, saved) -> None:
         if saved is None:
             return
-        self.notify(Text(saved.what), timeout=3)
+        self.notify(saved.what, timeout=3, markup=False)
         # the save is shown once its row and (for the selected client) log and risk are
         self._save_waiting = {"row", "panes"} if saved.client_id == self.selected_client_id else {"row"}
         if "panes" in self._save_waiting:
@@ -458,7 +462,7 @@ class DashboardScreen(Screen):
             return
         self._set_archived(selected[0], True)
         self._undo.append(selected[0])
-        self.notify(Text(f"Archived {selected[1]}. Press u to undo."), timeout=6)
+        self.notify(f"Archived {selected[1]}. Press u to undo.", timeout=6, markup=False)
 
     def action_undo(self) -> None:
         if not self._undo:
@@ -521,7 +525,7 @@ class DashboardScreen(Screen):
         if follow_up is not None:
             complete_follow_up(follow_up)
         self.app.call_from_thread(self.refresh_client, item.client_id)
-        self.app.call_from_thread(self.notify, Text(f"Done: {item.text}"))
+        self.app.call_from_thread(self.notify, f"Done: {item.text}", markup=False)
 
     # -- call sheet, caller lookup, fact sheet (tui/screens/call_sheet.py and friends) -------
     def action_call_sheet(self) -> None:
@@ -586,7 +590,7 @@ class DashboardScreen(Screen):
             self.app.call_from_thread(self.notify, "Fact sheets are not available in this build.", severity="error")
             return
         path = write_fact_sheet(client_id, self.now())
-        self.app.call_from_thread(self.notify, Text(f"Fact sheet for {name} written to {path}"), timeout=8)
+        self.app.call_from_thread(self.notify, f"Fact sheet for {name} written to {path}", timeout=8, markup=False)
 
     # -- demo, reload, help ----------------------------------------------------------------
     def action_load_demo(self) -> None:
@@ -603,7 +607,7 @@ class DashboardScreen(Screen):
         try:
             generate(500, 25_000, seed=42, now=self.now())
         except ValueError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self.load_clients)
 
