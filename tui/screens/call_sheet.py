@@ -71,7 +71,7 @@ class CallSheetScreen(ModalScreen[None]):
 
     def _logged(self, saved) -> None:
         if saved is not None:
-            self.notify(Text(saved.what))
+            self.notify(saved.what, markup=False)
             self.load()
             dashboard = next((s for s in self.app.screen_stack if hasattr(s, "refresh_client")), None)
             if dashboard is not None:
@@ -90,4 +90,4 @@ class CallSheetScreen(ModalScreen[None]):
         from models.facts import write_fact_sheet
 
         path = write_fact_sheet(self.client_id, self.app.now())
-        self.app.call_from_thread(self.notify, Text(f"Fact sheet written to {path}"), timeout=8)
+        self.app.call_from_thread(self.notify, f"Fact sheet written to {path}", timeout=8, markup=False)
