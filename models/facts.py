@@ -93,6 +93,10 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
         elif invoice.disputed:
             events.append((datetime.combine(invoice.due or invoice.issued, datetime.min.time(), as_of.tzinfo),
                            "client", f"invoice {invoice.number} disputed, unpaid", "refused payment"))
+        elif invoice.due and invoice.due < today:
+            events.append((datetime.combine(invoice.due, datetime.min.time(), as_of.tzinfo), "client",
+                           f"invoice {invoice.number} due, not paid ({(today - invoice.due).days} days overdue)",
+                           "late payment"))
     events.sort(key=lambda e: e[0])
     lines += ["## Timeline of facts", ""]
     if events:

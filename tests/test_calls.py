@@ -90,6 +90,7 @@ def test_the_fact_sheet_has_every_section_in_order_and_escapes_tables(ion):
     assert "4.0 hours" in text
     timeline = text[text.index("## Timeline"):text.index("## Who did what")]
     assert timeline.index("Changed his mind") < timeline.index("Refuses to pay")
+    assert "invoice 14 due, not paid (70 days overdue)" in timeline
 
 
 def test_md_escapes_markdown_structure():
