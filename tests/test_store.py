@@ -149,3 +149,19 @@ def test_a_prefix_with_sql_wildcards_matches_literally(db):
     ops.add_client("100% Design", now=NOW)
     ops.add_client("100 Apples", now=NOW)
     assert ops.find_client("100%").name == "100% Design"
+
+
+def test_a_database_made_by_schema_v1_still_opens_and_reads(tmp_path):
+    """tests/fixtures/schema-v1.db is frozen: every later schema must migrate it, not break it."""
+    import shutil
+    from pathlib import Path
+
+    from models.jsonformat import client_record
+
+    copy = tmp_path / "v1.db"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-v1.db", copy)
+    db = open_database(copy)
+    assert schema_version(db) == CURRENT_VERSION
+    ion = ops.find_client("Ion Ionescu")
+    record = client_record(ion)
+    assert record["salutation"] == "dl. Ionescu" and len(record["interactions"]) == 3
