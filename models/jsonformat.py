@@ -509,7 +509,7 @@ def _find_existing(clean: _Clean) -> Client | None:
 
 
 def _write(cleaned: list[_Clean], report: ImportReport, now: datetime, progress) -> None:
-    from models.scoring import refresh_client
+    from models.scoring import refresh_clients
 
     touched: list[Client] = []
     for done, clean in enumerate(cleaned, 1):
@@ -558,10 +558,14 @@ def _write(cleaned: list[_Clean], report: ImportReport, now: datetime, progress)
             if referrer and referrer.id != client.id:
                 client.referred_by, client.referred_by_text = referrer, ""
                 client.save(only=[Client.referred_by, Client.referred_by_text])
-    for client in {c.id: c for c in touched}.values():
-        latest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(Interaction.client == client).scalar()
-        Client.update(last_contact_at=latest).where(Client.id == client.id).execute()
-        refresh_client(Client.get_by_id(client.id), now)
+    ids = list({c.id for c in touched})
+    for batch in chunked(ids, 500):
+        # one statement per batch, not per client: a 10,000-card file is one import
+        latest = (Interaction.select(fn.MAX(Interaction.occurred_at))
+                  .where(Interaction.client == Client.id))
+        Client.update(last_contact_at=latest).where(Client.id.in_(batch)).execute()
+    if ids:
+        refresh_clients(ids, now)
 
 
 def _write_history(client: Client, clean: _Clean, known_events: set, report: ImportReport) -> None:

@@ -122,6 +122,14 @@ def _refresh_ids(client_ids: list[int] | None, as_of: datetime, progress: Callab
     return done
 
 
+def refresh_clients(client_ids: list[int], as_of: datetime) -> int:
+    """Recompute these clients' stored risk in bulk (after an import touched them)."""
+    done = 0
+    for batch in chunked(client_ids, 5000):
+        done += _refresh_ids(list(batch), as_of, None)
+    return done
+
+
 def refresh_all(as_of: datetime, progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute every client's stored risk (after a bulk import or the demo)."""
     return _refresh_ids(None, as_of, progress)
