@@ -17,7 +17,7 @@ import bisect
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from peewee import chunked, fn
 

@@ -8,7 +8,6 @@ import pytest
 
 from models import clients as ops
 from models.callsheet import brief_of, render_markdown, render_text
-from models.entities import Interaction
 from models.facts import fact_sheet, md
 from models.saying_no import reply_outline
 from tests.conftest import NOW

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from models import clients as ops
 from models.db import close_database, open_database
-from models.entities import Client, Email, FollowUp, Phone, TimeEntry
+from models.entities import Client, Phone, TimeEntry
 from tests.conftest import NOW
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,6 +7,8 @@ import json
 import re
 import sys
 
+from tui.cli.records import _plain
+
 _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -79,8 +81,6 @@ def cmd_risk(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plain(text: str) -> str:
-    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text or "")
 
 
 def explanation(name: str, risk) -> str:

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
