@@ -19,6 +19,8 @@ run: $(STAMP)
 	$(BIN)/callsheet
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -64,8 +64,22 @@ def demo_database(clients: int, interactions: int, seed: int) -> Path:
     for stale in CACHE.glob(partial.name + "*"):
         stale.unlink()
     started = time.perf_counter()
-    subprocess.run([CALLSHEET, "demo", "--clients", str(clients), "--interactions", str(interactions),
-                    "--seed", str(seed), "--db", str(partial)], check=True, stdout=sys.stderr)
+    subprocess.run(
+        [
+            CALLSHEET,
+            "demo",
+            "--clients",
+            str(clients),
+            "--interactions",
+            str(interactions),
+            "--seed",
+            str(seed),
+            "--db",
+            str(partial),
+        ],
+        check=True,
+        stdout=sys.stderr,
+    )
     partial.rename(path)
     log(f"built in {time.perf_counter() - started:.0f} s, {path.stat().st_size / 1e6:.0f} MB")
     return path
@@ -75,7 +89,9 @@ def wall_ms(command: list[str], runs: int, env: dict | None = None) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
+        subprocess.run(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env
+        )
         times.append((time.perf_counter() - started) * 1000)
     return median(times)
 
@@ -85,8 +101,12 @@ def startup_ms(kind: str, db: Path, runs: int) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "bench.drive", kind, str(db)],
-                                   stdout=subprocess.PIPE, text=True, cwd=HERE.parent)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bench.drive", kind, str(db)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=HERE.parent,
+        )
         line = process.stdout.readline()
         elapsed = (time.perf_counter() - started) * 1000
         process.wait()
@@ -101,8 +121,12 @@ def interactive(db: Path, keystrokes: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "bench.db"
         shutil.copyfile(db, copy)
-        result = subprocess.run([sys.executable, "-m", "bench.drive", "interact", str(copy), str(keystrokes)],
-                                capture_output=True, text=True, cwd=HERE.parent)
+        result = subprocess.run(
+            [sys.executable, "-m", "bench.drive", "interact", str(copy), str(keystrokes)],
+            capture_output=True,
+            text=True,
+            cwd=HERE.parent,
+        )
     if result.returncode != 0:
         raise RuntimeError(f"interactive driver failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -113,7 +137,9 @@ def a_phone(db: Path) -> str:
 
     connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        e164 = connection.execute("SELECT e164 FROM phone ORDER BY id LIMIT 1 OFFSET 77").fetchone()[0]
+        e164 = connection.execute(
+            "SELECT e164 FROM phone ORDER BY id LIMIT 1 OFFSET 77"
+        ).fetchone()[0]
     finally:
         connection.close()
     from models.phones import pretty
@@ -127,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (medians)")
-    parser.add_argument("--keystrokes", type=int, default=40, help="filter keystrokes and selections to time")
+    parser.add_argument(
+        "--keystrokes", type=int, default=40, help="filter keystrokes and selections to time"
+    )
     args = parser.parse_args(argv)
 
     db = demo_database(args.clients, args.interactions, args.seed)
@@ -149,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         "filter_keystroke_ms": {"median": median(inner["filter"]), "p95": p95(inner["filter"])},
         "select_client_ms": median(inner["select"]),
         "log_interaction_ms": median(inner["save"]),
-        "risk_all_ms": wall_ms([CALLSHEET, "risk", "--json", "--db", str(db)], max(3, args.runs // 2), env),
+        "risk_all_ms": wall_ms(
+            [CALLSHEET, "risk", "--json", "--db", str(db)], max(3, args.runs // 2), env
+        ),
         "who_ms": wall_ms([CALLSHEET, "who", phone, "--db", str(db)], args.runs * 3, env),
         "version_ms": wall_ms([CALLSHEET, "--version"], args.runs * 3, env),
         "rss_mb": inner["rss_mb"],

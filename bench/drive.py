@@ -14,9 +14,10 @@ import json
 import resource
 import sys
 
-import tui  # noqa: F401  (the same frame-rate setting as the real app, for a fair baseline)
 from textual.app import App
 from textual.widgets import Static
+
+import tui  # noqa: F401  (the same frame-rate setting as the real app, for a fair baseline)
 
 SIZE = (160, 48)
 
@@ -42,7 +43,12 @@ def dashboard_app(db: str, exit_when_ready: bool):
         def mark(self, name: str) -> None:
             super().mark(name)
             shown = self.mark_counts.get("clients_first") or self.mark_counts.get("clients")
-            if exit_when_ready and name in ("select", "clients", "clients_first") and shown and self.mark_counts.get("select"):
+            if (
+                exit_when_ready
+                and name in ("select", "clients", "clients_first")
+                and shown
+                and self.mark_counts.get("select")
+            ):
                 print("ready", flush=True)
                 self.exit()
 

@@ -12,7 +12,14 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from models.db import SCHEMA_VERSION, DatabaseError, backup_to, database, file_schema_version, integrity_problems
+from models.db import (
+    SCHEMA_VERSION,
+    DatabaseError,
+    backup_to,
+    database,
+    file_schema_version,
+    integrity_problems,
+)
 
 
 def backups_folder(db_path: Path) -> Path:
@@ -49,10 +56,15 @@ def check_backup(path: Path) -> None:
     if version == 0:
         raise DatabaseError(f"{path}: not a callsheet database")
     if version > SCHEMA_VERSION:
-        raise DatabaseError(f"{path}: made by a newer callsheet (schema {version}); upgrade to restore it")
+        raise DatabaseError(
+            f"{path}: made by a newer callsheet (schema {version}); upgrade to restore it"
+        )
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
     finally:
         connection.close()
     if not {"client", "interaction"} <= tables:

@@ -16,15 +16,21 @@ from datetime import date, datetime, timedelta
 from peewee import fn
 
 from models import scoring
-from models.greeting import greeting_for
 from models.entities import Agreement, Client, FollowUp, Interaction, Invoice, Signal, TimeEntry
+from models.greeting import greeting_for
 from models.phones import pretty
 from models.risk import Risk
 from models.validate import money_text
 from models.when import to_zone
 
 SERIOUS = {"rude", "aggressive", "refused_payment", "legal_threat", "invoice_disputed"}
-MONEY = {"late_payment", "invoice_overdue", "invoice_paid_late", "refused_payment", "invoice_disputed"}
+MONEY = {
+    "late_payment",
+    "invoice_overdue",
+    "invoice_paid_late",
+    "refused_payment",
+    "invoice_disputed",
+}
 
 
 @dataclass
@@ -75,53 +81,101 @@ class Brief:
     as_of: datetime | None = None
 
 
-def stance_for(risk: Risk, revenue_cents: int, referrals: int, tenure_days: int,
-               recent_scope: bool) -> tuple[str, str]:
+def stance_for(
+    risk: Risk, revenue_cents: int, referrals: int, tenure_days: int, recent_scope: bool
+) -> tuple[str, str]:
     """A stance for the call: firm, look for compromise, say no with an alternative, or let it go."""
     kinds = {f.signal for f in risk.factors if f.points > 0}
     valuable = referrals > 0 or revenue_cents >= 1_000_000 or tenure_days >= 2 * 365
     if risk.band == "high" and kinds & SERIOUS and not valuable:
-        return ("let it go", "Serious warnings and little at stake: document the facts, stay calm, and do not chase "
-                "(rule 7); decline further work politely (rule 2).")
+        return (
+            "let it go",
+            "Serious warnings and little at stake: document the facts, stay calm, and do not chase "
+            "(rule 7); decline further work politely (rule 2).",
+        )
     if risk.band == "high" and valuable:
-        return ("look for compromise", "The relationship is worth keeping (revenue, referrals or years together): get "
-                "the facts straight and offer several solutions both sides can accept (rule 8).")
+        return (
+            "look for compromise",
+            "The relationship is worth keeping (revenue, referrals or years together): get "
+            "the facts straight and offer several solutions both sides can accept (rule 8).",
+        )
     if recent_scope:
-        return ("say no with an alternative", "Recent requests go beyond what was agreed: say no with the reasons and "
-                "the agreed scope, and offer a priced alternative as close to the request as possible (rule 6).")
+        return (
+            "say no with an alternative",
+            "Recent requests go beyond what was agreed: say no with the reasons and "
+            "the agreed scope, and offer a priced alternative as close to the request as possible (rule 6).",
+        )
     if risk.band != "low" or kinds & MONEY:
-        return ("firm", "Hold your position on what was agreed and on money owed; make the risks visible (rule 3).")
-    return ("warm", "No warning signs: a friendly, personal call; treat them like a big client (rule 5).")
+        return (
+            "firm",
+            "Hold your position on what was agreed and on money owed; make the risks visible (rule 3).",
+        )
+    return (
+        "warm",
+        "No warning signs: a friendly, personal call; treat them like a big client (rule 5).",
+    )
 
 
 def client_since(client: Client) -> datetime:
     """When the relationship began: the record's creation or the first contact, whichever is earlier."""
-    first_contact = Interaction.select(fn.MIN(Interaction.occurred_at)).where(Interaction.client == client).scalar()
-    return min(filter(None, [client.created_at, Interaction.occurred_at.python_value(first_contact)]))
+    first_contact = (
+        Interaction.select(fn.MIN(Interaction.occurred_at))
+        .where(Interaction.client == client)
+        .scalar()
+    )
+    return min(
+        filter(None, [client.created_at, Interaction.occurred_at.python_value(first_contact)])
+    )
 
 
 def brief_of(client: Client | int, as_of: datetime) -> Brief:
     client = client if isinstance(client, Client) else Client.get_by_id(client)
     today = to_zone(as_of).date()
     contacts = []
-    rows = list(Interaction.select().where((Interaction.client == client) & (Interaction.occurred_at <= as_of))
-                .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(3))
+    rows = list(
+        Interaction.select()
+        .where((Interaction.client == client) & (Interaction.occurred_at <= as_of))
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(3)
+    )
     signals = defaultdict(list)
-    for interaction_id, kind in Signal.select(Signal.interaction, Signal.kind).where(
-            Signal.interaction.in_([r.id for r in rows])).tuples():
+    for interaction_id, kind in (
+        Signal.select(Signal.interaction, Signal.kind)
+        .where(Signal.interaction.in_([r.id for r in rows]))
+        .tuples()
+    ):
         signals[interaction_id].append(kind)
     for row in rows:
-        contacts.append(Contact(row.occurred_at, row.channel, row.direction, row.tone, row.summary, signals[row.id]))
+        contacts.append(
+            Contact(
+                row.occurred_at, row.channel, row.direction, row.tone, row.summary, signals[row.id]
+            )
+        )
 
-    scope_rows = (Signal.select(Signal.interaction).where(
-        (Signal.client == client) & (Signal.kind == "scope_creep") & (Signal.at >= as_of - timedelta(days=60))
-        & (Signal.at <= as_of)).order_by(Signal.at.desc()).limit(3))
-    recent_scope = [Contact(i.occurred_at, i.channel, i.direction, i.tone, i.summary, ["scope_creep"])
-                    for i in Interaction.select().where(Interaction.id.in_([s.interaction_id for s in scope_rows]))
-                    .order_by(Interaction.occurred_at.desc())]
+    scope_rows = (
+        Signal.select(Signal.interaction)
+        .where(
+            (Signal.client == client)
+            & (Signal.kind == "scope_creep")
+            & (Signal.at >= as_of - timedelta(days=60))
+            & (Signal.at <= as_of)
+        )
+        .order_by(Signal.at.desc())
+        .limit(3)
+    )
+    recent_scope = [
+        Contact(i.occurred_at, i.channel, i.direction, i.tone, i.summary, ["scope_creep"])
+        for i in Interaction.select()
+        .where(Interaction.id.in_([s.interaction_id for s in scope_rows]))
+        .order_by(Interaction.occurred_at.desc())
+    ]
 
-    follow_ups = [(f.due_at, f.text) for f in FollowUp.select().where(
-        (FollowUp.client == client) & FollowUp.done_at.is_null()).order_by(FollowUp.due_at)]
+    follow_ups = [
+        (f.due_at, f.text)
+        for f in FollowUp.select()
+        .where((FollowUp.client == client) & FollowUp.done_at.is_null())
+        .order_by(FollowUp.due_at)
+    ]
     overdue, unpaid = [], []
     owed: dict[str, int] = defaultdict(int)
     revenue: dict[str, int] = defaultdict(int)
@@ -134,29 +188,80 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
             continue
         owed[invoice.currency] += invoice.amount_cents
         if invoice.due and invoice.due < today:
-            overdue.append((invoice.number, invoice.amount_cents, invoice.currency, invoice.due, (today - invoice.due).days))
+            overdue.append(
+                (
+                    invoice.number,
+                    invoice.amount_cents,
+                    invoice.currency,
+                    invoice.due,
+                    (today - invoice.due).days,
+                )
+            )
         else:
             unpaid.append((invoice.number, invoice.amount_cents, invoice.currency, invoice.due))
-    minutes_by_agreement = dict(TimeEntry.select(TimeEntry.agreement, fn.SUM(TimeEntry.minutes))
-                                .where(TimeEntry.client == client).group_by(TimeEntry.agreement).tuples())
-    agreements = [ScopeUse(a.title, a.scope, a.status, a.currency, a.budget_cents, invoiced_by_agreement.get(a.id, 0),
-                           minutes_by_agreement.get(a.id, 0) or 0)
-                  for a in Agreement.select().where(Agreement.client == client).order_by(Agreement.start.desc(nulls="LAST"))]
+    minutes_by_agreement = dict(
+        TimeEntry.select(TimeEntry.agreement, fn.SUM(TimeEntry.minutes))
+        .where(TimeEntry.client == client)
+        .group_by(TimeEntry.agreement)
+        .tuples()
+    )
+    agreements = [
+        ScopeUse(
+            a.title,
+            a.scope,
+            a.status,
+            a.currency,
+            a.budget_cents,
+            invoiced_by_agreement.get(a.id, 0),
+            minutes_by_agreement.get(a.id, 0) or 0,
+        )
+        for a in Agreement.select()
+        .where(Agreement.client == client)
+        .order_by(Agreement.start.desc(nulls="LAST"))
+    ]
     risk = scoring.explain(client.id, as_of)
-    referrals = (Signal.select().where((Signal.client == client) & (Signal.kind == "referral")).count()
-                 + Client.select().where(Client.referred_by == client).count())
+    referrals = (
+        Signal.select().where((Signal.client == client) & (Signal.kind == "referral")).count()
+        + Client.select().where(Client.referred_by == client).count()
+    )
     since = client_since(client)
-    stance, why = stance_for(risk, sum(revenue.values()), referrals, (as_of - since).days, bool(recent_scope))
+    stance, why = stance_for(
+        risk, sum(revenue.values()), referrals, (as_of - since).days, bool(recent_scope)
+    )
     return Brief(
-        client.id, client.name, client.company, client.status, client.language, client.salutation,
-        greeting_for(client.language, client.salutation, client.name, as_of), client.rapport,
-        [pretty(p.e164) for p in client.phones], to_zone(since).date(), contacts, follow_ups, overdue, unpaid,
-        dict(owed), agreements, risk, dict(revenue), referrals, stance, why, recent_scope, as_of,
+        client.id,
+        client.name,
+        client.company,
+        client.status,
+        client.language,
+        client.salutation,
+        greeting_for(client.language, client.salutation, client.name, as_of),
+        client.rapport,
+        [pretty(p.e164) for p in client.phones],
+        to_zone(since).date(),
+        contacts,
+        follow_ups,
+        overdue,
+        unpaid,
+        dict(owed),
+        agreements,
+        risk,
+        dict(revenue),
+        referrals,
+        stance,
+        why,
+        recent_scope,
+        as_of,
     )
 
 
 def _amounts(by_currency: dict[str, int]) -> str:
-    return ", ".join(f"{money_text(cents)} {currency}" for currency, cents in sorted(by_currency.items())) or "nothing"
+    return (
+        ", ".join(
+            f"{money_text(cents)} {currency}" for currency, cents in sorted(by_currency.items())
+        )
+        or "nothing"
+    )
 
 
 def _hours(minutes: int) -> str:
@@ -168,24 +273,44 @@ def sections(brief: Brief) -> list[tuple[str, list[str]]]:
     who = [f"Greeting: {brief.greeting}"]
     if brief.rapport:
         who.append(f"What works: {brief.rapport}")
-    details = [brief.company, brief.status, f"language {brief.language}" if brief.language else "",
-               f"client since {brief.client_since:%d %b %Y}"]
+    details = [
+        brief.company,
+        brief.status,
+        f"language {brief.language}" if brief.language else "",
+        f"client since {brief.client_since:%d %b %Y}",
+    ]
     who.append(" · ".join(d for d in details if d))
     if brief.phones:
         who.append("Phones: " + ", ".join(brief.phones))
-    last = [f"{to_zone(c.at):%d %b %Y %H:%M} {c.channel} {'in' if c.direction == 'in' else 'out'}"
-            + (f" ({c.tone})" if c.tone else "") + f": {c.summary}"
-            + (f" [{', '.join(s.replace('_', ' ') for s in c.signals)}]" if c.signals else "")
-            for c in brief.last_contacts] or ["No contact yet."]
-    follow = [f"{to_zone(due):%d %b %H:%M}: {text}" for due, text in brief.follow_ups] or ["None open."]
-    money = [f"Owed: {_amounts(brief.owed_by_currency)}; paid to date: {_amounts(brief.revenue_cents)}"]
-    money += [f"OVERDUE {number}: {money_text(cents)} {currency}, due {due:%d %b %Y} ({days} days)"
-              for number, cents, currency, due, days in brief.overdue]
-    money += [f"unpaid {number}: {money_text(cents)} {currency}" + (f", due {due:%d %b %Y}" if due else "")
-              for number, cents, currency, due in brief.unpaid]
+    last = [
+        f"{to_zone(c.at):%d %b %Y %H:%M} {c.channel} {'in' if c.direction == 'in' else 'out'}"
+        + (f" ({c.tone})" if c.tone else "")
+        + f": {c.summary}"
+        + (f" [{', '.join(s.replace('_', ' ') for s in c.signals)}]" if c.signals else "")
+        for c in brief.last_contacts
+    ] or ["No contact yet."]
+    follow = [f"{to_zone(due):%d %b %H:%M}: {text}" for due, text in brief.follow_ups] or [
+        "None open."
+    ]
+    money = [
+        f"Owed: {_amounts(brief.owed_by_currency)}; paid to date: {_amounts(brief.revenue_cents)}"
+    ]
+    money += [
+        f"OVERDUE {number}: {money_text(cents)} {currency}, due {due:%d %b %Y} ({days} days)"
+        for number, cents, currency, due, days in brief.overdue
+    ]
+    money += [
+        f"unpaid {number}: {money_text(cents)} {currency}"
+        + (f", due {due:%d %b %Y}" if due else "")
+        for number, cents, currency, due in brief.unpaid
+    ]
     scope = []
     for use in brief.agreements[:3]:
-        budget = f"{money_text(use.budget_cents)} {use.currency}" if use.budget_cents is not None else "no budget"
+        budget = (
+            f"{money_text(use.budget_cents)} {use.currency}"
+            if use.budget_cents is not None
+            else "no budget"
+        )
         used = f"invoiced {money_text(use.invoiced_cents)} of {budget}"
         if use.budget_cents:
             used += f" ({100 * use.invoiced_cents // use.budget_cents}%)"
@@ -195,16 +320,23 @@ def sections(brief: Brief) -> list[tuple[str, list[str]]]:
     risk = [f"{brief.risk.score}/100 ({brief.risk.band})"]
     for factor in brief.risk.factors[:3]:
         latest = factor.evidence[0] if factor.evidence else None
-        risk.append(f"{factor.points:+d} {factor.signal.replace('_', ' ')}"
-                    + (f" — last {to_zone(latest.at):%d %b}: {latest.summary}" if latest else ""))
+        risk.append(
+            f"{factor.points:+d} {factor.signal.replace('_', ' ')}"
+            + (f" — last {to_zone(latest.at):%d %b}: {latest.summary}" if latest else "")
+        )
     stance = [f"{brief.stance.upper()}: {brief.stance_why}"]
     stance += [f"Advice: {line}" for line in brief.risk.advice[:3]]
     if brief.recent_scope_requests:
         asked = dict.fromkeys(c.summary for c in brief.recent_scope_requests)
         stance.append("Recent requests beyond scope: " + "; ".join(asked))
     return [
-        (f"{brief.name}", who), ("Last contacts", last), ("Open follow-ups", follow), ("Money", money),
-        ("Scope", scope or ["No agreement recorded."]), ("Risk", risk), ("Stance for this call", stance),
+        (f"{brief.name}", who),
+        ("Last contacts", last),
+        ("Open follow-ups", follow),
+        ("Money", money),
+        ("Scope", scope or ["No agreement recorded."]),
+        ("Risk", risk),
+        ("Stance for this call", stance),
     ]
 
 

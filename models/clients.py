@@ -93,7 +93,9 @@ class PhoneInput:
     kind: str = ""
 
 
-def _clean_phones(phones: Iterable[str | PhoneInput], region: str | None) -> list[tuple[str, str, str]]:
+def _clean_phones(
+    phones: Iterable[str | PhoneInput], region: str | None
+) -> list[tuple[str, str, str]]:
     cleaned: dict[str, tuple[str, str, str]] = {}
     for item in phones:
         item = item if isinstance(item, PhoneInput) else PhoneInput(str(item))
@@ -207,7 +209,13 @@ def update_client(
     clean_emails = _clean_emails(emails) if emails is not None else None
     with database.atomic():
         for field, value in changes.items():
-            setattr(client, field, value.strip() if isinstance(value, str) and field not in ("notes", "rapport") else value)
+            setattr(
+                client,
+                field,
+                value.strip()
+                if isinstance(value, str) and field not in ("notes", "rapport")
+                else value,
+            )
         if referred_by is not ...:
             client.referred_by, client.referred_by_text = _resolve_referrer(referred_by)
         client.updated_at = now or utcnow()
@@ -282,7 +290,9 @@ def delete_interaction(interaction: Interaction, now: datetime | None = None) ->
     with database.atomic():
         interaction.delete_instance(recursive=True)
         latest = Interaction.occurred_at.python_value(
-            Interaction.select(fn.MAX(Interaction.occurred_at)).where(Interaction.client == client).scalar()
+            Interaction.select(fn.MAX(Interaction.occurred_at))
+            .where(Interaction.client == client)
+            .scalar()
         )
         client.last_contact_at = latest
         client.save(only=[Client.last_contact_at])
@@ -296,7 +306,9 @@ def add_follow_up(client: Client, due_at: datetime, text: str) -> FollowUp:
         return FollowUp.create(client=client, due_at=due_at, text=text.strip())
 
 
-def complete_follow_up(follow_up: FollowUp, done: bool = True, now: datetime | None = None) -> FollowUp:
+def complete_follow_up(
+    follow_up: FollowUp, done: bool = True, now: datetime | None = None
+) -> FollowUp:
     with database.atomic():
         follow_up.done_at = (now or utcnow()) if done else None
         follow_up.save()
@@ -361,7 +373,11 @@ def add_time_entry(
         raise InputError("minutes", "a time entry needs a number of minutes above 0")
     with database.atomic():
         return TimeEntry.create(
-            client=client, agreement=agreement, started_at=started_at, minutes=clean_minutes, note=note
+            client=client,
+            agreement=agreement,
+            started_at=started_at,
+            minutes=clean_minutes,
+            note=note,
         )
 
 

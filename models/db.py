@@ -9,7 +9,7 @@ server database later means changing this module and nothing else.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from peewee import DatabaseProxy, Field, Model, SqliteDatabase
@@ -62,7 +62,7 @@ class UtcDateTimeField(Field):
     def python_value(self, value):
         if value is None or isinstance(value, datetime):  # aggregates may arrive converted
             return value
-        return datetime.fromtimestamp(int(value), tz=timezone.utc)
+        return datetime.fromtimestamp(int(value), tz=UTC)
 
 
 class IsoDateField(Field):

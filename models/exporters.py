@@ -13,7 +13,18 @@ from typing import IO
 
 from models.entities import Client, Email, FollowUp, Phone
 
-CSV_HEADER = ["name", "salutation", "language", "company", "status", "phones", "emails", "tags", "notes", "rapport"]
+CSV_HEADER = [
+    "name",
+    "salutation",
+    "language",
+    "company",
+    "status",
+    "phones",
+    "emails",
+    "tags",
+    "notes",
+    "rapport",
+]
 
 
 def _contact_points() -> tuple[dict, dict]:
@@ -31,10 +42,20 @@ def write_csv(stream: IO[str]) -> int:
     writer.writerow(CSV_HEADER)
     count = 0
     for client in Client.select().where(Client.archived_at.is_null()).order_by(Client.name_key):
-        writer.writerow([client.name, client.salutation, client.language, client.company, client.status,
-                         "; ".join(p.raw for p in phones.get(client.id, [])),
-                         "; ".join(e.address for e in emails.get(client.id, [])),
-                         ", ".join(client.tags), client.notes, client.rapport])
+        writer.writerow(
+            [
+                client.name,
+                client.salutation,
+                client.language,
+                client.company,
+                client.status,
+                "; ".join(p.raw for p in phones.get(client.id, [])),
+                "; ".join(e.address for e in emails.get(client.id, [])),
+                ", ".join(client.tags),
+                client.notes,
+                client.rapport,
+            ]
+        )
         count += 1
     return count
 
@@ -48,7 +69,9 @@ def write_vcf(stream: IO[str]) -> int:
         card = vobject.vCard()
         card.add("fn").value = client.name
         parts = client.name.rsplit(" ", 1)
-        card.add("n").value = vobject.vcard.Name(family=parts[-1], given=parts[0] if len(parts) > 1 else "")
+        card.add("n").value = vobject.vcard.Name(
+            family=parts[-1], given=parts[0] if len(parts) > 1 else ""
+        )
         if client.company:
             card.add("org").value = [client.company]
         for phone in phones.get(client.id, []):
@@ -78,8 +101,12 @@ def write_ics(stream: IO[str]) -> int:
     calendar.add("prodid", "-//callsheet//follow-ups//EN")
     calendar.add("version", "2.0")
     count = 0
-    for follow_up in (FollowUp.select(FollowUp, Client).join(Client)
-                      .where(FollowUp.done_at.is_null()).order_by(FollowUp.due_at)):
+    for follow_up in (
+        FollowUp.select(FollowUp, Client)
+        .join(Client)
+        .where(FollowUp.done_at.is_null())
+        .order_by(FollowUp.due_at)
+    ):
         todo = Todo()
         todo.add("uid", f"follow-up-{follow_up.id}@callsheet")
         todo.add("summary", f"{follow_up.client.name}: {follow_up.text}")

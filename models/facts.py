@@ -30,7 +30,11 @@ def md(text: str | None) -> str:
 
 
 def _day(moment) -> str:
-    return f"{to_zone(moment):%Y-%m-%d %H:%M}" if isinstance(moment, datetime) else f"{moment:%Y-%m-%d}"
+    return (
+        f"{to_zone(moment):%Y-%m-%d %H:%M}"
+        if isinstance(moment, datetime)
+        else f"{moment:%Y-%m-%d}"
+    )
 
 
 def fact_sheet(client: Client | int, as_of: datetime) -> str:
@@ -39,11 +43,21 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
     lines = [f"# Fact sheet: {md(client.name)}", ""]
     from models.callsheet import client_since
 
-    about = [client.company, client.status, f"client since {to_zone(client_since(client)):%Y-%m-%d}"]
-    lines += [f"{md(' · '.join(a for a in about if a))}  ", f"Prepared {to_zone(as_of):%Y-%m-%d %H:%M} by callsheet.", ""]
+    about = [
+        client.company,
+        client.status,
+        f"client since {to_zone(client_since(client)):%Y-%m-%d}",
+    ]
+    lines += [
+        f"{md(' · '.join(a for a in about if a))}  ",
+        f"Prepared {to_zone(as_of):%Y-%m-%d %H:%M} by callsheet.",
+        "",
+    ]
 
     # -- money -----------------------------------------------------------------------------
-    invoices = list(Invoice.select().where(Invoice.client == client).order_by(Invoice.issued, Invoice.id))
+    invoices = list(
+        Invoice.select().where(Invoice.client == client).order_by(Invoice.issued, Invoice.id)
+    )
     totals = defaultdict(lambda: defaultdict(int))
     for invoice in invoices:
         bucket = totals[invoice.currency]
@@ -54,15 +68,19 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
             bucket["overdue"] += invoice.amount_cents
         if invoice.disputed and not invoice.paid:
             bucket["disputed"] += invoice.amount_cents
-    minutes = sum(t.minutes for t in TimeEntry.select(TimeEntry.minutes).where(TimeEntry.client == client))
+    minutes = sum(
+        t.minutes for t in TimeEntry.select(TimeEntry.minutes).where(TimeEntry.client == client)
+    )
     risk = scoring.explain(client.id, as_of)
     trend = scoring.trend_of(client.id, as_of)
 
     lines += ["## Summary", ""]
     lines.append(f"- Risk now: **{risk.score}/100 ({risk.band})**; 12 weeks ago: {trend[0]}/100.")
     for currency, bucket in sorted(totals.items()):
-        lines.append(f"- Money ({currency}): invoiced {money_text(bucket['invoiced'])}, paid {money_text(bucket['paid'])}, "
-                     f"overdue {money_text(bucket['overdue']) or '0'}, disputed {money_text(bucket['disputed']) or '0'}.")
+        lines.append(
+            f"- Money ({currency}): invoiced {money_text(bucket['invoiced'])}, paid {money_text(bucket['paid'])}, "
+            f"overdue {money_text(bucket['overdue']) or '0'}, disputed {money_text(bucket['disputed']) or '0'}."
+        )
     if not totals:
         lines.append("- No invoices recorded.")
     lines.append(f"- Time spent: {minutes / 60:.1f} hours.")
@@ -70,38 +88,79 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
 
     # -- timeline --------------------------------------------------------------------------
     signals = defaultdict(list)
-    for interaction_id, kind in Signal.select(Signal.interaction, Signal.kind).where(
-            (Signal.client == client) & (Signal.at <= as_of)).tuples():
+    for interaction_id, kind in (
+        Signal.select(Signal.interaction, Signal.kind)
+        .where((Signal.client == client) & (Signal.at <= as_of))
+        .tuples()
+    ):
         signals[interaction_id].append(kind)
     events = []
-    for interaction in Interaction.select().where(Interaction.id.in_(list(signals))).order_by(Interaction.occurred_at):
+    for interaction in (
+        Interaction.select()
+        .where(Interaction.id.in_(list(signals)))
+        .order_by(Interaction.occurred_at)
+    ):
         kinds = signals[interaction.id]
         who = "me" if kinds == ["own_mistake"] else "client"
-        events.append((interaction.occurred_at, who, f"{interaction.channel} ({interaction.direction})"
-                       + (f", {interaction.tone}" if interaction.tone else "") + f": {interaction.summary}",
-                       ", ".join(k.replace("_", " ") for k in kinds)))
+        events.append(
+            (
+                interaction.occurred_at,
+                who,
+                f"{interaction.channel} ({interaction.direction})"
+                + (f", {interaction.tone}" if interaction.tone else "")
+                + f": {interaction.summary}",
+                ", ".join(k.replace("_", " ") for k in kinds),
+            )
+        )
     for invoice in invoices:
         issued_at = datetime.combine(invoice.issued, datetime.min.time(), as_of.tzinfo)
         amount = f"{money_text(invoice.amount_cents)} {invoice.currency}"
-        events.append((issued_at, "me", f"invoice {invoice.number} issued, {amount}"
-                       + (f", due {invoice.due}" if invoice.due else ""), ""))
+        events.append(
+            (
+                issued_at,
+                "me",
+                f"invoice {invoice.number} issued, {amount}"
+                + (f", due {invoice.due}" if invoice.due else ""),
+                "",
+            )
+        )
         if invoice.paid and invoice.paid <= today:
             late = (invoice.paid - invoice.due).days if invoice.due else 0
-            events.append((datetime.combine(invoice.paid, datetime.min.time(), as_of.tzinfo), "client",
-                           f"invoice {invoice.number} paid" + (f", {late} days late" if late > 0 else ""),
-                           "late payment" if late > 0 else "paid on time"))
+            events.append(
+                (
+                    datetime.combine(invoice.paid, datetime.min.time(), as_of.tzinfo),
+                    "client",
+                    f"invoice {invoice.number} paid" + (f", {late} days late" if late > 0 else ""),
+                    "late payment" if late > 0 else "paid on time",
+                )
+            )
         elif invoice.disputed:
-            events.append((datetime.combine(invoice.due or invoice.issued, datetime.min.time(), as_of.tzinfo),
-                           "client", f"invoice {invoice.number} disputed, unpaid", "refused payment"))
+            events.append(
+                (
+                    datetime.combine(
+                        invoice.due or invoice.issued, datetime.min.time(), as_of.tzinfo
+                    ),
+                    "client",
+                    f"invoice {invoice.number} disputed, unpaid",
+                    "refused payment",
+                )
+            )
         elif invoice.due and invoice.due < today:
-            events.append((datetime.combine(invoice.due, datetime.min.time(), as_of.tzinfo), "client",
-                           f"invoice {invoice.number} due, not paid ({(today - invoice.due).days} days overdue)",
-                           "late payment"))
+            events.append(
+                (
+                    datetime.combine(invoice.due, datetime.min.time(), as_of.tzinfo),
+                    "client",
+                    f"invoice {invoice.number} due, not paid ({(today - invoice.due).days} days overdue)",
+                    "late payment",
+                )
+            )
     events.sort(key=lambda e: e[0])
     lines += ["## Timeline of facts", ""]
     if events:
         lines += ["| When | Who | What happened | Signals |", "|---|---|---|---|"]
-        lines += [f"| {_day(at)} | {who} | {md(what)} | {md(kinds)} |" for at, who, what, kinds in events]
+        lines += [
+            f"| {_day(at)} | {who} | {md(what)} | {md(kinds)} |" for at, who, what, kinds in events
+        ]
     else:
         lines.append("No signals or money events recorded.")
     lines.append("")
@@ -110,7 +169,9 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
     counts = Counter(kind for kinds in signals.values() for kind in kinds)
     lines += ["## Who did what", "", "### The client", ""]
     client_kinds = [(k, n) for k, n in counts.most_common() if k != "own_mistake"]
-    lines += [f"- {k.replace('_', ' ')}: {n} time{'s' if n > 1 else ''}" for k, n in client_kinds] or ["- Nothing recorded."]
+    lines += [
+        f"- {k.replace('_', ' ')}: {n} time{'s' if n > 1 else ''}" for k, n in client_kinds
+    ] or ["- Nothing recorded."]
     lines += ["", "### Me (my own mistakes, acknowledged)", ""]
     mistakes = [e for e in events if e[1] == "me" and "own mistake" in e[3]]
     lines += [f"- {_day(at)}: {md(what)}" for at, _, what, _ in mistakes] or ["- None recorded."]
@@ -118,16 +179,22 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
 
     # -- time and agreements -------------------------------------------------------------------
     lines += ["## Agreements and time spent", ""]
-    agreements = list(Agreement.select().where(Agreement.client == client).order_by(Agreement.start))
+    agreements = list(
+        Agreement.select().where(Agreement.client == client).order_by(Agreement.start)
+    )
     minutes_by = defaultdict(int)
     for entry in TimeEntry.select().where(TimeEntry.client == client):
         minutes_by[entry.agreement_id] += entry.minutes
     if agreements:
         lines += ["| Agreement | Scope | Budget | Period | Time spent |", "|---|---|---|---|---|"]
         for a in agreements:
-            budget = f"{money_text(a.budget_cents)} {a.currency}" if a.budget_cents is not None else ""
-            lines.append(f"| {md(a.title)} | {md(a.scope)} | {budget} | {a.start or ''} to {a.end or ''} "
-                         f"| {minutes_by.get(a.id, 0) / 60:.1f} h |")
+            budget = (
+                f"{money_text(a.budget_cents)} {a.currency}" if a.budget_cents is not None else ""
+            )
+            lines.append(
+                f"| {md(a.title)} | {md(a.scope)} | {budget} | {a.start or ''} to {a.end or ''} "
+                f"| {minutes_by.get(a.id, 0) / 60:.1f} h |"
+            )
     else:
         lines.append("No agreement recorded.")
     if minutes_by.get(None):
@@ -147,21 +214,33 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
                 state = f"**overdue {(today - invoice.due).days} days**"
             else:
                 state = "open"
-            lines.append(f"| {md(invoice.number)} | {money_text(invoice.amount_cents)} {invoice.currency} | "
-                         f"{invoice.issued} | {invoice.due or ''} | {invoice.paid or ''} | {state} |")
+            lines.append(
+                f"| {md(invoice.number)} | {money_text(invoice.amount_cents)} {invoice.currency} | "
+                f"{invoice.issued} | {invoice.due or ''} | {invoice.paid or ''} | {state} |"
+            )
     else:
         lines.append("No invoices recorded.")
     lines.append("")
 
     # -- risk history ----------------------------------------------------------------------------
     lines += ["## Risk history", "", "| Week of | Score |", "|---|---|"]
-    for weeks_back, score in zip(range(len(trend) - 1, -1, -1), trend):
+    for weeks_back, score in zip(range(len(trend) - 1, -1, -1), trend, strict=True):
         lines.append(f"| {to_zone(as_of - timedelta(weeks=weeks_back)):%Y-%m-%d} | {score} |")
     lines += ["", "Why the score is what it is now:", ""]
-    lines += [f"- {f.points:+d} {f.signal.replace('_', ' ')} ({len(f.evidence)} event{'s' if len(f.evidence) != 1 else ''})"
-              for f in risk.factors] or ["- No warning signs."]
-    lines += ["", "## How we can repair this", "", "_To be written: what each side can do, the costs, and whether the "
-              "fight is worth it (the value of the relationship, short and long term)._", "", "- ", ""]
+    lines += [
+        f"- {f.points:+d} {f.signal.replace('_', ' ')} ({len(f.evidence)} event{'s' if len(f.evidence) != 1 else ''})"
+        for f in risk.factors
+    ] or ["- No warning signs."]
+    lines += [
+        "",
+        "## How we can repair this",
+        "",
+        "_To be written: what each side can do, the costs, and whether the "
+        "fight is worth it (the value of the relationship, short and long term)._",
+        "",
+        "- ",
+        "",
+    ]
     return "\n".join(lines)
 
 

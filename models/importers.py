@@ -14,14 +14,21 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from models.jsonformat import FORMAT, FormatError, ImportReport, import_document
 
 # --- vCard -----------------------------------------------------------------------------------
 
-_TEL_KINDS = {"cell": "mobile", "mobile": "mobile", "work": "work", "home": "home", "fax": "fax", "voice": ""}
+_TEL_KINDS = {
+    "cell": "mobile",
+    "mobile": "mobile",
+    "work": "work",
+    "home": "home",
+    "fax": "fax",
+    "voice": "",
+}
 
 
 def _cards(text: str) -> list[tuple[int, str]]:
@@ -58,7 +65,9 @@ def card_to_client(card) -> dict:
         name = str(card.fn.value).strip()
     if not name and hasattr(card, "n"):
         n = card.n.value
-        name = " ".join(part for part in (n.prefix, n.given, n.additional, n.family, n.suffix) if part).strip()
+        name = " ".join(
+            part for part in (n.prefix, n.given, n.additional, n.family, n.suffix) if part
+        ).strip()
     client: dict = {"name": name}
     if hasattr(card, "org"):
         org = card.org.value
@@ -85,7 +94,11 @@ def card_to_client(card) -> dict:
     categories = []
     for prop in card.contents.get("categories", []):
         value = prop.value
-        categories += [c.strip() for c in (value if isinstance(value, list) else str(value).split(",")) if c.strip()]
+        categories += [
+            c.strip()
+            for c in (value if isinstance(value, list) else str(value).split(","))
+            if c.strip()
+        ]
     if categories:
         client["tags"] = categories
     language = [str(p.value).strip() for p in card.contents.get("lang", [])]
@@ -118,28 +131,79 @@ def read_vcards(text: str) -> tuple[list[dict], list[str], list[str]]:
 
 #: header (lower-cased) -> callsheet field; "phone" and "email" collect several columns
 CSV_COLUMNS = {
-    "name": "name", "full name": "name", "display name": "name", "contact": "name", "client": "name",
-    "first name": "first_name", "given name": "first_name", "last name": "last_name", "family name": "last_name",
+    "name": "name",
+    "full name": "name",
+    "display name": "name",
+    "contact": "name",
+    "client": "name",
+    "first name": "first_name",
+    "given name": "first_name",
+    "last name": "last_name",
+    "family name": "last_name",
     "surname": "last_name",
-    "company": "company", "organization": "company", "organisation": "company", "organization 1 - name": "company",
+    "company": "company",
+    "organization": "company",
+    "organisation": "company",
+    "organization 1 - name": "company",
     "company name": "company",
-    "phone": "phone", "telephone": "phone", "mobile": "phone", "mobile phone": "phone", "business phone": "phone",
-    "home phone": "phone", "primary phone": "phone", "phone 1 - value": "phone", "phone 2 - value": "phone",
-    "phone 3 - value": "phone", "other phone": "phone", "cell": "phone",
-    "email": "email", "e-mail": "email", "e-mail address": "email", "email address": "email",
-    "e-mail 1 - value": "email", "e-mail 2 - value": "email", "e-mail 2 address": "email", "e-mail 3 address": "email",
-    "notes": "notes", "note": "notes",
-    "salutation": "salutation", "greeting": "salutation", "title": "salutation",
-    "language": "language", "status": "status", "tags": "tags", "labels": "tags", "categories": "tags",
-    "referred by": "referred_by", "referred_by": "referred_by",
+    "phone": "phone",
+    "telephone": "phone",
+    "mobile": "phone",
+    "mobile phone": "phone",
+    "business phone": "phone",
+    "home phone": "phone",
+    "primary phone": "phone",
+    "phone 1 - value": "phone",
+    "phone 2 - value": "phone",
+    "phone 3 - value": "phone",
+    "other phone": "phone",
+    "cell": "phone",
+    "email": "email",
+    "e-mail": "email",
+    "e-mail address": "email",
+    "email address": "email",
+    "e-mail 1 - value": "email",
+    "e-mail 2 - value": "email",
+    "e-mail 2 address": "email",
+    "e-mail 3 address": "email",
+    "notes": "notes",
+    "note": "notes",
+    "salutation": "salutation",
+    "greeting": "salutation",
+    "title": "salutation",
+    "language": "language",
+    "status": "status",
+    "tags": "tags",
+    "labels": "tags",
+    "categories": "tags",
+    "referred by": "referred_by",
+    "referred_by": "referred_by",
     # callsheet's own CSV export
-    "phones": "phone", "emails": "email", "rapport": "rapport",
+    "phones": "phone",
+    "emails": "email",
+    "rapport": "rapport",
 }
-CSV_FIELDS = {"name", "first_name", "last_name", "company", "phone", "email", "notes", "salutation", "language",
-              "status", "tags", "referred_by", "rapport", "ignore"}
+CSV_FIELDS = {
+    "name",
+    "first_name",
+    "last_name",
+    "company",
+    "phone",
+    "email",
+    "notes",
+    "salutation",
+    "language",
+    "status",
+    "tags",
+    "referred_by",
+    "rapport",
+    "ignore",
+}
 
 
-def read_csv(text: str, mapping: dict[str, str] | None = None) -> tuple[list[dict], list[str], list[str]]:
+def read_csv(
+    text: str, mapping: dict[str, str] | None = None
+) -> tuple[list[dict], list[str], list[str]]:
     """(clients, their places, problems) from a CSV with a header row."""
     text = text.lstrip("\ufeff")
     sample = text[:8192]
@@ -155,14 +219,20 @@ def read_csv(text: str, mapping: dict[str, str] | None = None) -> tuple[list[dic
     mapping = {k.strip().lower(): v for k, v in (mapping or {}).items()}
     for column, field in mapping.items():
         if field not in CSV_FIELDS:
-            raise FormatError([f"--map {column}={field}: unknown field (one of: {', '.join(sorted(CSV_FIELDS))})"])
+            raise FormatError(
+                [f"--map {column}={field}: unknown field (one of: {', '.join(sorted(CSV_FIELDS))})"]
+            )
     columns = []
     for title in header:
         key = title.strip().lower()
         columns.append(mapping.get(key) or CSV_COLUMNS.get(key))
     if not any(c in ("name", "first_name", "last_name") for c in columns):
-        raise FormatError([f"line 1: no name column among {', '.join(h.strip() for h in header)} "
-                           "(map one with --map COLUMN=name)"])
+        raise FormatError(
+            [
+                f"line 1: no name column among {', '.join(h.strip() for h in header)} "
+                "(map one with --map COLUMN=name)"
+            ]
+        )
     clients, places, problems = [], [], []
     last_line = 1
     for row in reader:
@@ -174,24 +244,51 @@ def read_csv(text: str, mapping: dict[str, str] | None = None) -> tuple[list[dic
             problems.append(f"{place}: {len(row)} cells but the header has {len(header)}")
             continue
         values: dict[str, list[str]] = {}
-        for field, cell in zip(columns, row):
+        for field, cell in zip(columns, row, strict=False):
             if field and field != "ignore" and cell.strip():
                 values.setdefault(field, []).append(cell.strip())
-        name = " ".join(values.get("name", [])) or " ".join(values.get("first_name", []) + values.get("last_name", []))
+        name = " ".join(values.get("name", [])) or " ".join(
+            values.get("first_name", []) + values.get("last_name", [])
+        )
         client: dict = {"name": name}
-        for field in ("company", "notes", "salutation", "language", "status", "referred_by", "rapport"):
+        for field in (
+            "company",
+            "notes",
+            "salutation",
+            "language",
+            "status",
+            "referred_by",
+            "rapport",
+        ):
             if field in values:
-                client[field] = " ".join(values[field]) if field != "notes" else "\n".join(values[field])
+                client[field] = (
+                    " ".join(values[field]) if field != "notes" else "\n".join(values[field])
+                )
         if "status" in client:
             client["status"] = client["status"].lower()
-        phones = [p for cell in values.get("phone", []) for p in cell.replace(" ::: ", ";").split(";") if p.strip()]
-        emails = [e for cell in values.get("email", []) for e in cell.replace(" ::: ", ";").split(";") if e.strip()]
+        phones = [
+            p
+            for cell in values.get("phone", [])
+            for p in cell.replace(" ::: ", ";").split(";")
+            if p.strip()
+        ]
+        emails = [
+            e
+            for cell in values.get("email", [])
+            for e in cell.replace(" ::: ", ";").split(";")
+            if e.strip()
+        ]
         if phones:
             client["phones"] = [p.strip() for p in phones]
         if emails:
             client["emails"] = [e.strip() for e in emails]
         if "tags" in values:
-            client["tags"] = [t.strip() for cell in values["tags"] for t in cell.replace(";", ",").split(",") if t.strip()]
+            client["tags"] = [
+                t.strip()
+                for cell in values["tags"]
+                for t in cell.replace(";", ",").split(",")
+                if t.strip()
+            ]
         clients.append(client)
         places.append(place)
     return clients, places, problems
@@ -199,9 +296,18 @@ def read_csv(text: str, mapping: dict[str, str] | None = None) -> tuple[list[dic
 
 # --- the entry point the command line uses --------------------------------------------------------
 
-def import_file(path: Path, kind: str, *, dry_run: bool = False, skip_bad: bool = False, region: str | None = None,
-                mapping: dict[str, str] | None = None, progress: Callable[[int, int], None] | None = None,
-                now: datetime | None = None) -> ImportReport:
+
+def import_file(
+    path: Path,
+    kind: str,
+    *,
+    dry_run: bool = False,
+    skip_bad: bool = False,
+    region: str | None = None,
+    mapping: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -216,12 +322,25 @@ def import_file(path: Path, kind: str, *, dry_run: bool = False, skip_bad: bool 
         raise FormatError([f"{kind}: not a format import_file reads"])
     if problems and not skip_bad:
         # name every bad record, not only the ones the framing caught
-        checked = import_document({"format": FORMAT, "clients": clients}, dry_run=True, skip_bad=True,
-                                  region=region, now=now, places=places)
+        checked = import_document(
+            {"format": FORMAT, "clients": clients},
+            dry_run=True,
+            skip_bad=True,
+            region=region,
+            now=now,
+            places=places,
+        )
         raise FormatError(sorted(problems + checked.skipped, key=_place_order))
     try:
-        report = import_document({"format": FORMAT, "clients": clients}, dry_run=dry_run, skip_bad=skip_bad,
-                                 region=region, progress=progress, now=now, places=places)
+        report = import_document(
+            {"format": FORMAT, "clients": clients},
+            dry_run=dry_run,
+            skip_bad=skip_bad,
+            region=region,
+            progress=progress,
+            now=now,
+            places=places,
+        )
     except FormatError as error:
         raise FormatError(problems + error.problems) from None
     report.skipped = problems + report.skipped
@@ -235,11 +354,12 @@ def _place_order(problem: str) -> tuple[int, str]:
 
 # --- time trackers ----------------------------------------------------------------------------------
 
+
 def _moment(value: str) -> datetime:
     if len(value) == 16 and value.endswith("Z") and "T" in value:  # timewarrior: 20261120T090000Z
-        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def detect_time_format(document) -> str | None:
@@ -251,8 +371,9 @@ def detect_time_format(document) -> str | None:
     return None
 
 
-def import_time(text: str, kind: str, mapping: dict[str, str], *, dry_run: bool = False,
-                skip_bad: bool = False) -> ImportReport:
+def import_time(
+    text: str, kind: str, mapping: dict[str, str], *, dry_run: bool = False, skip_bad: bool = False
+) -> ImportReport:
     """Time entries from ``watson log --json`` or ``timew export``.
 
     Each entry's client is found through ``mapping`` (watson project or timewarrior tag ->
@@ -292,8 +413,10 @@ def import_time(text: str, kind: str, mapping: dict[str, str], *, dry_run: bool 
             except ClientNotFound:
                 continue
         if client is None:
-            problems.append(f"{place}: no client for {', '.join(labels) or 'an untagged entry'} "
-                            "(map one with --map NAME=CLIENT)")
+            problems.append(
+                f"{place}: no client for {', '.join(labels) or 'an untagged entry'} "
+                "(map one with --map NAME=CLIENT)"
+            )
             continue
         if minutes <= 0:
             problems.append(f"{place}: ends before it starts")
@@ -305,8 +428,15 @@ def import_time(text: str, kind: str, mapping: dict[str, str], *, dry_run: bool 
     report = ImportReport(dry_run=dry_run, skipped=problems, time_entries=0)
     with database.atomic() as transaction:
         for client, start, minutes, note in rows:
-            exists = TimeEntry.select().where((TimeEntry.client == client) & (TimeEntry.started_at == start)
-                                              & (TimeEntry.minutes == minutes)).exists()
+            exists = (
+                TimeEntry.select()
+                .where(
+                    (TimeEntry.client == client)
+                    & (TimeEntry.started_at == start)
+                    & (TimeEntry.minutes == minutes)
+                )
+                .exists()
+            )
             if not exists:
                 TimeEntry.create(client=client, started_at=start, minutes=minutes, note=note)
                 report.time_entries += 1

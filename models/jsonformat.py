@@ -44,8 +44,23 @@ from models.when import WhenError, iso, parse_when, utcnow
 FORMAT = "callsheet/1"
 
 CLIENT_FIELDS = {
-    "name", "salutation", "language", "company", "status", "phones", "emails", "tags", "referred_by",
-    "notes", "rapport", "archived", "interactions", "agreements", "invoices", "time_entries", "follow_ups",
+    "name",
+    "salutation",
+    "language",
+    "company",
+    "status",
+    "phones",
+    "emails",
+    "tags",
+    "referred_by",
+    "notes",
+    "rapport",
+    "archived",
+    "interactions",
+    "agreements",
+    "invoices",
+    "time_entries",
+    "follow_ups",
 }
 INTERACTION_FIELDS = {"at", "channel", "direction", "duration_min", "tone", "signals", "summary"}
 AGREEMENT_FIELDS = {"title", "scope", "budget", "currency", "start", "end", "status"}
@@ -58,12 +73,15 @@ class FormatError(ValueError):
     """A callsheet/1 document that cannot be imported; ``problems`` lists every place."""
 
     def __init__(self, problems: list[str]):
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
         super().__init__(shown)
         self.problems = problems
 
 
 # --- writing ----------------------------------------------------------------------------
+
 
 def _money(amount_cents: int | None):
     if amount_cents is None:
@@ -137,7 +155,10 @@ def client_records_flat(query) -> Iterator[dict]:
 def _history(client: Client) -> dict:
     signals = defaultdict(list)
     for interaction_id, kind in (
-        Signal.select(Signal.interaction, Signal.kind).where(Signal.client == client).order_by(Signal.id).tuples()
+        Signal.select(Signal.interaction, Signal.kind)
+        .where(Signal.client == client)
+        .order_by(Signal.id)
+        .tuples()
     ):
         signals[interaction_id].append(kind)
     interactions = [
@@ -159,23 +180,48 @@ def _history(client: Client) -> dict:
     return {
         "interactions": interactions,
         "agreements": [
-            {"title": a.title, "scope": a.scope, "budget": _money(a.budget_cents), "currency": a.currency,
-             "start": _day(a.start), "end": _day(a.end), "status": a.status}
+            {
+                "title": a.title,
+                "scope": a.scope,
+                "budget": _money(a.budget_cents),
+                "currency": a.currency,
+                "start": _day(a.start),
+                "end": _day(a.end),
+                "status": a.status,
+            }
             for a in agreements
         ],
         "invoices": [
-            {"number": v.number, "amount": _money(v.amount_cents), "currency": v.currency, "issued": _day(v.issued),
-             "due": _day(v.due), "paid": _day(v.paid), "disputed": v.disputed,
-             "agreement": titles.get(v.agreement_id)}
-            for v in Invoice.select().where(Invoice.client == client).order_by(Invoice.issued, Invoice.id)
+            {
+                "number": v.number,
+                "amount": _money(v.amount_cents),
+                "currency": v.currency,
+                "issued": _day(v.issued),
+                "due": _day(v.due),
+                "paid": _day(v.paid),
+                "disputed": v.disputed,
+                "agreement": titles.get(v.agreement_id),
+            }
+            for v in Invoice.select()
+            .where(Invoice.client == client)
+            .order_by(Invoice.issued, Invoice.id)
         ],
         "time_entries": [
-            {"start": iso(t.started_at), "minutes": t.minutes, "note": t.note, "agreement": titles.get(t.agreement_id)}
-            for t in TimeEntry.select().where(TimeEntry.client == client).order_by(TimeEntry.started_at, TimeEntry.id)
+            {
+                "start": iso(t.started_at),
+                "minutes": t.minutes,
+                "note": t.note,
+                "agreement": titles.get(t.agreement_id),
+            }
+            for t in TimeEntry.select()
+            .where(TimeEntry.client == client)
+            .order_by(TimeEntry.started_at, TimeEntry.id)
         ],
         "follow_ups": [
             {"due": iso(f.due_at), "text": f.text, "done": iso(f.done_at) if f.done_at else None}
-            for f in FollowUp.select().where(FollowUp.client == client).order_by(FollowUp.due_at, FollowUp.id)
+            for f in FollowUp.select()
+            .where(FollowUp.client == client)
+            .order_by(FollowUp.due_at, FollowUp.id)
         ],
     }
 
@@ -186,7 +232,7 @@ def write_export(stream: IO[str], progress: Callable[[int, int], None] | None = 
     One client at a time, so memory stays flat however long the log is.
     """
     total = Client.select().count()
-    stream.write('{"format": "%s", "clients": [' % FORMAT)
+    stream.write(f'{{"format": "{FORMAT}", "clients": [')
     written = 0
     with database.atomic():  # one consistent snapshot while the dashboard may be writing
         for client in Client.select().order_by(Client.id).iterator():
@@ -200,6 +246,7 @@ def write_export(stream: IO[str], progress: Callable[[int, int], None] | None = 
 
 
 # --- reading ----------------------------------------------------------------------------
+
 
 @dataclass
 class ImportReport:
@@ -215,8 +262,10 @@ class ImportReport:
         verb = "would add" if self.dry_run else "added"
         if self.time_entries is not None:
             return f"{verb} {self.time_entries} time entries for {len(self.merged)} clients"
-        text = (f"{verb} {len(self.added)} clients, merged {len(self.merged)} into existing ones, "
-                f"{self.interactions} log entries")
+        text = (
+            f"{verb} {len(self.added)} clients, merged {len(self.merged)} into existing ones, "
+            f"{self.interactions} log entries"
+        )
         if self.skipped:
             text += f"; skipped {len(self.skipped)} bad clients"
         return text
@@ -232,7 +281,9 @@ class _Clean:
     emails: list  # (address, kind)
     referred_by: str | None
     archived: datetime | None
-    interactions: list = field(default_factory=list)  # (at, channel, direction, minutes, tone, summary, signals)
+    interactions: list = field(
+        default_factory=list
+    )  # (at, channel, direction, minutes, tone, summary, signals)
     agreements: list = field(default_factory=list)
     invoices: list = field(default_factory=list)
     time_entries: list = field(default_factory=list)
@@ -256,7 +307,9 @@ def _text(value, where: str, problems: _Problems, place: str) -> str:
     return value
 
 
-def _moment(value, where: str, problems: _Problems, place: str, required: bool = True) -> datetime | None:
+def _moment(
+    value, where: str, problems: _Problems, place: str, required: bool = True
+) -> datetime | None:
     if value is None and not required:
         return None
     if not isinstance(value, str):
@@ -269,7 +322,9 @@ def _moment(value, where: str, problems: _Problems, place: str, required: bool =
         return None
 
 
-def _date(value, where: str, problems: _Problems, place: str, required: bool = False) -> date | None:
+def _date(
+    value, where: str, problems: _Problems, place: str, required: bool = False
+) -> date | None:
     if value is None and not required:
         return None
     try:
@@ -301,8 +356,9 @@ def _validated(fn_, value, where: str, problems: _Problems, place: str, *args):
         return None
 
 
-def _clean_client(index: int, raw, region: str | None, default_currency: str,
-                  where: str | None = None) -> tuple[_Clean | None, list[str]]:
+def _clean_client(
+    index: int, raw, region: str | None, default_currency: str, where: str | None = None
+) -> tuple[_Clean | None, list[str]]:
     problems = _Problems()
     where = where or f"clients[{index}]"
     if not isinstance(raw, dict):
@@ -310,11 +366,15 @@ def _clean_client(index: int, raw, region: str | None, default_currency: str,
     name = raw.get("name")
     place = f"{where} {name!r}" if isinstance(name, str) and name.strip() else where
     _unknown(raw, CLIENT_FIELDS, "", problems, place)
-    clean_name = _validated(validate.name, name if isinstance(name, str) else "", "name", problems, place)
+    clean_name = _validated(
+        validate.name, name if isinstance(name, str) else "", "name", problems, place
+    )
     status = _validated(validate.status, raw.get("status") or "prospect", "status", problems, place)
     phones, emails = [], []
     for n, item in enumerate(raw.get("phones") or []):
-        number, kind = (item.get("number"), item.get("kind", "")) if isinstance(item, dict) else (item, "")
+        number, kind = (
+            (item.get("number"), item.get("kind", "")) if isinstance(item, dict) else (item, "")
+        )
         if not isinstance(number, str):
             problems.add(place, f"phones[{n}]: expected a phone number as text")
             continue
@@ -322,7 +382,9 @@ def _clean_client(index: int, raw, region: str | None, default_currency: str,
         if e164 and e164 not in {p[0] for p in phones}:
             phones.append((e164, number.strip(), kind or ""))
     for n, item in enumerate(raw.get("emails") or []):
-        address, kind = (item.get("address"), item.get("kind", "")) if isinstance(item, dict) else (item, "")
+        address, kind = (
+            (item.get("address"), item.get("kind", "")) if isinstance(item, dict) else (item, "")
+        )
         if not isinstance(address, str):
             problems.add(place, f"emails[{n}]: expected an address as text")
             continue
@@ -347,28 +409,62 @@ def _clean_client(index: int, raw, region: str | None, default_currency: str,
     if referred_by is not None and not isinstance(referred_by, str):
         problems.add(place, "referred_by: expected a name as text")
         referred_by = None
-    clean = _Clean(place, fields, phones, emails, referred_by,
-                   _moment(raw.get("archived"), "archived", problems, place, required=False))
+    clean = _Clean(
+        place,
+        fields,
+        phones,
+        emails,
+        referred_by,
+        _moment(raw.get("archived"), "archived", problems, place, required=False),
+    )
 
-    for n, item in enumerate(_list_of_objects(raw.get("interactions"), "interactions", problems, place)):
+    for n, item in enumerate(
+        _list_of_objects(raw.get("interactions"), "interactions", problems, place)
+    ):
         where = f"interactions[{n}]"
         _unknown(item, INTERACTION_FIELDS, where + ".", problems, place)
         signals = item.get("signals") or []
         if not isinstance(signals, list):
             problems.add(place, f"{where}.signals: expected a list")
             signals = []
-        clean_signals = [_validated(validate.signal, s if isinstance(s, str) else repr(s), f"{where}.signals",
-                                    problems, place) for s in signals]
-        clean.interactions.append((
-            _moment(item.get("at"), f"{where}.at", problems, place),
-            _validated(validate.channel, item.get("channel") or "", f"{where}.channel", problems, place),
-            _validated(validate.direction, item.get("direction") or "in", f"{where}.direction", problems, place),
-            _validated(validate.minutes, item.get("duration_min"), f"{where}.duration_min", problems, place),
-            _validated(validate.tone, item.get("tone"), f"{where}.tone", problems, place),
-            _text(item.get("summary"), f"{where}.summary", problems, place),
-            list(dict.fromkeys(s for s in clean_signals if s)),
-        ))
-    for n, item in enumerate(_list_of_objects(raw.get("agreements"), "agreements", problems, place)):
+        clean_signals = [
+            _validated(
+                validate.signal,
+                s if isinstance(s, str) else repr(s),
+                f"{where}.signals",
+                problems,
+                place,
+            )
+            for s in signals
+        ]
+        clean.interactions.append(
+            (
+                _moment(item.get("at"), f"{where}.at", problems, place),
+                _validated(
+                    validate.channel, item.get("channel") or "", f"{where}.channel", problems, place
+                ),
+                _validated(
+                    validate.direction,
+                    item.get("direction") or "in",
+                    f"{where}.direction",
+                    problems,
+                    place,
+                ),
+                _validated(
+                    validate.minutes,
+                    item.get("duration_min"),
+                    f"{where}.duration_min",
+                    problems,
+                    place,
+                ),
+                _validated(validate.tone, item.get("tone"), f"{where}.tone", problems, place),
+                _text(item.get("summary"), f"{where}.summary", problems, place),
+                list(dict.fromkeys(s for s in clean_signals if s)),
+            )
+        )
+    for n, item in enumerate(
+        _list_of_objects(raw.get("agreements"), "agreements", problems, place)
+    ):
         where = f"agreements[{n}]"
         _unknown(item, AGREEMENT_FIELDS, where + ".", problems, place)
         title = _text(item.get("title"), f"{where}.title", problems, place)
@@ -376,16 +472,36 @@ def _clean_client(index: int, raw, region: str | None, default_currency: str,
             problems.add(place, f"{where}.title: an agreement needs a title")
         elif title.strip() in {a["title"] for a in clean.agreements}:
             # invoices and time entries point at agreements by title
-            problems.add(place, f"{where}.title: another agreement of this client is titled {title!r}")
+            problems.add(
+                place, f"{where}.title: another agreement of this client is titled {title!r}"
+            )
         budget = item.get("budget")
-        clean.agreements.append({
-            "title": title.strip(), "scope": _text(item.get("scope"), f"{where}.scope", problems, place),
-            "budget_cents": None if budget is None else _validated(validate.cents, budget, f"{where}.budget", problems, place),
-            "currency": _validated(validate.currency, item.get("currency"), f"{where}.currency", problems, place, default_currency),
-            "start": _date(item.get("start"), f"{where}.start", problems, place),
-            "end": _date(item.get("end"), f"{where}.end", problems, place),
-            "status": _validated(validate.agreement_status, item.get("status") or "active", f"{where}.status", problems, place),
-        })
+        clean.agreements.append(
+            {
+                "title": title.strip(),
+                "scope": _text(item.get("scope"), f"{where}.scope", problems, place),
+                "budget_cents": None
+                if budget is None
+                else _validated(validate.cents, budget, f"{where}.budget", problems, place),
+                "currency": _validated(
+                    validate.currency,
+                    item.get("currency"),
+                    f"{where}.currency",
+                    problems,
+                    place,
+                    default_currency,
+                ),
+                "start": _date(item.get("start"), f"{where}.start", problems, place),
+                "end": _date(item.get("end"), f"{where}.end", problems, place),
+                "status": _validated(
+                    validate.agreement_status,
+                    item.get("status") or "active",
+                    f"{where}.status",
+                    problems,
+                    place,
+                ),
+            }
+        )
     titles = {a["title"] for a in clean.agreements}
     for n, item in enumerate(_list_of_objects(raw.get("invoices"), "invoices", problems, place)):
         where = f"invoices[{n}]"
@@ -398,41 +514,67 @@ def _clean_client(index: int, raw, region: str | None, default_currency: str,
         disputed = item.get("disputed", False)
         if not isinstance(disputed, bool):
             problems.add(place, f"{where}.disputed: expected true or false")
-        clean.invoices.append({
-            "number": str(number or "").strip(),
-            "amount_cents": _validated(validate.cents, item.get("amount"), f"{where}.amount", problems, place),
-            "currency": _validated(validate.currency, item.get("currency"), f"{where}.currency", problems, place, default_currency),
-            "issued": _date(item.get("issued"), f"{where}.issued", problems, place, required=True),
-            "due": _date(item.get("due"), f"{where}.due", problems, place),
-            "paid": _date(item.get("paid"), f"{where}.paid", problems, place),
-            "disputed": disputed is True,
-            "agreement": item.get("agreement"),
-        })
-    for n, item in enumerate(_list_of_objects(raw.get("time_entries"), "time_entries", problems, place)):
+        clean.invoices.append(
+            {
+                "number": str(number or "").strip(),
+                "amount_cents": _validated(
+                    validate.cents, item.get("amount"), f"{where}.amount", problems, place
+                ),
+                "currency": _validated(
+                    validate.currency,
+                    item.get("currency"),
+                    f"{where}.currency",
+                    problems,
+                    place,
+                    default_currency,
+                ),
+                "issued": _date(
+                    item.get("issued"), f"{where}.issued", problems, place, required=True
+                ),
+                "due": _date(item.get("due"), f"{where}.due", problems, place),
+                "paid": _date(item.get("paid"), f"{where}.paid", problems, place),
+                "disputed": disputed is True,
+                "agreement": item.get("agreement"),
+            }
+        )
+    for n, item in enumerate(
+        _list_of_objects(raw.get("time_entries"), "time_entries", problems, place)
+    ):
         where = f"time_entries[{n}]"
         _unknown(item, TIME_FIELDS, where + ".", problems, place)
         if item.get("agreement") is not None and item.get("agreement") not in titles:
             problems.add(place, f"{where}.agreement: no agreement titled {item.get('agreement')!r}")
-        minutes = _validated(validate.minutes, item.get("minutes"), f"{where}.minutes", problems, place)
+        minutes = _validated(
+            validate.minutes, item.get("minutes"), f"{where}.minutes", problems, place
+        )
         if minutes is None and "minutes" not in item:
             problems.add(place, f"{where}.minutes: a time entry needs minutes")
-        clean.time_entries.append({
-            "started_at": _moment(item.get("start"), f"{where}.start", problems, place),
-            "minutes": minutes, "note": _text(item.get("note"), f"{where}.note", problems, place),
-            "agreement": item.get("agreement"),
-        })
-    for n, item in enumerate(_list_of_objects(raw.get("follow_ups"), "follow_ups", problems, place)):
+        clean.time_entries.append(
+            {
+                "started_at": _moment(item.get("start"), f"{where}.start", problems, place),
+                "minutes": minutes,
+                "note": _text(item.get("note"), f"{where}.note", problems, place),
+                "agreement": item.get("agreement"),
+            }
+        )
+    for n, item in enumerate(
+        _list_of_objects(raw.get("follow_ups"), "follow_ups", problems, place)
+    ):
         where = f"follow_ups[{n}]"
         _unknown(item, FOLLOW_UP_FIELDS, where + ".", problems, place)
         text = _text(item.get("text"), f"{where}.text", problems, place)
         if not text.strip():
             problems.add(place, f"{where}.text: a follow-up needs a text")
         done = item.get("done")
-        clean.follow_ups.append({
-            "due_at": _moment(item.get("due"), f"{where}.due", problems, place),
-            "text": text.strip(),
-            "done_at": None if done is None else _moment(done, f"{where}.done", problems, place),
-        })
+        clean.follow_ups.append(
+            {
+                "due_at": _moment(item.get("due"), f"{where}.due", problems, place),
+                "text": text.strip(),
+                "done_at": None
+                if done is None
+                else _moment(done, f"{where}.done", problems, place),
+            }
+        )
     return (None if problems.items else clean), problems.items
 
 
@@ -479,7 +621,9 @@ def import_document(
 
     cleaned, problems = [], []
     for index, raw in enumerate(raw_clients):
-        clean, found = _clean_client(index, raw, region, default_currency, places[index] if places else None)
+        clean, found = _clean_client(
+            index, raw, region, default_currency, places[index] if places else None
+        )
         problems.extend(found)
         if clean:
             cleaned.append(clean)
@@ -498,11 +642,18 @@ def _find_existing(clean: _Clean) -> Client | None:
     phones = [p[0] for p in clean.phones]
     emails = [e[0] for e in clean.emails]
     if phones:
-        match = Phone.select(Phone.client).where(Phone.e164.in_(phones)).order_by(Phone.client).first()
+        match = (
+            Phone.select(Phone.client).where(Phone.e164.in_(phones)).order_by(Phone.client).first()
+        )
         if match:
             return Client.get_by_id(match.client_id)
     if emails:
-        match = Email.select(Email.client).where(Email.address.in_(emails)).order_by(Email.client).first()
+        match = (
+            Email.select(Email.client)
+            .where(Email.address.in_(emails))
+            .order_by(Email.client)
+            .first()
+        )
         if match:
             return Client.get_by_id(match.client_id)
     return None
@@ -515,8 +666,13 @@ def _write(cleaned: list[_Clean], report: ImportReport, now: datetime, progress)
     for done, clean in enumerate(cleaned, 1):
         client = _find_existing(clean)
         if client is None:
-            client = Client.create(**clean.fields, name_key=name_key(clean.fields["name"]),
-                                   created_at=now, updated_at=now, archived_at=clean.archived)
+            client = Client.create(
+                **clean.fields,
+                name_key=name_key(clean.fields["name"]),
+                created_at=now,
+                updated_at=now,
+                archived_at=clean.archived,
+            )
             report.added.append(clean.fields["name"])
             known_phones, known_emails, known_events = set(), set(), set()
         else:
@@ -531,8 +687,11 @@ def _write(cleaned: list[_Clean], report: ImportReport, now: datetime, progress)
             known_phones = {p.e164 for p in client.phones}
             known_emails = {e.address for e in client.emails}
             known_events = set(
-                Interaction.select(Interaction.occurred_at, Interaction.channel, Interaction.summary)
-                .where(Interaction.client == client).tuples()
+                Interaction.select(
+                    Interaction.occurred_at, Interaction.channel, Interaction.summary
+                )
+                .where(Interaction.client == client)
+                .tuples()
             )
         for e164, raw, kind in clean.phones:
             if e164 not in known_phones:
@@ -552,7 +711,7 @@ def _write(cleaned: list[_Clean], report: ImportReport, now: datetime, progress)
         if progress:
             progress(done, len(cleaned))
     # Referrers may come later in the file than the clients they referred.
-    for client, clean in zip(touched, cleaned):
+    for client, clean in zip(touched, cleaned, strict=True):
         if clean.referred_by and client.referred_by_id is None:
             referrer = Client.select().where(Client.name_key == name_key(clean.referred_by)).first()
             if referrer and referrer.id != client.id:
@@ -561,8 +720,9 @@ def _write(cleaned: list[_Clean], report: ImportReport, now: datetime, progress)
     ids = list({c.id for c in touched})
     for batch in chunked(ids, 500):
         # one statement per batch, not per client: a 10,000-card file is one import
-        latest = (Interaction.select(fn.MAX(Interaction.occurred_at))
-                  .where(Interaction.client == Client.id))
+        latest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(
+            Interaction.client == Client.id
+        )
         Client.update(last_contact_at=latest).where(Client.id.in_(batch)).execute()
     if ids:
         refresh_clients(ids, now)
@@ -578,30 +738,57 @@ def _write_history(client: Client, clean: _Clean, known_events: set, report: Imp
         new_rows.append((at, channel, direction, minutes, tone, summary, signals))
     for batch in chunked(new_rows, 500):
         for at, channel, direction, minutes, tone, summary, signals in batch:
-            interaction = Interaction.create(client=client, occurred_at=at, channel=channel, direction=direction,
-                                             duration_min=minutes, tone=tone, summary=summary)
+            interaction = Interaction.create(
+                client=client,
+                occurred_at=at,
+                channel=channel,
+                direction=direction,
+                duration_min=minutes,
+                tone=tone,
+                summary=summary,
+            )
             if signals:
-                Signal.insert_many([{"interaction": interaction.id, "client": client.id, "kind": kind, "at": at}
-                                    for kind in signals]).execute()
+                Signal.insert_many(
+                    [
+                        {"interaction": interaction.id, "client": client.id, "kind": kind, "at": at}
+                        for kind in signals
+                    ]
+                ).execute()
     report.interactions += len(new_rows)
 
     agreements = {a.title: a for a in Agreement.select().where(Agreement.client == client)}
     for item in clean.agreements:
         if item["title"] not in agreements:
             agreements[item["title"]] = Agreement.create(client=client, **item)
-    known_invoices = {v.number for v in Invoice.select(Invoice.number).where(Invoice.client == client)}
+    known_invoices = {
+        v.number for v in Invoice.select(Invoice.number).where(Invoice.client == client)
+    }
     for item in clean.invoices:
         if item["number"] in known_invoices:
             continue
-        agreement = agreements.get(item.pop("agreement")) if item.get("agreement") else item.pop("agreement", None)
+        agreement = (
+            agreements.get(item.pop("agreement"))
+            if item.get("agreement")
+            else item.pop("agreement", None)
+        )
         Invoice.create(client=client, agreement=agreement, **item)
-    known_time = set(TimeEntry.select(TimeEntry.started_at, TimeEntry.minutes).where(TimeEntry.client == client).tuples())
+    known_time = set(
+        TimeEntry.select(TimeEntry.started_at, TimeEntry.minutes)
+        .where(TimeEntry.client == client)
+        .tuples()
+    )
     for item in clean.time_entries:
         if (item["started_at"], item["minutes"]) in known_time:
             continue
-        agreement = agreements.get(item.pop("agreement")) if item.get("agreement") else item.pop("agreement", None)
+        agreement = (
+            agreements.get(item.pop("agreement"))
+            if item.get("agreement")
+            else item.pop("agreement", None)
+        )
         TimeEntry.create(client=client, agreement=agreement, **item)
-    known_follow_ups = set(FollowUp.select(FollowUp.due_at, FollowUp.text).where(FollowUp.client == client).tuples())
+    known_follow_ups = set(
+        FollowUp.select(FollowUp.due_at, FollowUp.text).where(FollowUp.client == client).tuples()
+    )
     for item in clean.follow_ups:
         if (item["due_at"], item["text"]) not in known_follow_ups:
             FollowUp.create(client=client, **item)

@@ -25,7 +25,9 @@ def _v1_initial_schema(db: SqliteDatabase, migrator: SqliteMigrator) -> None:
 STEPS: tuple[Callable[[SqliteDatabase, SqliteMigrator], None], ...] = (_v1_initial_schema,)
 
 CURRENT_VERSION = len(STEPS)
-assert CURRENT_VERSION == SCHEMA_VERSION, "models.db.SCHEMA_VERSION must match the number of migration steps"
+assert CURRENT_VERSION == SCHEMA_VERSION, (
+    "models.db.SCHEMA_VERSION must match the number of migration steps"
+)
 
 
 def migrate(db: SqliteDatabase) -> int:

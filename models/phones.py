@@ -17,7 +17,7 @@ _INTERNATIONAL = re.compile(r"^\s*(\+|00)[\d\s().\-/]{6,}$")
 
 
 def international_digits(raw: str) -> str | None:
-    """"+40 721-234 567" or "0040721234567" as "+40721234567", without parsing; else None.
+    """ "+40 721-234 567" or "0040721234567" as "+40721234567", without parsing; else None.
 
     A caller display usually shows the international form, and for that form E.164 is
     just "+" and the digits: `callsheet who` tries this first and spares itself loading

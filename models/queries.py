@@ -38,22 +38,39 @@ class ClientRow:
 
 
 def _overdue_by_client(today: date, client_ids: list[int] | None = None) -> dict[int, int]:
-    query = (Invoice.select(Invoice.client, fn.SUM(Invoice.amount_cents))
-             .where(Invoice.paid.is_null() & (Invoice.due < today.isoformat()))
-             .group_by(Invoice.client))
+    query = (
+        Invoice.select(Invoice.client, fn.SUM(Invoice.amount_cents))
+        .where(Invoice.paid.is_null() & (Invoice.due < today.isoformat()))
+        .group_by(Invoice.client)
+    )
     if client_ids is not None:
         query = query.where(Invoice.client.in_(client_ids))
     return dict(query.tuples())
 
 
-def client_rows(today: date, client_ids: list[int] | None = None, limit: int | None = None) -> list[ClientRow]:
+def client_rows(
+    today: date, client_ids: list[int] | None = None, limit: int | None = None
+) -> list[ClientRow]:
     """Rows for every client (or just ``client_ids``, or the ``limit`` riskiest)."""
-    query = Client.select(Client.id, Client.name, Client.company, Client.status, Client.risk_score,
-                          Client.risk_band, Client.risk_week_ago, Client.last_contact_at, Client.archived_at)
+    query = Client.select(
+        Client.id,
+        Client.name,
+        Client.company,
+        Client.status,
+        Client.risk_score,
+        Client.risk_band,
+        Client.risk_week_ago,
+        Client.last_contact_at,
+        Client.archived_at,
+    )
     if client_ids is not None:
         query = query.where(Client.id.in_(client_ids))
     if limit is not None:
-        query = query.where(Client.archived_at.is_null()).order_by(Client.risk_score.desc()).limit(limit)
+        query = (
+            query.where(Client.archived_at.is_null())
+            .order_by(Client.risk_score.desc())
+            .limit(limit)
+        )
     # raw epoch ints: converting 100,000 timestamps to datetimes is wasted work here
     clients = database.execute(query).fetchall()
     ids = [row[0] for row in clients] if (client_ids is not None or limit is not None) else None
@@ -70,8 +87,21 @@ def client_rows(today: date, client_ids: list[int] | None = None, limit: int | N
     rows = []
     for client_id, name, company, status, score, band, week_ago, last, archived in clients:
         search = " ".join((name, company or "", *contact.get(client_id, ()))).casefold()
-        rows.append(ClientRow(client_id, name, company or "", status, score, band, week_ago, last,
-                              overdue.get(client_id, 0), archived is not None, search))
+        rows.append(
+            ClientRow(
+                client_id,
+                name,
+                company or "",
+                status,
+                score,
+                band,
+                week_ago,
+                last,
+                overdue.get(client_id, 0),
+                archived is not None,
+                search,
+            )
+        )
     return rows
 
 
@@ -89,10 +119,19 @@ class LogRow:
 
 def log_rows(client_id: int, limit: int | None = None, before: int | None = None) -> list[LogRow]:
     """A client's interactions, newest first (a page of ``limit`` when given)."""
-    query = (Interaction.select(Interaction.id, Interaction.occurred_at, Interaction.channel, Interaction.direction,
-                                Interaction.duration_min, Interaction.tone, Interaction.summary)
-             .where(Interaction.client == client_id)
-             .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()))
+    query = (
+        Interaction.select(
+            Interaction.id,
+            Interaction.occurred_at,
+            Interaction.channel,
+            Interaction.direction,
+            Interaction.duration_min,
+            Interaction.tone,
+            Interaction.summary,
+        )
+        .where(Interaction.client == client_id)
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+    )
     if before is not None:
         query = query.where(Interaction.occurred_at < before)
     if limit is not None:
@@ -106,8 +145,10 @@ def log_rows(client_id: int, limit: int | None = None, before: int | None = None
         signal_query = signal_query.where(Signal.at >= rows[-1][1])
     for interaction_id, kind in database.execute(signal_query).fetchall():
         signals[interaction_id].append(kind)
-    return [LogRow(i, at, channel, direction, minutes, tone, summary or "", tuple(signals.get(i, ())))
-            for i, at, channel, direction, minutes, tone, summary in rows]
+    return [
+        LogRow(i, at, channel, direction, minutes, tone, summary or "", tuple(signals.get(i, ())))
+        for i, at, channel, direction, minutes, tone, summary in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -125,9 +166,15 @@ def triage_counts(now: datetime) -> dict[str, int]:
     today = now.date()
     end_of_day = datetime.combine(today + timedelta(days=1), datetime.min.time(), now.tzinfo)
     return {
-        "high": Client.select().where(Client.archived_at.is_null() & (Client.risk_band == "high")).count(),
-        "overdue": Invoice.select().where(Invoice.paid.is_null() & (Invoice.due < today.isoformat())).count(),
-        "follow_ups": FollowUp.select().where(FollowUp.done_at.is_null() & (FollowUp.due_at < end_of_day)).count(),
+        "high": Client.select()
+        .where(Client.archived_at.is_null() & (Client.risk_band == "high"))
+        .count(),
+        "overdue": Invoice.select()
+        .where(Invoice.paid.is_null() & (Invoice.due < today.isoformat()))
+        .count(),
+        "follow_ups": FollowUp.select()
+        .where(FollowUp.done_at.is_null() & (FollowUp.due_at < end_of_day))
+        .count(),
     }
 
 
@@ -138,35 +185,79 @@ def needs_attention(now: datetime, stale_after_days: int = 21, limit: int = 500)
     today = now.date()
     end_of_day = datetime.combine(today + timedelta(days=1), datetime.min.time(), now.tzinfo)
     items: list[Attention] = []
-    for follow_up_id, client_id, name, due, text in database.execute(
-        FollowUp.select(FollowUp.id, FollowUp.client, Client.name, FollowUp.due_at, FollowUp.text).join(Client)
-        .where(FollowUp.done_at.is_null() & (FollowUp.due_at < end_of_day) & Client.archived_at.is_null())
+    for _follow_up_id, client_id, name, due, text in database.execute(
+        FollowUp.select(FollowUp.id, FollowUp.client, Client.name, FollowUp.due_at, FollowUp.text)
+        .join(Client)
+        .where(
+            FollowUp.done_at.is_null()
+            & (FollowUp.due_at < end_of_day)
+            & Client.archived_at.is_null()
+        )
         .order_by(FollowUp.due_at)
     ).fetchall():
         items.append(Attention(client_id, name, "follow_up", due, text))
     for client_id, name, number, amount, currency, due in database.execute(
-        Invoice.select(Invoice.client, Client.name, Invoice.number, Invoice.amount_cents, Invoice.currency, Invoice.due)
-        .join(Client).where(Invoice.paid.is_null() & (Invoice.due < today.isoformat()) & Client.archived_at.is_null())
+        Invoice.select(
+            Invoice.client,
+            Client.name,
+            Invoice.number,
+            Invoice.amount_cents,
+            Invoice.currency,
+            Invoice.due,
+        )
+        .join(Client)
+        .where(
+            Invoice.paid.is_null()
+            & (Invoice.due < today.isoformat())
+            & Client.archived_at.is_null()
+        )
         .order_by(Invoice.due)
     ).fetchall():
         days = (today - date.fromisoformat(due)).days
-        moment = int(datetime.combine(date.fromisoformat(due), datetime.min.time(), now.tzinfo).timestamp())
-        items.append(Attention(client_id, name, "overdue_invoice", moment,
-                               f"invoice {number}: {money_text(amount)} {currency}, {days} days overdue"))
+        moment = int(
+            datetime.combine(date.fromisoformat(due), datetime.min.time(), now.tzinfo).timestamp()
+        )
+        items.append(
+            Attention(
+                client_id,
+                name,
+                "overdue_invoice",
+                moment,
+                f"invoice {number}: {money_text(amount)} {currency}, {days} days overdue",
+            )
+        )
     for client_id, name, score, before in database.execute(
         Client.select(Client.id, Client.name, Client.risk_score, Client.risk_week_ago)
         .where(Client.archived_at.is_null() & (Client.risk_score >= Client.risk_week_ago + 10))
         .order_by((Client.risk_score - Client.risk_week_ago).desc())
     ).fetchall():
-        items.append(Attention(client_id, name, "risk_rose", int(now.timestamp()), f"risk rose {before} → {score} this week"))
+        items.append(
+            Attention(
+                client_id,
+                name,
+                "risk_rose",
+                int(now.timestamp()),
+                f"risk rose {before} → {score} this week",
+            )
+        )
     quiet_since = int((now - timedelta(days=stale_after_days)).timestamp())
     for client_id, name, last in database.execute(
         Client.select(Client.id, Client.name, Client.last_contact_at)
-        .where(Client.archived_at.is_null() & (Client.status == "active")
-               & (Client.last_contact_at.is_null() | (Client.last_contact_at < quiet_since)))
+        .where(
+            Client.archived_at.is_null()
+            & (Client.status == "active")
+            & (Client.last_contact_at.is_null() | (Client.last_contact_at < quiet_since))
+        )
         .order_by(Client.last_contact_at)
     ).fetchall():
         days = (int(now.timestamp()) - last) // 86400 if last else None
-        items.append(Attention(client_id, name, "not_contacted", last or 0,
-                               f"not contacted for {days} days" if days is not None else "never contacted"))
+        items.append(
+            Attention(
+                client_id,
+                name,
+                "not_contacted",
+                last or 0,
+                f"not contacted for {days} days" if days is not None else "never contacted",
+            )
+        )
     return items[:limit]

@@ -98,7 +98,9 @@ DEFAULT_TABLE: Mapping[str, Rule] = {
     # Rule 2 and 8: a formal dispute or legal threat is the strongest sign; it fades slowly.
     "legal_threat": Rule(35, 365, serious=True, why="rule 2 and 8: threatens legal action"),
     "refused_payment": Rule(30, 365, serious=True, why="rule 2: refuses to pay"),
-    "changed_mind": Rule(10, 120, why="rule 2: changes their mind after work was agreed and delivered"),
+    "changed_mind": Rule(
+        10, 120, why="rule 2: changes their mind after work was agreed and delivered"
+    ),
     "late_payment": Rule(8, 120, why="rule 2: pays late"),
     "missed_call": Rule(4, 60, why="rule 2: misses calls"),
     "no_show": Rule(7, 90, why="rule 2: misses meetings"),
@@ -111,12 +113,22 @@ DEFAULT_TABLE: Mapping[str, Rule] = {
     "praise": Rule(-6, 120, why="rule 5: praise"),
     "paid_on_time": Rule(-4, 180, why="rule 5: pays on time"),
     # Invoices (the money part of rule 2), derived from the invoice table.
-    "invoice_paid_late": Rule(3, 180, why="rule 2: an invoice paid after its due date (more the later)"),
-    "invoice_overdue": Rule(6, 10_000, why="rule 2: an invoice overdue now (more the longer and the larger)"),
-    "invoice_disputed": Rule(20, 10_000, serious=True, why="rule 2 and 8: an invoice the client refuses to pay"),
+    "invoice_paid_late": Rule(
+        3, 180, why="rule 2: an invoice paid after its due date (more the later)"
+    ),
+    "invoice_overdue": Rule(
+        6, 10_000, why="rule 2: an invoice overdue now (more the longer and the larger)"
+    ),
+    "invoice_disputed": Rule(
+        20, 10_000, serious=True, why="rule 2 and 8: an invoice the client refuses to pay"
+    ),
     # Patterns (rule 2): more than the sum of their parts.
-    "pattern_missed_then_complained": Rule(10, 90, why="rule 2: misses calls or meetings, then complains about the result"),
-    "pattern_changed_mind_then_refused": Rule(20, 365, why="rule 2: changes their mind after delivery, then refuses to pay"),
+    "pattern_missed_then_complained": Rule(
+        10, 90, why="rule 2: misses calls or meetings, then complains about the result"
+    ),
+    "pattern_changed_mind_then_refused": Rule(
+        20, 365, why="rule 2: changes their mind after delivery, then refuses to pay"
+    ),
 }
 
 WARNING_KINDS = frozenset(k for k, r in DEFAULT_TABLE.items() if r.weight > 0)
@@ -141,8 +153,11 @@ def table_with(overrides: Mapping[str, Mapping[str, float]] | None) -> dict[str,
         half_life = float(values.get("half_life_days", table[kind].half_life_days))
         if half_life <= 0:
             raise ValueError(f"risk.{kind}.half_life_days must be above 0")
-        table[kind] = replace(table[kind], weight=float(values.get("weight", table[kind].weight)),
-                              half_life_days=half_life)
+        table[kind] = replace(
+            table[kind],
+            weight=float(values.get("weight", table[kind].weight)),
+            half_life_days=half_life,
+        )
     return table
 
 
@@ -161,7 +176,9 @@ def _money(cents: int, currency: str) -> str:
     return f"{whole:,}{f'.{part:02d}' if part else ''} {currency}"
 
 
-def _invoice_events(invoices: Iterable[InvoiceFact], as_of: datetime, table) -> list[tuple[str, float, Evidence]]:
+def _invoice_events(
+    invoices: Iterable[InvoiceFact], as_of: datetime, table
+) -> list[tuple[str, float, Evidence]]:
     """(kind, points, evidence) for what the invoices say as of ``as_of``."""
     today = as_of.date()
     events = []
@@ -174,26 +191,44 @@ def _invoice_events(invoices: Iterable[InvoiceFact], as_of: datetime, table) -> 
         if invoice.disputed and paid is None:
             rule = table["invoice_disputed"]
             moment = _at_noon(due or invoice.issued, as_of)
-            events.append(("invoice_disputed", rule.weight, Evidence(moment, f"{label}: disputed, unpaid")))
+            events.append(
+                ("invoice_disputed", rule.weight, Evidence(moment, f"{label}: disputed, unpaid"))
+            )
         elif due and paid is None and due < today:
             days = (today - due).days
             rule = table["invoice_overdue"]
             # longer and larger means more: up to x3 for 120+ days, + up to x2 for large sums
             size = min(max(math.log10(max(invoice.amount_cents / 100, 1)) - 2, 0), 2)
             points = rule.weight * (1 + min(days, 120) / 60) + rule.weight * size / 2
-            events.append(("invoice_overdue", points, Evidence(_at_noon(due, as_of), f"{label}: overdue {days} days")))
+            events.append(
+                (
+                    "invoice_overdue",
+                    points,
+                    Evidence(_at_noon(due, as_of), f"{label}: overdue {days} days"),
+                )
+            )
         elif due and paid is not None:
             age = (today - paid).days
             if paid > due:
                 days = (paid - due).days
                 rule = table["invoice_paid_late"]
                 points = rule.weight * (1 + min(days, 90) / 30) * _decay(rule, age)
-                events.append(("invoice_paid_late", points,
-                               Evidence(_at_noon(paid, as_of), f"{label}: paid {days} days late")))
+                events.append(
+                    (
+                        "invoice_paid_late",
+                        points,
+                        Evidence(_at_noon(paid, as_of), f"{label}: paid {days} days late"),
+                    )
+                )
             else:
                 rule = table["paid_on_time"]
-                events.append(("paid_on_time", rule.weight * _decay(rule, age),
-                               Evidence(_at_noon(paid, as_of), f"{label}: paid on time")))
+                events.append(
+                    (
+                        "paid_on_time",
+                        rule.weight * _decay(rule, age),
+                        Evidence(_at_noon(paid, as_of), f"{label}: paid on time"),
+                    )
+                )
     return events
 
 
@@ -201,7 +236,9 @@ def _at_noon(day: date, like: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=like.tzinfo)
 
 
-def _patterns(signals: list[SignalEvent], as_of: datetime, table) -> list[tuple[str, float, Evidence]]:
+def _patterns(
+    signals: list[SignalEvent], as_of: datetime, table
+) -> list[tuple[str, float, Evidence]]:
     events = []
     for pattern, (first_kinds, then_kind) in {
         "pattern_missed_then_complained": ({"missed_call", "no_show"}, "complaint"),
@@ -216,8 +253,13 @@ def _patterns(signals: list[SignalEvent], as_of: datetime, table) -> list[tuple[
             # a "first" event in the window before this one makes the pattern
             if any(then.at - window <= at <= then.at for at in firsts):
                 age = (as_of - then.at).total_seconds() / 86400
-                events.append((pattern, rule.weight * _decay(rule, age),
-                               Evidence(then.at, then.summary or then_kind.replace("_", " "))))
+                events.append(
+                    (
+                        pattern,
+                        rule.weight * _decay(rule, age),
+                        Evidence(then.at, then.summary or then_kind.replace("_", " ")),
+                    )
+                )
     return events
 
 
@@ -245,7 +287,9 @@ def risk_of(
         evidence[signal.kind].append(Evidence(signal.at, signal.summary))
         if rule.serious and age <= rule.half_life_days:
             serious_recent.append(signal)
-    for kind, points, proof in _invoice_events(invoices, as_of, table) + _patterns(past, as_of, table):
+    for kind, points, proof in _invoice_events(invoices, as_of, table) + _patterns(
+        past, as_of, table
+    ):
         contributions[kind] += points
         evidence[kind].append(proof)
         if table[kind].serious:
@@ -260,7 +304,9 @@ def risk_of(
     factors = _factors(contributions, evidence, score - floor_points, raw)
     if floor_points:
         latest = max(serious_recent, key=lambda s: s.at)
-        factors.append(Factor("serious_warning_floor", floor_points, (Evidence(latest.at, latest.summary),)))
+        factors.append(
+            Factor("serious_warning_floor", floor_points, (Evidence(latest.at, latest.summary),))
+        )
     factors.sort(key=lambda f: (-abs(f.points), f.signal))
     risk = Risk(score, band_of(score), tuple(factors), (), tuple(reversed(own_mistakes)))
     return replace(risk, advice=advice_for(risk, contributions))
@@ -294,8 +340,11 @@ def _factors(contributions, evidence, score: int, raw: float) -> list[Factor]:
         drift = score - sum(rounded)
         largest = max(range(len(factors)), key=lambda i: abs(factors[i][1]))
         rounded[largest] += drift
-    return [Factor(kind, points, proof) for (kind, _, proof), points in zip(factors, rounded)
-            if points != 0 or kind in ("referral", "praise", "paid_on_time")]
+    return [
+        Factor(kind, points, proof)
+        for (kind, _, proof), points in zip(factors, rounded, strict=True)
+        if points != 0 or kind in ("referral", "praise", "paid_on_time")
+    ]
 
 
 #: Advice, from the domain rules; chosen by what the factors show.
@@ -303,7 +352,7 @@ ADVICE = {
     "decline": "Decline politely: an accepted bad client costs time, effort and reputation (rule 2).",
     "deposit": "Ask for a deposit or upfront payment before any further work (rule 2).",
     "say_no": "Say no to work beyond the agreement: give the reasons with the agreed scope and budget, "
-              "and offer a priced alternative as close to the request as possible (rule 6).",
+    "and offer a priced alternative as close to the request as possible (rule 6).",
     "sign_off": "Get written sign-off before the next phase, so a change of mind is a new request (rule 3).",
     "calm": "Stay calm and do not mirror the tone; steer toward a solution both sides accept (rule 7).",
     "document": "Document every missed call and meeting and confirm agreements in writing (rule 8).",
@@ -318,7 +367,12 @@ def advice_for(risk: Risk, contributions: Mapping[str, float]) -> tuple[str, ...
     """The advice sentences (domain rules 2-8) that the client's live factors call for."""
     active = {kind for kind, value in contributions.items() if value >= 1}
     chosen = []
-    if active & {"legal_threat", "refused_payment", "invoice_disputed", "pattern_changed_mind_then_refused"}:
+    if active & {
+        "legal_threat",
+        "refused_payment",
+        "invoice_disputed",
+        "pattern_changed_mind_then_refused",
+    }:
         chosen.append("dispute")
     if active & {"late_payment", "invoice_overdue", "invoice_paid_late", "refused_payment"}:
         chosen.append("deposit")
@@ -352,4 +406,3 @@ def trend(
         risk_of(signals, invoices, as_of - timedelta(weeks=weeks - 1 - week), table).score
         for week in range(weeks)
     ]
-

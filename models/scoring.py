@@ -19,7 +19,16 @@ from peewee import chunked
 
 from models.db import database
 from models.entities import Client, Interaction, Invoice, Signal
-from models.risk import DEFAULT_TABLE, InvoiceFact, Risk, Rule, SignalEvent, risk_of, table_with, trend
+from models.risk import (
+    DEFAULT_TABLE,
+    InvoiceFact,
+    Risk,
+    Rule,
+    SignalEvent,
+    risk_of,
+    table_with,
+    trend,
+)
 
 _table: Mapping[str, Rule] = DEFAULT_TABLE
 
@@ -40,9 +49,13 @@ def current_table() -> Mapping[str, Rule]:
     return _table
 
 
-def _signals_for(client_ids: Iterable[int] | None, with_summaries: bool) -> dict[int, list[SignalEvent]]:
+def _signals_for(
+    client_ids: Iterable[int] | None, with_summaries: bool
+) -> dict[int, list[SignalEvent]]:
     if with_summaries:
-        query = Signal.select(Signal.client, Signal.at, Signal.kind, Interaction.summary).join(Interaction)
+        query = Signal.select(Signal.client, Signal.at, Signal.kind, Interaction.summary).join(
+            Interaction
+        )
     else:
         query = Signal.select(Signal.client, Signal.at, Signal.kind)
     if client_ids is not None:
@@ -54,8 +67,16 @@ def _signals_for(client_ids: Iterable[int] | None, with_summaries: bool) -> dict
 
 
 def _invoices_for(client_ids: Iterable[int] | None) -> dict[int, list[InvoiceFact]]:
-    query = Invoice.select(Invoice.client, Invoice.number, Invoice.amount_cents, Invoice.currency,
-                           Invoice.issued, Invoice.due, Invoice.paid, Invoice.disputed)
+    query = Invoice.select(
+        Invoice.client,
+        Invoice.number,
+        Invoice.amount_cents,
+        Invoice.currency,
+        Invoice.issued,
+        Invoice.due,
+        Invoice.paid,
+        Invoice.disputed,
+    )
     if client_ids is not None:
         query = query.where(Invoice.client.in_(list(client_ids)))
     grouped: dict[int, list[InvoiceFact]] = defaultdict(list)
@@ -67,25 +88,43 @@ def _invoices_for(client_ids: Iterable[int] | None) -> dict[int, list[InvoiceFac
 def explain(client: Client | int, as_of: datetime) -> Risk:
     """The client's risk as of ``as_of``, with every factor's evidence (computed, not stored)."""
     client_id = client if isinstance(client, int) else client.id
-    return risk_of(_signals_for([client_id], True)[client_id], _invoices_for([client_id])[client_id], as_of, _table)
+    return risk_of(
+        _signals_for([client_id], True)[client_id],
+        _invoices_for([client_id])[client_id],
+        as_of,
+        _table,
+    )
 
 
 def trend_of(client: Client | int, as_of: datetime, weeks: int = 12) -> list[int]:
     """Weekly scores over the last ``weeks`` weeks, oldest first, for a sparkline."""
     client_id = client if isinstance(client, int) else client.id
-    return trend(_signals_for([client_id], False)[client_id], _invoices_for([client_id])[client_id],
-                 as_of, weeks, _table)
+    return trend(
+        _signals_for([client_id], False)[client_id],
+        _invoices_for([client_id])[client_id],
+        as_of,
+        weeks,
+        _table,
+    )
 
 
 def _stored_values(signals, invoices, as_of: datetime, risk: Risk | None = None) -> dict:
     risk = risk or risk_of(signals, invoices, as_of, _table)
     week_ago = risk_of(signals, invoices, as_of - timedelta(days=7), _table).score
-    return {"risk_score": risk.score, "risk_band": risk.band, "risk_as_of": as_of, "risk_week_ago": week_ago}
+    return {
+        "risk_score": risk.score,
+        "risk_band": risk.band,
+        "risk_as_of": as_of,
+        "risk_week_ago": week_ago,
+    }
 
 
 def refresh_client(client: Client, now: datetime) -> Risk:
     """Recompute and store one client's risk as of ``now``; return it (with evidence)."""
-    signals, invoices = _signals_for([client.id], True)[client.id], _invoices_for([client.id])[client.id]
+    signals, invoices = (
+        _signals_for([client.id], True)[client.id],
+        _invoices_for([client.id])[client.id],
+    )
     risk = risk_of(signals, invoices, now, _table)
     values = _stored_values(signals, invoices, now, risk)
     with database.atomic():
@@ -95,16 +134,24 @@ def refresh_client(client: Client, now: datetime) -> Risk:
     return risk
 
 
-def _refresh_ids(client_ids: list[int] | None, as_of: datetime, progress: Callable[[int, int], None] | None) -> int:
+def _refresh_ids(
+    client_ids: list[int] | None, as_of: datetime, progress: Callable[[int, int], None] | None
+) -> int:
     signals = _signals_for(client_ids, False)
     invoices = _invoices_for(client_ids)
-    ids = client_ids if client_ids is not None else [row[0] for row in Client.select(Client.id).tuples()]
+    ids = (
+        client_ids
+        if client_ids is not None
+        else [row[0] for row in Client.select(Client.id).tuples()]
+    )
     # One prepared UPDATE run with executemany: building 10,000 peewee queries took longer
     # than scoring the clients.
     columns = [Client.risk_score, Client.risk_band, Client.risk_as_of, Client.risk_week_ago]
-    sql = (f'UPDATE "{Client._meta.table_name}" SET '
-           + ", ".join(f'"{field.column_name}" = ?' for field in columns)
-           + f' WHERE "{Client.id.column_name}" = ?')
+    sql = (
+        f'UPDATE "{Client._meta.table_name}" SET '
+        + ", ".join(f'"{field.column_name}" = ?' for field in columns)
+        + f' WHERE "{Client.id.column_name}" = ?'
+    )
     stored_as_of = Client.risk_as_of.db_value(as_of)
     done = 0
     with database.atomic():
@@ -112,9 +159,18 @@ def _refresh_ids(client_ids: list[int] | None, as_of: datetime, progress: Callab
         for batch in chunked(ids, 500):
             rows = []
             for client_id in batch:
-                values = _stored_values(signals.get(client_id, []), invoices.get(client_id, []), as_of)
-                rows.append((values["risk_score"], values["risk_band"], stored_as_of,
-                             values["risk_week_ago"], client_id))
+                values = _stored_values(
+                    signals.get(client_id, []), invoices.get(client_id, []), as_of
+                )
+                rows.append(
+                    (
+                        values["risk_score"],
+                        values["risk_band"],
+                        stored_as_of,
+                        values["risk_week_ago"],
+                        client_id,
+                    )
+                )
             connection.executemany(sql, rows)
             done += len(batch)
             if progress:
@@ -138,8 +194,12 @@ def refresh_all(as_of: datetime, progress: Callable[[int, int], None] | None = N
 def refresh_stale(as_of: datetime, max_age: timedelta = timedelta(hours=6)) -> int:
     """Recompute the clients whose stored risk is older than ``max_age``; return how many."""
     cutoff = as_of - max_age
-    ids = [row[0] for row in Client.select(Client.id)
-           .where(Client.risk_as_of.is_null() | (Client.risk_as_of < cutoff)).tuples()]
+    ids = [
+        row[0]
+        for row in Client.select(Client.id)
+        .where(Client.risk_as_of.is_null() | (Client.risk_as_of < cutoff))
+        .tuples()
+    ]
     if not ids:
         return 0
     for batch in chunked(ids, 5000):
@@ -147,8 +207,9 @@ def refresh_stale(as_of: datetime, max_age: timedelta = timedelta(hours=6)) -> i
     return len(ids)
 
 
-def risk_all(as_of: datetime, band: str | None = None,
-             include_archived: bool = False) -> list[tuple[Client, Risk]]:
+def risk_all(
+    as_of: datetime, band: str | None = None, include_archived: bool = False
+) -> list[tuple[Client, Risk]]:
     """Every client's risk as of ``as_of`` with evidence, highest first (``callsheet risk``)."""
     query = Client.select(Client.id, Client.name, Client.status)
     if not include_archived:

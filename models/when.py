@@ -8,7 +8,7 @@ on the clock.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -21,7 +21,7 @@ _CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})$")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def parse_when(text: str, now: datetime | None = None, tz: str = "local") -> datetime:
@@ -46,7 +46,9 @@ def parse_when(text: str, now: datetime | None = None, tz: str = "local") -> dat
             clock = _CLOCK.match(words[1])
             if not clock or int(clock["h"]) > 23 or int(clock["m"]) > 59:
                 raise WhenError(f"cannot read the time {words[1]!r} in {raw!r} (use HH:MM)")
-            wall = moment.replace(tzinfo=None, hour=int(clock["h"]), minute=int(clock["m"]), second=0)
+            wall = moment.replace(
+                tzinfo=None, hour=int(clock["h"]), minute=int(clock["m"]), second=0
+            )
             moment = _attach_zone(wall, tz)
     else:
         import arrow  # lazily: `callsheet who` never needs it
@@ -61,7 +63,7 @@ def parse_when(text: str, now: datetime | None = None, tz: str = "local") -> dat
                     f"cannot read the date {raw!r}: use ISO 8601 (2026-11-22 or "
                     "2026-11-22T14:30), 'yesterday 14:30' or '2 hours ago'"
                 ) from None
-    return moment.astimezone(timezone.utc).replace(microsecond=0)
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 def to_zone(moment: datetime, tz: str = "local") -> datetime:

@@ -10,15 +10,37 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-NUMBER_KEYS = ["startup_ms", "baseline_startup_ms", "select_client_ms", "log_interaction_ms",
-               "risk_all_ms", "who_ms", "version_ms", "rss_mb"]
+NUMBER_KEYS = [
+    "startup_ms",
+    "baseline_startup_ms",
+    "select_client_ms",
+    "log_interaction_ms",
+    "risk_all_ms",
+    "who_ms",
+    "version_ms",
+    "rss_mb",
+]
 
 
 def test_bench_prints_one_json_object_with_every_figure_at_a_tiny_scale():
     result = subprocess.run(
-        [sys.executable, "-m", "bench", "--clients", "500", "--interactions", "5000",
-         "--runs", "1", "--keystrokes", "8"],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--clients",
+            "500",
+            "--interactions",
+            "5000",
+            "--runs",
+            "1",
+            "--keystrokes",
+            "8",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.strip().splitlines()

@@ -15,22 +15,72 @@ from tests.conftest import NOW
 
 @pytest.fixture
 def ion(db):
-    client = ops.add_client("Ion Ionescu", phones=["+40 721 234 567"], salutation="dl. Ionescu", language="ro",
-                            company="Carpați Soft", status="active", rapport="Prefers short calls", region="RO",
-                            now=NOW - timedelta(days=400))
+    client = ops.add_client(
+        "Ion Ionescu",
+        phones=["+40 721 234 567"],
+        salutation="dl. Ionescu",
+        language="ro",
+        company="Carpați Soft",
+        status="active",
+        rapport="Prefers short calls",
+        region="RO",
+        now=NOW - timedelta(days=400),
+    )
     agreement = ops.add_agreement(client, title="Website", scope="Two design rounds", budget=8000)
-    ops.add_invoice(client, number="14", amount=3000, issued=date(2026, 9, 1), due=date(2026, 9, 15),
-                    agreement=agreement, now=NOW)
-    ops.add_invoice(client, number="15", amount=1000, issued=date(2026, 6, 1), due=date(2026, 6, 15),
-                    paid=date(2026, 7, 20), now=NOW)
-    ops.add_time_entry(client, started_at=NOW - timedelta(days=30), minutes=240, note="Wireframes", agreement=agreement)
-    ops.log_interaction(client, summary="Changed his mind about the delivered design", signals=["changed_mind"],
-                        at=NOW - timedelta(days=20), now=NOW)
-    ops.log_interaction(client, summary="Refuses to pay | wants it redone", signals=["refused_payment", "aggressive"],
-                        tone="hostile", at=NOW - timedelta(days=10), now=NOW)
-    ops.log_interaction(client, summary="I sent the wrong file", signals=["own_mistake"], at=NOW - timedelta(days=8), now=NOW)
-    ops.log_interaction(client, summary="Wants a mobile app in the same budget", signals=["scope_creep"],
-                        at=NOW - timedelta(days=2), now=NOW)
+    ops.add_invoice(
+        client,
+        number="14",
+        amount=3000,
+        issued=date(2026, 9, 1),
+        due=date(2026, 9, 15),
+        agreement=agreement,
+        now=NOW,
+    )
+    ops.add_invoice(
+        client,
+        number="15",
+        amount=1000,
+        issued=date(2026, 6, 1),
+        due=date(2026, 6, 15),
+        paid=date(2026, 7, 20),
+        now=NOW,
+    )
+    ops.add_time_entry(
+        client,
+        started_at=NOW - timedelta(days=30),
+        minutes=240,
+        note="Wireframes",
+        agreement=agreement,
+    )
+    ops.log_interaction(
+        client,
+        summary="Changed his mind about the delivered design",
+        signals=["changed_mind"],
+        at=NOW - timedelta(days=20),
+        now=NOW,
+    )
+    ops.log_interaction(
+        client,
+        summary="Refuses to pay | wants it redone",
+        signals=["refused_payment", "aggressive"],
+        tone="hostile",
+        at=NOW - timedelta(days=10),
+        now=NOW,
+    )
+    ops.log_interaction(
+        client,
+        summary="I sent the wrong file",
+        signals=["own_mistake"],
+        at=NOW - timedelta(days=8),
+        now=NOW,
+    )
+    ops.log_interaction(
+        client,
+        summary="Wants a mobile app in the same budget",
+        signals=["scope_creep"],
+        at=NOW - timedelta(days=2),
+        now=NOW,
+    )
     ops.add_follow_up(client, NOW + timedelta(days=1), "Send the priced change request")
     return client
 
@@ -43,9 +93,20 @@ def test_the_call_sheet_has_greeting_history_money_scope_risk_and_stance(ion):
     assert brief.follow_ups[0][1] == "Send the priced change request"
     assert brief.overdue[0][0] == "14" and brief.owed_by_currency == {"EUR": 300000}
     assert brief.agreements[0].invoiced_cents == 300000 and brief.agreements[0].minutes == 240
-    assert brief.risk.band == "high" and brief.stance in ("let it go", "look for compromise", "firm", "say no with an alternative")
+    assert brief.risk.band == "high" and brief.stance in (
+        "let it go",
+        "look for compromise",
+        "firm",
+        "say no with an alternative",
+    )
     text = render_text(brief)
-    for expected in ("CALL SHEET: Ion Ionescu", "Prefers short calls", "OVERDUE 14", "Website", "STANCE FOR THIS CALL"):
+    for expected in (
+        "CALL SHEET: Ion Ionescu",
+        "Prefers short calls",
+        "OVERDUE 14",
+        "Website",
+        "STANCE FOR THIS CALL",
+    ):
         assert expected in text
 
 
@@ -56,7 +117,13 @@ def test_stance_follows_risk_and_the_value_of_the_relationship(db):
     ops.log_interaction(creeper, summary="more please", signals=["scope_creep"], at=NOW, now=NOW)
     assert brief_of(creeper, NOW).stance == "say no with an alternative"
     threat = ops.add_client("Threat", now=NOW)
-    ops.log_interaction(threat, summary="lawyer", signals=["legal_threat", "aggressive", "refused_payment"], at=NOW, now=NOW)
+    ops.log_interaction(
+        threat,
+        summary="lawyer",
+        signals=["legal_threat", "aggressive", "refused_payment"],
+        at=NOW,
+        now=NOW,
+    )
     assert brief_of(threat, NOW).stance == "let it go"
     ops.log_interaction(threat, summary="sent a friend", signals=["referral"], at=NOW, now=NOW)
     assert brief_of(threat, NOW).stance == "look for compromise"
@@ -79,15 +146,22 @@ def test_the_reply_outline_says_what_was_agreed_and_offers_an_alternative(ion):
 
 def test_the_fact_sheet_has_every_section_in_order_and_escapes_tables(ion):
     text = fact_sheet(ion, NOW)
-    sections = ["## Summary", "## Timeline of facts", "## Who did what", "## Agreements and time spent", "## Money",
-                "## Risk history", "## How we can repair this"]
+    sections = [
+        "## Summary",
+        "## Timeline of facts",
+        "## Who did what",
+        "## Agreements and time spent",
+        "## Money",
+        "## Risk history",
+        "## How we can repair this",
+    ]
     positions = [text.index(s) for s in sections]
     assert positions == sorted(positions)
     assert "Refuses to pay \\| wants it redone" in text  # a pipe cannot break the table
     assert "| me |" in text and "I sent the wrong file" in text  # own mistakes are facts
     assert "**overdue 70 days**" in text and "paid late" in text
     assert "4.0 hours" in text
-    timeline = text[text.index("## Timeline"):text.index("## Who did what")]
+    timeline = text[text.index("## Timeline") : text.index("## Who did what")]
     assert timeline.index("Changed his mind") < timeline.index("Refuses to pay")
     assert "invoice 14 due, not paid (70 days overdue)" in timeline
 
@@ -96,10 +170,29 @@ def test_md_escapes_markdown_structure():
     assert md("# a | b\nc") == "\\# a \\| b c"
 
 
-@pytest.mark.parametrize("typed", ["+40 721 234 567", "0040721234567", "0721-234-567", "0721234567", "0721 234 567",
-                                   "+40721234567", "(0721) 234 567"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "+40 721 234 567",
+        "0040721234567",
+        "0721-234-567",
+        "0721234567",
+        "0721 234 567",
+        "+40721234567",
+        "(0721) 234 567",
+    ],
+)
 def test_who_recognises_a_number_in_any_common_format(cli, typed):
-    cli("add", "Ion Ionescu", "--phone", "+40 721 234 567", "--salutation", "dl. Ionescu", "--language", "ro")
+    cli(
+        "add",
+        "Ion Ionescu",
+        "--phone",
+        "+40 721 234 567",
+        "--salutation",
+        "dl. Ionescu",
+        "--language",
+        "ro",
+    )
     code, out, err = cli("who", typed)
     assert code == 0, err
     assert out.startswith("Ion Ionescu — ") and "dl. Ionescu" in out and "risk low" in out

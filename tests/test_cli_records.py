@@ -11,13 +11,49 @@ from models.entities import Client, Interaction
 
 
 def test_add_log_show_round_trips_a_client_with_two_phone_formats(cli):
-    code, out, err = cli("add", "Ion Ionescu", "--phone", "0721 234 567", "--phone", "+40 744-555-010",
-                         "--email", "Ion@Example.ro", "--salutation", "dl. Ionescu", "--language", "ro",
-                         "--company", "Carpați Soft", "--status", "active")
+    code, out, err = cli(
+        "add",
+        "Ion Ionescu",
+        "--phone",
+        "0721 234 567",
+        "--phone",
+        "+40 744-555-010",
+        "--email",
+        "Ion@Example.ro",
+        "--salutation",
+        "dl. Ionescu",
+        "--language",
+        "ro",
+        "--company",
+        "Carpați Soft",
+        "--status",
+        "active",
+    )
     assert code == 0, err
-    code, out, err = cli("log", "Ion", "--channel", "call", "--direction", "in", "--minutes", "12",
-                         "--tone", "tense", "--signal", "late_payment", "--signal", "scope_creep",
-                         "--at", "2026-11-20T10:30+02:00", "Wants", "more", "for", "the", "same", "price")
+    code, out, err = cli(
+        "log",
+        "Ion",
+        "--channel",
+        "call",
+        "--direction",
+        "in",
+        "--minutes",
+        "12",
+        "--tone",
+        "tense",
+        "--signal",
+        "late_payment",
+        "--signal",
+        "scope_creep",
+        "--at",
+        "2026-11-20T10:30+02:00",
+        "Wants",
+        "more",
+        "for",
+        "the",
+        "same",
+        "price",
+    )
     assert code == 0, err
     shown = cli.json("show", "Ion Ionescu", "--json")
     assert shown["name"] == "Ion Ionescu"
@@ -102,8 +138,12 @@ def test_an_unknown_signal_is_named(cli):
 
 
 def test_the_installed_command_runs_and_reports_its_version():
-    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "callsheet"), "--version"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "callsheet"), "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stdout.startswith("callsheet ")
 
 

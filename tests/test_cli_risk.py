@@ -8,7 +8,17 @@ import json
 def _angry_and_calm(cli):
     cli("add", "Calm Client")
     cli("add", "Angry Client")
-    cli("log", "Angry", "--signal", "aggressive", "--signal", "rude", "--at", "2026-11-20", "Shouted at my assistant")
+    cli(
+        "log",
+        "Angry",
+        "--signal",
+        "aggressive",
+        "--signal",
+        "rude",
+        "--at",
+        "2026-11-20",
+        "Shouted at my assistant",
+    )
 
 
 def test_cli_risk_json_lists_clients_highest_first_with_evidence(cli):
@@ -27,9 +37,14 @@ def test_cli_risk_json_lists_clients_highest_first_with_evidence(cli):
 
 def test_cli_risk_band_keeps_only_clients_of_that_band(cli):
     _angry_and_calm(cli)
-    assert [c["name"] for c in cli.json("risk", "--json", "--band", "low", "--as-of", "2026-11-22")] == ["Calm Client"]
-    assert [c["name"] for c in cli.json("risk", "--json", "--band", "high", "--as-of", "2026-11-22")
-            + cli.json("risk", "--json", "--band", "watch", "--as-of", "2026-11-22")] == ["Angry Client"]
+    assert [
+        c["name"] for c in cli.json("risk", "--json", "--band", "low", "--as-of", "2026-11-22")
+    ] == ["Calm Client"]
+    assert [
+        c["name"]
+        for c in cli.json("risk", "--json", "--band", "high", "--as-of", "2026-11-22")
+        + cli.json("risk", "--json", "--band", "watch", "--as-of", "2026-11-22")
+    ] == ["Angry Client"]
 
 
 def test_cli_risk_as_of_a_date_before_the_events_scores_zero(cli):
@@ -68,7 +83,12 @@ def test_cli_risk_explains_one_client_in_plain_text(cli):
     cli("log", "Angry", "--signal", "scope_creep", "--signal", "own_mistake", "Wants an app too")
     code, out, err = cli("risk", "Angry")
     assert code == 0, err
-    assert "scope creep" in out and "Wants an app too" in out and "own mistakes" in out and "advice:" in out
+    assert (
+        "scope creep" in out
+        and "Wants an app too" in out
+        and "own mistakes" in out
+        and "advice:" in out
+    )
     assert "Say no" in out  # the advice for scope creep (rule 6)
 
 

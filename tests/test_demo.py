@@ -12,7 +12,10 @@ from tests.conftest import NOW
 def _fingerprint():
     return (
         [(c.name, c.salutation, c.status) for c in Client.select().order_by(Client.id)],
-        [(i.client_id, i.occurred_at, i.summary) for i in Interaction.select().order_by(Interaction.id)],
+        [
+            (i.client_id, i.occurred_at, i.summary)
+            for i in Interaction.select().order_by(Interaction.id)
+        ],
     )
 
 
@@ -30,8 +33,15 @@ def test_the_same_seed_gives_the_same_data(tmp_path):
 
 def test_demo_data_uses_every_signal_and_all_four_languages(db):
     generate(300, 20000, seed=1, now=NOW)
-    assert {s.kind for s in Signal.select(Signal.kind).distinct()} >= set(SIGNALS) - {"paid_on_time"}
-    assert {c.language for c in Client.select(Client.language).distinct()} == {"en", "ro", "pl", "ru"}
+    assert {s.kind for s in Signal.select(Signal.kind).distinct()} >= set(SIGNALS) - {
+        "paid_on_time"
+    }
+    assert {c.language for c in Client.select(Client.language).distinct()} == {
+        "en",
+        "ro",
+        "pl",
+        "ru",
+    }
     assert Invoice.select().where(Invoice.paid.is_null()).exists()
     assert FollowUp.select().where(FollowUp.done_at.is_null()).exists()
 
@@ -39,7 +49,12 @@ def test_demo_data_uses_every_signal_and_all_four_languages(db):
 def test_demo_sets_each_clients_last_contact(db):
     generate(30, 2000, seed=3, now=NOW)
     client = Client.select().join(Interaction).first()
-    newest = Interaction.select().where(Interaction.client == client).order_by(Interaction.occurred_at.desc()).first()
+    newest = (
+        Interaction.select()
+        .where(Interaction.client == client)
+        .order_by(Interaction.occurred_at.desc())
+        .first()
+    )
     assert Client.get_by_id(client.id).last_contact_at == newest.occurred_at
 
 

@@ -47,14 +47,28 @@ def test_importing_the_same_document_twice_changes_nothing(db):
     jsonformat.import_document(document, region="RO", now=NOW)
     report = jsonformat.import_document(document, region="RO", now=NOW)
     assert report.added == [] and len(report.merged) == 2 and report.interactions == 0
-    assert Client.select().count() == 2 and Interaction.select().count() == 3 and Invoice.select().count() == 2
+    assert (
+        Client.select().count() == 2
+        and Interaction.select().count() == 3
+        and Invoice.select().count() == 2
+    )
 
 
 def test_a_client_with_a_known_phone_is_merged_not_duplicated(db):
     existing = add_client("Ion I.", phones=["0721234567"], region="RO", now=NOW)
-    document = {"format": "callsheet/1", "clients": [
-        {"name": "Ion Ionescu", "phones": ["+40 721 234 567"], "company": "Carpați Soft",
-         "interactions": [{"at": "2026-11-01T10:00:00+02:00", "channel": "call", "summary": "hello"}]}]}
+    document = {
+        "format": "callsheet/1",
+        "clients": [
+            {
+                "name": "Ion Ionescu",
+                "phones": ["+40 721 234 567"],
+                "company": "Carpați Soft",
+                "interactions": [
+                    {"at": "2026-11-01T10:00:00+02:00", "channel": "call", "summary": "hello"}
+                ],
+            }
+        ],
+    }
     report = jsonformat.import_document(document, region="RO", now=NOW)
     assert report.added == [] and report.merged
     [client] = Client.select()
@@ -64,8 +78,10 @@ def test_a_client_with_a_known_phone_is_merged_not_duplicated(db):
 
 def test_a_client_with_a_known_email_is_merged(db):
     add_client("Ana", emails=["ana@example.ro"], now=NOW)
-    jsonformat.import_document({"format": "callsheet/1", "clients": [{"name": "Ana Pop", "emails": ["ANA@example.ro"]}]},
-                               now=NOW)
+    jsonformat.import_document(
+        {"format": "callsheet/1", "clients": [{"name": "Ana Pop", "emails": ["ANA@example.ro"]}]},
+        now=NOW,
+    )
     assert Client.select().count() == 1
 
 
@@ -73,8 +89,14 @@ def test_a_client_with_a_known_email_is_merged(db):
     "change, message",
     [
         (lambda c: c.update(nickname="Ionel"), "unknown field 'nickname'"),
-        (lambda c: c["interactions"][1]["signals"].append("rudee"), "interactions[1].signals: unknown signal 'rudee'"),
-        (lambda c: c["interactions"][0].update(channel="fax"), "interactions[0].channel: unknown channel 'fax'"),
+        (
+            lambda c: c["interactions"][1]["signals"].append("rudee"),
+            "interactions[1].signals: unknown signal 'rudee'",
+        ),
+        (
+            lambda c: c["interactions"][0].update(channel="fax"),
+            "interactions[0].channel: unknown channel 'fax'",
+        ),
         (lambda c: c.update(status="vip"), "status: unknown status 'vip'"),
         (lambda c: c["invoices"][0].update(amount="lots"), "invoices[0].amount"),
         (lambda c: c["phones"].append("12"), "phones[2]"),
@@ -86,7 +108,9 @@ def test_a_bad_field_is_named_with_its_client_and_nothing_is_written(db, change,
     change(document["clients"][0])
     with pytest.raises(jsonformat.FormatError) as error:
         jsonformat.import_document(document, region="RO", now=NOW)
-    assert any(message in problem and "'Ion Ionescu'" in problem for problem in error.value.problems)
+    assert any(
+        message in problem and "'Ion Ionescu'" in problem for problem in error.value.problems
+    )
     assert Client.select().count() == 0
 
 
@@ -106,10 +130,15 @@ def test_dry_run_reports_but_writes_nothing(db):
 
 
 def test_import_sets_last_contact_and_links_the_referrer(db):
-    jsonformat.import_document(json.loads(FIXTURE.read_text(encoding="utf-8")), region="RO", now=NOW)
+    jsonformat.import_document(
+        json.loads(FIXTURE.read_text(encoding="utf-8")), region="RO", now=NOW
+    )
     ion = Client.get(Client.name == "Ion Ionescu")
     assert ion.referred_by.name == "Anna Kowalska"
-    assert ion.last_contact_at == Interaction.select().order_by(Interaction.occurred_at.desc()).first().occurred_at
+    assert (
+        ion.last_contact_at
+        == Interaction.select().order_by(Interaction.occurred_at.desc()).first().occurred_at
+    )
 
 
 def test_cli_import_then_export_gives_the_file_back(cli, tmp_path):
@@ -117,7 +146,9 @@ def test_cli_import_then_export_gives_the_file_back(cli, tmp_path):
     assert code == 0, err
     code, out, err = cli("export", "-o", str(tmp_path / "out.json"))
     assert code == 0, err
-    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8")) == json.loads(FIXTURE.read_text(encoding="utf-8"))
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8")) == json.loads(
+        FIXTURE.read_text(encoding="utf-8")
+    )
 
 
 def test_cli_reports_a_json_syntax_error_with_its_line(cli, tmp_path):

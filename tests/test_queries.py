@@ -11,10 +11,20 @@ from models import queries
 
 
 def test_client_rows_carry_money_overdue_contacts_and_archived_flag(db):
-    ana = ops.add_client("Ana Pop", company="Pop SRL", phones=["0721 234 567"], emails=["ana@pop.ro"],
-                         region="RO", now=NOW)
-    ops.add_invoice(ana, number="F1", amount="120.50", issued=date(2026, 10, 1), due=date(2026, 10, 31), now=NOW)
-    ops.add_invoice(ana, number="F2", amount="10", issued=date(2026, 11, 1), due=date(2026, 12, 31), now=NOW)
+    ana = ops.add_client(
+        "Ana Pop",
+        company="Pop SRL",
+        phones=["0721 234 567"],
+        emails=["ana@pop.ro"],
+        region="RO",
+        now=NOW,
+    )
+    ops.add_invoice(
+        ana, number="F1", amount="120.50", issued=date(2026, 10, 1), due=date(2026, 10, 31), now=NOW
+    )
+    ops.add_invoice(
+        ana, number="F2", amount="10", issued=date(2026, 11, 1), due=date(2026, 12, 31), now=NOW
+    )
     gone = ops.add_client("Old Client", now=NOW)
     ops.set_archived(gone, True, now=NOW)
 
@@ -29,7 +39,9 @@ def test_client_rows_carry_money_overdue_contacts_and_archived_flag(db):
 def test_client_rows_with_a_limit_return_the_riskiest_active_clients_only(db):
     calm = ops.add_client("Calm", now=NOW)
     rough = ops.add_client("Rough", now=NOW)
-    ops.log_interaction(rough, summary="shouted", tone="hostile", signals=["aggressive", "legal_threat"], now=NOW)
+    ops.log_interaction(
+        rough, summary="shouted", tone="hostile", signals=["aggressive", "legal_threat"], now=NOW
+    )
     ops.log_interaction(calm, summary="fine", now=NOW)
 
     [top] = queries.client_rows(NOW.date(), limit=1)
@@ -40,8 +52,13 @@ def test_client_rows_with_a_limit_return_the_riskiest_active_clients_only(db):
 def test_log_rows_are_newest_first_with_their_signals_and_page_by_before(db):
     ana = ops.add_client("Ana Pop", now=NOW)
     for days in (3, 2, 1):
-        ops.log_interaction(ana, summary=f"{days} days ago", at=NOW - timedelta(days=days),
-                            signals=["late_payment"] if days == 2 else [], now=NOW)
+        ops.log_interaction(
+            ana,
+            summary=f"{days} days ago",
+            at=NOW - timedelta(days=days),
+            signals=["late_payment"] if days == 2 else [],
+            now=NOW,
+        )
 
     rows = queries.log_rows(ana.id)
     page = queries.log_rows(ana.id, limit=1, before=rows[0].at)
@@ -55,7 +72,9 @@ def test_triage_counts_and_needs_attention_list_follow_ups_before_overdue_money(
     ana = ops.add_client("Ana Pop", status="active", now=NOW)
     ops.add_follow_up(ana, NOW - timedelta(hours=1), "call back about the quote")
     ops.add_follow_up(ana, NOW + timedelta(days=3), "not due yet")
-    ops.add_invoice(ana, number="F7", amount="50", issued=date(2026, 10, 1), due=date(2026, 10, 20), now=NOW)
+    ops.add_invoice(
+        ana, number="F7", amount="50", issued=date(2026, 10, 1), due=date(2026, 10, 20), now=NOW
+    )
 
     counts = queries.triage_counts(NOW)
     items = queries.needs_attention(NOW, stale_after_days=21)

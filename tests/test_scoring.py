@@ -13,7 +13,9 @@ from tests.conftest import NOW
 def test_logging_a_signal_updates_that_clients_stored_score_at_once(db):
     client = ops.add_client("Ana", now=NOW)
     assert Client.get_by_id(client.id).risk_score == 0
-    ops.log_interaction(client, signals=["aggressive", "legal_threat"], summary="shouting", at=NOW, now=NOW)
+    ops.log_interaction(
+        client, signals=["aggressive", "legal_threat"], summary="shouting", at=NOW, now=NOW
+    )
     stored = Client.get_by_id(client.id)
     assert stored.risk_score == scoring.explain(client, NOW).score > 0
     assert stored.risk_band in ("watch", "high") and stored.risk_as_of == NOW
@@ -21,7 +23,9 @@ def test_logging_a_signal_updates_that_clients_stored_score_at_once(db):
 
 def test_an_unpaid_invoice_counts_and_paying_it_lowers_the_score(db):
     client = ops.add_client("Ana", now=NOW)
-    invoice = ops.add_invoice(client, number="1", amount="5000", issued=date(2026, 8, 1), due=date(2026, 8, 15), now=NOW)
+    invoice = ops.add_invoice(
+        client, number="1", amount="5000", issued=date(2026, 8, 1), due=date(2026, 8, 15), now=NOW
+    )
     overdue = Client.get_by_id(client.id).risk_score
     assert overdue > 0
     ops.record_payment(invoice, date(2026, 11, 20), now=NOW)

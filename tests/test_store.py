@@ -60,7 +60,9 @@ def test_wal_mode_and_foreign_keys_are_on(db):
 
 
 def test_phones_typed_differently_are_stored_as_e164_and_kept_as_typed(db):
-    client = ops.add_client("Ion Ionescu", phones=["0721 234 567", "+40 (744) 555-010"], region="RO", now=NOW)
+    client = ops.add_client(
+        "Ion Ionescu", phones=["0721 234 567", "+40 (744) 555-010"], region="RO", now=NOW
+    )
     stored = {(p.e164, p.raw) for p in client.phones}
     assert stored == {("+40721234567", "0721 234 567"), ("+40744555010", "+40 (744) 555-010")}
 
@@ -109,7 +111,9 @@ def test_a_log_entry_with_an_unknown_signal_saves_nothing(db):
 
 def test_logging_records_signals_and_the_last_contact(db):
     client = ops.add_client("Ana", now=NOW)
-    ops.log_interaction(client, summary="shouted", signals=["rude", "aggressive", "rude"], at=NOW, now=NOW)
+    ops.log_interaction(
+        client, summary="shouted", signals=["rude", "aggressive", "rude"], at=NOW, now=NOW
+    )
     assert sorted(s.kind for s in Signal.select()) == ["aggressive", "rude"]
     assert Client.get_by_id(client.id).last_contact_at == NOW
 
@@ -130,7 +134,11 @@ def test_deleting_a_client_removes_their_history(db):
     client = ops.add_client("Ana", phones=["+40721234567"], now=NOW)
     ops.log_interaction(client, signals=["rude"], now=NOW)
     ops.delete_client(client)
-    assert Interaction.select().count() == 0 and Signal.select().count() == 0 and Phone.select().count() == 0
+    assert (
+        Interaction.select().count() == 0
+        and Signal.select().count() == 0
+        and Phone.select().count() == 0
+    )
 
 
 def test_clients_are_found_by_id_exact_name_or_unique_prefix(db):

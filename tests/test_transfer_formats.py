@@ -21,17 +21,32 @@ def names() -> list[str]:
 
 
 def test_vcards_of_three_versions_import_with_names_phones_emails_and_notes(cli, db_path):
-    code, out, err = cli("import", str(FIXTURES / "contacts-3.0.vcf"), str(FIXTURES / "contacts-2.1.vcf"),
-                         str(FIXTURES / "contacts-4.0.vcf"))
+    code, out, err = cli(
+        "import",
+        str(FIXTURES / "contacts-3.0.vcf"),
+        str(FIXTURES / "contacts-2.1.vcf"),
+        str(FIXTURES / "contacts-4.0.vcf"),
+    )
     assert code == 0, err
     open_database(db_path)
-    assert names() == ["Ana-Mară Ionescu", "Małgorzata Wiśniewska", "Olivia Turner", "Ștefan Țurcanu", "Дмитрий Кузнецов"]
+    assert names() == [
+        "Ana-Mară Ionescu",
+        "Małgorzata Wiśniewska",
+        "Olivia Turner",
+        "Ștefan Țurcanu",
+        "Дмитрий Кузнецов",
+    ]
     stefan = Client.get(Client.name == "Ștefan Țurcanu")
-    assert {(p.e164, p.kind) for p in stefan.phones} == {("+40721234567", "mobile"), ("+40213120000", "work")}
+    assert {(p.e164, p.kind) for p in stefan.phones} == {
+        ("+40721234567", "mobile"),
+        ("+40213120000", "work"),
+    }
     assert stefan.company == "Carpați Soft SRL" and "folded over two lines" in stefan.notes
     assert stefan.tags == ["vip", "retainer"]
     ana = Client.get(Client.name == "Ana-Mară Ionescu")
-    assert ana.notes == "Plătește în două rate." and [e.address for e in ana.emails] == ["ana@example.ro"]
+    assert ana.notes == "Plătește în două rate." and [e.address for e in ana.emails] == [
+        "ana@example.ro"
+    ]
     assert [p.e164 for p in Client.get(Client.name == "Olivia Turner").phones] == ["+442079460958"]
 
 
@@ -75,7 +90,10 @@ def test_google_and_outlook_csv_with_bom_semicolons_and_quoted_newlines(cli, db_
     assert code == 0, err
     open_database(db_path)
     assert names() == ["Anna Kowalska", "Ion Popescu", "James Wright", "Георгий Смирнов"]
-    assert Client.get(Client.name == "Георгий Смирнов").notes == "Two lines\nof notes; with a semicolon"
+    assert (
+        Client.get(Client.name == "Георгий Смирнов").notes
+        == "Two lines\nof notes; with a semicolon"
+    )
     assert len(list(Client.get(Client.name == "Anna Kowalska").phones)) == 2
 
 
@@ -101,15 +119,23 @@ def test_watson_and_timewarrior_exports_become_time_entries(cli, db_path):
     cli("import", str(FIXTURES / "contacts-3.0.vcf"))
     code, out, err = cli("import", "--map", "carpati=Ștefan Țurcanu", str(FIXTURES / "watson.json"))
     assert code == 0, err
-    code, out, err = cli("import", "--map", "wisniewska=Małgorzata Wiśniewska", str(FIXTURES / "timewarrior.json"))
+    code, out, err = cli(
+        "import", "--map", "wisniewska=Małgorzata Wiśniewska", str(FIXTURES / "timewarrior.json")
+    )
     assert code == 0, err
     code, out, err = cli("import", "--map", "carpati=Ștefan Țurcanu", str(FIXTURES / "watson.json"))
     assert "added 0 time entries" in out  # the same export twice adds nothing
     open_database(db_path)
     stefan = Client.get(Client.name == "Ștefan Țurcanu")
-    assert sorted(t.minutes for t in TimeEntry.select().where(TimeEntry.client == stefan)) == [45, 90]
+    assert sorted(t.minutes for t in TimeEntry.select().where(TimeEntry.client == stefan)) == [
+        45,
+        90,
+    ]
     gosia = Client.get(Client.name == "Małgorzata Wiśniewska")
-    assert sorted(t.minutes for t in TimeEntry.select().where(TimeEntry.client == gosia)) == [45, 90]
+    assert sorted(t.minutes for t in TimeEntry.select().where(TimeEntry.client == gosia)) == [
+        45,
+        90,
+    ]
 
 
 def test_a_time_entry_for_an_unknown_project_is_named(cli):
@@ -130,7 +156,13 @@ def test_csv_and_vcf_exports_round_trip_the_clients(cli, tmp_path):
         assert code == 0, err
     open_database(fresh)
     # the second file merged into the first on phones and e-mails: no duplicates
-    assert names() == ["Anna Kowalska", "Ion Popescu", "Małgorzata Wiśniewska", "Ștefan Țurcanu", "Дмитрий Кузнецов"]
+    assert names() == [
+        "Anna Kowalska",
+        "Ion Popescu",
+        "Małgorzata Wiśniewska",
+        "Ștefan Țurcanu",
+        "Дмитрий Кузнецов",
+    ]
     assert Client.get(Client.name == "Ion Popescu").notes == "Owes for the audit"
     assert Phone.select().where(Phone.e164 == "+40721234567").count() == 1
 
@@ -155,17 +187,22 @@ def test_ics_export_lists_open_follow_ups_as_todos(db, tmp_path):
 def test_ten_thousand_cards_import_in_one_go(db, tmp_path):
     from models.importers import import_file
 
-    cards = "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nTEL:+40 72{i:07d}\r\nEND:VCARD\r\n"
-                    for i in range(2000))
+    cards = "".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nTEL:+40 72{i:07d}\r\nEND:VCARD\r\n"
+        for i in range(2000)
+    )
     big = tmp_path / "big.vcf"
     big.write_text(cards, encoding="utf-8")
     seen = []
-    report = import_file(big, "vcf", region="RO", progress=lambda done, total: seen.append((done, total)))
+    report = import_file(
+        big, "vcf", region="RO", progress=lambda done, total: seen.append((done, total))
+    )
     assert len(report.added) == 2000 and Client.select().count() == 2000
     assert seen[-1] == (2000, 2000)
 
 
 # --- backups ---------------------------------------------------------------------------------
+
 
 def test_backup_and_restore_keep_the_current_database_aside(cli, db_path, tmp_path):
     cli("add", "Before Backup")
@@ -179,11 +216,16 @@ def test_backup_and_restore_keep_the_current_database_aside(cli, db_path, tmp_pa
     assert names() == ["Before Backup"]
     [kept] = db_path.parent.glob("callsheet.before-restore-*.db")
     connection = sqlite3.connect(kept)
-    assert {row[0] for row in connection.execute("SELECT name FROM client")} == {"Before Backup", "After Backup"}
+    assert {row[0] for row in connection.execute("SELECT name FROM client")} == {
+        "Before Backup",
+        "After Backup",
+    }
     connection.close()
 
 
-@pytest.mark.parametrize("content, message", [(b"not a database at all" * 100, "damaged"), (None, "not a callsheet")])
+@pytest.mark.parametrize(
+    "content, message", [(b"not a database at all" * 100, "damaged"), (None, "not a callsheet")]
+)
 def test_restore_refuses_a_bad_file_and_changes_nothing(cli, db_path, tmp_path, content, message):
     cli("add", "Keep Me")
     bad = tmp_path / "bad.db"

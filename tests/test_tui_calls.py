@@ -19,17 +19,33 @@ from tui.screens.reply_outline import ReplyOutlineScreen
 @pytest.fixture
 def book(db):
     ops.add_client("Ana Pop", phones=["+40 744 555 010"], now=NOW)
-    ion = ops.add_client("Ion Ionescu", phones=["0721 234 567"], salutation="dl. Ionescu", language="ro",
-                         region="RO", now=NOW)
-    ops.log_interaction(ion, summary="Wants a mobile app too", signals=["scope_creep"], at=NOW - timedelta(days=1), now=NOW)
+    ion = ops.add_client(
+        "Ion Ionescu",
+        phones=["0721 234 567"],
+        salutation="dl. Ionescu",
+        language="ro",
+        region="RO",
+        now=NOW,
+    )
+    ops.log_interaction(
+        ion,
+        summary="Wants a mobile app too",
+        signals=["scope_creep"],
+        at=NOW - timedelta(days=1),
+        now=NOW,
+    )
     return ion
 
 
 async def _started(pilot):
-    await wait_for(pilot, lambda: pilot.app.mark_counts.get("clients") and pilot.app.mark_counts.get("select"))
+    await wait_for(
+        pilot, lambda: pilot.app.mark_counts.get("clients") and pilot.app.mark_counts.get("select")
+    )
 
 
-@pytest.mark.parametrize("typed", ["+40 721 234 567", "0040721234567", "0721-234-567", "0721234567"])
+@pytest.mark.parametrize(
+    "typed", ["+40 721 234 567", "0040721234567", "0721-234-567", "0721234567"]
+)
 async def test_typing_the_callers_number_opens_their_call_sheet(book, typed):
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -50,7 +66,9 @@ async def test_an_unknown_number_can_be_added_as_a_new_client(book):
     async with app.run_test(size=(160, 48)) as pilot:
         await _started(pilot)
         await pilot.press("w", *"0799 111 222", "enter")
-        await wait_for(pilot, lambda: "Nobody" in str(app.screen.query_one("#lookup-result").render()))
+        await wait_for(
+            pilot, lambda: "Nobody" in str(app.screen.query_one("#lookup-result").render())
+        )
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(app.screen, ClientForm))
         assert app.screen.query_one("#field-phone Input").value == "0799 111 222"
@@ -67,14 +85,20 @@ async def test_c_opens_the_call_sheet_and_o_the_saying_no_outline_which_saves_to
         await pilot.press("slash", *"ion", "enter")
         await wait_for(pilot, lambda: app.screen.selected_client_id == book.id)
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CallSheetScreen) and app.screen.brief is not None)
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, CallSheetScreen) and app.screen.brief is not None
+        )
         await pilot.press("o")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReplyOutlineScreen) and app.screen.outline)
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ReplyOutlineScreen) and app.screen.outline
+        )
         assert "priced change" in app.screen.outline
         await pilot.press("y")
         assert app.clipboard == app.screen.outline
         await pilot.press("s")
-        await wait_for(pilot, lambda: Interaction.select().where(Interaction.channel == "note").exists())
+        await wait_for(
+            pilot, lambda: Interaction.select().where(Interaction.channel == "note").exists()
+        )
 
 
 async def test_logging_scope_creep_offers_the_saying_no_outline(book):
@@ -84,7 +108,9 @@ async def test_logging_scope_creep_offers_the_saying_no_outline(book):
         await pilot.press("l", *"Asks for an extra report")
         app.screen.query_one("#signals").focus()
         await pilot.press("s", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReplyOutlineScreen), what="outline offered")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ReplyOutlineScreen), what="outline offered"
+        )
 
 
 async def test_F_writes_the_fact_sheet(book, tmp_path, monkeypatch):
@@ -93,6 +119,8 @@ async def test_F_writes_the_fact_sheet(book, tmp_path, monkeypatch):
     async with app.run_test(size=(160, 48)) as pilot:
         await _started(pilot)
         await pilot.press("F")
-        await wait_for(pilot, lambda: any(tmp_path.glob("callsheet/fact-sheets/*.md")), what="fact sheet file")
+        await wait_for(
+            pilot, lambda: any(tmp_path.glob("callsheet/fact-sheets/*.md")), what="fact sheet file"
+        )
     [written] = tmp_path.glob("callsheet/fact-sheets/*.md")
     assert written.read_text(encoding="utf-8").startswith("# Fact sheet:")

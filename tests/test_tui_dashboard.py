@@ -18,10 +18,19 @@ from tui.screens.forms import Field, FormScreen
 @pytest.fixture
 def book(db):
     """Three clients with some history."""
-    ana = ops.add_client("Ana Pop", phones=["0721 234 567"], company="Lumina SRL", status="active", region="RO", now=NOW)
+    ana = ops.add_client(
+        "Ana Pop",
+        phones=["0721 234 567"],
+        company="Lumina SRL",
+        status="active",
+        region="RO",
+        now=NOW,
+    )
     ops.log_interaction(ana, summary="Kick-off call", at=NOW, now=NOW, signals=["praise"])
     bob = ops.add_client("Bob Stone", emails=["bob@example.com"], status="active", now=NOW)
-    ops.log_interaction(bob, summary="Shouted about the invoice", signals=["aggressive", "rude"], at=NOW, now=NOW)
+    ops.log_interaction(
+        bob, summary="Shouted about the invoice", signals=["aggressive", "rude"], at=NOW, now=NOW
+    )
     ops.add_client("Cora Lee", company="Kestrel", now=NOW)
     return {"ana": ana, "bob": bob}
 
@@ -31,8 +40,11 @@ def client_names(app) -> list[str]:
 
 
 async def started(pilot):
-    await wait_for(pilot, lambda: pilot.app.mark_counts.get("clients") and pilot.app.mark_counts.get("select"),
-                   what="first data on screen")
+    await wait_for(
+        pilot,
+        lambda: pilot.app.mark_counts.get("clients") and pilot.app.mark_counts.get("select"),
+        what="first data on screen",
+    )
 
 
 async def test_dashboard_shows_clients_by_risk_and_the_selected_clients_log_and_risk(book):
@@ -55,7 +67,9 @@ async def test_j_and_k_move_the_selection_and_reload_log_and_risk(book):
         await started(pilot)
         first = app.screen.selected_client_id
         await pilot.press("j")
-        await wait_for(pilot, lambda: app.screen.selected_client_id != first and app.mark_counts["select"] >= 2)
+        await wait_for(
+            pilot, lambda: app.screen.selected_client_id != first and app.mark_counts["select"] >= 2
+        )
         await pilot.press("k")
         await wait_for(pilot, lambda: app.screen.selected_client_id == first)
 
@@ -114,8 +128,13 @@ async def test_logging_a_call_with_two_signals_updates_list_log_and_risk(book):
     async with app.run_test(size=(160, 48)) as pilot:
         await started(pilot)
         await pilot.press("slash", *"ana", "enter")
-        await wait_for(pilot, lambda: app.screen.selected_client_id == book["ana"].id and
-                       "Kick-off" in line_text(app.screen.log_view, 0))
+        await wait_for(
+            pilot,
+            lambda: (
+                app.screen.selected_client_id == book["ana"].id
+                and "Kick-off" in line_text(app.screen.log_view, 0)
+            ),
+        )
         score_before = app.screen.client_list.current.risk_score
         await pilot.press("l")
         assert isinstance(app.screen, FormScreen)
@@ -128,13 +147,24 @@ async def test_logging_a_call_with_two_signals_updates_list_log_and_risk(book):
 
         dashboard = next(s for s in app.screen_stack if isinstance(s, DashboardScreen))
         log = dashboard.log_view
-        await wait_for(pilot, lambda: log.rows and log.rows[0].summary.startswith("Wants"), what="log to update")
+        await wait_for(
+            pilot,
+            lambda: log.rows and log.rows[0].summary.startswith("Wants"),
+            what="log to update",
+        )
         assert "scope creep" in line_text(log, 0) and "late payment" in line_text(log, 0)
-        await wait_for(pilot, lambda: dashboard.client_list.current.risk_score > score_before, what="list to update")
+        await wait_for(
+            pilot,
+            lambda: dashboard.client_list.current.risk_score > score_before,
+            what="list to update",
+        )
         await wait_for(pilot, lambda: "scope creep" in dashboard.risk_pane.text)
     stored = Interaction.select().order_by(Interaction.id.desc()).first()
     assert stored.summary == "Wants a mobile app in the same budget" and stored.channel == "call"
-    assert sorted(s.kind for s in Signal.select().where(Signal.interaction == stored)) == ["late_payment", "scope_creep"]
+    assert sorted(s.kind for s in Signal.select().where(Signal.interaction == stored)) == [
+        "late_payment",
+        "scope_creep",
+    ]
 
 
 async def test_a_bad_value_is_named_under_its_field_and_nothing_is_saved(book):
@@ -147,7 +177,11 @@ async def test_a_bad_value_is_named_under_its_field_and_nothing_is_saved(book):
         form.query_one("#field-minutes Input").value = "lots"
         form.query_one("#field-when Input").value = "the day after never"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: form.query_one("#field-when", Field).has_class("-invalid"), what="error shown")
+        await wait_for(
+            pilot,
+            lambda: form.query_one("#field-when", Field).has_class("-invalid"),
+            what="error shown",
+        )
         assert "the day after never" in str(form.query_one("#field-when .field-error").render())
         form.query_one("#field-when Input").value = "yesterday 10:00"
         await pilot.press("ctrl+s")
@@ -172,7 +206,9 @@ async def test_new_client_form_validates_the_phone_and_adds_the_client(db):
         form.query_one("#field-phone Input").value = "0722 111 222, +40 744 555 010"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
-        await wait_for(pilot, lambda: client_names(app) == ["Dana Ionescu"], what="new client in list")
+        await wait_for(
+            pilot, lambda: client_names(app) == ["Dana Ionescu"], what="new client in list"
+        )
     [client] = Client.select()
     assert sorted(p.e164 for p in client.phones) == ["+40722111222", "+40744555010"]
 
@@ -189,10 +225,15 @@ async def test_follow_up_invoice_payment_and_time_entry_forms_save(book):
             for name, value in values.items():
                 form.query_one(f"#field-{name} Input").value = value
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen), what=f"{key} form to save")
+            await wait_for(
+                pilot, lambda: not isinstance(app.screen, FormScreen), what=f"{key} form to save"
+            )
 
         await fill_and_save("f", {"text": "Send the quote", "due": "2026-11-25T10:00"})
-        await fill_and_save("i", {"number": "2026-7", "amount": "1 200,50", "issued": "2026-10-01", "due": "2026-10-15"})
+        await fill_and_save(
+            "i",
+            {"number": "2026-7", "amount": "1 200,50", "issued": "2026-10-01", "due": "2026-10-15"},
+        )
         await pilot.press("p")
         form = app.screen
         select = form.query_one("#field-invoice Select")
@@ -200,7 +241,9 @@ async def test_follow_up_invoice_payment_and_time_entry_forms_save(book):
         form.query_one("#field-paid Input").value = "2026-11-20"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
-        await fill_and_save("m", {"start": "2026-11-20T09:00", "minutes": "90", "note": "Wireframes"})
+        await fill_and_save(
+            "m", {"start": "2026-11-20T09:00", "minutes": "90", "note": "Wireframes"}
+        )
     assert FollowUp.get(FollowUp.client == client_id).text == "Send the quote"
     invoice = Invoice.get(Invoice.number == "2026-7")
     assert invoice.amount_cents == 120050 and str(invoice.paid) == "2026-11-20"
@@ -249,7 +292,14 @@ async def test_delete_asks_first_and_n_keeps_the_client(book):
 async def test_triage_lists_overdue_money_and_due_follow_ups(book):
     from datetime import date, timedelta
 
-    ops.add_invoice(book["bob"], number="77", amount=500, issued=date(2026, 9, 1), due=date(2026, 9, 15), now=NOW)
+    ops.add_invoice(
+        book["bob"],
+        number="77",
+        amount=500,
+        issued=date(2026, 9, 1),
+        due=date(2026, 9, 15),
+        now=NOW,
+    )
     ops.add_follow_up(book["ana"], NOW - timedelta(hours=2), "Call back about the proposal")
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -292,7 +342,9 @@ async def test_the_command_palette_jumps_to_a_client_by_name(book):
         await pilot.press("ctrl+p", *"cora")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen.client_list.current.name == "Cora Lee", what="jump to client")
+        await wait_for(
+            pilot, lambda: app.screen.client_list.current.name == "Cora Lee", what="jump to client"
+        )
 
 
 async def test_the_command_palette_runs_actions(book):
@@ -312,7 +364,9 @@ async def test_an_empty_database_explains_what_to_do_and_d_loads_demo_data(db):
         welcome = app.screen.query_one("#welcome")
         assert welcome.display and "add your first client" in str(welcome.render())
         await pilot.press("d")
-        await wait_for(pilot, lambda: len(app.screen.client_list.all_rows) == 500, timeout=20, what="demo data")
+        await wait_for(
+            pilot, lambda: len(app.screen.client_list.all_rows) == 500, timeout=20, what="demo data"
+        )
         assert not welcome.display
 
 
@@ -321,12 +375,37 @@ async def test_changes_from_the_command_line_show_up_without_restarting(book, db
     async with app.run_test(size=(160, 48)) as pilot:
         await started(pilot)
         callsheet = Path(sys.executable).with_name("callsheet")
-        subprocess.run([str(callsheet), "add", "Eve Outside", "--db", str(db_path)], check=True, capture_output=True)
-        await wait_for(pilot, lambda: "Eve Outside" in client_names(app), timeout=8, what="external add")
-        subprocess.run([str(callsheet), "log", "Ana", "--signal", "legal_threat", "--db", str(db_path), "Lawyer letter"],
-                       check=True, capture_output=True)
-        await wait_for(pilot, lambda: next(r for r in app.screen.client_list.all_rows if r.name == "Ana Pop").risk_score > 0,
-                       timeout=8, what="external log")
+        subprocess.run(
+            [str(callsheet), "add", "Eve Outside", "--db", str(db_path)],
+            check=True,
+            capture_output=True,
+        )
+        await wait_for(
+            pilot, lambda: "Eve Outside" in client_names(app), timeout=8, what="external add"
+        )
+        subprocess.run(
+            [
+                str(callsheet),
+                "log",
+                "Ana",
+                "--signal",
+                "legal_threat",
+                "--db",
+                str(db_path),
+                "Lawyer letter",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        await wait_for(
+            pilot,
+            lambda: (
+                next(r for r in app.screen.client_list.all_rows if r.name == "Ana Pop").risk_score
+                > 0
+            ),
+            timeout=8,
+            what="external log",
+        )
 
 
 async def test_notifications_show_user_text_literally_and_do_not_crash(db):
@@ -335,7 +414,9 @@ async def test_notifications_show_user_text_literally_and_do_not_crash(db):
     async with app.run_test(size=(160, 48)) as pilot:
         await started(pilot)
         await pilot.press("a")
-        await wait_for(pilot, lambda: any("Archived" in n.message for n in app._notifications), what="toast")
+        await wait_for(
+            pilot, lambda: any("Archived" in n.message for n in app._notifications), what="toast"
+        )
         await pilot.pause(0.5)  # let the toast render
         assert app.is_running and app.return_code is None
         [note] = [n for n in app._notifications if "Archived" in n.message]

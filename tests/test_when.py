@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,12 +14,15 @@ from tests.conftest import NOW
 @pytest.mark.parametrize(
     "typed, expected",
     [
-        ("2026-11-20T10:30+02:00", datetime(2026, 11, 20, 8, 30, tzinfo=timezone.utc)),
-        ("2026-11-20T10:30Z", datetime(2026, 11, 20, 10, 30, tzinfo=timezone.utc)),
-        ("2026-11-20T10:30", datetime(2026, 11, 20, 8, 30, tzinfo=timezone.utc)),  # local time, Bucharest
-        ("2026-11-20", datetime(2026, 11, 19, 22, 0, tzinfo=timezone.utc)),
-        ("yesterday 14:30", datetime(2026, 11, 23, 12, 30, tzinfo=timezone.utc)),
-        ("2 hours ago", datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)),
+        ("2026-11-20T10:30+02:00", datetime(2026, 11, 20, 8, 30, tzinfo=UTC)),
+        ("2026-11-20T10:30Z", datetime(2026, 11, 20, 10, 30, tzinfo=UTC)),
+        (
+            "2026-11-20T10:30",
+            datetime(2026, 11, 20, 8, 30, tzinfo=UTC),
+        ),  # local time, Bucharest
+        ("2026-11-20", datetime(2026, 11, 19, 22, 0, tzinfo=UTC)),
+        ("yesterday 14:30", datetime(2026, 11, 23, 12, 30, tzinfo=UTC)),
+        ("2 hours ago", datetime(2026, 11, 24, 10, 0, tzinfo=UTC)),
         ("now", NOW),
     ],
 )
@@ -33,11 +36,21 @@ def test_an_unreadable_moment_names_what_was_typed():
 
 
 def test_moments_are_written_with_the_local_offset():
-    assert iso(datetime(2026, 7, 1, 9, 0, tzinfo=timezone.utc)) == "2026-07-01T12:00:00+03:00"
+    assert iso(datetime(2026, 7, 1, 9, 0, tzinfo=UTC)) == "2026-07-01T12:00:00+03:00"
 
 
-@pytest.mark.parametrize("typed, expected", [("1200", 120000), ("1200.5", 120050), ("1 200,50", 120050),
-                                             ("1,200.50", 120050), ("1.200,50", 120050), (99, 9900), (12.34, 1234)])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("1200", 120000),
+        ("1200.5", 120050),
+        ("1 200,50", 120050),
+        ("1,200.50", 120050),
+        ("1.200,50", 120050),
+        (99, 9900),
+        (12.34, 1234),
+    ],
+)
 def test_amounts_are_read_exactly_in_cents(typed, expected):
     assert cents(typed) == expected
 

@@ -25,5 +25,3 @@ async def wait_for(pilot, condition, timeout: float = 5.0, what: str = "conditio
 
 def line_text(widget, y: int) -> str:
     return "".join(segment.text for segment in widget.render_line(y))
-
-

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from datetime import datetime, timezone
 
 from textual.app import App
 from textual.binding import Binding
@@ -27,10 +27,18 @@ class CallsheetApp(App):
     COMMANDS = App.COMMANDS | {DashboardCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave callsheet"),
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", tooltip="Every action, and jump to any client"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            id="app.palette",
+            tooltip="Every action, and jump to any client",
+        ),
     ]
 
-    def __init__(self, config: Config | None = None, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, config: Config | None = None, now: Callable[[], datetime] | None = None
+    ) -> None:
         super().__init__()
         self.config = config or Config()
         self._now = now
@@ -40,7 +48,7 @@ class CallsheetApp(App):
         self.mark_counts: dict[str, int] = {}
 
     def now(self) -> datetime:
-        return self._now() if self._now else datetime.now(timezone.utc).replace(microsecond=0)
+        return self._now() if self._now else datetime.now(UTC).replace(microsecond=0)
 
     def get_default_screen(self):
         from tui.screens.dashboard import DashboardScreen
@@ -60,7 +68,10 @@ class CallsheetApp(App):
         rows = []
         for binding in [*screen.BINDINGS, *self.BINDINGS]:
             if binding.description:
-                keys = ", ".join(self.get_key_display(Binding(key, binding.action)) for key in binding.key.split(","))
+                keys = ", ".join(
+                    self.get_key_display(Binding(key, binding.action))
+                    for key in binding.key.split(",")
+                )
                 rows.append((keys, binding.tooltip or binding.description))
         return rows
 

@@ -42,7 +42,11 @@ class DashboardCommands(Provider):
                 continue
             seen.add(binding.action)
             key = binding.key_display or self.app.get_key_display(binding)
-            yield f"{binding.description} ({key})", binding.tooltip or binding.description, binding.action
+            yield (
+                f"{binding.description} ({key})",
+                binding.tooltip or binding.description,
+                binding.action,
+            )
 
     async def discover(self) -> Hits:
         screen = self._screen()
@@ -59,7 +63,12 @@ class DashboardCommands(Provider):
         for title, help_text, action in self._actions(screen):
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(screen.run_action, action), help=help_text)
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(screen.run_action, action),
+                    help=help_text,
+                )
         needle = query.casefold().strip()
         if len(needle) < 2:
             return
@@ -67,8 +76,13 @@ class DashboardCommands(Provider):
         for row in screen.client_list.all_rows:
             if needle in row.search:
                 label = f"Go to {row.name}" + (f" · {row.company}" if row.company else "")
-                yield Hit(0.9 if row.name.casefold().startswith(needle) else 0.6, _highlight(matcher, label),
-                          partial(screen.select_client, row.id), text=label, help=f"risk {row.risk_score} ({row.risk_band})")
+                yield Hit(
+                    0.9 if row.name.casefold().startswith(needle) else 0.6,
+                    _highlight(matcher, label),
+                    partial(screen.select_client, row.id),
+                    text=label,
+                    help=f"risk {row.risk_score} ({row.risk_band})",
+                )
                 shown += 1
                 if shown >= CLIENT_HITS:
                     break

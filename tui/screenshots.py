@@ -13,20 +13,39 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 SIZE = (160, 48)
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 
 #: (file name, keys pressed from a fresh dashboard, what the picture shows)
 VIEWS = [
-    ("dashboard", [], "the three panes: clients by risk, the selected client's log, why they are risky"),
+    (
+        "dashboard",
+        [],
+        "the three panes: clients by risk, the selected client's log, why they are risky",
+    ),
     ("filter", ["slash", *"pop"], "typing three letters filters 500 clients"),
     ("triage", ["t"], "what needs attention today"),
-    ("log-form", ["j", "l", *"Asked for a mobile version in the same budget", "tab", "tab", "tab", "tab", "tab", "tab",
-                  "s", "l"], "logging a call with two signals, from the keyboard"),
+    (
+        "log-form",
+        [
+            "j",
+            "l",
+            *"Asked for a mobile version in the same budget",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "s",
+            "l",
+        ],
+        "logging a call with two signals, from the keyboard",
+    ),
     ("call-sheet", ["c"], "the call sheet, read before picking up the phone"),
     ("help", ["question_mark"], "every key"),
 ]
@@ -64,7 +83,10 @@ def main() -> int:
     OUT.mkdir(exist_ok=True)
     converter = shutil.which("rsvg-convert")
     if converter is None:
-        print("rsvg-convert not found: writing SVG only (apt-get install librsvg2-bin for PNG)", file=sys.stderr)
+        print(
+            "rsvg-convert not found: writing SVG only (apt-get install librsvg2-bin for PNG)",
+            file=sys.stderr,
+        )
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "demo.db"
         open_database(db_path)
@@ -75,7 +97,9 @@ def main() -> int:
             target = OUT / f"{name}.svg"
             target.write_text(svg, encoding="utf-8")
             if converter:
-                subprocess.run([converter, str(target), "-o", str(target.with_suffix(".png"))], check=True)
+                subprocess.run(
+                    [converter, str(target), "-o", str(target.with_suffix(".png"))], check=True
+                )
             print(f"{target}: {caption}")
     return 0
 

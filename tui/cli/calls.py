@@ -11,26 +11,42 @@ import sys
 
 
 def register(subparsers, common) -> None:
-    brief = subparsers.add_parser("brief", parents=[common], help="the call sheet: read it before a call")
+    brief = subparsers.add_parser(
+        "brief", parents=[common], help="the call sheet: read it before a call"
+    )
     brief.add_argument("client", help="client id, name or unique prefix")
-    brief.add_argument("--markdown", action="store_true", help="print Markdown instead of plain text")
+    brief.add_argument(
+        "--markdown", action="store_true", help="print Markdown instead of plain text"
+    )
     brief.set_defaults(handler=cmd_brief)
 
-    who = subparsers.add_parser("who", parents=[common], help="who is calling: name, greeting and risk for a phone number")
-    who.add_argument("phone", nargs="+", help="the number as shown on the phone, in any common format")
+    who = subparsers.add_parser(
+        "who", parents=[common], help="who is calling: name, greeting and risk for a phone number"
+    )
+    who.add_argument(
+        "phone", nargs="+", help="the number as shown on the phone, in any common format"
+    )
     who.set_defaults(handler=cmd_who)
 
-    facts = subparsers.add_parser("facts", parents=[common], help="the dispute fact sheet of a client, as Markdown")
+    facts = subparsers.add_parser(
+        "facts", parents=[common], help="the dispute fact sheet of a client, as Markdown"
+    )
     facts.add_argument("client", help="client id, name or unique prefix")
-    facts.add_argument("-o", "--output", metavar="FILE.md", default=None, help="write to a file (default: standard output)")
+    facts.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE.md",
+        default=None,
+        help="write to a file (default: standard output)",
+    )
     facts.set_defaults(handler=cmd_facts)
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
     from models.callsheet import brief_of, render_markdown, render_text
     from models.clients import find_client
     from models.when import utcnow
+    from tui.cli import open_store
 
     open_store(args)
     brief = brief_of(find_client(args.client), utcnow())
@@ -39,9 +55,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_who(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
     from models.clients import find_by_phone
     from models.phones import PhoneError, international_digits, to_e164
+    from tui.cli import open_store
 
     config = open_store(args)
     typed = " ".join(args.phone)
@@ -55,7 +71,10 @@ def cmd_who(args: argparse.Namespace) -> int:
             return 2
         client = find_by_phone(e164)
     if client is None:
-        print(f"callsheet: nobody in your book has {e164} (add them: callsheet add NAME --phone {e164})", file=sys.stderr)
+        print(
+            f"callsheet: nobody in your book has {e164} (add them: callsheet add NAME --phone {e164})",
+            file=sys.stderr,
+        )
         return 1
     from models.greeting import greeting_for
     from models.when import utcnow
@@ -70,10 +89,10 @@ def cmd_who(args: argparse.Namespace) -> int:
 def cmd_facts(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from tui.cli import open_store
     from models.clients import find_client
     from models.facts import fact_sheet, write_fact_sheet
     from models.when import utcnow
+    from tui.cli import open_store
 
     open_store(args)
     client = find_client(args.client)

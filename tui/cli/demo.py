@@ -9,19 +9,25 @@ import time
 
 def register(subparsers, common) -> None:
     demo = subparsers.add_parser(
-        "demo", parents=[common], help="fill an empty database with realistic, reproducible sample data"
+        "demo",
+        parents=[common],
+        help="fill an empty database with realistic, reproducible sample data",
     )
-    demo.add_argument("--clients", type=int, default=500, metavar="N", help="number of clients (default 500)")
-    demo.add_argument("--interactions", type=int, default=25_000, metavar="M", help="log entries (default 25,000)")
+    demo.add_argument(
+        "--clients", type=int, default=500, metavar="N", help="number of clients (default 500)"
+    )
+    demo.add_argument(
+        "--interactions", type=int, default=25_000, metavar="M", help="log entries (default 25,000)"
+    )
     demo.add_argument("--seed", type=int, default=42, metavar="S", help="random seed (default 42)")
     demo.set_defaults(handler=cmd_demo)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
     from models.db import database
     from models.demo import generate
     from models.validate import InputError
+    from tui.cli import open_store
 
     if args.clients < 1 or args.interactions < 0:
         raise InputError("--clients", "needs at least one client and no negative counts")

@@ -12,44 +12,82 @@ from models.entities import CHANNELS, DIRECTIONS, SIGNALS, STATUSES, TONES
 def register(subparsers, common) -> None:
     add = subparsers.add_parser("add", parents=[common], help="add a client")
     add.add_argument("name", help="the client's full name")
-    add.add_argument("--phone", action="append", default=[], metavar="P", help="a phone number (repeatable)")
-    add.add_argument("--email", action="append", default=[], metavar="E", help="an e-mail address (repeatable)")
+    add.add_argument(
+        "--phone", action="append", default=[], metavar="P", help="a phone number (repeatable)"
+    )
+    add.add_argument(
+        "--email", action="append", default=[], metavar="E", help="an e-mail address (repeatable)"
+    )
     add.add_argument("--company", default="")
-    add.add_argument("--salutation", default="", help='how to greet them: "dl. Ionescu", "Pani Anno"')
-    add.add_argument("--language", default="", help="language to speak with them (en, ro, pl, ru...)")
+    add.add_argument(
+        "--salutation", default="", help='how to greet them: "dl. Ionescu", "Pani Anno"'
+    )
+    add.add_argument(
+        "--language", default="", help="language to speak with them (en, ro, pl, ru...)"
+    )
     add.add_argument("--status", default="prospect", help=f"one of: {', '.join(STATUSES)}")
     add.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeatable)")
-    add.add_argument("--referred-by", default=None, metavar="WHO", help="the client (or person) who referred them")
+    add.add_argument(
+        "--referred-by",
+        default=None,
+        metavar="WHO",
+        help="the client (or person) who referred them",
+    )
     add.add_argument("--notes", default="")
     add.add_argument("--rapport", default="", help="what works with this person")
     add.add_argument("--json", action="store_true", help="print the new client as callsheet/1 JSON")
     add.set_defaults(handler=cmd_add)
 
-    log = subparsers.add_parser("log", parents=[common], help="log a call, email, meeting, message or note")
+    log = subparsers.add_parser(
+        "log", parents=[common], help="log a call, email, meeting, message or note"
+    )
     log.add_argument("client", help="client id, exact name, or unique prefix of the name")
     log.add_argument("text", nargs="+", help="what happened")
-    log.add_argument("--channel", default="call", help=f"one of: {', '.join(CHANNELS)} (default call)")
-    log.add_argument("--direction", default="in", help=f"one of: {', '.join(DIRECTIONS)} (default in)")
+    log.add_argument(
+        "--channel", default="call", help=f"one of: {', '.join(CHANNELS)} (default call)"
+    )
+    log.add_argument(
+        "--direction", default="in", help=f"one of: {', '.join(DIRECTIONS)} (default in)"
+    )
     log.add_argument("--minutes", default=None, help="duration in minutes")
     log.add_argument("--tone", default=None, help=f"one of: {', '.join(TONES)}")
-    log.add_argument("--signal", action="append", default=[], metavar="S", help=f"repeatable; one of: {', '.join(SIGNALS)}")
-    log.add_argument("--at", default=None, metavar="WHEN", help='when it happened (ISO 8601, "yesterday 14:30", "2 hours ago"; default now)')
+    log.add_argument(
+        "--signal",
+        action="append",
+        default=[],
+        metavar="S",
+        help=f"repeatable; one of: {', '.join(SIGNALS)}",
+    )
+    log.add_argument(
+        "--at",
+        default=None,
+        metavar="WHEN",
+        help='when it happened (ISO 8601, "yesterday 14:30", "2 hours ago"; default now)',
+    )
     log.set_defaults(handler=cmd_log)
 
     listing = subparsers.add_parser("list", parents=[common], help="list clients")
-    listing.add_argument("--json", action="store_true", help="print callsheet/1 client objects (with id), without history")
+    listing.add_argument(
+        "--json",
+        action="store_true",
+        help="print callsheet/1 client objects (with id), without history",
+    )
     listing.add_argument("--archived", action="store_true", help="include archived clients")
     listing.set_defaults(handler=cmd_list)
 
-    show = subparsers.add_parser("show", parents=[common], help="show one client with everything recorded")
+    show = subparsers.add_parser(
+        "show", parents=[common], help="show one client with everything recorded"
+    )
     show.add_argument("client", help="client id, exact name, or unique prefix of the name")
-    show.add_argument("--json", action="store_true", help="print the client as a callsheet/1 object (with id)")
+    show.add_argument(
+        "--json", action="store_true", help="print the client as a callsheet/1 object (with id)"
+    )
     show.set_defaults(handler=cmd_show)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
     from models.clients import add_client
+    from tui.cli import open_store
 
     config = open_store(args)
     client = add_client(
@@ -76,9 +114,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
     from models.clients import find_client, log_interaction
     from models.when import iso, parse_when, utcnow
+    from tui.cli import open_store
 
     open_store(args)
     client = find_client(args.client)
@@ -96,13 +134,15 @@ def cmd_log(args: argparse.Namespace) -> int:
         now=now,
     )
     client = type(client).get_by_id(client.id)
-    print(f"logged {interaction.channel} with {client.name} at {iso(at)}; risk {client.risk_score} ({client.risk_band})")
+    print(
+        f"logged {interaction.channel} with {client.name} at {iso(at)}; risk {client.risk_score} ({client.risk_band})"
+    )
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
     from models.entities import Client
+    from tui.cli import open_store
 
     open_store(args)
     query = Client.select().order_by(Client.name_key, Client.id)
@@ -119,16 +159,20 @@ def cmd_list(args: argparse.Namespace) -> int:
             separator = ",\n "
         out.write("]\n" if separator == "\n " else "\n]\n")
         return 0
-    rows = query.tuples().select(Client.id, Client.name, Client.company, Client.status, Client.risk_score, Client.risk_band)
+    rows = query.tuples().select(
+        Client.id, Client.name, Client.company, Client.status, Client.risk_score, Client.risk_band
+    )
     for client_id, name, company, status, score, band in rows:
-        print(f"{client_id:>6}  {_plain(name)[:32]:<32}  {_plain(company)[:24]:<24}  {status:<8}  {score:>3} {band}")
+        print(
+            f"{client_id:>6}  {_plain(name)[:32]:<32}  {_plain(company)[:24]:<24}  {status:<8}  {score:>3} {band}"
+        )
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
     from models.clients import find_client
     from models.jsonformat import client_record
+    from tui.cli import open_store
 
     open_store(args)
     client = find_client(args.client)
@@ -142,18 +186,29 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def _plain(text: str) -> str:
     """User text for a terminal: control characters (escape sequences) are made visible."""
-    return "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text or "")
+    return "".join(
+        ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text or ""
+    )
 
 
 def _print_client(record: dict) -> None:
     lines = [f"#{record['id']} {record['name']}"]
-    for label, key in (("greeting", "salutation"), ("company", "company"), ("language", "language"),
-                       ("status", "status"), ("referred by", "referred_by"), ("rapport", "rapport"),
-                       ("notes", "notes")):
+    for label, key in (
+        ("greeting", "salutation"),
+        ("company", "company"),
+        ("language", "language"),
+        ("status", "status"),
+        ("referred by", "referred_by"),
+        ("rapport", "rapport"),
+        ("notes", "notes"),
+    ):
         if record.get(key):
             lines.append(f"  {label + ':':<13}{record[key]}")
     for key in ("phones", "emails", "tags"):
-        values = [v if isinstance(v, str) else v.get("number") or v.get("address") for v in record.get(key) or []]
+        values = [
+            v if isinstance(v, str) else v.get("number") or v.get("address")
+            for v in record.get(key) or []
+        ]
         if values:
             lines.append(f"  {key + ':':<13}{', '.join(values)}")
     interactions = record.get("interactions") or []
@@ -161,13 +216,17 @@ def _print_client(record: dict) -> None:
         lines.append(f"  last contacts ({len(interactions)} in all):")
         for item in sorted(interactions, key=lambda i: i["at"], reverse=True)[:10]:
             signals = f" [{', '.join(item['signals'])}]" if item.get("signals") else ""
-            lines.append(f"    {item['at'][:16]}  {item['channel']:<7} {item['direction']:<3} {item.get('summary', '')}{signals}")
+            lines.append(
+                f"    {item['at'][:16]}  {item['channel']:<7} {item['direction']:<3} {item.get('summary', '')}{signals}"
+            )
     for item in record.get("follow_ups") or []:
         if not item.get("done"):
             lines.append(f"  follow-up due {item['due'][:16]}: {item['text']}")
     for item in record.get("invoices") or []:
         state = f"paid {item['paid']}" if item.get("paid") else f"UNPAID, due {item.get('due')}"
-        lines.append(f"  invoice {item['number']}: {item['amount']} {item.get('currency', '')} issued {item['issued']}, {state}")
+        lines.append(
+            f"  invoice {item['number']}: {item['amount']} {item.get('currency', '')} issued {item['issued']}, {state}"
+        )
     print("\n".join(_plain(line) for line in lines))
 
 

@@ -13,11 +13,22 @@ _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def register(subparsers, common) -> None:
-    risk = subparsers.add_parser("risk", parents=[common], help="clients by risk score, or explain one client's score")
-    risk.add_argument("client", nargs="?", default=None, help="explain this client (id, name or unique prefix)")
+    risk = subparsers.add_parser(
+        "risk", parents=[common], help="clients by risk score, or explain one client's score"
+    )
+    risk.add_argument(
+        "client", nargs="?", default=None, help="explain this client (id, name or unique prefix)"
+    )
     risk.add_argument("--json", action="store_true", help="print a JSON list")
-    risk.add_argument("--as-of", default=None, metavar="WHEN", help="score as of this date or moment (default now)")
-    risk.add_argument("--band", default=None, choices=("low", "watch", "high"), help="only clients in this band")
+    risk.add_argument(
+        "--as-of",
+        default=None,
+        metavar="WHEN",
+        help="score as of this date or moment (default now)",
+    )
+    risk.add_argument(
+        "--band", default=None, choices=("low", "watch", "high"), help="only clients in this band"
+    )
     risk.set_defaults(handler=cmd_risk)
 
 
@@ -30,8 +41,11 @@ def _risk_json(client, risk) -> dict:
         "score": risk.score,
         "band": risk.band,
         "factors": [
-            {"signal": f.signal, "points": f.points,
-             "evidence": [{"at": iso(e.at), "summary": e.summary} for e in f.evidence]}
+            {
+                "signal": f.signal,
+                "points": f.points,
+                "evidence": [{"at": iso(e.at), "summary": e.summary} for e in f.evidence],
+            }
             for f in risk.factors
         ],
         "advice": list(risk.advice),
@@ -50,8 +64,8 @@ def _as_of(text: str | None):
 
 
 def cmd_risk(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
     from models import scoring
+    from tui.cli import open_store
 
     open_store(args)
     as_of = _as_of(args.as_of)
@@ -77,10 +91,10 @@ def cmd_risk(args: argparse.Namespace) -> int:
         return 0
     for client, risk in results:
         top = ", ".join(f"{f.signal} {f.points:+d}" for f in risk.factors[:3])
-        print(f"{risk.score:>3} {risk.band:<5}  #{client.id:<6} {_plain(client.name)[:30]:<30}  {top}")
+        print(
+            f"{risk.score:>3} {risk.band:<5}  #{client.id:<6} {_plain(client.name)[:30]:<30}  {top}"
+        )
     return 0
-
-
 
 
 def explanation(name: str, risk) -> str:

@@ -11,27 +11,64 @@ EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
 
 
 def register(subparsers, common) -> None:
-    importer = subparsers.add_parser("import", parents=[common], help="import clients and history from files")
-    importer.add_argument("files", nargs="+", metavar="FILE",
-                          help=".json (callsheet/1, or a watson/timewarrior export), .vcf or .csv")
-    importer.add_argument("--format", choices=IMPORT_FORMATS, default=None, help="default: from the file extension")
-    importer.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
-    importer.add_argument("--skip-bad", action="store_true", help="import the good records, list the bad ones")
-    importer.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
-                          help="CSV: read COLUMN as FIELD (name, phone, email, company, ...); "
-                               "time exports: PROJECT_OR_TAG=CLIENT")
+    importer = subparsers.add_parser(
+        "import", parents=[common], help="import clients and history from files"
+    )
+    importer.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help=".json (callsheet/1, or a watson/timewarrior export), .vcf or .csv",
+    )
+    importer.add_argument(
+        "--format", choices=IMPORT_FORMATS, default=None, help="default: from the file extension"
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="show what would change, write nothing"
+    )
+    importer.add_argument(
+        "--skip-bad", action="store_true", help="import the good records, list the bad ones"
+    )
+    importer.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="CSV: read COLUMN as FIELD (name, phone, email, company, ...); "
+        "time exports: PROJECT_OR_TAG=CLIENT",
+    )
     importer.set_defaults(handler=cmd_import)
 
-    exporter = subparsers.add_parser("export", parents=[common], help="export everything (json) or clients (csv, vcf), follow-ups (ics)")
+    exporter = subparsers.add_parser(
+        "export",
+        parents=[common],
+        help="export everything (json) or clients (csv, vcf), follow-ups (ics)",
+    )
     exporter.add_argument("--format", choices=EXPORT_FORMATS, default="json")
-    exporter.add_argument("-o", "--output", metavar="FILE", default=None, help="default: standard output")
+    exporter.add_argument(
+        "-o", "--output", metavar="FILE", default=None, help="default: standard output"
+    )
     exporter.set_defaults(handler=cmd_export)
 
-    backup = subparsers.add_parser("backup", parents=[common], help="a consistent copy of the database, safe while it is in use")
-    backup.add_argument("dest", nargs="?", default=None, metavar="DEST", help="file or directory (default: the backups directory)")
+    backup = subparsers.add_parser(
+        "backup",
+        parents=[common],
+        help="a consistent copy of the database, safe while it is in use",
+    )
+    backup.add_argument(
+        "dest",
+        nargs="?",
+        default=None,
+        metavar="DEST",
+        help="file or directory (default: the backups directory)",
+    )
     backup.set_defaults(handler=cmd_backup)
 
-    restore = subparsers.add_parser("restore", parents=[common], help="replace the database with a backup (the current one is kept aside)")
+    restore = subparsers.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (the current one is kept aside)",
+    )
     restore.add_argument("file", metavar="FILE")
     restore.set_defaults(handler=cmd_restore)
 
@@ -49,7 +86,9 @@ class _Progress:
             return
         width = 30
         filled = int(width * done / max(total, 1))
-        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
+        sys.stderr.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}"
+        )
         sys.stderr.flush()
         self.shown = True
 
@@ -59,8 +98,8 @@ class _Progress:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
     from models.validate import InputError
+    from tui.cli import open_store
 
     config = open_store(args)
     status = 0
@@ -68,7 +107,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         path = Path(name)
         kind = args.format or path.suffix.lower().lstrip(".")
         if kind not in IMPORT_FORMATS:
-            raise InputError("FILE", f"{path}: cannot tell the format from the extension; use --format")
+            raise InputError(
+                "FILE", f"{path}: cannot tell the format from the extension; use --format"
+            )
         if not path.is_file():
             raise InputError("FILE", f"{path}: no such file")
         progress = _Progress(path.name)
@@ -104,8 +145,12 @@ def _import_one(path: Path, kind: str, args, config, progress):
                     kind = time_format
                     raise _NotCallsheet
                 return jsonformat.import_document(
-                    document, dry_run=args.dry_run, skip_bad=args.skip_bad, region=config.default_region,
-                    default_currency=config.currency, progress=progress,
+                    document,
+                    dry_run=args.dry_run,
+                    skip_bad=args.skip_bad,
+                    region=config.default_region,
+                    default_currency=config.currency,
+                    progress=progress,
                 )
             except jsonformat.FormatError as error:
                 raise InputError(str(path), _problems_text(error.problems)) from None
@@ -114,8 +159,15 @@ def _import_one(path: Path, kind: str, args, config, progress):
     from models import importers
 
     try:
-        return importers.import_file(path, kind, dry_run=args.dry_run, skip_bad=args.skip_bad,
-                                     region=config.default_region, mapping=_mapping(args.map), progress=progress)
+        return importers.import_file(
+            path,
+            kind,
+            dry_run=args.dry_run,
+            skip_bad=args.skip_bad,
+            region=config.default_region,
+            mapping=_mapping(args.map),
+            progress=progress,
+        )
     except jsonformat.FormatError as error:
         raise InputError(str(path), _problems_text(error.problems)) from None
 
@@ -143,8 +195,8 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
     from models import jsonformat
+    from tui.cli import open_store
 
     open_store(args)
     writer = jsonformat.write_export
@@ -161,18 +213,23 @@ def cmd_export(args: argparse.Namespace) -> int:
         progress = _Progress(target.name)
         try:
             with partial.open("w", encoding="utf-8", newline="") as stream:
-                count = writer(stream, progress=progress) if args.format == "json" else writer(stream)
+                count = (
+                    writer(stream, progress=progress) if args.format == "json" else writer(stream)
+                )
             partial.replace(target)
         finally:
             progress.close()
             partial.unlink(missing_ok=True)
-        print(f"wrote {count:,} {'records' if args.format != 'json' else 'clients'} to {target}", file=sys.stderr)
+        print(
+            f"wrote {count:,} {'records' if args.format != 'json' else 'clients'} to {target}",
+            file=sys.stderr,
+        )
     return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
     from models import backups
+    from tui.cli import open_store
 
     open_store(args)
     dest = backups.backup(args.dest)
@@ -186,5 +243,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     current = database_path(getattr(args, "db", None))
     kept = backups.restore(Path(args.file), current)
-    print(f"restored {args.file} into {current}" + (f"; the previous database is kept as {kept}" if kept else ""))
+    print(
+        f"restored {args.file} into {current}"
+        + (f"; the previous database is kept as {kept}" if kept else "")
+    )
     return 0

@@ -12,15 +12,37 @@ from textual.widgets import Static
 
 from tui.widgets.row_list import printable
 
-_HEADING = {"Stance for this call": "bold reverse #e0b050", "Risk": "bold #ff6060", "Money": "bold #e0b050"}
+_HEADING = {
+    "Stance for this call": "bold reverse #e0b050",
+    "Risk": "bold #ff6060",
+    "Money": "bold #e0b050",
+}
 
 
 class CallSheetScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,c", "close", "Close", id="call_sheet.close"),
-        Binding("l", "log", "Log this call", id="call_sheet.log", tooltip="Log the call you are about to make"),
-        Binding("o", "outline", "Saying no", id="call_sheet.outline", tooltip="Reply outline for a request beyond scope"),
-        Binding("F", "facts", "Fact sheet", id="call_sheet.facts", tooltip="Write the dispute fact sheet"),
+        Binding(
+            "l",
+            "log",
+            "Log this call",
+            id="call_sheet.log",
+            tooltip="Log the call you are about to make",
+        ),
+        Binding(
+            "o",
+            "outline",
+            "Saying no",
+            id="call_sheet.outline",
+            tooltip="Reply outline for a request beyond scope",
+        ),
+        Binding(
+            "F",
+            "facts",
+            "Fact sheet",
+            id="call_sheet.facts",
+            tooltip="Write the dispute fact sheet",
+        ),
     ]
 
     def __init__(self, client_id: int) -> None:
@@ -31,7 +53,9 @@ class CallSheetScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="call-sheet"):
             yield VerticalScroll(Static(Text("Loading…", style="dim"), id="call-sheet-body"))
-            yield Static(Text("l log this call   o saying no   F fact sheet   escape close", style="dim"))
+            yield Static(
+                Text("l log this call   o saying no   F fact sheet   escape close", style="dim")
+            )
 
     def on_mount(self) -> None:
         self.load()
@@ -58,7 +82,9 @@ class CallSheetScreen(ModalScreen[None]):
         self.query_one("#call-sheet-body", Static).update(text)
         self.app.mark("call_sheet")
         if brief.recent_scope_requests:
-            self.notify("Recent requests beyond scope: press o for a 'saying no' outline.", timeout=5)
+            self.notify(
+                "Recent requests beyond scope: press o for a 'saying no' outline.", timeout=5
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -73,7 +99,9 @@ class CallSheetScreen(ModalScreen[None]):
         if saved is not None:
             self.notify(saved.what, markup=False)
             self.load()
-            dashboard = next((s for s in self.app.screen_stack if hasattr(s, "refresh_client")), None)
+            dashboard = next(
+                (s for s in self.app.screen_stack if hasattr(s, "refresh_client")), None
+            )
             if dashboard is not None:
                 dashboard.refresh_client(saved.client_id)
 
@@ -90,4 +118,6 @@ class CallSheetScreen(ModalScreen[None]):
         from models.facts import write_fact_sheet
 
         path = write_fact_sheet(self.client_id, self.app.now())
-        self.app.call_from_thread(self.notify, f"Fact sheet written to {path}", timeout=8, markup=False)
+        self.app.call_from_thread(
+            self.notify, f"Fact sheet written to {path}", timeout=8, markup=False
+        )

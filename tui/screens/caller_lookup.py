@@ -18,7 +18,13 @@ from textual.widgets import Input, Static
 class CallerLookupScreen(ModalScreen[object]):
     BINDINGS = [
         Binding("escape", "close", "Cancel", id="lookup.cancel"),
-        Binding("ctrl+n", "add", "Add as new client", id="lookup.add", tooltip="Add the unknown number as a new client"),
+        Binding(
+            "ctrl+n",
+            "add",
+            "Add as new client",
+            id="lookup.add",
+            tooltip="Add the unknown number as a new client",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -27,7 +33,9 @@ class CallerLookupScreen(ModalScreen[object]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text("Who is calling? Type the number as the phone shows it.", style="bold"))
+            yield Static(
+                Text("Who is calling? Type the number as the phone shows it.", style="bold")
+            )
             yield Input(placeholder="+40 721 234 567, 0040721234567, 0721-234-567", id="number")
             yield Static("", id="lookup-result")
 
@@ -62,8 +70,10 @@ class CallerLookupScreen(ModalScreen[object]):
 
     def _not_found(self, typed: str, e164: str) -> None:
         self.unknown = typed
-        self._message(f"Nobody in your book has {e164}. Press ctrl+n to add them as a new client, escape to cancel.",
-                      "#e0b050")
+        self._message(
+            f"Nobody in your book has {e164}. Press ctrl+n to add them as a new client, escape to cancel.",
+            "#e0b050",
+        )
 
     def action_add(self) -> None:
         if self.unknown:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from rich.text import Text
 from textual import on, work
@@ -53,27 +53,149 @@ class DashboardScreen(Screen):
     AUTO_FOCUS = "#clients"
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="dashboard.filter", tooltip="Type to filter clients by name, company, phone or e-mail"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="dashboard.filter",
+            tooltip="Type to filter clients by name, company, phone or e-mail",
+        ),
         Binding("escape", "leave_filter", "Back to list", show=False, id="dashboard.leave_filter"),
-        Binding("l", "log", "Log", id="dashboard.log", tooltip="Log a call, email, meeting, message or note"),
-        Binding("c", "call_sheet", "Call sheet", id="dashboard.call_sheet", tooltip="The one screen to read before a call"),
-        Binding("w", "who_is_calling", "Who's calling", id="dashboard.who", tooltip="Type a phone number to find the caller"),
-        Binding("t", "toggle_triage", "Triage", id="dashboard.triage", tooltip="What needs attention today"),
+        Binding(
+            "l",
+            "log",
+            "Log",
+            id="dashboard.log",
+            tooltip="Log a call, email, meeting, message or note",
+        ),
+        Binding(
+            "c",
+            "call_sheet",
+            "Call sheet",
+            id="dashboard.call_sheet",
+            tooltip="The one screen to read before a call",
+        ),
+        Binding(
+            "w",
+            "who_is_calling",
+            "Who's calling",
+            id="dashboard.who",
+            tooltip="Type a phone number to find the caller",
+        ),
+        Binding(
+            "t",
+            "toggle_triage",
+            "Triage",
+            id="dashboard.triage",
+            tooltip="What needs attention today",
+        ),
         Binding("n", "new_client", "New", id="dashboard.new_client", tooltip="Add a client"),
-        Binding("e", "edit_client", "Edit", show=False, id="dashboard.edit_client", tooltip="Edit the selected client"),
-        Binding("f", "follow_up", "Follow-up", show=False, id="dashboard.follow_up", tooltip="Add a follow-up"),
-        Binding("i", "invoice", "Invoice", show=False, id="dashboard.invoice", tooltip="Record an invoice"),
-        Binding("p", "payment", "Payment", show=False, id="dashboard.payment", tooltip="Mark an invoice paid"),
-        Binding("m", "time_entry", "Time", show=False, id="dashboard.time_entry", tooltip="Record time spent"),
-        Binding("x", "done", "Done", show=False, id="dashboard.done", tooltip="Mark the selected follow-up done (triage)"),
-        Binding("s", "cycle_sort", "Sort", id="dashboard.sort", tooltip="Sort by risk, name, last contact, overdue"),
-        Binding("H", "toggle_archived", "Show archived", show=False, id="dashboard.archived", tooltip="Show or hide archived clients"),
-        Binding("a", "archive", "Archive", show=False, id="dashboard.archive", tooltip="Archive the selected client (u undoes)"),
-        Binding("u", "undo", "Undo", show=False, id="dashboard.undo", tooltip="Undo the last archive"),
-        Binding("D", "delete", "Delete", show=False, id="dashboard.delete", tooltip="Delete the client and their history (asks first)"),
-        Binding("F", "fact_sheet", "Fact sheet", show=False, id="dashboard.fact_sheet", tooltip="Write the dispute fact sheet (Markdown)"),
-        Binding("d", "load_demo", "Demo data", show=False, id="dashboard.demo", tooltip="Load demo data into an empty database"),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="dashboard.reload", tooltip="Reload everything from the database"),
+        Binding(
+            "e",
+            "edit_client",
+            "Edit",
+            show=False,
+            id="dashboard.edit_client",
+            tooltip="Edit the selected client",
+        ),
+        Binding(
+            "f",
+            "follow_up",
+            "Follow-up",
+            show=False,
+            id="dashboard.follow_up",
+            tooltip="Add a follow-up",
+        ),
+        Binding(
+            "i",
+            "invoice",
+            "Invoice",
+            show=False,
+            id="dashboard.invoice",
+            tooltip="Record an invoice",
+        ),
+        Binding(
+            "p",
+            "payment",
+            "Payment",
+            show=False,
+            id="dashboard.payment",
+            tooltip="Mark an invoice paid",
+        ),
+        Binding(
+            "m",
+            "time_entry",
+            "Time",
+            show=False,
+            id="dashboard.time_entry",
+            tooltip="Record time spent",
+        ),
+        Binding(
+            "x",
+            "done",
+            "Done",
+            show=False,
+            id="dashboard.done",
+            tooltip="Mark the selected follow-up done (triage)",
+        ),
+        Binding(
+            "s",
+            "cycle_sort",
+            "Sort",
+            id="dashboard.sort",
+            tooltip="Sort by risk, name, last contact, overdue",
+        ),
+        Binding(
+            "H",
+            "toggle_archived",
+            "Show archived",
+            show=False,
+            id="dashboard.archived",
+            tooltip="Show or hide archived clients",
+        ),
+        Binding(
+            "a",
+            "archive",
+            "Archive",
+            show=False,
+            id="dashboard.archive",
+            tooltip="Archive the selected client (u undoes)",
+        ),
+        Binding(
+            "u", "undo", "Undo", show=False, id="dashboard.undo", tooltip="Undo the last archive"
+        ),
+        Binding(
+            "D",
+            "delete",
+            "Delete",
+            show=False,
+            id="dashboard.delete",
+            tooltip="Delete the client and their history (asks first)",
+        ),
+        Binding(
+            "F",
+            "fact_sheet",
+            "Fact sheet",
+            show=False,
+            id="dashboard.fact_sheet",
+            tooltip="Write the dispute fact sheet (Markdown)",
+        ),
+        Binding(
+            "d",
+            "load_demo",
+            "Demo data",
+            show=False,
+            id="dashboard.demo",
+            tooltip="Load demo data into an empty database",
+        ),
+        Binding(
+            "ctrl+r",
+            "reload",
+            "Reload",
+            show=False,
+            id="dashboard.reload",
+            tooltip="Reload everything from the database",
+        ),
         Binding("question_mark", "help", "Help", id="dashboard.help", tooltip="Every key"),
     ]
 
@@ -180,33 +302,53 @@ class DashboardScreen(Screen):
         welcome = self.query_one("#welcome", Static)
         welcome.display = total == 0
         if total == 0:
-            welcome.update(Text.assemble(
-                ("Welcome to callsheet\n\n", "bold"),
-                "Your client book is empty.\n\n",
-                ("  n ", "bold reverse"), "  add your first client\n",
-                ("  d ", "bold reverse"), "  load demo data (500 clients with a history) to look around\n",
-                ("  ? ", "bold reverse"), "  every key\n",
-            ))
+            welcome.update(
+                Text.assemble(
+                    ("Welcome to callsheet\n\n", "bold"),
+                    "Your client book is empty.\n\n",
+                    ("  n ", "bold reverse"),
+                    "  add your first client\n",
+                    ("  d ", "bold reverse"),
+                    "  load demo data (500 clients with a history) to look around\n",
+                    ("  ? ", "bold reverse"),
+                    "  every key\n",
+                )
+            )
         self.call_after_refresh(self.app.mark, "clients" if not partial else "clients_first")
 
     def _update_title(self, partial: bool = False) -> None:
         clients = self.client_list
         shown = len(clients.rows)
         total = len(clients.all_rows) if not partial else self.total_clients or 0
-        archived = sum(1 for r in clients.all_rows if r.archived) if not clients.show_archived else 0
-        title = f"Clients · {shown:,} of {max(total - archived, 0):,}" + (" (loading…)" if partial else "")
+        archived = (
+            sum(1 for r in clients.all_rows if r.archived) if not clients.show_archived else 0
+        )
+        title = f"Clients · {shown:,} of {max(total - archived, 0):,}" + (
+            " (loading…)" if partial else ""
+        )
         self.query_one("#left").border_title = title
-        self.query_one("#left").border_subtitle = f"sort: {clients.sort}" + (" · archived shown" if clients.show_archived else "")
+        self.query_one("#left").border_subtitle = f"sort: {clients.sort}" + (
+            " · archived shown" if clients.show_archived else ""
+        )
 
     def _show_counts(self, counts: dict) -> None:
         bar = Text()
         bar.append(" callsheet ", style="bold reverse")
         bar.append(f"  {self.now().astimezone():%a %d %b %H:%M}  ", style="dim")
-        bar.append(f" {counts['high']} high-risk clients ", style="bold #ff6060" if counts["high"] else "dim")
+        bar.append(
+            f" {counts['high']} high-risk clients ",
+            style="bold #ff6060" if counts["high"] else "dim",
+        )
         bar.append(" · ")
-        bar.append(f"{counts['overdue']} overdue invoices ", style="bold #e0b050" if counts["overdue"] else "dim")
+        bar.append(
+            f"{counts['overdue']} overdue invoices ",
+            style="bold #e0b050" if counts["overdue"] else "dim",
+        )
         bar.append(" · ")
-        bar.append(f"{counts['follow_ups']} follow-ups due today", style="bold #8fa8c8" if counts["follow_ups"] else "dim")
+        bar.append(
+            f"{counts['follow_ups']} follow-ups due today",
+            style="bold #8fa8c8" if counts["follow_ups"] else "dim",
+        )
         self.query_one("#triage-bar", Static).update(bar)
 
     # -- selecting a client ---------------------------------------------------------------
@@ -214,7 +356,9 @@ class DashboardScreen(Screen):
     @on(AttentionList.Highlighted, "#attention")
     def _highlighted(self, event: ClientList.Highlighted) -> None:
         row = event.row
-        client_id = None if row is None else (row.client_id if isinstance(row, Attention) else row.id)
+        client_id = (
+            None if row is None else (row.client_id if isinstance(row, Attention) else row.id)
+        )
         if client_id != self.selected_client_id or client_id is None:
             self.selected_client_id = client_id
             if self._select_timer is not None:
@@ -222,7 +366,9 @@ class DashboardScreen(Screen):
                 self._select_timer = None
             if self.query_one("#filter", Input).has_focus:
                 # while typing, load the top client's log and risk once the typing pauses
-                self._select_timer = self.set_timer(SELECT_AFTER_TYPING, lambda: self.load_selected(self.selected_client_id))
+                self._select_timer = self.set_timer(
+                    SELECT_AFTER_TYPING, lambda: self.load_selected(self.selected_client_id)
+                )
             else:
                 self.load_selected(client_id)
 
@@ -247,11 +393,17 @@ class DashboardScreen(Screen):
         if worker.is_cancelled:
             return
         complete = len(page) < LOG_PAGE
-        self.app.call_from_thread(self._show_selected, client_id, client.name, page, risk, trend, complete)
+        self.app.call_from_thread(
+            self._show_selected, client_id, client.name, page, risk, trend, complete
+        )
         if not complete:
             rest = queries.log_rows(client_id, before=page[-1].at)
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._append_log, client_id, [r for r in rest if r.id not in {p.id for p in page}])
+                self.app.call_from_thread(
+                    self._append_log,
+                    client_id,
+                    [r for r in rest if r.id not in {p.id for p in page}],
+                )
 
     def _show_selected(self, client_id, name, page, risk, trend, complete) -> None:
         if client_id != self.selected_client_id:
@@ -288,8 +440,11 @@ class DashboardScreen(Screen):
         attention = self.query_one("#attention", AttentionList)
         attention.now = self.now().timestamp()
         keep = attention.current
-        attention.set_rows(items, keep=(keep.client_id, keep.kind, keep.text) if keep else None,
-                           key=lambda a: (a.client_id, a.kind, a.text))
+        attention.set_rows(
+            items,
+            keep=(keep.client_id, keep.kind, keep.text) if keep else None,
+            key=lambda a: (a.client_id, a.kind, a.text),
+        )
         self.query_one("#left").border_title = f"Needs attention · {len(items)}"
 
     def action_toggle_triage(self) -> None:
@@ -364,7 +519,9 @@ class DashboardScreen(Screen):
             return
         self.notify(saved.what, timeout=3, markup=False)
         # the save is shown once its row and (for the selected client) log and risk are
-        self._save_waiting = {"row", "panes"} if saved.client_id == self.selected_client_id else {"row"}
+        self._save_waiting = (
+            {"row", "panes"} if saved.client_id == self.selected_client_id else {"row"}
+        )
         if "panes" in self._save_waiting:
             self.load_selected(saved.client_id)  # log and risk now, the row in parallel
         self.refresh_client(saved.client_id, reload_selected=False)
@@ -493,8 +650,13 @@ class DashboardScreen(Screen):
             if yes:
                 self._delete(client_id)
 
-        self.app.push_screen(ConfirmScreen(f"Delete {name} and their whole history?",
-                                           "This cannot be undone. Archive (a) keeps the history instead."), answered)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete {name} and their whole history?",
+                "This cannot be undone. Archive (a) keeps the history instead.",
+            ),
+            answered,
+        )
 
     @work(thread=True, group="write")
     def _delete(self, client_id: int) -> None:
@@ -509,7 +671,12 @@ class DashboardScreen(Screen):
 
     def action_done(self) -> None:
         attention = self.query_one("#attention", AttentionList)
-        item = attention.current if attention.display and self.query_one("#left-switcher", ContentSwitcher).current == "attention" else None
+        item = (
+            attention.current
+            if attention.display
+            and self.query_one("#left-switcher", ContentSwitcher).current == "attention"
+            else None
+        )
         if item is None or item.kind != "follow_up":
             self.notify("Select a follow-up in the triage view (t) first.", severity="warning")
             return
@@ -520,8 +687,16 @@ class DashboardScreen(Screen):
         from models.clients import complete_follow_up
         from models.entities import FollowUp
 
-        follow_up = (FollowUp.select().where((FollowUp.client == item.client_id) & FollowUp.done_at.is_null()
-                                              & (FollowUp.text == item.text)).order_by(FollowUp.due_at).first())
+        follow_up = (
+            FollowUp.select()
+            .where(
+                (FollowUp.client == item.client_id)
+                & FollowUp.done_at.is_null()
+                & (FollowUp.text == item.text)
+            )
+            .order_by(FollowUp.due_at)
+            .first()
+        )
         if follow_up is not None:
             complete_follow_up(follow_up)
         self.app.call_from_thread(self.refresh_client, item.client_id)
@@ -568,7 +743,9 @@ class DashboardScreen(Screen):
         if not any(row.id == client_id for row in clients.rows):
             self.query_one("#filter", Input).value = ""
             clients.query = ""
-            clients.show_archived = clients.show_archived or any(r.id == client_id and r.archived for r in clients.all_rows)
+            clients.show_archived = clients.show_archived or any(
+                r.id == client_id and r.archived for r in clients.all_rows
+            )
             clients.apply()
         for index, row in enumerate(clients.rows):
             if row.id == client_id:
@@ -587,10 +764,14 @@ class DashboardScreen(Screen):
         try:
             from models.facts import write_fact_sheet
         except ImportError:
-            self.app.call_from_thread(self.notify, "Fact sheets are not available in this build.", severity="error")
+            self.app.call_from_thread(
+                self.notify, "Fact sheets are not available in this build.", severity="error"
+            )
             return
         path = write_fact_sheet(client_id, self.now())
-        self.app.call_from_thread(self.notify, f"Fact sheet for {name} written to {path}", timeout=8, markup=False)
+        self.app.call_from_thread(
+            self.notify, f"Fact sheet for {name} written to {path}", timeout=8, markup=False
+        )
 
     # -- demo, reload, help ----------------------------------------------------------------
     def action_load_demo(self) -> None:
@@ -636,9 +817,13 @@ class DashboardScreen(Screen):
         if total != len(self.client_list.all_rows):
             self.app.call_from_thread(self.load_clients)
             return
-        since_dt = datetime.fromtimestamp(since, timezone.utc)
-        changed = [row[0] for row in Client.select(Client.id).where(
-            (Client.updated_at >= since_dt) | (Client.risk_as_of >= since_dt)).tuples()]
+        since_dt = datetime.fromtimestamp(since, UTC)
+        changed = [
+            row[0]
+            for row in Client.select(Client.id)
+            .where((Client.updated_at >= since_dt) | (Client.risk_as_of >= since_dt))
+            .tuples()
+        ]
         if not changed:
             return
         now = self.now()
@@ -665,7 +850,11 @@ class DashboardScreen(Screen):
 
     def _set_now(self) -> None:
         now = self.now().timestamp()
-        for widget in (self.client_list, self.log_view, self.query_one("#attention", AttentionList)):
+        for widget in (
+            self.client_list,
+            self.log_view,
+            self.query_one("#attention", AttentionList),
+        ):
             widget.now = now
 
     @work(thread=True, exclusive=True, group="stale")

@@ -49,8 +49,13 @@ class HelpScreen(ModalScreen[None]):
         for key, description in self.bindings_list:
             text.append(f"  {key:<14}", style="bold #e0b050")
             text.append(description + "\n")
-        text.append("\n  ctrl+p        command palette: every action, and jump to any client by name\n")
-        text.append("  tab           move between the filter, the clients, the log and the risk pane\n", style="")
+        text.append(
+            "\n  ctrl+p        command palette: every action, and jump to any client by name\n"
+        )
+        text.append(
+            "  tab           move between the filter, the clients, the log and the risk pane\n",
+            style="",
+        )
         text.append("\nescape closes this help.", style="dim")
         with VerticalScroll(classes="dialog help"):
             yield Static(text)

@@ -77,7 +77,10 @@ class FormScreen(ModalScreen[Saved | None]):
             with VerticalScroll(classes="form-body"):
                 yield from self.fields()
             yield Static("", id="form-error", classes="field-error")
-            yield Static(Text("ctrl+s save   escape cancel   tab next field", style="dim"), classes="form-help")
+            yield Static(
+                Text("ctrl+s save   escape cancel   tab next field", style="dim"),
+                classes="form-help",
+            )
 
     def form_title(self) -> str:
         return self.TITLE
@@ -126,7 +129,9 @@ class FormScreen(ModalScreen[Saved | None]):
             target.show_error(message)
             target.widget.focus()
         else:
-            self.query_one("#form-error", Static).update(Text(f"{field}: {message}" if field else message))
+            self.query_one("#form-error", Static).update(
+                Text(f"{field}: {message}" if field else message)
+            )
 
 
 def _when(text: str, field: str, now: datetime) -> datetime | None:
@@ -157,10 +162,13 @@ def _options(values) -> list[tuple[str, str]]:
 
 # --- clients -------------------------------------------------------------------------------
 
+
 class ClientForm(FormScreen):
     """Add a client, or edit one (``client_id``)."""
 
-    def __init__(self, client_id: int | None = None, phone: str = "", region: str | None = None) -> None:
+    def __init__(
+        self, client_id: int | None = None, phone: str = "", region: str | None = None
+    ) -> None:
         super().__init__()
         self.client_id = client_id
         self.phone = phone
@@ -173,33 +181,66 @@ class ClientForm(FormScreen):
     def fields(self) -> ComposeResult:
         from models.entities import Client
 
-        client = self.client = Client.get_or_none(Client.id == self.client_id) if self.client_id else None
+        client = self.client = (
+            Client.get_or_none(Client.id == self.client_id) if self.client_id else None
+        )
         phones = ", ".join(p.raw for p in client.phones) if client else self.phone
         emails = ", ".join(e.address for e in client.emails) if client else ""
         yield Field("Name", Input(client.name if client else "", id="name"), "name")
         with Horizontal(classes="row"):
-            yield Field("Greeting (salutation)", Input(client.salutation if client else "", placeholder="dl. Ionescu"), "salutation")
-            yield Field("Language", Input(client.language if client else "", placeholder="ro"), "language")
+            yield Field(
+                "Greeting (salutation)",
+                Input(client.salutation if client else "", placeholder="dl. Ionescu"),
+                "salutation",
+            )
+            yield Field(
+                "Language", Input(client.language if client else "", placeholder="ro"), "language"
+            )
         yield Field("Company", Input(client.company if client else ""), "company")
-        yield Field("Status", Select(_options(STATUSES), value=client.status if client else "prospect", allow_blank=False), "status")
-        yield Field("Phones (comma-separated)", Input(phones, placeholder="0721 234 567, +40 744 555 010"), "phone")
+        yield Field(
+            "Status",
+            Select(
+                _options(STATUSES), value=client.status if client else "prospect", allow_blank=False
+            ),
+            "status",
+        )
+        yield Field(
+            "Phones (comma-separated)",
+            Input(phones, placeholder="0721 234 567, +40 744 555 010"),
+            "phone",
+        )
         yield Field("E-mails (comma-separated)", Input(emails), "email")
-        yield Field("Tags (comma-separated)", Input(", ".join(client.tags) if client else ""), "tags")
-        yield Field("What works with this person", Input(client.rapport if client else ""), "rapport")
+        yield Field(
+            "Tags (comma-separated)", Input(", ".join(client.tags) if client else ""), "tags"
+        )
+        yield Field(
+            "What works with this person", Input(client.rapport if client else ""), "rapport"
+        )
         yield Field("Notes", Input(client.notes if client else ""), "notes")
 
     def save(self) -> Saved:
         from models import clients as ops
 
         split = lambda text: [part.strip() for part in text.split(",") if part.strip()]  # noqa: E731
-        values = dict(name=self.value("name"), salutation=self.value("salutation"), language=self.value("language"),
-                      company=self.value("company"), status=self.value("status"), tags=split(self.value("tags")),
-                      rapport=self.value("rapport"), notes=self.value("notes"))
+        values = dict(
+            name=self.value("name"),
+            salutation=self.value("salutation"),
+            language=self.value("language"),
+            company=self.value("company"),
+            status=self.value("status"),
+            tags=split(self.value("tags")),
+            rapport=self.value("rapport"),
+            notes=self.value("notes"),
+        )
         phones, emails = split(self.value("phone")), split(self.value("email"))
         if self.client is None:
-            client = ops.add_client(phones=phones, emails=emails, region=self.phone_region, **values)
+            client = ops.add_client(
+                phones=phones, emails=emails, region=self.phone_region, **values
+            )
             return Saved(client.id, f"Added {client.name}")
-        ops.update_client(self.client, phones=phones, emails=emails, region=self.phone_region, **values)
+        ops.update_client(
+            self.client, phones=phones, emails=emails, region=self.phone_region, **values
+        )
         return Saved(self.client.id, f"Saved {self.client.name}")
 
 
@@ -207,9 +248,20 @@ class ClientForm(FormScreen):
 
 #: one key per signal, shown in the picker (domain.md's warning signs, own mistakes, positives)
 SIGNAL_KEYS = {
-    "changed_mind": "c", "refused_payment": "r", "late_payment": "l", "rude": "u", "aggressive": "a",
-    "missed_call": "m", "no_show": "n", "complaint": "p", "scope_creep": "s", "legal_threat": "g",
-    "own_mistake": "o", "referral": "f", "praise": "e", "paid_on_time": "t",
+    "changed_mind": "c",
+    "refused_payment": "r",
+    "late_payment": "l",
+    "rude": "u",
+    "aggressive": "a",
+    "missed_call": "m",
+    "no_show": "n",
+    "complaint": "p",
+    "scope_creep": "s",
+    "legal_threat": "g",
+    "own_mistake": "o",
+    "referral": "f",
+    "praise": "e",
+    "paid_on_time": "t",
 }
 
 
@@ -264,15 +316,31 @@ class InteractionForm(FormScreen):
         return f"Log an interaction with {self.client_name}"
 
     def fields(self) -> ComposeResult:
-        yield Field("What happened", Input(id="summary", placeholder="Wants a mobile version in the same budget"), "summary")
+        yield Field(
+            "What happened",
+            Input(id="summary", placeholder="Wants a mobile version in the same budget"),
+            "summary",
+        )
         with Horizontal(classes="row"):
-            yield Field("Channel", Select(_options(CHANNELS), value="call", allow_blank=False), "channel")
-            yield Field("Direction", Select(_options(DIRECTIONS), value="in", allow_blank=False), "direction")
+            yield Field(
+                "Channel", Select(_options(CHANNELS), value="call", allow_blank=False), "channel"
+            )
+            yield Field(
+                "Direction",
+                Select(_options(DIRECTIONS), value="in", allow_blank=False),
+                "direction",
+            )
             yield Field("Tone", Select(_options(TONES), prompt="—"), "tone")
         with Horizontal(classes="row"):
-            yield Field("When", Input("now", placeholder="now, yesterday 14:30, 2026-11-22T10:00"), "when")
+            yield Field(
+                "When", Input("now", placeholder="now, yesterday 14:30, 2026-11-22T10:00"), "when"
+            )
             yield Field("Minutes", Input("", placeholder="15"), "minutes")
-        yield Field("Signals (focus here, then press a key to toggle)", SignalPicker(id="signals"), "signals")
+        yield Field(
+            "Signals (focus here, then press a key to toggle)",
+            SignalPicker(id="signals"),
+            "signals",
+        )
 
     def save(self) -> Saved:
         from models import clients as ops
@@ -281,9 +349,17 @@ class InteractionForm(FormScreen):
         at = _when(self.value("when"), "when", self.app.now())
         client = Client.get_by_id(self.client_id)
         signals = tuple(self.query_one(SignalPicker).chosen)
-        ops.log_interaction(client, channel=self.value("channel"), direction=self.value("direction"),
-                            summary=self.value("summary"), at=at, minutes=self.value("minutes"),
-                            tone=self.value("tone") or None, signals=signals, now=self.app.now())
+        ops.log_interaction(
+            client,
+            channel=self.value("channel"),
+            direction=self.value("direction"),
+            summary=self.value("summary"),
+            at=at,
+            minutes=self.value("minutes"),
+            tone=self.value("tone") or None,
+            signals=signals,
+            now=self.app.now(),
+        )
         return Saved(client.id, f"Logged {self.value('channel')} with {client.name}", signals)
 
 
@@ -296,7 +372,9 @@ class FollowUpForm(FormScreen):
         return f"Follow-up with {self.client_name}"
 
     def fields(self) -> ComposeResult:
-        yield Field("What to do", Input(id="text", placeholder="Call back about the proposal"), "text")
+        yield Field(
+            "What to do", Input(id="text", placeholder="Call back about the proposal"), "text"
+        )
         yield Field("Due", Input("tomorrow 10:00"), "due")
 
     def save(self) -> Saved:
@@ -335,10 +413,17 @@ class InvoiceForm(FormScreen):
         from models.entities import Client
 
         client = Client.get_by_id(self.client_id)
-        ops.add_invoice(client, number=self.value("number"), amount=self.value("amount"),
-                        currency=self.value("currency"), issued=_day(self.value("issued"), "issued", True),
-                        due=_day(self.value("due"), "due"), paid=_day(self.value("paid"), "paid"),
-                        default_currency=self.currency, now=self.app.now())
+        ops.add_invoice(
+            client,
+            number=self.value("number"),
+            amount=self.value("amount"),
+            currency=self.value("currency"),
+            issued=_day(self.value("issued"), "issued", True),
+            due=_day(self.value("due"), "due"),
+            paid=_day(self.value("paid"), "paid"),
+            default_currency=self.currency,
+            now=self.app.now(),
+        )
         return Saved(client.id, f"Invoice {self.value('number')} recorded")
 
 
@@ -356,9 +441,20 @@ class PaymentForm(FormScreen):
         from models.entities import Invoice
         from models.validate import money_text
 
-        unpaid = Invoice.select().where((Invoice.client == self.client_id) & Invoice.paid.is_null()).order_by(Invoice.due)
-        options = [(f"{i.number}: {money_text(i.amount_cents)} {i.currency}, due {i.due}", str(i.id)) for i in unpaid]
-        yield Field("Invoice", Select(options, prompt="no unpaid invoices" if not options else "choose"), "invoice")
+        unpaid = (
+            Invoice.select()
+            .where((Invoice.client == self.client_id) & Invoice.paid.is_null())
+            .order_by(Invoice.due)
+        )
+        options = [
+            (f"{i.number}: {money_text(i.amount_cents)} {i.currency}, due {i.due}", str(i.id))
+            for i in unpaid
+        ]
+        yield Field(
+            "Invoice",
+            Select(options, prompt="no unpaid invoices" if not options else "choose"),
+            "invoice",
+        )
         yield Field("Paid on", Input(date.today().isoformat()), "paid")
 
     def save(self) -> Saved:
@@ -394,5 +490,7 @@ class TimeEntryForm(FormScreen):
         start = _when(self.value("start"), "start", self.app.now())
         if start is None:
             raise InputError("start", "when did the work start?")
-        ops.add_time_entry(client, started_at=start, minutes=self.value("minutes"), note=self.value("note"))
+        ops.add_time_entry(
+            client, started_at=start, minutes=self.value("minutes"), note=self.value("note")
+        )
         return Saved(client.id, f"{self.value('minutes')} minutes recorded")

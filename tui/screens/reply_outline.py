@@ -16,8 +16,16 @@ from tui.widgets.row_list import printable
 class ReplyOutlineScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="outline.close"),
-        Binding("y", "copy", "Copy", id="outline.copy", tooltip="Copy the outline to the clipboard"),
-        Binding("s", "save", "Save to log", id="outline.save", tooltip="Save the outline to the client's log as a note"),
+        Binding(
+            "y", "copy", "Copy", id="outline.copy", tooltip="Copy the outline to the clipboard"
+        ),
+        Binding(
+            "s",
+            "save",
+            "Save to log",
+            id="outline.save",
+            tooltip="Save the outline to the client's log as a note",
+        ),
     ]
 
     def __init__(self, client_id: int) -> None:
@@ -27,7 +35,9 @@ class ReplyOutlineScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog outline"):
-            yield VerticalScroll(Static(Text("Preparing the outline…", style="dim"), id="outline-body"))
+            yield VerticalScroll(
+                Static(Text("Preparing the outline…", style="dim"), id="outline-body")
+            )
             yield Static(Text("y copy   s save to the log as a note   escape close", style="dim"))
 
     def on_mount(self) -> None:
@@ -42,7 +52,9 @@ class ReplyOutlineScreen(ModalScreen[None]):
 
     def _show(self, outline: str) -> None:
         self.outline = outline
-        self.query_one("#outline-body", Static).update(Text("\n".join(printable(l) for l in outline.splitlines())))
+        self.query_one("#outline-body", Static).update(
+            Text("\n".join(printable(line) for line in outline.splitlines()))
+        )
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.outline)
@@ -56,8 +68,13 @@ class ReplyOutlineScreen(ModalScreen[None]):
         from models.clients import log_interaction
         from models.entities import Client
 
-        log_interaction(Client.get_by_id(self.client_id), channel="note", direction="out",
-                        summary=" ".join(self.outline.split()), now=self.app.now())
+        log_interaction(
+            Client.get_by_id(self.client_id),
+            channel="note",
+            direction="out",
+            summary=" ".join(self.outline.split()),
+            now=self.app.now(),
+        )
         self.app.call_from_thread(self.notify, "Outline saved to the log.")
         self.app.call_from_thread(self.dismiss, None)
 

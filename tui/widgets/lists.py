@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.segment import Segment
 from rich.style import Style
@@ -33,8 +33,12 @@ SIGNAL_STYLE = {
 SERIOUS = {"rude", "aggressive", "refused_payment", "legal_threat"}
 POSITIVE = {"referral", "praise", "paid_on_time"}
 DIM = Style(dim=True)
-TONE_STYLE = {"warm": Style(color="#7fbf7f"), "neutral": Style(dim=True), "tense": Style(color="#e0b050"),
-              "hostile": Style(color="#ff6060", bold=True)}
+TONE_STYLE = {
+    "warm": Style(color="#7fbf7f"),
+    "neutral": Style(dim=True),
+    "tense": Style(color="#e0b050"),
+    "hostile": Style(color="#ff6060", bold=True),
+}
 
 
 def signal_style(kind: str) -> Style:
@@ -145,8 +149,14 @@ class ClientList(RowList[ClientRow]):
             if self.query:
                 # the longest query typed so far that this one extends: its rows are a superset
                 if not _is_phone_query(self.query):
-                    prefixes = [q for (q, archived) in self._filtered if archived == self.show_archived and q
-                                and self.query.startswith(q) and self._narrowable.get(q)]
+                    prefixes = [
+                        q
+                        for (q, archived) in self._filtered
+                        if archived == self.show_archived
+                        and q
+                        and self.query.startswith(q)
+                        and self._narrowable.get(q)
+                    ]
                     if prefixes:
                         base = self._filtered[(max(prefixes, key=len), self.show_archived)]
                 rows, self._narrowable[self.query] = filter_rows(base, self.query)
@@ -167,7 +177,10 @@ class ClientList(RowList[ClientRow]):
         name_width -= company_width
         segments = [
             Segment(f"{row.risk_score:>3} ", BAND_STYLE[row.risk_band]),
-            Segment(fit(row.name, name_width - 1).ljust(name_width), Style(italic=row.archived, dim=row.archived)),
+            Segment(
+                fit(row.name, name_width - 1).ljust(name_width),
+                Style(italic=row.archived, dim=row.archived),
+            ),
         ]
         if company_width:
             segments.append(Segment(fit(row.company, company_width - 1).ljust(company_width), DIM))
@@ -202,8 +215,9 @@ def filter_rows(rows: list[ClientRow], query: str) -> tuple[list[ClientRow], boo
     from rapidfuzz import fuzz, process, utils
 
     names = [r.name for r in rows]
-    matches = process.extract(query, names, scorer=fuzz.WRatio, processor=utils.default_process,
-                              limit=50, score_cutoff=80)
+    matches = process.extract(
+        query, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=50, score_cutoff=80
+    )
     return [rows[index] for _, _, index in matches], False
 
 
@@ -221,7 +235,7 @@ class LogView(RowList[LogRow]):
         self.empty_text = "Nothing logged yet. Press l to log a call."
 
     def row_segments(self, row: LogRow, width: int) -> list[Segment]:
-        moment = datetime.fromtimestamp(row.at, timezone.utc).astimezone()
+        moment = datetime.fromtimestamp(row.at, UTC).astimezone()
         stamp = f"{moment:%d %b %H:%M}" if moment.year == self.year else f"{moment:%d %b %Y}"
         segments = [
             Segment(f"{stamp:<12} {ago(row.at, self.now):>4} ", DIM),
@@ -260,7 +274,11 @@ class AttentionList(RowList[Attention]):
 
     def row_segments(self, row: Attention, width: int) -> list[Segment]:
         label, style = ATTENTION_LABEL[row.kind]
-        when = "due " + ago(row.when, self.now) if row.kind == "follow_up" and row.when > self.now else ago(row.when, self.now)
+        when = (
+            "due " + ago(row.when, self.now)
+            if row.kind == "follow_up" and row.when > self.now
+            else ago(row.when, self.now)
+        )
         head = [Segment(f" {label:<9}", style), Segment(f" {when:>5}  ", DIM)]
         used = sum(len(s.text) for s in head)
         name_width = min(18, max(width - used - 14, 8))

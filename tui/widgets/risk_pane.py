@@ -72,7 +72,9 @@ class RiskPane(ScrollView, can_focus=True):
         out.append(Text(fit(name, 200), style="bold"))
         if trend:
             line = Text(sparkline(trend), style=BAND_STYLE[risk.band])
-            line.append(f"  12 weeks: {trend[0]} → {trend[-1]} ({trend[-1] - trend[0]:+d})", style="dim")
+            line.append(
+                f"  12 weeks: {trend[0]} → {trend[-1]} ({trend[-1] - trend[0]:+d})", style="dim"
+            )
             out.append(line)
         out.append(Text(""))
         if not risk.factors:
@@ -89,7 +91,9 @@ class RiskPane(ScrollView, can_focus=True):
                 line.append(fit(evidence.summary, 300))
                 out.append(line)
             if len(factor.evidence) > EVIDENCE_SHOWN:
-                out.append(Text(f"  … {len(factor.evidence) - EVIDENCE_SHOWN} earlier", style="dim"))
+                out.append(
+                    Text(f"  … {len(factor.evidence) - EVIDENCE_SHOWN} earlier", style="dim")
+                )
         if risk.own_mistakes:
             out.append(Text(""))
             out.append(Text("Your own mistakes (facts, not counted):", style="dim"))
@@ -122,7 +126,9 @@ class RiskPane(ScrollView, can_focus=True):
         index = round(self.scroll_offset.y) + y
         if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
-        return self._lines[index].crop(0, width).extend_cell_length(width).apply_style(self.rich_style)
+        return (
+            self._lines[index].crop(0, width).extend_cell_length(width).apply_style(self.rich_style)
+        )
 
     def on_resize(self) -> None:
         self._wrap()

@@ -66,16 +66,18 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     class Highlighted(Message):
         """The cursor moved to ``row`` (None when the list is empty)."""
 
-        def __init__(self, row_list: "RowList", row) -> None:
+        def __init__(self, row_list: RowList, row) -> None:
             super().__init__()
             self.row_list = row_list
             self.row = row
 
         @property
-        def control(self) -> "RowList":
+        def control(self) -> RowList:
             return self.row_list
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[Row] = []
         self.cursor = 0
@@ -113,7 +115,9 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         base = self.rich_style
         if not self.rows:
             if y == 0 and self.empty_text:
-                return Strip([Segment(self.empty_text[:width], base + Style(dim=True, italic=True))]).extend_cell_length(width, base)
+                return Strip(
+                    [Segment(self.empty_text[:width], base + Style(dim=True, italic=True))]
+                ).extend_cell_length(width, base)
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
