@@ -20,7 +20,8 @@ from models.entities import Agreement, Client, FollowUp, Interaction, Invoice, S
 from models.greeting import greeting_for
 from models.phones import pretty
 from models.risk import Risk
-from models.validate import money_text
+from models.text import money_text
+from models.text import printable as _printable
 from models.when import to_zone
 
 SERIOUS = {"rude", "aggressive", "refused_payment", "legal_threat", "invoice_disputed"}
@@ -358,7 +359,3 @@ def render_markdown(brief: Brief) -> str:
             out += [f"## {heading}", ""]
         out += [f"- {md(line.strip())}" for line in lines] + [""]
     return "\n".join(out).rstrip() + "\n"
-
-
-def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)

@@ -16,17 +16,9 @@ from pathlib import Path
 
 from models import scoring
 from models.entities import Agreement, Client, Interaction, Invoice, Signal, TimeEntry
-from models.validate import money_text
+from models.text import markdown_inline as md
+from models.text import money_text
 from models.when import to_zone
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-
-
-def md(text: str | None) -> str:
-    """User text made safe for one line of Markdown (inline, or a table cell)."""
-    flat = " ".join((text or "").split())
-    flat = "".join(ch for ch in flat if ch.isprintable())
-    return _SPECIAL.sub(r"\\\1", flat)
 
 
 def _day(moment) -> str:

@@ -180,7 +180,7 @@ def triage_counts(now: datetime) -> dict[str, int]:
 
 def needs_attention(now: datetime, stale_after_days: int = 21, limit: int = 500) -> list[Attention]:
     """Follow-ups due or overdue, overdue invoices, risk that rose this week, active clients gone quiet."""
-    from models.validate import money_text
+    from models.text import money_text
 
     today = now.date()
     end_of_day = datetime.combine(today + timedelta(days=1), datetime.min.time(), now.tzinfo)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.callsheet import brief_of
-from models.validate import money_text
+from models.text import money_text
 
 
 def reply_outline(client_id: int, as_of: datetime, request: str | None = None) -> str:

@@ -123,15 +123,6 @@ def cents(value, field: str = "amount") -> int:
         raise InputError(field, f"{value!r} is not an amount") from None
 
 
-def money_text(amount_cents: int | None) -> str:
-    """1234567 -> "12,345.67"; whole amounts lose the ".00"."""
-    if amount_cents is None:
-        return ""
-    sign = "-" if amount_cents < 0 else ""
-    whole, part = divmod(abs(amount_cents), 100)
-    return f"{sign}{whole:,}" + (f".{part:02d}" if part else "")
-
-
 def currency(value: str | None, default: str) -> str:
     cleaned = (value or default).strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", cleaned):

@@ -16,6 +16,37 @@ class WhenError(ValueError):
     """A date or time that cannot be understood."""
 
 
+#: The years a consultant's records can hold. Far enough either way for any real fact, near
+#: enough that every moment survives a change of zone (year 9999 at -14:00 overflows) and
+#: fits the 64-bit integers the store keeps moments in.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+#: Longer than any date a person types; spares the parsers a 10,000-character string.
+_MAX_TYPED = 64
+
+#: How far ahead of "now" a fact may be dated: clocks drift, forms are filled in slowly.
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+def _in_range(moment: datetime, raw: str) -> datetime:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise WhenError(f"the date {raw!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+    return moment
+
+
+def not_in_future(moment: datetime, now: datetime, what: str = "a log entry") -> datetime:
+    """Refuse a fact dated later than ``now`` (plus a few minutes of slack).
+
+    A log entry records what happened; one dated "in 3 days" or with a mistyped year would
+    hide the client from "gone quiet" triage. Follow-ups are plans and do not use this.
+    """
+    if moment > now + FUTURE_SLACK:
+        raise WhenError(
+            f"{iso(moment)} is in the future: {what} records what happened "
+            "(use a follow-up for what is planned)"
+        )
+    return moment
+
+
 _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})$")
 
@@ -32,9 +63,20 @@ def parse_when(text: str, now: datetime | None = None, tz: str = "local") -> dat
     a time ("yesterday 14:30"), and relative phrases arrow understands ("2 hours ago",
     "in 3 days").
     """
+    if text is not None and not isinstance(text, str):
+        raise WhenError(f"expected a date as text, got {type(text).__name__}")
     raw = (text or "").strip()
     if not raw:
         raise WhenError("empty date")
+    if len(raw) > _MAX_TYPED:
+        raise WhenError(f"cannot read the date {raw[:_MAX_TYPED]!r}...: too long")
+    try:
+        return _in_range(_parse(raw, now, tz), raw)
+    except (OverflowError, OSError):  # arithmetic past year 9999 or before year 1
+        raise WhenError(f"the date {raw!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}") from None
+
+
+def _parse(raw: str, now: datetime | None, tz: str) -> datetime:
     now_local = to_zone(now or utcnow(), tz)
     lowered = raw.lower()
     words = lowered.split()
@@ -91,11 +133,16 @@ def _parse_iso(raw: str, tz: str) -> datetime:
 
 
 def parse_date(text: str) -> date:
-    """A calendar date in ISO form (2026-11-22)."""
+    """A calendar date in ISO form (2026-11-22), between the years callsheet keeps."""
     try:
-        return date.fromisoformat(str(text).strip())
+        day = date.fromisoformat(str(text).strip()[:_MAX_TYPED])
     except ValueError:
-        raise WhenError(f"cannot read the date {text!r}: use YYYY-MM-DD") from None
+        raise WhenError(
+            f"cannot read the date {str(text)[:_MAX_TYPED]!r}: use YYYY-MM-DD"
+        ) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise WhenError(f"the date {text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+    return day
 
 
 def iso(moment: datetime, tz: str = "local") -> str:

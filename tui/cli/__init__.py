@@ -78,7 +78,29 @@ def open_store(args: argparse.Namespace):
     return config
 
 
+def _undecodable_argument(argv: list[str]) -> str | None:
+    """One line naming the first argument that is not valid UTF-8, or None.
+
+    Python hands undecodable bytes over as lone surrogates; they would fail much later,
+    when a name is stored or printed, so they are refused here with the argument's place.
+    """
+    from models.text import printable
+
+    for number, value in enumerate(argv, 1):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            after = f" (after {printable(argv[number - 2])})" if number > 1 else ""
+            return f"argument {number}{after} '{printable(value)}' is not valid UTF-8 text"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    undecodable = _undecodable_argument(argv)
+    if undecodable:
+        print(f"callsheet: {undecodable}", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     from models.clients import ClientNotFound
@@ -96,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return args.handler(args) or 0
     except (InputError, ClientNotFound, ConfigError, DatabaseError, WhenError) as error:
-        print(f"callsheet: {error}", file=sys.stderr)
+        from models.text import printable
+
+        print(f"callsheet: {printable(str(error), keep_newlines=True)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `callsheet list --json | head`
         return 0

@@ -77,12 +77,13 @@ def cmd_who(args: argparse.Namespace) -> int:
         )
         return 1
     from models.greeting import greeting_for
+    from models.text import printable
     from models.when import utcnow
 
-    name = "".join(ch if ch.isprintable() else "\ufffd" for ch in client.name)
-    greeting = greeting_for(client.language, client.salutation, name, utcnow())
+    greeting = greeting_for(client.language, client.salutation, client.name, utcnow())
     archived = " (archived)" if client.archived_at else ""
-    print(f"{name}{archived} — {greeting} — risk {client.risk_band} ({client.risk_score})")
+    line = f"{client.name}{archived} — {greeting} — risk {client.risk_band} ({client.risk_score})"
+    print(printable(line))
     return 0
 
 

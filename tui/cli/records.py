@@ -7,6 +7,7 @@ import json
 import sys
 
 from models.entities import CHANNELS, DIRECTIONS, SIGNALS, STATUSES, TONES
+from models.text import printable as _plain
 
 
 def register(subparsers, common) -> None:
@@ -109,7 +110,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
         _print_json(client_record(client, nested=False, with_id=True))
     else:
-        print(f"added #{client.id} {client.name}")
+        print(f"added #{client.id} {_plain(client.name)}")
     return 0
 
 
@@ -135,7 +136,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     )
     client = type(client).get_by_id(client.id)
     print(
-        f"logged {interaction.channel} with {client.name} at {iso(at)}; risk {client.risk_score} ({client.risk_band})"
+        f"logged {interaction.channel} with {_plain(client.name)} at {iso(at)}; risk {client.risk_score} ({client.risk_band})"
     )
     return 0
 
@@ -184,13 +185,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plain(text: str) -> str:
-    """User text for a terminal: control characters (escape sequences) are made visible."""
-    return "".join(
-        ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text or ""
-    )
-
-
 def _print_client(record: dict) -> None:
     lines = [f"#{record['id']} {record['name']}"]
     for label, key in (
@@ -227,7 +221,7 @@ def _print_client(record: dict) -> None:
         lines.append(
             f"  invoice {item['number']}: {item['amount']} {item.get('currency', '')} issued {item['issued']}, {state}"
         )
-    print("\n".join(_plain(line) for line in lines))
+    print("\n".join(_plain(line, keep_newlines=True) for line in lines))
 
 
 def _print_json(value) -> None:

@@ -7,7 +7,7 @@ import json
 import re
 import sys
 
-from tui.cli.records import _plain
+from models.text import printable as _plain
 
 _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -439,7 +439,7 @@ class PaymentForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         from models.entities import Invoice
-        from models.validate import money_text
+        from models.text import money_text
 
         unpaid = (
             Invoice.select()

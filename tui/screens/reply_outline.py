@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.widgets.row_list import printable
+from models.text import printable
 
 
 class ReplyOutlineScreen(ModalScreen[None]):

@@ -16,8 +16,8 @@ from rich.segment import Segment
 from rich.style import Style
 
 from models.queries import Attention, ClientRow, LogRow
-from models.validate import money_text
-from tui.widgets.row_list import RowList, printable
+from models.text import money_text, printable
+from tui.widgets.row_list import RowList
 
 BAND_STYLE = {
     "low": Style(color="#7fbf7f"),

@@ -40,13 +40,6 @@ def set_virtual_height(widget: ScrollView, height: int) -> None:
     widget.refresh()
 
 
-def printable(text: str) -> str:
-    """User text for one terminal line: control characters and newlines made harmless."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else (" " if ch in "\n\t\r" else "\ufffd") for ch in text)
-
-
 class RowList(ScrollView, Generic[Row], can_focus=True):
     """A cursor over ``rows``, drawn line by line."""
 
