@@ -165,11 +165,16 @@ def add_client(
             created_at=now,
             updated_at=now,
         )
-        _add_contact_points(client, clean_phones, clean_emails)
+        add_contact_points(client, clean_phones, clean_emails)
     return client
 
 
-def _add_contact_points(client: Client, phones, emails) -> None:
+def add_contact_points(client: Client, phones, emails) -> None:
+    """Add (key, raw, kind) phones and (address, kind) e-mails the client does not have yet.
+
+    A phone's key is its E.164 form, or :func:`models.phones.unverified_key` for a number
+    an import kept as typed.
+    """
     known_phones = {p.e164 for p in client.phones}
     for e164, raw, kind in phones:
         if e164 not in known_phones:
@@ -224,7 +229,7 @@ def update_client(
             Phone.delete().where(Phone.client == client).execute()
         if clean_emails is not None:
             Email.delete().where(Email.client == client).execute()
-        _add_contact_points(client, clean_phones or [], clean_emails or [])
+        add_contact_points(client, clean_phones or [], clean_emails or [])
     return client
 
 
@@ -416,3 +421,156 @@ def refresh_risk(client: Client, now: datetime) -> None:
     from models.scoring import refresh_client
 
     refresh_client(client, now)
+
+
+# --- bulk writes for imports ---------------------------------------------------------------
+# Called by models.merge and models.importers inside their one import transaction, so a
+# bad file or a crash leaves nothing half-written. Portable peewee calls only: the store
+# also runs on PostgreSQL.
+
+
+def create_imported(fields: dict, archived: datetime | None, now: datetime) -> Client:
+    """A new client from checked import fields (see :class:`models.document.CleanClient`)."""
+    return Client.create(
+        **fields,
+        name_key=name_key(fields["name"]),
+        created_at=now,
+        updated_at=now,
+        archived_at=archived,
+    )
+
+
+def fill_empty_fields(client: Client, fields: dict, now: datetime) -> None:
+    """Merge: an imported value fills a field the stored client left empty, never replaces."""
+    for key, value in fields.items():
+        if key in ("name", "status"):
+            continue
+        if value and not getattr(client, key):
+            setattr(client, key, value)
+    client.updated_at = now
+    client.save()
+
+
+def link_referrer(client: Client, referred_by: str, *, text_if_unknown: bool = True) -> None:
+    """Point ``client`` at the client named ``referred_by``, else keep the name as text."""
+    referrer = Client.select().where(Client.name_key == name_key(referred_by)).first()
+    if referrer and referrer.id != client.id:
+        client.referred_by, client.referred_by_text = referrer, ""
+    elif text_if_unknown:
+        client.referred_by, client.referred_by_text = None, referred_by
+    else:
+        return
+    client.save(only=[Client.referred_by, Client.referred_by_text])
+
+
+def add_interactions(client: Client, rows: Sequence[tuple], known: set) -> int:
+    """Add (at, channel, direction, minutes, tone, summary, signals) entries not yet known.
+
+    ``known`` holds (at, channel, summary) of entries already stored, so the same export
+    imported twice adds nothing; it is updated as entries are added.
+    """
+    added = 0
+    for at, channel, direction, minutes, tone, summary, signals in rows:
+        if (at, channel, summary) in known:
+            continue
+        known.add((at, channel, summary))
+        interaction = Interaction.create(
+            client=client,
+            occurred_at=at,
+            channel=channel,
+            direction=direction,
+            duration_min=minutes,
+            tone=tone,
+            summary=summary,
+        )
+        if signals:
+            Signal.insert_many(
+                [
+                    {"interaction": interaction.id, "client": client.id, "kind": kind, "at": at}
+                    for kind in signals
+                ]
+            ).execute()
+        added += 1
+    return added
+
+
+def known_interactions(client: Client) -> set:
+    return set(
+        Interaction.select(Interaction.occurred_at, Interaction.channel, Interaction.summary)
+        .where(Interaction.client == client)
+        .tuples()
+    )
+
+
+def add_money_and_plans(client: Client, agreements, invoices, time_entries, follow_ups) -> None:
+    """Add the checked agreements, invoices, time entries and follow-ups not yet stored."""
+    by_title = {a.title: a for a in Agreement.select().where(Agreement.client == client)}
+    for item in agreements:
+        if item["title"] not in by_title:
+            by_title[item["title"]] = Agreement.create(client=client, **item)
+    known_invoices = {
+        v.number for v in Invoice.select(Invoice.number).where(Invoice.client == client)
+    }
+    for item in invoices:
+        if item["number"] in known_invoices:
+            continue
+        known_invoices.add(item["number"])
+        row = {**item, "agreement": by_title.get(item["agreement"] or "")}
+        Invoice.create(client=client, **row)
+    known_time = set(
+        TimeEntry.select(TimeEntry.started_at, TimeEntry.minutes)
+        .where(TimeEntry.client == client)
+        .tuples()
+    )
+    for item in time_entries:
+        if (item["started_at"], item["minutes"]) in known_time:
+            continue
+        known_time.add((item["started_at"], item["minutes"]))
+        row = {**item, "agreement": by_title.get(item["agreement"] or "")}
+        TimeEntry.create(client=client, **row)
+    known_follow_ups = set(
+        FollowUp.select(FollowUp.due_at, FollowUp.text).where(FollowUp.client == client).tuples()
+    )
+    for item in follow_ups:
+        if (item["due_at"], item["text"]) not in known_follow_ups:
+            known_follow_ups.add((item["due_at"], item["text"]))
+            FollowUp.create(client=client, **item)
+
+
+def add_tracked_time(rows: Sequence[tuple[Client, datetime, int, str]]) -> list[Client]:
+    """Time entries from a time tracker, each (client, start, minutes, note), unless recorded.
+
+    Returns the client of every entry added (an entry already stored is left alone).
+    """
+    added = []
+    for client, start, minutes, note in rows:
+        exists = (
+            TimeEntry.select()
+            .where(
+                (TimeEntry.client == client)
+                & (TimeEntry.started_at == start)
+                & (TimeEntry.minutes == minutes)
+            )
+            .exists()
+        )
+        if not exists:
+            TimeEntry.create(client=client, started_at=start, minutes=minutes, note=note)
+            added.append(client)
+    return added
+
+
+def refresh_after_import(client_ids: Iterable[int], now: datetime) -> None:
+    """Last contact and risk of every client an import touched, a batch at a time."""
+    from peewee import chunked
+
+    from models.scoring import refresh_clients
+
+    ids = list(dict.fromkeys(client_ids))
+    for batch in chunked(ids, 500):
+        # one statement per batch, not per client: a 10,000-card file is one import
+        latest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(
+            Interaction.client == Client.id
+        )
+        Client.update(last_contact_at=latest).where(Client.id.in_(batch)).execute()
+    if ids:
+        refresh_clients(ids, now)

@@ -1,6 +1,6 @@
 """Clients out as CSV and vCard, open follow-ups out as an iCalendar file.
 
-The complete, lossless export is callsheet/1 JSON (models.jsonformat); these formats carry
+The complete, lossless export is callsheet/1 JSON (models.export_json); these formats carry
 what other tools understand: an address book (vCard 3.0, read by phones and mail clients),
 a spreadsheet (CSV with one row per client), a calendar (VTODO per open follow-up, with a
 stable UID so re-importing into a calendar updates rather than duplicates).

@@ -3,21 +3,28 @@
 vCard files (2.1, 3.0, 4.0; many cards in one file) are read with ``vobject``, CSV exports
 of phones, Google and Outlook with the ``csv`` module (BOM, ``;`` or ``,``, quoted newlines).
 Both become callsheet/1 client objects, each labelled with where it came from ("card 12
-(line 140)", "line 7"), and go through :func:`models.jsonformat.import_document`: one
+(line 140)", "line 7"), and go through :func:`models.merge.import_document`: one
 validation, one transaction, the same merging by phone and e-mail, the same ``--dry-run``
 and ``--skip-bad``. Time entries come from watson's and timewarrior's JSON exports.
+
+Files are decoded as UTF-8 when they are, else in the encoding ``charset-normalizer``
+detects (Outlook writes cp1252, old phones Latin-1 or UTF-16). Every card and row ends up
+added, merged (and reported with whom) or named in the report: a card whose ``END:VCARD``
+is missing is read up to the next ``BEGIN:VCARD`` and reported, never dropped.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from models.jsonformat import FORMAT, FormatError, ImportReport, import_document
+from models.document import FORMAT, FormatError
+from models.merge import ImportReport, import_document
+from models.validate import MAX_MINUTES
+from models.when import FIRST_YEAR, LAST_YEAR
 
 # --- vCard -----------------------------------------------------------------------------------
 
@@ -31,20 +38,26 @@ _TEL_KINDS = {
 }
 
 
-def _cards(text: str) -> list[tuple[int, str]]:
-    """Split a file into its cards: (first line number, card text). Framing only; vobject parses."""
+def _cards(text: str) -> list[tuple[int, str, bool]]:
+    """Split a file into its cards: (first line number, card text, had its END line).
+
+    Framing only; vobject parses. A card cut short (no ``END:VCARD`` before the next
+    ``BEGIN:VCARD`` or the end of the file) is closed here so it is still read.
+    """
     cards, current, start = [], [], 0
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip().upper()
         if stripped.startswith("BEGIN:VCARD"):
+            if current:
+                cards.append((start, "\r\n".join(current + ["END:VCARD"]) + "\r\n", False))
             current, start = [line], number
         elif current:
             current.append(line)
             if stripped.startswith("END:VCARD"):
-                cards.append((start, "\r\n".join(current) + "\r\n"))
+                cards.append((start, "\r\n".join(current) + "\r\n", True))
                 current = []
     if current:
-        cards.append((start, "\r\n".join(current)))  # unterminated: vobject will say so
+        cards.append((start, "\r\n".join(current + ["END:VCARD"]) + "\r\n", False))
     return cards
 
 
@@ -107,24 +120,36 @@ def card_to_client(card) -> dict:
     return client
 
 
-def read_vcards(text: str) -> tuple[list[dict], list[str], list[str]]:
-    """(clients, their places, problems with cards vobject could not read)."""
+def read_vcards(
+    text: str, warnings: list[str] | None = None
+) -> tuple[list[dict], list[str], list[str]]:
+    """(clients, their places, problems with cards vobject could not read).
+
+    A card without its END line is read anyway and a line added to ``warnings``.
+    """
     import vobject
 
     clients, places, problems = [], [], []
-    for index, (line, card_text) in enumerate(_cards(text), 1):
+    for index, (line, card_text, ended) in enumerate(_cards(text), 1):
         place = f"card {index} (line {line})"
         try:
             card = vobject.readOne(card_text, allowQP=True)
             client = card_to_client(card)
         except Exception as error:  # vobject raises several kinds for malformed cards
-            problems.append(f"{place}: cannot read the card: {error}")
+            problems.append(f"{place}: cannot read the card: {_short(error)}")
             continue
+        if not ended and warnings is not None:
+            warnings.append(f"{place}: no END:VCARD before the next card; read up to there")
         clients.append(client)
         places.append(place)
     if not clients and not problems:
         problems.append("no BEGIN:VCARD found: this is not a vCard file")
     return clients, places, problems
+
+
+def _short(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -216,6 +241,8 @@ def read_csv(
         header = next(reader)
     except StopIteration:
         return [], [], ["the file is empty"]
+    except csv.Error as error:
+        raise FormatError([f"line 1: cannot read the header: {error}"]) from None
     mapping = {k.strip().lower(): v for k, v in (mapping or {}).items()}
     for column, field in mapping.items():
         if field not in CSV_FIELDS:
@@ -235,7 +262,7 @@ def read_csv(
         )
     clients, places, problems = [], [], []
     last_line = 1
-    for row in reader:
+    for row in _rows(reader, problems):
         place = f"line {last_line + 1}"
         last_line = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -294,6 +321,18 @@ def read_csv(
     return clients, places, problems
 
 
+def _rows(reader, problems: list[str]):
+    """The reader's rows; a row the csv module cannot read (a field over its size limit)
+    is named and the reading goes on, so one bad row never hides the rest."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problems.append(f"line {reader.line_num}: {error}")
+
+
 # --- the entry point the command line uses --------------------------------------------------------
 
 
@@ -308,14 +347,12 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
 ) -> ImportReport:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_text(encoding="cp1252")  # Outlook's CSV on Windows
+    text = decode(path.read_bytes())
     if kind in ("watson", "timewarrior"):
         return import_time(text, kind, mapping or {}, dry_run=dry_run, skip_bad=skip_bad)
+    warnings: list[str] = []
     if kind == "vcf":
-        clients, places, problems = read_vcards(text)
+        clients, places, problems = read_vcards(text, warnings)
     elif kind == "csv":
         clients, places, problems = read_csv(text, mapping)
     else:
@@ -344,7 +381,23 @@ def import_file(
     except FormatError as error:
         raise FormatError(problems + error.problems) from None
     report.skipped = problems + report.skipped
+    report.warnings = warnings + report.warnings
     return report
+
+
+def decode(data: bytes) -> str:
+    """The text of an imported file: UTF-8 (with or without BOM), else the detected encoding."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None:
+            raise FormatError(["cannot tell the file's character encoding; save it as UTF-8"])
+        text = str(best)
+    # Universal newlines, as reading in text mode would give (the CSV sniffer needs them).
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _place_order(problem: str) -> tuple[int, str]:
@@ -356,6 +409,8 @@ def _place_order(problem: str) -> tuple[int, str]:
 
 
 def _moment(value: str) -> datetime:
+    if not isinstance(value, str) or len(value) > 64:
+        raise ValueError(f"{str(value)[:30]!r} is not a moment")
     if len(value) == 16 and value.endswith("Z") and "T" in value:  # timewarrior: 20261120T090000Z
         return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     moment = datetime.fromisoformat(value)
@@ -380,14 +435,11 @@ def import_time(
     client), else by the project/tag itself as a client name. Entries already recorded
     (same client, start and minutes) are not added twice.
     """
-    from models.clients import ClientNotFound, find_client
+    from models.clients import ClientNotFound, add_tracked_time, find_client
     from models.db import database
-    from models.entities import TimeEntry
+    from models.document import load
 
-    try:
-        entries = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FormatError([f"line {error.lineno}: {error.msg}"]) from None
+    entries = load(text)
     if not isinstance(entries, list):
         raise FormatError([f"expected a JSON list of {kind} entries"])
     rows, problems = [], []
@@ -401,8 +453,12 @@ def import_time(
             minutes = round((_moment(end_value) - start).total_seconds() / 60)
             labels = [entry["project"]] if kind == "watson" else []
             labels += list(entry.get("tags") or [])
-        except (KeyError, TypeError, ValueError) as error:
-            problems.append(f"{place}: cannot read it ({error})")
+            if not all(isinstance(label, str) for label in labels):
+                raise ValueError("projects and tags must be text")
+            if not FIRST_YEAR <= start.year <= LAST_YEAR:
+                raise ValueError(f"the year {start.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
+            problems.append(f"{place}: cannot read it ({_short(error)})")
             continue
         client = None
         for label in labels:
@@ -421,27 +477,18 @@ def import_time(
         if minutes <= 0:
             problems.append(f"{place}: ends before it starts")
             continue
+        if minutes > MAX_MINUTES:
+            problems.append(f"{place}: lasts {minutes:,} minutes, longer than callsheet keeps")
+            continue
         note = ", ".join(entry.get("tags") or []) if kind == "watson" else ", ".join(labels[1:])
         rows.append((client, start, minutes, note))
     if problems and not skip_bad:
         raise FormatError(problems)
     report = ImportReport(dry_run=dry_run, skipped=problems, time_entries=0)
     with database.atomic() as transaction:
-        for client, start, minutes, note in rows:
-            exists = (
-                TimeEntry.select()
-                .where(
-                    (TimeEntry.client == client)
-                    & (TimeEntry.started_at == start)
-                    & (TimeEntry.minutes == minutes)
-                )
-                .exists()
-            )
-            if not exists:
-                TimeEntry.create(client=client, started_at=start, minutes=minutes, note=note)
-                report.time_entries += 1
-                if client.name not in report.merged:
-                    report.merged.append(client.name)
+        added = add_tracked_time(rows)
+        report.time_entries = len(added)
+        report.merged = list(dict.fromkeys(client.name for client in added))
         if dry_run:
             transaction.rollback()
     return report

@@ -35,7 +35,11 @@ def to_e164(raw: str, region: str | None) -> str:
     """Normalise ``raw`` to E.164 ("+40721234567"), or raise :class:`PhoneError`."""
     import phonenumbers
 
+    if raw is not None and not isinstance(raw, str):
+        raise PhoneError(f"expected a phone number as text, got {type(raw).__name__}")
     text = (raw or "").strip()
+    if len(text) > 64:
+        raise PhoneError(f"phone {text[:20]!r}...: longer than a phone number can be")
     if not text:
         raise PhoneError("empty phone number")
     try:
@@ -61,3 +65,24 @@ def pretty(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+#: Marks a number kept as typed because it could not be normalised (a short local number,
+#: a service code, an extension). E.164 always starts with "+", so such a key never matches
+#: a caller's number by accident, yet the same typed number read again matches itself.
+UNVERIFIED = "?"
+
+
+def unverified_key(raw: str) -> str | None:
+    """The key a number that cannot be normalised is stored under, or None without digits."""
+    digits = re.sub(r"\D", "", raw or "")
+    return UNVERIFIED + digits[:32] if digits else None
+
+
+def is_unverified(key: str) -> bool:
+    return key.startswith(UNVERIFIED)
+
+
+def shown(raw: str, key: str) -> str:
+    """A stored number for display: as typed, with a warning mark when it was never normalised."""
+    return f"{raw} (?)" if is_unverified(key) else raw

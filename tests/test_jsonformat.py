@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from models import jsonformat
+from models import export_json, merge
 from models.clients import add_client
 from models.db import close_database, open_database
 from models.entities import Client, Interaction, Invoice, Signal
@@ -19,13 +19,13 @@ FIXTURE = Path(__file__).parent / "fixtures" / "every-field.json"
 
 def _export() -> dict:
     stream = io.StringIO()
-    jsonformat.write_export(stream)
+    export_json.write_export(stream)
     return json.loads(stream.getvalue())
 
 
 def test_a_hand_written_file_with_every_field_comes_back_unchanged(db):
     document = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    jsonformat.import_document(document, region="RO", now=NOW)
+    merge.import_document(document, region="RO", now=NOW)
     exported = _export()
     assert exported == document
 
@@ -38,14 +38,14 @@ def test_export_import_export_is_exact_on_demo_data(tmp_path):
     first = _export()
     close_database()
     open_database(tmp_path / "b.db")
-    jsonformat.import_document(first, region="RO", now=NOW)
+    merge.import_document(first, region="RO", now=NOW)
     assert _export() == first
 
 
 def test_importing_the_same_document_twice_changes_nothing(db):
     document = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    jsonformat.import_document(document, region="RO", now=NOW)
-    report = jsonformat.import_document(document, region="RO", now=NOW)
+    merge.import_document(document, region="RO", now=NOW)
+    report = merge.import_document(document, region="RO", now=NOW)
     assert report.added == [] and len(report.merged) == 2 and report.interactions == 0
     assert (
         Client.select().count() == 2
@@ -69,7 +69,7 @@ def test_a_client_with_a_known_phone_is_merged_not_duplicated(db):
             }
         ],
     }
-    report = jsonformat.import_document(document, region="RO", now=NOW)
+    report = merge.import_document(document, region="RO", now=NOW)
     assert report.added == [] and report.merged
     [client] = Client.select()
     assert client.id == existing.id and client.name == "Ion I." and client.company == "Carpați Soft"
@@ -78,7 +78,7 @@ def test_a_client_with_a_known_phone_is_merged_not_duplicated(db):
 
 def test_a_client_with_a_known_email_is_merged(db):
     add_client("Ana", emails=["ana@example.ro"], now=NOW)
-    jsonformat.import_document(
+    merge.import_document(
         {"format": "callsheet/1", "clients": [{"name": "Ana Pop", "emails": ["ANA@example.ro"]}]},
         now=NOW,
     )
@@ -99,15 +99,24 @@ def test_a_client_with_a_known_email_is_merged(db):
         ),
         (lambda c: c.update(status="vip"), "status: unknown status 'vip'"),
         (lambda c: c["invoices"][0].update(amount="lots"), "invoices[0].amount"),
-        (lambda c: c["phones"].append("12"), "phones[2]"),
+        (lambda c: c["phones"].append(["12"]), "phones[2]: expected text or an object, got a list"),
+        (lambda c: c["time_entries"][0].update(minutes=None), "time_entries[0].minutes"),
+        (lambda c: c["invoices"][0].update(amount=-5), "invoices[0].amount"),
+        (lambda c: c["interactions"][0].update(duration_min=10**40), "duration_min"),
+        (lambda c: c.update(status=["active"]), "status: expected text, got a list"),
+        (lambda c: c.update(notes="x" * 200_000), "notes"),
+        (
+            lambda c: c["interactions"][0].update(at="9999-12-31T23:59:59-14:00"),
+            "interactions[0].at: the date '9999-12-31T23:59:59-14:00' is outside the years",
+        ),
         (lambda c: c["interactions"][0].update(at="last tuesday-ish"), "interactions[0].at"),
     ],
 )
 def test_a_bad_field_is_named_with_its_client_and_nothing_is_written(db, change, message):
     document = json.loads(FIXTURE.read_text(encoding="utf-8"))
     change(document["clients"][0])
-    with pytest.raises(jsonformat.FormatError) as error:
-        jsonformat.import_document(document, region="RO", now=NOW)
+    with pytest.raises(merge.FormatError) as error:
+        merge.import_document(document, region="RO", now=NOW)
     assert any(
         message in problem and "'Ion Ionescu'" in problem for problem in error.value.problems
     )
@@ -117,22 +126,20 @@ def test_a_bad_field_is_named_with_its_client_and_nothing_is_written(db, change,
 def test_skip_bad_imports_the_good_clients_and_lists_the_rest(db):
     document = json.loads(FIXTURE.read_text(encoding="utf-8"))
     document["clients"][0]["status"] = "vip"
-    report = jsonformat.import_document(document, region="RO", skip_bad=True, now=NOW)
+    report = merge.import_document(document, region="RO", skip_bad=True, now=NOW)
     assert [c.name for c in Client.select()] == ["Anna Kowalska"]
     assert len(report.skipped) == 1 and "Ion Ionescu" in report.skipped[0]
 
 
 def test_dry_run_reports_but_writes_nothing(db):
     document = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    report = jsonformat.import_document(document, region="RO", dry_run=True, now=NOW)
+    report = merge.import_document(document, region="RO", dry_run=True, now=NOW)
     assert report.added == ["Ion Ionescu", "Anna Kowalska"]
     assert Client.select().count() == 0 and Signal.select().count() == 0
 
 
 def test_import_sets_last_contact_and_links_the_referrer(db):
-    jsonformat.import_document(
-        json.loads(FIXTURE.read_text(encoding="utf-8")), region="RO", now=NOW
-    )
+    merge.import_document(json.loads(FIXTURE.read_text(encoding="utf-8")), region="RO", now=NOW)
     ion = Client.get(Client.name == "Ion Ionescu")
     assert ion.referred_by.name == "Anna Kowalska"
     assert (

@@ -164,7 +164,7 @@ def test_a_database_made_by_schema_v1_still_opens_and_reads(tmp_path):
     import shutil
     from pathlib import Path
 
-    from models.jsonformat import client_record
+    from models.export_json import client_record
 
     copy = tmp_path / "v1.db"
     shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-v1.db", copy)

@@ -115,7 +115,7 @@ async def test_user_text_is_shown_literally(db, name):
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await started(pilot)
-        visible = name.replace("\x1b", "\ufffd")
+        visible = name.replace("\x1b", "\\x1b")  # made visible by models.text
         assert visible[:15] in line_text(app.screen.client_list, 0)  # the column may cut the end
         assert "[i]co[/i]" in line_text(app.screen.client_list, 0)
         assert visible in line_text(app.screen.log_view, 0)

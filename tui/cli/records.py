@@ -106,7 +106,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         region=config.default_region,
     )
     if args.json:
-        from models.jsonformat import client_record
+        from models.export_json import client_record
 
         _print_json(client_record(client, nested=False, with_id=True))
     else:
@@ -150,7 +150,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not args.archived:
         query = query.where(Client.archived_at.is_null())
     if args.json:
-        from models.jsonformat import client_records_flat
+        from models.export_json import client_records_flat
 
         # Streamed, one object a line, so 100,000 clients never sit in memory as one string.
         out, separator = sys.stdout, "\n "
@@ -172,7 +172,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from models.clients import find_client
-    from models.jsonformat import client_record
+    from models.export_json import client_record
     from tui.cli import open_store
 
     open_store(args)

@@ -98,6 +98,7 @@ class _Progress:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from models.text import printable
     from models.validate import InputError
     from tui.cli import open_store
 
@@ -117,34 +118,34 @@ def cmd_import(args: argparse.Namespace) -> int:
             report = _import_one(path, kind, args, config, progress)
         finally:
             progress.close()
-        prefix = f"{path}: "
-        print(prefix + report.summary())
-        for problem in report.skipped:
-            print(f"  skipped {problem}")
-            status = 1
+        # Every client of the file is accounted for: added (listed on a dry run), merged
+        # (always listed, with whom), kept with a warning, or skipped.
+        lines = [f"{path}: {report.summary()}"]
+        lines += [f"  skipped {problem}" for problem in report.skipped]
+        status = 1 if report.skipped else status
+        lines += [f"  warning: {warning}" for warning in report.warnings]
         if args.dry_run:
-            for name_ in report.added:
-                print(f"  new: {name_}")
-            for line in report.merged:
-                print(f"  merge: {line}")
+            lines += [f"  new: {name_}" for name_ in report.added]
+        lines += [f"  merge: {line}" for line in report.merged]
+        print("\n".join(printable(line) for line in lines))
     return status
 
 
 def _import_one(path: Path, kind: str, args, config, progress):
-    from models import jsonformat
+    from models.document import FormatError, load
+    from models.merge import import_document
     from models.validate import InputError
 
     if kind == "json":
         from models.importers import detect_time_format
 
-        with path.open(encoding="utf-8-sig") as stream:
-            try:
-                document = jsonformat.load(stream)
-                time_format = detect_time_format(document)
-                if time_format:
-                    kind = time_format
-                    raise _NotCallsheet
-                return jsonformat.import_document(
+        try:
+            document = load(path.read_bytes())
+            time_format = detect_time_format(document)
+            if time_format:
+                kind = time_format
+            else:
+                return import_document(
                     document,
                     dry_run=args.dry_run,
                     skip_bad=args.skip_bad,
@@ -152,10 +153,8 @@ def _import_one(path: Path, kind: str, args, config, progress):
                     default_currency=config.currency,
                     progress=progress,
                 )
-            except jsonformat.FormatError as error:
-                raise InputError(str(path), _problems_text(error.problems)) from None
-            except _NotCallsheet:
-                pass
+        except FormatError as error:
+            raise InputError(str(path), _problems_text(error.problems)) from None
     from models import importers
 
     try:
@@ -168,12 +167,8 @@ def _import_one(path: Path, kind: str, args, config, progress):
             mapping=_mapping(args.map),
             progress=progress,
         )
-    except jsonformat.FormatError as error:
+    except FormatError as error:
         raise InputError(str(path), _problems_text(error.problems)) from None
-
-
-class _NotCallsheet(Exception):
-    """A .json file that is a time tracker's export, not a callsheet/1 document."""
 
 
 def _problems_text(problems: list[str]) -> str:
@@ -195,11 +190,11 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from models import jsonformat
+    from models import export_json
     from tui.cli import open_store
 
     open_store(args)
-    writer = jsonformat.write_export
+    writer = export_json.write_export
     if args.format != "json":
         from models import exporters
 

@@ -1,0 +1,426 @@
+"""callsheet/1 documents checked at the edge, before anything is written.
+
+The shape of a document (which fields exist, which are text, numbers, lists or objects,
+how long a text may be, how large a number) is declared once as ``msgspec`` structs; msgspec
+refuses an unknown field, a list where a name goes, ``minutes: null`` or an int with 40
+digits with the path of the value. What the shape cannot say (a known signal, a readable
+moment, a phone number, a unique agreement title) is checked after, through
+:mod:`models.validate`. Every problem is one line naming the client and the field:
+``clients[3] 'Ana Pop': interactions[2].signals: unknown signal 'rudee'``.
+
+Raw bytes come in through :func:`load`, which names the line of a syntax error and refuses
+invalid UTF-8 and nesting deeper than any real document. A phone number that cannot be
+normalised is kept as typed and reported (an address book is not rejected for one short
+local number); see :func:`models.phones.unverified_key`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import msgspec
+
+from models import validate
+from models.phones import unverified_key
+from models.validate import InputError
+from models.when import WhenError, parse_date, parse_when
+
+FORMAT = "callsheet/1"
+
+#: A name, a title, a kind: longer than any real one.
+Short = Annotated[str, msgspec.Meta(max_length=1_000)]
+#: A summary, notes, a scope: a few pages at most.
+Long = Annotated[str, msgspec.Meta(max_length=100_000)]
+Minutes = Annotated[int, msgspec.Meta(ge=0, le=validate.MAX_MINUTES)]
+#: Amounts as JSON numbers (or text such as "1 200,50"); validate.cents bounds them.
+Amount = Annotated[int, msgspec.Meta(ge=-(10**15), le=10**15)] | float | Short
+
+
+class _Strict(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Unknown fields are errors: a misspelt field must not vanish silently."""
+
+
+class PhoneDoc(_Strict):
+    number: Short
+    kind: Short | None = None
+
+
+class EmailDoc(_Strict):
+    address: Short
+    kind: Short | None = None
+
+
+class InteractionDoc(_Strict):
+    at: Short
+    channel: Short | None = None
+    direction: Short | None = None
+    duration_min: Minutes | None = None
+    tone: Short | None = None
+    signals: list[Short] = []
+    summary: Long | None = None
+
+
+class AgreementDoc(_Strict):
+    title: Short | None = None
+    scope: Long | None = None
+    budget: Amount | None = None
+    currency: Short | None = None
+    start: Short | None = None
+    end: Short | None = None
+    status: Short | None = None
+
+
+class InvoiceDoc(_Strict):
+    issued: Short
+    amount: Amount
+    number: Short | Annotated[int, msgspec.Meta(ge=0, le=10**15)] | None = None
+    currency: Short | None = None
+    due: Short | None = None
+    paid: Short | None = None
+    disputed: bool = False
+    agreement: Short | None = None
+
+
+class TimeEntryDoc(_Strict):
+    start: Short
+    minutes: Minutes
+    note: Long | None = None
+    agreement: Short | None = None
+
+
+class FollowUpDoc(_Strict):
+    due: Short
+    text: Long
+    done: Short | None = None
+
+
+class ClientDoc(_Strict):
+    name: Short | None = None
+    salutation: Short | None = None
+    language: Short | None = None
+    company: Short | None = None
+    status: Short | None = None
+    phones: list[Short | PhoneDoc] = []
+    emails: list[Short | EmailDoc] = []
+    tags: list[Short] = []
+    referred_by: Short | None = None
+    notes: Long | None = None
+    rapport: Long | None = None
+    archived: Short | None = None
+    interactions: list[InteractionDoc] = []
+    agreements: list[AgreementDoc] = []
+    invoices: list[InvoiceDoc] = []
+    time_entries: list[TimeEntryDoc] = []
+    follow_ups: list[FollowUpDoc] = []
+
+
+class FormatError(ValueError):
+    """A document that cannot be imported; ``problems`` lists every place."""
+
+    def __init__(self, problems: list[str]):
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        super().__init__(shown)
+        self.problems = problems
+
+
+@dataclass
+class CleanClient:
+    """One checked client, ready for :mod:`models.merge` to write."""
+
+    place: str
+    fields: dict
+    phones: list  # (e164 or unverified key, raw, kind)
+    emails: list  # (address, kind)
+    referred_by: str | None
+    archived: datetime | None
+    interactions: list = field(default_factory=list)
+    """(at, channel, direction, minutes, tone, summary, signals)"""
+    agreements: list = field(default_factory=list)
+    invoices: list = field(default_factory=list)
+    time_entries: list = field(default_factory=list)
+    follow_ups: list = field(default_factory=list)
+    #: what was kept or dropped with a remark (a phone kept as typed)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- reading bytes ------------------------------------------------------------------------
+
+
+def load(data: bytes | str) -> Any:
+    """Parse JSON text, naming the line of a syntax error; refuse bad bytes and deep nesting."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return msgspec.json.decode(data)
+    except UnicodeDecodeError as error:
+        line, column = _line_column(data, error.start)
+        raise FormatError(
+            [f"line {line}, column {column}: not UTF-8 text (byte 0x{data[error.start]:02x})"]
+        ) from None
+    except RecursionError:
+        raise FormatError(["the JSON is nested deeper than any callsheet/1 document"]) from None
+    except msgspec.DecodeError as error:
+        message = str(error)
+        at = re.search(r"\(byte (\d+)\)", message)
+        message = re.sub(r"^JSON is malformed: |\s*\(byte \d+\)$", "", message)
+        if at:
+            line, column = _line_column(data, int(at.group(1)))
+            raise FormatError([f"line {line}, column {column}: {message}"]) from None
+        raise FormatError([message]) from None
+
+
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1
+
+
+# --- checking ------------------------------------------------------------------------------
+
+
+def check_document(
+    document: Any,
+    *,
+    region: str | None,
+    default_currency: str = "EUR",
+    places: list[str] | None = None,
+) -> tuple[list[CleanClient], list[str]]:
+    """Every client of ``document`` checked: (the good ones, one line per problem)."""
+    if not isinstance(document, dict):
+        raise FormatError(["the document must be a JSON object"])
+    if document.get("format") != FORMAT:
+        shown = document.get("format")
+        raise FormatError([f"format: expected {FORMAT!r}, got {shown!r}"[:200]])
+    extra = sorted(str(key) for key in set(document) - {"format", "clients"})
+    if extra:
+        raise FormatError([f"unknown top-level field {extra[0]!r}"])
+    raw_clients = document.get("clients")
+    if not isinstance(raw_clients, list):
+        raise FormatError(["clients: expected a list"])
+    cleaned, problems = [], []
+    for index, raw in enumerate(raw_clients):
+        where = places[index] if places else f"clients[{index}]"
+        clean, found = check_client(raw, where, region, default_currency)
+        problems.extend(found)
+        if clean:
+            cleaned.append(clean)
+    return cleaned, problems
+
+
+def _place(raw: Any, where: str) -> str:
+    name = raw.get("name") if isinstance(raw, dict) else None
+    if isinstance(name, str) and name.strip():
+        return f"{where} {' '.join(name.split())[:80]!r}"
+    return where
+
+
+_UNKNOWN_FIELD = re.compile(r"Object contains unknown field `(.*)`")
+_EXPECTED = re.compile(r"Expected `([\w |]+)`, got `(\w+)`")
+_JSON_TYPES = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "array": "a list",
+    "object": "an object",
+}
+
+
+def _shape_problem(error: msgspec.ValidationError) -> str:
+    """msgspec's "Expected `str`, got `array` - at `$.phones[0]`" in the house style."""
+    message, _, path = str(error).partition(" - at `$")
+    path = path.rstrip("`").lstrip(".")
+    if unknown := _UNKNOWN_FIELD.match(message):
+        return f"{path + '.' if path else ''}unknown field {unknown.group(1)!r}"
+    if expected := _EXPECTED.match(message):
+        wants, got = expected.groups()
+        want = " or ".join(_JSON_TYPES.get(w, w) for w in wants.split(" | ") if w != "null")
+        message = f"expected {want}, got {_JSON_TYPES.get(got, got)}"
+    elif message.startswith("Object missing required field"):
+        missing = message.split("`")[1]
+        path, message = f"{path + '.' if path else ''}{missing}", "required"
+    return f"{path}: {message}" if path else message
+
+
+class _Problems:
+    def __init__(self, place: str):
+        self.place = place
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(f"{self.place}: {where}: {message}")
+
+    def valid(self, check, value, where: str, *args):
+        try:
+            return check(value, *args)
+        except InputError as error:
+            self.add(where, error.message)
+        except WhenError as error:
+            self.add(where, str(error))
+        return None
+
+
+def _text(value: str | None) -> str:
+    return value or ""
+
+
+def check_client(
+    raw: Any, where: str, region: str | None, default_currency: str = "EUR"
+) -> tuple[CleanClient | None, list[str]]:
+    """One client object checked: (the clean client or None, its problems)."""
+    place = _place(raw, where)
+    if not isinstance(raw, dict):
+        return None, [f"{where}: expected an object"]
+    try:
+        doc = msgspec.convert(raw, ClientDoc)
+    except msgspec.ValidationError as error:
+        return None, [f"{place}: {_shape_problem(error)}"]
+    except RecursionError:
+        return None, [f"{place}: nested deeper than any client"]
+    problems = _Problems(place)
+    warnings: list[str] = []
+    clean_name = problems.valid(validate.name, doc.name or "", "name")
+    status = problems.valid(validate.status, doc.status or "prospect", "status")
+
+    phones: dict[str, tuple[str, str, str]] = {}
+    for n, item in enumerate(doc.phones):
+        number, kind = (item, "") if isinstance(item, str) else (item.number, item.kind or "")
+        try:
+            key = validate.phone(number, region)
+        except InputError as error:
+            # Kept as typed rather than rejecting an address book for one number.
+            key = unverified_key(number)
+            if key is None:
+                warnings.append(f"{place}: phones[{n}]: {number!r} has no digits; left out")
+                continue
+            warnings.append(f"{place}: phones[{n}]: kept as typed ({error.message})")
+        phones.setdefault(key, (key, number.strip(), kind))
+    emails: dict[str, tuple[str, str]] = {}
+    for n, item in enumerate(doc.emails):
+        address, kind = (item, "") if isinstance(item, str) else (item.address, item.kind or "")
+        clean = problems.valid(validate.email, address, f"emails[{n}]")
+        if clean:
+            emails.setdefault(clean, (clean, kind))
+    fields = {
+        "name": clean_name,
+        "salutation": _text(doc.salutation),
+        "language": _text(doc.language),
+        "company": _text(doc.company),
+        "status": status,
+        "tags": [t.strip() for t in doc.tags if t.strip()],
+        "notes": _text(doc.notes),
+        "rapport": _text(doc.rapport),
+    }
+    archived = (
+        problems.valid(parse_when, doc.archived, "archived") if doc.archived is not None else None
+    )
+    clean = CleanClient(
+        place,
+        fields,
+        list(phones.values()),
+        list(emails.values()),
+        doc.referred_by or None,
+        archived,
+        warnings=warnings,
+    )
+
+    for n, item in enumerate(doc.interactions):
+        at_ = f"interactions[{n}]"
+        signals = [problems.valid(validate.signal, s, f"{at_}.signals") for s in item.signals]
+        clean.interactions.append(
+            (
+                problems.valid(parse_when, item.at, f"{at_}.at"),
+                problems.valid(validate.channel, item.channel or "", f"{at_}.channel"),
+                problems.valid(validate.direction, item.direction or "in", f"{at_}.direction"),
+                item.duration_min,
+                problems.valid(validate.tone, item.tone, f"{at_}.tone"),
+                _text(item.summary),
+                list(dict.fromkeys(s for s in signals if s)),
+            )
+        )
+    for n, item in enumerate(doc.agreements):
+        at_ = f"agreements[{n}]"
+        title = (item.title or "").strip()
+        if not title:
+            problems.add(f"{at_}.title", "an agreement needs a title")
+        elif title in {a["title"] for a in clean.agreements}:
+            # invoices and time entries point at agreements by title
+            problems.add(f"{at_}.title", f"another agreement of this client is titled {title!r}")
+        clean.agreements.append(
+            {
+                "title": title,
+                "scope": _text(item.scope),
+                "budget_cents": None
+                if item.budget is None
+                else problems.valid(validate.cents, item.budget, f"{at_}.budget", "budget"),
+                "currency": problems.valid(
+                    validate.currency, item.currency, f"{at_}.currency", default_currency
+                ),
+                "start": _day(problems, item.start, f"{at_}.start"),
+                "end": _day(problems, item.end, f"{at_}.end"),
+                "status": problems.valid(
+                    validate.agreement_status, item.status or "active", f"{at_}.status"
+                ),
+            }
+        )
+    titles = {a["title"] for a in clean.agreements}
+    for n, item in enumerate(doc.invoices):
+        at_ = f"invoices[{n}]"
+        number = str(item.number if item.number is not None else "").strip()
+        if not number:
+            problems.add(f"{at_}.number", "an invoice needs a number")
+        if item.agreement is not None and item.agreement not in titles:
+            problems.add(f"{at_}.agreement", f"no agreement titled {item.agreement!r}")
+        clean.invoices.append(
+            {
+                "number": number,
+                "amount_cents": problems.valid(
+                    validate.positive_cents, item.amount, f"{at_}.amount"
+                ),
+                "currency": problems.valid(
+                    validate.currency, item.currency, f"{at_}.currency", default_currency
+                ),
+                "issued": _day(problems, item.issued, f"{at_}.issued"),
+                "due": _day(problems, item.due, f"{at_}.due"),
+                "paid": _day(problems, item.paid, f"{at_}.paid"),
+                "disputed": item.disputed,
+                "agreement": item.agreement,
+            }
+        )
+    for n, item in enumerate(doc.time_entries):
+        at_ = f"time_entries[{n}]"
+        if item.agreement is not None and item.agreement not in titles:
+            problems.add(f"{at_}.agreement", f"no agreement titled {item.agreement!r}")
+        clean.time_entries.append(
+            {
+                "started_at": problems.valid(parse_when, item.start, f"{at_}.start"),
+                "minutes": item.minutes,
+                "note": _text(item.note),
+                "agreement": item.agreement,
+            }
+        )
+    for n, item in enumerate(doc.follow_ups):
+        at_ = f"follow_ups[{n}]"
+        if not item.text.strip():
+            problems.add(f"{at_}.text", "a follow-up needs a text")
+        clean.follow_ups.append(
+            {
+                "due_at": problems.valid(parse_when, item.due, f"{at_}.due"),
+                "text": item.text.strip(),
+                "done_at": None
+                if item.done is None
+                else problems.valid(parse_when, item.done, f"{at_}.done"),
+            }
+        )
+    return (None if problems.items else clean), problems.items
+
+
+def _day(problems: _Problems, value: str | None, where: str) -> date | None:
+    if value is None:
+        return None
+    return problems.valid(parse_date, value, where)

@@ -1,0 +1,197 @@
+"""callsheet/1 out: the one JSON format for ``--json``, ``export`` and test fixtures.
+
+A document is ``{"format": "callsheet/1", "clients": [...]}``; each client object holds the
+client's fields and, nested, everything recorded about them (see README, "The callsheet/1
+format"). Export streams the document so a million log entries never sit in memory as one
+list. Reading a document back is :mod:`models.document` (checking) and :mod:`models.merge`
+(writing).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from typing import IO
+
+from peewee import chunked
+
+from models.db import database
+from models.document import FORMAT
+from models.entities import (
+    Agreement,
+    Client,
+    Email,
+    FollowUp,
+    Interaction,
+    Invoice,
+    Phone,
+    Signal,
+    TimeEntry,
+)
+from models.when import iso
+
+__all__ = ["FORMAT", "client_record", "client_records_flat", "write_export"]
+
+
+def _money(amount_cents: int | None):
+    if amount_cents is None:
+        return None
+    whole, part = divmod(amount_cents, 100)
+    return whole if part == 0 else amount_cents / 100
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _phone_json(phone: Phone):
+    return {"number": phone.raw, "kind": phone.kind} if phone.kind else phone.raw
+
+
+def _email_json(email: Email):
+    return {"address": email.address, "kind": email.kind} if email.kind else email.address
+
+
+def _referrer_names(clients: Iterable[Client]) -> dict[int, str]:
+    ids = {c.referred_by_id for c in clients if c.referred_by_id}
+    if not ids:
+        return {}
+    return dict(Client.select(Client.id, Client.name).where(Client.id.in_(list(ids))).tuples())
+
+
+def _flat(client: Client, phones, emails, referrers: dict[int, str], with_id: bool) -> dict:
+    record = {"id": client.id} if with_id else {}
+    record.update(
+        name=client.name,
+        salutation=client.salutation,
+        language=client.language,
+        company=client.company,
+        status=client.status,
+        phones=[_phone_json(p) for p in phones],
+        emails=[_email_json(e) for e in emails],
+        tags=list(client.tags),
+        referred_by=referrers.get(client.referred_by_id) or client.referred_by_text or None,
+        notes=client.notes,
+        rapport=client.rapport,
+        archived=iso(client.archived_at) if client.archived_at else None,
+    )
+    return record
+
+
+def client_record(client: Client, nested: bool = True, with_id: bool = False) -> dict:
+    """The client's callsheet/1 object; ``nested=False`` leaves out the history."""
+    phones = list(Phone.select().where(Phone.client == client).order_by(Phone.id))
+    emails = list(Email.select().where(Email.client == client).order_by(Email.id))
+    record = _flat(client, phones, emails, _referrer_names([client]), with_id)
+    if nested:
+        record.update(_history(client))
+    return record
+
+
+def client_records_flat(query) -> Iterator[dict]:
+    """Flat records (with ``id``) for every client of ``query``, in pages of three queries."""
+    for page in chunked(query, 2000):
+        ids = [c.id for c in page]
+        phones, emails = defaultdict(list), defaultdict(list)
+        for phone in Phone.select().where(Phone.client.in_(ids)).order_by(Phone.id):
+            phones[phone.client_id].append(phone)
+        for email in Email.select().where(Email.client.in_(ids)).order_by(Email.id):
+            emails[email.client_id].append(email)
+        referrers = _referrer_names(page)
+        for client in page:
+            yield _flat(client, phones[client.id], emails[client.id], referrers, True)
+
+
+def _history(client: Client) -> dict:
+    signals = defaultdict(list)
+    for interaction_id, kind in (
+        Signal.select(Signal.interaction, Signal.kind)
+        .where(Signal.client == client)
+        .order_by(Signal.id)
+        .tuples()
+    ):
+        signals[interaction_id].append(kind)
+    interactions = [
+        {
+            "at": iso(i.occurred_at),
+            "channel": i.channel,
+            "direction": i.direction,
+            "duration_min": i.duration_min,
+            "tone": i.tone,
+            "signals": signals.get(i.id, []),
+            "summary": i.summary,
+        }
+        for i in Interaction.select()
+        .where(Interaction.client == client)
+        .order_by(Interaction.occurred_at, Interaction.id)
+    ]
+    agreements = list(Agreement.select().where(Agreement.client == client).order_by(Agreement.id))
+    titles = {a.id: a.title for a in agreements}
+    return {
+        "interactions": interactions,
+        "agreements": [
+            {
+                "title": a.title,
+                "scope": a.scope,
+                "budget": _money(a.budget_cents),
+                "currency": a.currency,
+                "start": _day(a.start),
+                "end": _day(a.end),
+                "status": a.status,
+            }
+            for a in agreements
+        ],
+        "invoices": [
+            {
+                "number": v.number,
+                "amount": _money(v.amount_cents),
+                "currency": v.currency,
+                "issued": _day(v.issued),
+                "due": _day(v.due),
+                "paid": _day(v.paid),
+                "disputed": v.disputed,
+                "agreement": titles.get(v.agreement_id),
+            }
+            for v in Invoice.select()
+            .where(Invoice.client == client)
+            .order_by(Invoice.issued, Invoice.id)
+        ],
+        "time_entries": [
+            {
+                "start": iso(t.started_at),
+                "minutes": t.minutes,
+                "note": t.note,
+                "agreement": titles.get(t.agreement_id),
+            }
+            for t in TimeEntry.select()
+            .where(TimeEntry.client == client)
+            .order_by(TimeEntry.started_at, TimeEntry.id)
+        ],
+        "follow_ups": [
+            {"due": iso(f.due_at), "text": f.text, "done": iso(f.done_at) if f.done_at else None}
+            for f in FollowUp.select()
+            .where(FollowUp.client == client)
+            .order_by(FollowUp.due_at, FollowUp.id)
+        ],
+    }
+
+
+def write_export(stream: IO[str], progress: Callable[[int, int], None] | None = None) -> int:
+    """Write the complete, lossless document to ``stream``; return the number of clients.
+
+    One client at a time, so memory stays flat however long the log is.
+    """
+    total = Client.select().count()
+    stream.write(f'{{"format": "{FORMAT}", "clients": [')
+    written = 0
+    with database.atomic():  # one consistent snapshot while the dashboard may be writing
+        for client in Client.select().order_by(Client.id).iterator():
+            stream.write(",\n  " if written else "\n  ")
+            stream.write(json.dumps(client_record(client, nested=True), ensure_ascii=False))
+            written += 1
+            if progress:
+                progress(written, total)
+    stream.write("\n]}\n" if written else "]}\n")
+    return written
