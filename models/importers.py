@@ -394,7 +394,9 @@ def decode(data: bytes) -> str:
 
         best = from_bytes(data).best()
         if best is None:
-            raise FormatError(["cannot tell the file's character encoding; save it as UTF-8"])
+            raise FormatError(
+                ["cannot tell the file's character encoding; save it as UTF-8"]
+            ) from None
         text = str(best)
     # Universal newlines, as reading in text mode would give (the CSV sniffer needs them).
     return text.replace("\r\n", "\n").replace("\r", "\n")
