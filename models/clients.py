@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from peewee import fn
 
@@ -28,7 +28,7 @@ from models.entities import (
     TimeEntry,
 )
 from models.validate import InputError
-from models.when import utcnow
+from models.when import WhenError, not_in_future, to_zone, utcnow
 
 
 class ClientNotFound(LookupError):
@@ -106,6 +106,14 @@ def _clean_phones(
     return list(cleaned.values())
 
 
+def _short_text(value: str, field: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(field, f"expected text, got {type(value).__name__}")
+    if len(value) > validate.MAX_NAME:
+        raise InputError(field, f"{len(value):,} characters is longer than this field can be")
+    return value
+
+
 def _clean_emails(emails: Iterable[str | tuple[str, str]]) -> list[tuple[str, str]]:
     cleaned: dict[str, tuple[str, str]] = {}
     for item in emails:
@@ -115,6 +123,38 @@ def _clean_emails(emails: Iterable[str | tuple[str, str]]) -> list[tuple[str, st
         normalised = validate.email(address)
         cleaned.setdefault(normalised, (normalised, kind))
     return list(cleaned.values())
+
+
+def _refuse_shared(
+    phones: list[tuple[str, str, str]],
+    emails: list[tuple[str, str]],
+    client: Client | None,
+    allow_shared: bool,
+) -> None:
+    """Refuse a phone or e-mail that already belongs to another client, naming them.
+
+    Two owners of one number make "who is calling" a guess, and a later JSON round trip
+    would merge the two clients into one. ``allow_shared`` is for a real shared line (a
+    company switchboard, a couple's landline).
+    """
+    if allow_shared:
+        return
+    for e164, raw, _ in phones:
+        owner = find_by_phone(e164)
+        if owner is not None and (client is None or owner.id != client.id):
+            raise InputError(
+                "phone",
+                f"{raw} already belongs to #{owner.id} {owner.name}: log with that client, "
+                "or add it anyway with --allow-shared-phone",
+            )
+    for address, _ in emails:
+        owner = find_by_email(address)
+        if owner is not None and (client is None or owner.id != client.id):
+            raise InputError(
+                "email",
+                f"{address} already belongs to #{owner.id} {owner.name}: log with that client, "
+                "or add it anyway with --allow-shared-email",
+            )
 
 
 def _resolve_referrer(referred_by: str | int | None) -> tuple[Client | None, str]:
@@ -141,14 +181,24 @@ def add_client(
     referred_by: str | int | None = None,
     region: str | None = None,
     now: datetime | None = None,
+    allow_shared_phone: bool = False,
+    allow_shared_email: bool = False,
 ) -> Client:
-    """Validate everything, then create the client with its phones and emails."""
+    """Validate everything, then create the client with its phones and emails.
+
+    A phone or e-mail that already belongs to another client is refused with their name
+    (an :class:`InputError` on "phone" or "email") unless ``allow_shared_*`` says it is shared.
+    """
     now = now or utcnow()
     clean_name = validate.name(name)
     clean_status = validate.status(status)
     clean_phones = _clean_phones(phones, region)
     clean_emails = _clean_emails(emails)
+    for text, field in ((salutation, "salutation"), (language, "language"), (company, "company")):
+        _short_text(text, field)
     with database.atomic():
+        _refuse_shared(clean_phones, [], None, allow_shared_phone)
+        _refuse_shared([], clean_emails, None, allow_shared_email)
         referrer, referrer_text = _resolve_referrer(referred_by)
         client = Client.create(
             name=clean_name,
@@ -199,9 +249,14 @@ def update_client(
     referred_by: str | int | None = ...,  # type: ignore[assignment]
     region: str | None = None,
     now: datetime | None = None,
+    allow_shared_phone: bool = False,
+    allow_shared_email: bool = False,
     **changes,
 ) -> Client:
-    """Change a client's fields; ``phones``/``emails`` given replace the existing lists."""
+    """Change a client's fields; ``phones``/``emails`` given replace the existing lists.
+
+    As in :func:`add_client`, another client's phone or e-mail is refused unless allowed.
+    """
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InputError(sorted(unknown)[0], "not a client field")
@@ -213,6 +268,8 @@ def update_client(
     clean_phones = _clean_phones(phones, region) if phones is not None else None
     clean_emails = _clean_emails(emails) if emails is not None else None
     with database.atomic():
+        _refuse_shared(clean_phones or [], [], client, allow_shared_phone)
+        _refuse_shared([], clean_emails or [], client, allow_shared_email)
         for field, value in changes.items():
             setattr(
                 client,
@@ -261,9 +318,17 @@ def log_interaction(
     signals: Sequence[str] = (),
     now: datetime | None = None,
 ) -> Interaction:
-    """Record one call, email, meeting, message or note, and refresh the client's risk."""
+    """Record one call, email, meeting, message or note, and refresh the client's risk.
+
+    ``at`` may not be in the future (beyond a few minutes of clock drift): a log entry is a
+    fact, and one dated ahead would hide the client from "gone quiet" triage.
+    """
     now = now or utcnow()
     at = at or now
+    try:
+        not_in_future(at, now)
+    except WhenError as error:
+        raise InputError("at", str(error)) from None
     clean = dict(
         channel=validate.channel(channel),
         direction=validate.direction(direction),
@@ -336,7 +401,7 @@ def add_invoice(
 ) -> Invoice:
     if not str(number).strip():
         raise InputError("number", "an invoice needs a number")
-    amount_cents = validate.cents(amount)
+    amount_cents = validate.positive_cents(amount)
     clean_currency = validate.currency(currency, default_currency)
     if due and due < issued:
         raise InputError("due", f"due date {due} is before the issue date {issued}")
@@ -357,11 +422,14 @@ def add_invoice(
 
 
 def record_payment(invoice: Invoice, paid: date | None, now: datetime | None = None) -> Invoice:
-    """Mark an invoice paid on ``paid`` (or unpaid again with ``None``)."""
+    """Mark an invoice paid on ``paid`` (or unpaid again with ``None``); not a future day."""
+    now = now or utcnow()
+    if paid is not None and paid > to_zone(now).date() + timedelta(days=1):
+        raise InputError("paid", f"{paid} is in the future: record a payment once it is made")
     with database.atomic():
         invoice.paid = paid
         invoice.save()
-        refresh_risk(invoice.client, now or utcnow())
+        refresh_risk(invoice.client, now)
     return invoice
 
 

@@ -26,7 +26,7 @@ import msgspec
 from models import validate
 from models.phones import unverified_key
 from models.validate import InputError
-from models.when import WhenError, parse_date, parse_when
+from models.when import WhenError, not_in_future, parse_date, parse_when
 
 FORMAT = "callsheet/1"
 
@@ -189,6 +189,7 @@ def check_document(
     region: str | None,
     default_currency: str = "EUR",
     places: list[str] | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[CleanClient], list[str]]:
     """Every client of ``document`` checked: (the good ones, one line per problem)."""
     if not isinstance(document, dict):
@@ -205,7 +206,7 @@ def check_document(
     cleaned, problems = [], []
     for index, raw in enumerate(raw_clients):
         where = places[index] if places else f"clients[{index}]"
-        clean, found = check_client(raw, where, region, default_currency)
+        clean, found = check_client(raw, where, region, default_currency, now)
         problems.extend(found)
         if clean:
             cleaned.append(clean)
@@ -270,9 +271,16 @@ def _text(value: str | None) -> str:
 
 
 def check_client(
-    raw: Any, where: str, region: str | None, default_currency: str = "EUR"
+    raw: Any,
+    where: str,
+    region: str | None,
+    default_currency: str = "EUR",
+    now: datetime | None = None,
 ) -> tuple[CleanClient | None, list[str]]:
-    """One client object checked: (the clean client or None, its problems)."""
+    """One client object checked: (the clean client or None, its problems).
+
+    With ``now``, a log entry dated in the future is a problem (follow-ups may be).
+    """
     place = _place(raw, where)
     if not isinstance(raw, dict):
         return None, [f"{where}: expected an object"]
@@ -332,9 +340,12 @@ def check_client(
     for n, item in enumerate(doc.interactions):
         at_ = f"interactions[{n}]"
         signals = [problems.valid(validate.signal, s, f"{at_}.signals") for s in item.signals]
+        at = problems.valid(parse_when, item.at, f"{at_}.at")
+        if at is not None and now is not None:
+            at = problems.valid(not_in_future, at, f"{at_}.at", now)
         clean.interactions.append(
             (
-                problems.valid(parse_when, item.at, f"{at_}.at"),
+                at,
                 problems.valid(validate.channel, item.channel or "", f"{at_}.channel"),
                 problems.valid(validate.direction, item.direction or "in", f"{at_}.direction"),
                 item.duration_min,

@@ -79,7 +79,7 @@ def import_document(
     """
     now = now or utcnow()
     cleaned, problems = check_document(
-        document, region=region, default_currency=default_currency, places=places
+        document, region=region, default_currency=default_currency, places=places, now=now
     )
     if problems and not skip_bad:
         raise FormatError(problems)

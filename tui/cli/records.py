@@ -36,6 +36,16 @@ def register(subparsers, common) -> None:
     )
     add.add_argument("--notes", default="")
     add.add_argument("--rapport", default="", help="what works with this person")
+    add.add_argument(
+        "--allow-shared-phone",
+        action="store_true",
+        help="add even when another client has this phone (a shared line)",
+    )
+    add.add_argument(
+        "--allow-shared-email",
+        action="store_true",
+        help="add even when another client has this e-mail (a shared mailbox)",
+    )
     add.add_argument("--json", action="store_true", help="print the new client as callsheet/1 JSON")
     add.set_defaults(handler=cmd_add)
 
@@ -104,6 +114,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         notes=args.notes,
         rapport=args.rapport,
         region=config.default_region,
+        allow_shared_phone=args.allow_shared_phone,
+        allow_shared_email=args.allow_shared_email,
     )
     if args.json:
         from models.export_json import client_record
