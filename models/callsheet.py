@@ -18,7 +18,7 @@ from peewee import fn
 from models import scoring
 from models.entities import Agreement, Client, FollowUp, Interaction, Invoice, Signal, TimeEntry
 from models.greeting import greeting_for
-from models.phones import pretty
+from models.phones import for_display
 from models.risk import Risk
 from models.text import money_text
 from models.text import printable as _printable
@@ -238,7 +238,7 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
         client.salutation,
         greeting_for(client.language, client.salutation, client.name, as_of),
         client.rapport,
-        [pretty(p.e164) for p in client.phones],
+        [for_display(p.e164, p.raw) for p in client.phones],
         to_zone(since).date(),
         contacts,
         follow_ups,

@@ -27,6 +27,7 @@ from models.entities import (
     Signal,
     TimeEntry,
 )
+from models.phones import is_unverified
 from models.validate import InputError
 from models.when import WhenError, not_in_future, to_zone, utcnow
 
@@ -94,12 +95,18 @@ class PhoneInput:
 
 
 def _clean_phones(
-    phones: Iterable[str | PhoneInput], region: str | None
+    phones: Iterable[str | PhoneInput], region: str | None, kept: dict[str, str] | None = None
 ) -> list[tuple[str, str, str]]:
+    """Phones as (E.164, as typed, kind); strict, except that a number an import kept as
+    typed (``kept``: as typed -> its key) may stay when the client is edited."""
     cleaned: dict[str, tuple[str, str, str]] = {}
     for item in phones:
         item = item if isinstance(item, PhoneInput) else PhoneInput(str(item))
         if not item.raw.strip():
+            continue
+        if kept and item.raw.strip() in kept:
+            key = kept[item.raw.strip()]
+            cleaned.setdefault(key, (key, item.raw.strip(), item.kind))
             continue
         e164 = validate.phone(item.raw, region)
         cleaned.setdefault(e164, (e164, item.raw.strip(), item.kind))
@@ -265,7 +272,8 @@ def update_client(
         changes["name_key"] = name_key(changes["name"])
     if "status" in changes:
         changes["status"] = validate.status(changes["status"])
-    clean_phones = _clean_phones(phones, region) if phones is not None else None
+    kept = {p.raw: p.e164 for p in client.phones if is_unverified(p.e164)}
+    clean_phones = _clean_phones(phones, region, kept) if phones is not None else None
     clean_emails = _clean_emails(emails) if emails is not None else None
     with database.atomic():
         _refuse_shared(clean_phones or [], [], client, allow_shared_phone)

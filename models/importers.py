@@ -89,7 +89,8 @@ def card_to_client(card) -> dict:
     for prop in card.contents.get("tel", []):
         number = str(prop.value).strip()
         if number.lower().startswith("tel:"):
-            number = number[4:]
+            # RFC 3966: the number, then ;ext=, ;phone-context= and other parameters
+            number = number[4:].split(";")[0]
         kinds = [_TEL_KINDS[t] for t in _param_types(prop) if t in _TEL_KINDS and _TEL_KINDS[t]]
         phones.append({"number": number, "kind": kinds[0]} if kinds else number)
     emails = []

@@ -83,6 +83,7 @@ def is_unverified(key: str) -> bool:
     return key.startswith(UNVERIFIED)
 
 
-def shown(raw: str, key: str) -> str:
-    """A stored number for display: as typed, with a warning mark when it was never normalised."""
-    return f"{raw} (?)" if is_unverified(key) else raw
+def for_display(key: str, raw: str) -> str:
+    """A stored number to show: the international form, or as typed with a warning mark
+    ("1850 (?)") when an import kept it without being able to normalise it."""
+    return f"{raw} (?)" if is_unverified(key) else pretty(key)

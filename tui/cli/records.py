@@ -198,6 +198,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _print_client(record: dict) -> None:
+    from models.entities import Phone
+    from models.phones import is_unverified
+
     lines = [f"#{record['id']} {record['name']}"]
     for label, key in (
         ("greeting", "salutation"),
@@ -215,6 +218,11 @@ def _print_client(record: dict) -> None:
             v if isinstance(v, str) else v.get("number") or v.get("address")
             for v in record.get(key) or []
         ]
+        if key == "phones":
+            values = [
+                p.raw + (" (?)" if is_unverified(p.e164) else "")
+                for p in Phone.select().where(Phone.client == record["id"]).order_by(Phone.id)
+            ]
         if values:
             lines.append(f"  {key + ':':<13}{', '.join(values)}")
     interactions = record.get("interactions") or []
