@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "tui.cli.calls",
     "tui.cli.transfer",
     "tui.cli.demo",
+    "tui.cli.store",
 )
 
 
