@@ -236,7 +236,9 @@ def integrity_problems(path: str | os.PathLike) -> list[str]:
         return [str(error)]
     finally:
         connection.close()
-    return [] if rows == [("ok",)] else [row[0] for row in rows]
+    if rows == [("ok",)]:
+        return []
+    return [line for row in rows for line in str(row[0]).splitlines() if line.strip()]
 
 
 def file_schema_version(path: str | os.PathLike) -> int:

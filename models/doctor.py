@@ -79,8 +79,10 @@ def check(store: str) -> Health:
             f"schema version {health.schema_version}: the next command that writes "
             f"brings it to {CURRENT_VERSION}"
         )
-    for model in ALL_MODELS:
-        health.rows[model._meta.table_name] = model.select().count()
+    damaged = integrity_problems(path) if path is not None else []
+    if not damaged:
+        for model in ALL_MODELS:
+            health.rows[model._meta.table_name] = model.select().count()
 
     if path is None:
         health.integrity = "checked by the server"
@@ -93,14 +95,13 @@ def check(store: str) -> Health:
         )
         return health
 
-    problems = integrity_problems(path)
-    if problems:
-        health.integrity = "; ".join(problems[:3])
+    if damaged:
+        health.integrity = "; ".join(damaged[:3])
         health.problems.append(
-            f"the database fails SQLite's integrity check ({problems[0]}): restore a backup "
+            f"the database fails SQLite's integrity check ({damaged[0]}): restore a backup "
             "(`callsheet restore FILE`) or `callsheet export` what is readable"
         )
-    broken_links = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+    broken_links = [] if damaged else db.execute_sql("PRAGMA foreign_key_check").fetchall()
     if broken_links:
         health.problems.append(
             f"{len(broken_links)} rows point at rows that no longer exist (foreign_key_check)"

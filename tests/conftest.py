@@ -44,11 +44,10 @@ BACKEND = os.environ.get("CALLSHEET_TEST_BACKEND", "sqlite")
 
 
 def pytest_collection_modifyitems(config, items):
-    if BACKEND == "sqlite":
-        return
+    other = "postgresql_only" if BACKEND == "sqlite" else "sqlite_only"
     kept, left_out = [], []
     for item in items:
-        (left_out if item.get_closest_marker("sqlite_only") else kept).append(item)
+        (left_out if item.get_closest_marker(other) else kept).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
