@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from models.db import close_database, open_database
+from models.db import close_database
 from models.entities import Client, Interaction, Invoice, Phone
+from models.store import open_database
 from models.text import has_raw_controls, markdown_inline, printable
 
 FIXTURES = Path(__file__).parent / "fixtures"
