@@ -30,6 +30,7 @@ from models.entities import (
     Signal,
     TimeEntry,
 )
+from models.text import json_safe
 from models.when import iso
 
 __all__ = ["FORMAT", "client_record", "client_records_flat", "write_export"]
@@ -189,7 +190,8 @@ def write_export(stream: IO[str], progress: Callable[[int, int], None] | None = 
     with database.atomic():  # one consistent snapshot while the dashboard may be writing
         for client in Client.select().order_by(Client.id).iterator():
             stream.write(",\n  " if written else "\n  ")
-            stream.write(json.dumps(client_record(client, nested=True), ensure_ascii=False))
+            record = client_record(client, nested=True)
+            stream.write(json_safe(json.dumps(record, ensure_ascii=False)))
             written += 1
             if progress:
                 progress(written, total)

@@ -50,6 +50,21 @@ def has_raw_controls(text: str) -> bool:
     return _UNSAFE.search(text.replace("\n", "").replace("\t", "").replace("\r", "")) is not None
 
 
+#: What ``json.dumps(..., ensure_ascii=False)`` leaves raw but a terminal may act on: DEL,
+#: C1 (U+009B is CSI), line separators and bidi controls. JSON escapes them losslessly.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_safe(encoded: str) -> str:
+    """JSON text from ``json.dumps(..., ensure_ascii=False)`` with no raw terminal controls.
+
+    Those characters can only occur inside JSON strings, where ``\\u009b`` means the same,
+    so the document is unchanged for any reader while ``callsheet list --json`` in a terminal
+    stays inert.
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 

@@ -7,6 +7,7 @@ import json
 import sys
 
 from models.entities import CHANNELS, DIRECTIONS, SIGNALS, STATUSES, TONES
+from models.text import json_safe
 from models.text import printable as _plain
 
 
@@ -168,7 +169,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         out, separator = sys.stdout, "\n "
         out.write("[")
         for record in client_records_flat(query):
-            out.write(separator + json.dumps(record, ensure_ascii=False))
+            out.write(separator + json_safe(json.dumps(record, ensure_ascii=False)))
             separator = ",\n "
         out.write("]\n" if separator == "\n " else "\n]\n")
         return 0
@@ -245,5 +246,4 @@ def _print_client(record: dict) -> None:
 
 
 def _print_json(value) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")

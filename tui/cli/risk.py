@@ -7,6 +7,7 @@ import json
 import re
 import sys
 
+from models.text import json_safe
 from models.text import printable as _plain
 
 _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -75,7 +76,9 @@ def cmd_risk(args: argparse.Namespace) -> int:
         client = find_client(args.client)
         risk = scoring.explain(client, as_of)
         if args.json:
-            json.dump(_risk_json(client, risk), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write(
+                json_safe(json.dumps(_risk_json(client, risk), ensure_ascii=False, indent=2))
+            )
             sys.stdout.write("\n")
         else:
             print(explanation(client.name, risk))
@@ -85,7 +88,9 @@ def cmd_risk(args: argparse.Namespace) -> int:
         out, separator = sys.stdout, "\n "
         out.write("[")
         for client, risk in results:
-            out.write(separator + json.dumps(_risk_json(client, risk), ensure_ascii=False))
+            out.write(
+                separator + json_safe(json.dumps(_risk_json(client, risk), ensure_ascii=False))
+            )
             separator = ",\n "
         out.write("]\n" if separator == "\n " else "\n]\n")
         return 0
