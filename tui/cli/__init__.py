@@ -145,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # `callsheet list --json | head`
         return 0
+    except OSError as error:  # a path the user gave: under a regular file, in /proc, denied
+        from models.text import printable
+
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"callsheet: {printable(where + (error.strerror or str(error)))}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
