@@ -11,6 +11,7 @@ changed nothing, and that no raw control character is printed. Counts stay modes
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -254,7 +255,5 @@ def test_amounts_minutes_and_choices_parse_or_raise_an_input_error(value):
     from models import validate
 
     for check_ in (validate.cents, validate.minutes, validate.status, validate.signal):
-        try:
+        with contextlib.suppress(validate.InputError):
             check_(value)
-        except validate.InputError:
-            pass
