@@ -20,6 +20,7 @@ from models.entities import Agreement, Client, FollowUp, Interaction, Invoice, S
 from models.greeting import greeting_for
 from models.phones import for_display
 from models.risk import Risk
+from models.text import markdown_inline as md
 from models.text import money_text
 from models.text import printable as _printable
 from models.when import to_zone
@@ -351,8 +352,6 @@ def render_text(brief: Brief) -> str:
 
 
 def render_markdown(brief: Brief) -> str:
-    from models.facts import md
-
     out = [f"# Call sheet: {md(brief.name)}", ""]
     for heading, lines in sections(brief):
         if heading != brief.name:
