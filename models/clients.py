@@ -276,8 +276,21 @@ def update_client(
     clean_phones = _clean_phones(phones, region, kept) if phones is not None else None
     clean_emails = _clean_emails(emails) if emails is not None else None
     with database.atomic():
-        _refuse_shared(clean_phones or [], [], client, allow_shared_phone)
-        _refuse_shared([], clean_emails or [], client, allow_shared_email)
+        # Only what the edit adds is checked: a line shared on purpose stays editable.
+        had_phones = {p.e164 for p in client.phones}
+        had_emails = {e.address for e in client.emails}
+        _refuse_shared(
+            [p for p in clean_phones or [] if p[0] not in had_phones],
+            [],
+            client,
+            allow_shared_phone,
+        )
+        _refuse_shared(
+            [],
+            [e for e in clean_emails or [] if e[0] not in had_emails],
+            client,
+            allow_shared_email,
+        )
         for field, value in changes.items():
             setattr(
                 client,

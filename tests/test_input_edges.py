@@ -305,3 +305,15 @@ def test_an_invoice_amount_must_be_above_zero(db):
         with pytest.raises(InputError, match="above 0"):
             ops.add_invoice(client, number="1", amount=amount, issued=client.created_at.date())
     assert Invoice.select().count() == 0
+
+
+def test_a_line_shared_on_purpose_stays_editable_but_a_new_shared_one_is_refused(db):
+    from models import clients as ops
+    from models.validate import InputError
+
+    ops.add_client("Ion Ionescu", phones=["+40 721 234 567"], emails=["ion@example.ro"])
+    junior = ops.add_client("Ion Junior", phones=["+40721234567"], allow_shared_phone=True)
+    ops.update_client(junior, company="Carpați", phones=["+40 721 234 567"])
+    with pytest.raises(InputError, match="already belongs to #1 Ion Ionescu"):
+        ops.update_client(junior, emails=["ion@example.ro"])
+    assert Client.get_by_id(junior.id).company == "Carpați"
