@@ -397,7 +397,7 @@ class DashboardScreen(Screen):
             self._show_selected, client_id, client.name, page, risk, trend, complete
         )
         if not complete:
-            rest = queries.log_rows(client_id, before=page[-1].at)
+            rest = queries.log_rows(client_id, before=(page[-1].at, page[-1].id))
             if not worker.is_cancelled:
                 self.app.call_from_thread(
                     self._append_log,
@@ -433,19 +433,14 @@ class DashboardScreen(Screen):
     def load_attention(self) -> None:
         from models import queries
 
-        items = queries.needs_attention(self.now(), self.app.config.stale_after_days)
-        self.app.call_from_thread(self._show_attention, items)
+        triage = queries.triage(self.now(), self.app.config.stale_after_days)
+        self.app.call_from_thread(self._show_attention, triage)
 
-    def _show_attention(self, items: list[Attention]) -> None:
+    def _show_attention(self, triage) -> None:
         attention = self.query_one("#attention", AttentionList)
         attention.now = self.now().timestamp()
-        keep = attention.current
-        attention.set_rows(
-            items,
-            keep=(keep.client_id, keep.kind, keep.text) if keep else None,
-            key=lambda a: (a.client_id, a.kind, a.text),
-        )
-        self.query_one("#left").border_title = f"Needs attention · {len(items)}"
+        attention.show(triage)
+        self.query_one("#left").border_title = f"Needs attention · {triage.total:,}"
 
     def action_toggle_triage(self) -> None:
         switcher = self.query_one("#left-switcher", ContentSwitcher)
@@ -687,17 +682,8 @@ class DashboardScreen(Screen):
         from models.clients import complete_follow_up
         from models.entities import FollowUp
 
-        follow_up = (
-            FollowUp.select()
-            .where(
-                (FollowUp.client == item.client_id)
-                & FollowUp.done_at.is_null()
-                & (FollowUp.text == item.text)
-            )
-            .order_by(FollowUp.due_at)
-            .first()
-        )
-        if follow_up is not None:
+        follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
+        if follow_up is not None and follow_up.done_at is None:
             complete_follow_up(follow_up)
         self.app.call_from_thread(self.refresh_client, item.client_id)
         self.app.call_from_thread(self.notify, f"Done: {item.text}", markup=False)
