@@ -45,6 +45,14 @@ class FilterInput(Input):
         await super()._on_key(event)
 
 
+def _demo_book() -> str:
+    """What "load demo data" makes, in the numbers the client list will then show."""
+    from models.demo import DEMO_CLIENTS, archived_count
+
+    archived = archived_count(DEMO_CLIENTS)
+    return f"{DEMO_CLIENTS - archived:,} clients with a history, and {archived} archived"
+
+
 class DashboardScreen(Screen):
     """The one screen the consultant keeps open all day."""
 
@@ -309,7 +317,7 @@ class DashboardScreen(Screen):
                     ("  n ", "bold reverse"),
                     "  add your first client\n",
                     ("  d ", "bold reverse"),
-                    "  load demo data (500 clients with a history) to look around\n",
+                    f"  load demo data ({_demo_book()}) to look around\n",
                     ("  ? ", "bold reverse"),
                     "  every key\n",
                 )
@@ -772,7 +780,7 @@ class DashboardScreen(Screen):
         from models.demo import generate
 
         try:
-            generate(500, 25_000, seed=42, now=self.now())
+            generate(seed=42, now=self.now())
         except ValueError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
