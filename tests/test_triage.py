@@ -192,9 +192,12 @@ async def test_the_triage_view_shows_every_item_under_headings_and_agrees_with_t
         await pilot.press("right_square_bracket", "down")
         assert attention.current.client_name == "Quiet One"
         await pilot.press("end")
-        lines = [line_text(attention, y) for y in range(attention.size.height)]
-        assert any("Active clients gone quiet · 1" in line for line in lines)
-        assert any("Quiet One" in line for line in lines)
+
+        def shown() -> str:
+            return "\n".join(line_text(attention, y) for y in range(attention.size.height))
+
+        await wait_for(pilot, lambda: "Active clients gone quiet · 1" in shown(), what="heading")
+        assert "Quiet One" in shown() and attention.current.client_name == "Quiet One"
 
 
 async def test_x_in_triage_marks_the_selected_follow_up_done(db):

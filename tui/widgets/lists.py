@@ -413,7 +413,9 @@ class AttentionList(RowList[Attention]):
         self.post_message(self.Highlighted(self, self.current))
 
     def _scroll_to_cursor(self) -> None:
-        height = max(self.scrollable_content_region.height, 1)
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return  # not laid out yet (just switched to): on_resize comes back here
         top = round(self.scroll_offset.y)
         line = self._line_of(self.cursor)
         # the first item of a kind brings its heading into view with it
@@ -451,3 +453,4 @@ class AttentionList(RowList[Attention]):
 
     def on_resize(self) -> None:
         set_virtual_height(self, self._line_count())
+        self._scroll_to_cursor()
