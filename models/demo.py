@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from peewee import chunked, fn
 
-from models.db import database
+from models.db import database, sync_id_sequences
 from models.entities import (
     Agreement,
     Client,
@@ -876,6 +876,8 @@ def generate(
             report(stage, len(rows), len(rows))
 
         _write_histories(rng, plans, entry_counts, n_interactions, report)
+        # ids were assigned here, not by the database (PostgreSQL's sequences must follow)
+        sync_id_sequences(Client, Agreement, Interaction)
 
     from models.scoring import refresh_all
 
