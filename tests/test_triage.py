@@ -50,7 +50,8 @@ def _many(n: int) -> None:
 
 @pytest.fixture
 def busy_book(db_path):
-    from models.db import close_database, open_database
+    from models.db import close_database
+    from models.store import open_database
 
     open_database(db_path)
     _many(600)
@@ -78,7 +79,8 @@ def test_triage_json_lists_every_item_grouped_with_counts(busy_book, cli):
 
 def test_triage_counts_are_the_dashboards_header_counts(busy_book, db_path, cli):
     from models import queries
-    from models.db import close_database, open_database
+    from models.db import close_database
+    from models.store import open_database
 
     report = cli.json("triage", "--json", "--as-of", AS_OF)
     open_database(db_path)
