@@ -383,13 +383,20 @@ class AttentionList(RowList[Attention]):
         label, style = ATTENTION_LABEL.get(row.kind, (row.kind, DIM))
         if row.kind == "not_contacted" and not row.when:
             when = "never"
+        elif row.kind == "risk_rose":
+            when = "7 days"  # the rise is over the week, not at one moment
         elif row.kind == "follow_up" and row.when > self.now:
             when = "in " + ago(self.now - (row.when - self.now), self.now)
         else:
             when = ago(row.when, self.now)
-        head = [Segment(f" {label:<9}", style), Segment(f" {when:>6}  ", DIM)]
+        if width >= 60 or not self.sections:
+            head = [Segment(f" {label:<9}", style), Segment(f" {when:>6}  ", DIM)]
+        else:
+            # narrow: the heading above already names the kind; a coloured bar keeps the hint
+            head = [Segment("▌", Style(color=style.bgcolor)), Segment(f"{when:>6} ", DIM)]
         used = sum(len(s.text) for s in head)
-        name_width = min(22, max(width - used - 14, 8))
+        # the name gets about half of what is left, the text what remains after it
+        name_width = min(22, max((width - used) // 2, 8))
         return head + [
             Segment(fit(row.client_name, name_width).ljust(name_width + 1), Style(bold=True)),
             Segment(fit(row.text, max(width - used - name_width - 1, 0))),
@@ -438,6 +445,9 @@ class AttentionList(RowList[Attention]):
             number += step
         if 0 <= number < len(self.sections):
             self._move_to(self._starts[number])
+            # a new kind reads from its heading down
+            self.scroll_to(y=self._heading_lines[number], animate=False, immediate=True)
+            self.refresh()
 
     def on_click(self, event) -> None:
         offset = event.get_content_offset(self)
