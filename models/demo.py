@@ -532,12 +532,13 @@ def _phone(rng: random.Random, language: str) -> tuple[str, str]:
 
 
 def _working_hours(moment: int, rng: random.Random) -> int:
-    """``moment`` moved onto a working day (Monday-Friday) between 07:00 and 17:00 UTC."""
+    """``moment`` moved onto a working day (Monday-Friday) between 06:00 and 16:00 UTC
+    (08:00-18:00 or so in the demo's European time zones)."""
     day = moment // _DAY
     weekday = (day + 3) % 7  # 1 January 1970 was a Thursday
     if weekday >= 5:
         day -= weekday - 4
-    return day * _DAY + 7 * 3600 + rng.randrange(10 * 3600)
+    return day * _DAY + 6 * 3600 + rng.randrange(10 * 3600)
 
 
 @dataclass
