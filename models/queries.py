@@ -408,11 +408,19 @@ def _group(kind: str) -> TriageGroup:
     return next(group for group in triage_groups() if group.kind == kind)
 
 
+#: The groups the dashboard's header counts (the others are counted when triage is open).
+HEADER_KINDS = ("follow_up", "overdue_invoice")
+
+
 def triage_counts(now: datetime, stale_after_days: int = 21) -> dict[str, int]:
     """The dashboard header's counts: high-risk clients, and the sizes of the triage groups
-    (``overdue`` and ``follow_ups`` are the "Overdue invoices" and "Follow-ups due" groups)."""
+    it names (``follow_ups`` and ``overdue`` are the "Follow-ups due" and "Overdue invoices"
+    groups: the same queries, so header and triage agree).
+
+    Only indexed counts: the header is drawn on the UI thread before the first frame.
+    """
     moment = TriageMoment(now, stale_after_days)
-    counts = {group.kind: group.count(moment) for group in triage_groups()}
+    counts = {g.kind: g.count(moment) for g in triage_groups() if g.kind in HEADER_KINDS}
     counts["high"] = Client.select().where(in_triage() & (Client.risk_band == "high")).count()
     counts["overdue"] = counts["overdue_invoice"]
     counts["follow_ups"] = counts["follow_up"]

@@ -248,7 +248,7 @@ def test_a_registered_group_is_shown_and_counted_like_the_others(db, monkeypatch
     triage = queries.triage(NOW)
 
     assert triage.sections[-1].title == "Suggestions to review"
-    assert triage.counts["suggestion"] == 2 == queries.triage_counts(NOW)["suggestion"]
+    assert triage.counts["suggestion"] == 2 == group.count(queries.TriageMoment(NOW))
 
 
 def test_notes_and_saved_outlines_do_not_count_as_contact(db):
