@@ -97,6 +97,22 @@ class DashboardScreen(Screen):
             id="dashboard.triage",
             tooltip="What needs attention today",
         ),
+        Binding(
+            "right_square_bracket",
+            "triage_group(1)",
+            "Next kind",
+            show=False,
+            id="dashboard.triage_next_kind",
+            tooltip="Triage: jump to the next kind (follow-ups, invoices, risk, quiet)",
+        ),
+        Binding(
+            "left_square_bracket",
+            "triage_group(-1)",
+            "Previous kind",
+            show=False,
+            id="dashboard.triage_previous_kind",
+            tooltip="Triage: jump to the previous kind",
+        ),
         Binding("n", "new_client", "New", id="dashboard.new_client", tooltip="Add a client"),
         Binding(
             "e",
@@ -449,6 +465,11 @@ class DashboardScreen(Screen):
         attention.now = self.now().timestamp()
         attention.show(triage)
         self.query_one("#left").border_title = f"Needs attention · {triage.total:,}"
+
+    def action_triage_group(self, step: int) -> None:
+        if self.query_one("#left-switcher", ContentSwitcher).current != "attention":
+            self.action_toggle_triage()
+        self.query_one("#attention", AttentionList).action_group(step)
 
     def action_toggle_triage(self) -> None:
         switcher = self.query_one("#left-switcher", ContentSwitcher)

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.strip import Strip
 
 from models.queries import Attention, ClientRow, LogRow, Triage, TriageSection
@@ -279,23 +278,6 @@ class AttentionList(RowList[Attention]):
     items); the headings are extra lines drawn between them, so a line of the screen maps
     to a heading or to a row through two small sorted lists.
     """
-
-    BINDINGS = [
-        Binding(
-            "right_square_bracket",
-            "group(1)",
-            "Next kind",
-            id="triage.next_group",
-            tooltip="Jump to the first item of the next kind (triage)",
-        ),
-        Binding(
-            "left_square_bracket",
-            "group(-1)",
-            "Previous kind",
-            id="triage.previous_group",
-            tooltip="Jump to the first item of the previous kind (triage)",
-        ),
-    ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
