@@ -378,6 +378,10 @@ _SIGNAL_TEXT = {
     ),
 }
 _LANG_INDEX = {"en": 0, "ro": 1, "pl": 2, "ru": 3}
+#: which of the routine texts (same order in every language) fit a call or meeting, and
+#: which an e-mail or message
+_SPOKEN = (0, 2, 3, 4, 5)
+_WRITTEN = (1, 3, 5)
 #: notes the consultant writes to themselves (not contact: they never move the last contact)
 _NOTES = {
     "en": (
@@ -922,7 +926,9 @@ def _write_histories(
         channels = rng.choices(_CHANNELS, _CHANNEL_WEIGHTS, k=count)
         channels[-1] = rng.choice(("call", "email", "meeting", "message"))  # the last contact
         directions = rng.choices(("in", "out"), k=count)
-        summaries = rng.choices(_ROUTINE[plan.language], k=count)
+        routine = _ROUTINE[plan.language]
+        spoken_texts = rng.choices([routine[i] for i in _SPOKEN], k=count)
+        written_texts = rng.choices([routine[i] for i in _WRITTEN], k=count)
         tones = rng.choices(plan.persona.tones, k=count)
         signs: dict[int, list[str]] = {}
         for kind, index in _incidents(rng, plan.persona, count):
@@ -935,7 +941,7 @@ def _write_histories(
             channel = channels[index]
             kinds = signs.get(index)
             tone = tones[index]
-            summary = summaries[index]
+            summary = (spoken_texts if channel in ("call", "meeting") else written_texts)[index]
             if kinds:
                 channel, sign_tone = _SIGNAL_CHANNEL[kinds[0]]
                 tone = sign_tone or tone
