@@ -39,7 +39,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from models.config import database_setting
     from models.db import DatabaseError
     from models.store import open_store, parse_target
-    from tui.cli.records import _plain
+    from models.text import printable as _plain
 
     setting = database_setting(getattr(args, "db", None))
     try:

@@ -11,7 +11,8 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from tui.cli.records import _plain
+from models.text import json_safe
+from models.text import printable as _plain
 
 
 def register(subparsers, common) -> None:
@@ -78,7 +79,8 @@ def cmd_triage(args: argparse.Namespace) -> int:
     counts = queries.triage_counts(as_of, config.stale_after_days)
     out = sys.stdout
     if args.json:
-        json.dump(triage_json(triage, counts, as_of), out, ensure_ascii=False, indent=2)
+        encoded = json.dumps(triage_json(triage, counts, as_of), ensure_ascii=False, indent=2)
+        out.write(json_safe(encoded))
         out.write("\n")
         return 0
     out.write(
