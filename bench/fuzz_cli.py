@@ -234,7 +234,7 @@ def _vcf_file(rng: random.Random) -> bytes:
 def make_case(rng: random.Random, workdir: Path, number: int) -> list[bytes]:
     """One argv (without the program name) for a random command."""
     kind = rng.choice(
-        ["add", "add", "log", "log", "who", "show", "list", "risk", "brief", "facts"]
+        ["add", "add", "log", "log", "who", "show", "list", "risk", "brief", "facts", "triage"]
         + ["import_json", "import_json", "import_csv", "import_vcf", "export", "bad_db"]
     )
     if kind == "add":
@@ -274,8 +274,8 @@ def make_case(rng: random.Random, workdir: Path, number: int) -> list[bytes]:
         return argv
     if kind == "list":
         return [b"list"] + ([b"--json"] if rng.random() < 0.5 else [])
-    if kind == "risk":
-        argv = [b"risk"] + ([b"--json"] if rng.random() < 0.5 else [])
+    if kind in ("risk", "triage"):
+        argv = [kind.encode()] + ([b"--json"] if rng.random() < 0.5 else [])
         if rng.random() < 0.5:
             argv += [b"--as-of", pick(rng, DATES)]
         return argv

@@ -131,6 +131,16 @@ def test_log_stores_or_refuses_any_argument(cli, book, client, text, at, minutes
 
 
 @FUZZ
+@given(as_of=st.one_of(st.sampled_from(DATES), hostile), as_json=st.booleans())
+def test_triage_and_risk_answer_any_as_of(cli, book, as_of, as_json):
+    cli("log", "Ana", "--at", "2 hours ago", "\x1b[2J\x9b hello")
+    for command in ("triage", "risk"):
+        before = rows(book)
+        argv = [command, "--as-of", as_of, *(["--json"] if as_json else [])]
+        check(cli(*argv), before, rows(book))
+
+
+@FUZZ
 @given(
     command=st.sampled_from(["who", "show", "brief", "facts", "risk"]),
     value=st.one_of(hostile, st.sampled_from(["+40 721 234 567", "1", "Ana"])),
