@@ -683,7 +683,7 @@ def refresh_after_import(client_ids: Iterable[int], now: datetime) -> None:
     for batch in chunked(ids, 500):
         # one statement per batch, not per client: a 10,000-card file is one import
         latest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(
-            Interaction.client == Client.id
+            (Interaction.client == Client.id) & Interaction.channel.in_(CONTACT_CHANNELS)
         )
         Client.update(last_contact_at=latest).where(Client.id.in_(batch)).execute()
     if ids:
