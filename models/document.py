@@ -222,6 +222,8 @@ def _place(raw: Any, where: str) -> str:
 
 _UNKNOWN_FIELD = re.compile(r"Object contains unknown field `(.*)`")
 _EXPECTED = re.compile(r"Expected `([\w |]+)`, got `(\w+)`")
+_TOO_LONG = re.compile(r"Expected `str` of length <= (\d+)")
+_OUT_OF_RANGE = re.compile(r"Expected `int` (<=|>=) (-?\d+)")
 _JSON_TYPES = {
     "str": "text",
     "int": "a whole number",
@@ -242,6 +244,11 @@ def _shape_problem(error: msgspec.ValidationError) -> str:
         wants, got = expected.groups()
         want = " or ".join(_JSON_TYPES.get(w, w) for w in wants.split(" | ") if w != "null")
         message = f"expected {want}, got {_JSON_TYPES.get(got, got)}"
+    elif too_long := _TOO_LONG.match(message):
+        message = f"longer than {int(too_long.group(1)):,} characters"
+    elif bound := _OUT_OF_RANGE.match(message):
+        limit = int(bound.group(2))
+        message = f"must be at {'most' if bound.group(1) == '<=' else 'least'} {limit:,}"
     elif message.startswith("Object missing required field"):
         missing = message.split("`")[1]
         path, message = f"{path + '.' if path else ''}{missing}", "required"
