@@ -271,6 +271,8 @@ def make_case(rng: random.Random, workdir: Path, number: int) -> list[bytes]:
             argv.append(b"--json")
         if kind == "brief" and rng.random() < 0.5:
             argv.append(b"--markdown")
+        if kind == "facts" and rng.random() < 0.3:
+            argv += [b"-o", pick_text(rng)[:100].replace(b"/", b"_") + b".md"]
         return argv
     if kind == "list":
         return [b"list"] + ([b"--json"] if rng.random() < 0.5 else [])
@@ -293,6 +295,7 @@ def make_case(rng: random.Random, workdir: Path, number: int) -> list[bytes]:
         target = rng.choice(
             [b"/proc/version/x.json", b"/etc/passwd/x", str(workdir / "out.json").encode()]
             + [str(workdir / "no-such-dir" / "x.json").encode(), pick_text(rng)[:200]]
+            + [pick_text(rng)[:100].replace(b"/", b"_") + b".json"]
         )
         return [
             b"export",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from models.text import printable
+
 
 def register(subparsers, common) -> None:
     brief = subparsers.add_parser(
@@ -67,7 +69,7 @@ def cmd_who(args: argparse.Namespace) -> int:
         try:
             e164 = to_e164(typed, config.default_region)
         except PhoneError as error:
-            print(f"callsheet: {error}", file=sys.stderr)
+            print(f"callsheet: {printable(str(error))}", file=sys.stderr)
             return 2
         client = find_by_phone(e164)
     if client is None:
@@ -77,7 +79,6 @@ def cmd_who(args: argparse.Namespace) -> int:
         )
         return 1
     from models.greeting import greeting_for
-    from models.text import printable
     from models.when import utcnow
 
     greeting = greeting_for(client.language, client.salutation, client.name, utcnow())
@@ -99,7 +100,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
     client = find_client(args.client)
     if args.output:
         path = write_fact_sheet(client.id, utcnow(), Path(args.output))
-        print(f"wrote {path}", file=sys.stderr)
+        print(printable(f"wrote {path}"), file=sys.stderr)
     else:
         sys.stdout.write(fact_sheet(client, utcnow()))
     return 0

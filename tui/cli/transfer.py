@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from models.text import printable
+
 IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior")
 EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
 
@@ -98,7 +100,6 @@ class _Progress:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from models.text import printable
     from models.validate import InputError
     from tui.cli import open_store
 
@@ -215,10 +216,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         finally:
             progress.close()
             partial.unlink(missing_ok=True)
-        print(
-            f"wrote {count:,} {'records' if args.format != 'json' else 'clients'} to {target}",
-            file=sys.stderr,
-        )
+        what = "records" if args.format != "json" else "clients"
+        print(printable(f"wrote {count:,} {what} to {target}"), file=sys.stderr)
     return 0
 
 
@@ -228,7 +227,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     open_store(args)
     dest = backups.backup(args.dest)
-    print(f"backed up to {dest}")
+    print(printable(f"backed up to {dest}"))
     return 0
 
 
@@ -239,7 +238,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     current = database_path(getattr(args, "db", None))
     kept = backups.restore(Path(args.file), current)
     print(
-        f"restored {args.file} into {current}"
-        + (f"; the previous database is kept as {kept}" if kept else "")
+        printable(
+            f"restored {args.file} into {current}"
+            + (f"; the previous database is kept as {kept}" if kept else "")
+        )
     )
     return 0
