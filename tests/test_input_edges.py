@@ -317,3 +317,17 @@ def test_a_line_shared_on_purpose_stays_editable_but_a_new_shared_one_is_refused
     with pytest.raises(InputError, match="already belongs to #1 Ion Ionescu"):
         ops.update_client(junior, emails=["ion@example.ro"])
     assert Client.get_by_id(junior.id).company == "Carpați"
+
+
+def test_argument_errors_echo_what_was_typed_without_raw_escapes(cli):
+    code, out, err = cli("add", "--", "--phone", "\x1b]2;PWNED\x07")
+    assert code == 2 and "unrecognized arguments" in err and "\\x1b]2;PWNED" in err
+    code, out, err = cli("export", "--format", "\x9b2J")
+    assert code == 2 and "invalid choice" in err
+    assert not has_raw_controls(err)
+
+
+def test_an_empty_output_name_is_one_line(cli):
+    cli("add", "Ana Pop")
+    code, out, err = cli("export", "-o", "")
+    assert code == 2 and "file name is empty" in err and "Traceback" not in err

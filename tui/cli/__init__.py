@@ -47,8 +47,18 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that shows the arguments it echoes in errors ("unrecognized arguments: ...")
+    through models.text, so a mistyped escape sequence never reaches the terminal raw."""
+
+    def _print_message(self, message: str, file=None) -> None:
+        from models.text import printable
+
+        super()._print_message(printable(message, keep_newlines=True), file)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH|URL",
@@ -56,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file or URL (sqlite:///file, postgresql://user:pass@host/db; "
         "default: $CALLSHEET_DB or callsheet.db in the user data directory)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="callsheet",
         description="A keyboard-first dashboard of your clients, their history and their risk.",
     )

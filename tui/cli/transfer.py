@@ -192,6 +192,7 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from models import export_json
+    from models.validate import InputError
     from tui.cli import open_store
 
     open_store(args)
@@ -202,6 +203,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         writer = getattr(exporters, f"write_{args.format}")
     if args.output is None:
         count = writer(sys.stdout)
+    elif not args.output.strip():
+        raise InputError("-o", "the file name is empty")
     else:
         # Write next to the target and rename, so a failed export never leaves half a file.
         target = Path(args.output)
