@@ -445,14 +445,15 @@ def import_time(
     entries = load(text)
     if not isinstance(entries, list):
         raise FormatError([f"expected a JSON list of {kind} entries"])
-    rows, problems = [], []
+    rows, problems, warnings = [], [], []
     for index, entry in enumerate(entries):
         place = f"entry {index}"
         try:
             start = _moment(entry["start"])
             end_value = entry.get("stop") or entry.get("end")
-            if not end_value:
-                continue  # still running
+            if not end_value:  # still running: imported once it has stopped
+                warnings.append(f"{place}: still running; left out until it stops")
+                continue
             minutes = round((_moment(end_value) - start).total_seconds() / 60)
             labels = [entry["project"]] if kind == "watson" else []
             labels += list(entry.get("tags") or [])
@@ -487,7 +488,7 @@ def import_time(
         rows.append((client, start, minutes, note))
     if problems and not skip_bad:
         raise FormatError(problems)
-    report = ImportReport(dry_run=dry_run, skipped=problems, time_entries=0)
+    report = ImportReport(dry_run=dry_run, skipped=problems, warnings=warnings, time_entries=0)
     with database.atomic() as transaction:
         added = add_tracked_time(rows)
         report.time_entries = len(added)

@@ -331,3 +331,15 @@ def test_an_empty_output_name_is_one_line(cli):
     cli("add", "Ana Pop")
     code, out, err = cli("export", "-o", "")
     assert code == 2 and "file name is empty" in err and "Traceback" not in err
+
+
+def test_a_running_time_entry_is_named_not_dropped_silently(cli, tmp_path):
+    cli("add", "Ana Pop")
+    export = tmp_path / "timew.json"
+    export.write_text(
+        '[{"id": 1, "start": "20261120T090000Z", "end": "20261120T100000Z", "tags": ["Ana Pop"]},'
+        ' {"id": 2, "start": "20261121T090000Z", "tags": ["Ana Pop"]}]'
+    )
+    code, out, err = cli("import", "--format", "timewarrior", str(export))
+    assert code == 0, err
+    assert "added 1 time entries" in out and "warning: entry 1: still running" in out
