@@ -246,6 +246,8 @@ def test_a_phone_book_with_a_short_local_number_in_a_tel_uri_imports_whole(cli, 
     assert "1850 (?)" in out
     code, out, err = cli("brief", "Garage")
     assert "1850 (?)" in out
+    code, out, err = cli("who", "1850")  # the softphone shows the short number as is
+    assert code == 0 and out.startswith("Garage Service")
     # the same book again: every card merged, nothing added
     code, out, err = cli("import", str(FIXTURES / "phone-book-4.0.vcf"))
     assert "added 0 clients, merged 3" in out

@@ -58,7 +58,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 def cmd_who(args: argparse.Namespace) -> int:
     from models.clients import find_by_phone
-    from models.phones import PhoneError, international_digits, to_e164
+    from models.phones import PhoneError, international_digits, to_e164, unverified_key
     from tui.cli import open_store
 
     config = open_store(args)
@@ -69,9 +69,14 @@ def cmd_who(args: argparse.Namespace) -> int:
         try:
             e164 = to_e164(typed, config.default_region)
         except PhoneError as error:
-            print(f"callsheet: {printable(str(error))}", file=sys.stderr)
-            return 2
-        client = find_by_phone(e164)
+            # A short number an import kept as typed (a service line) is still someone's.
+            kept = unverified_key(typed)
+            client = find_by_phone(kept) if kept else None
+            if client is None:
+                print(f"callsheet: {printable(str(error))}", file=sys.stderr)
+                return 2
+        else:
+            client = find_by_phone(e164)
     if client is None:
         print(
             f"callsheet: nobody in your book has {e164} (add them: callsheet add NAME --phone {e164})",
