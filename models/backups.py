@@ -4,6 +4,7 @@ Copies use SQLite's online backup API (models.db.backup_to), so they are consist
 while the dashboard or the command line is writing. A restore checks the file first
 (integrity, that it is a callsheet database, a schema this version can open) and keeps the
 current database aside before replacing it. The dashboard keeps one copy a day, the last 7.
+Every copy is owner-only (0600) in owner-only folders (0700): it is the whole client book.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from models.db import (
     file_schema_version,
     integrity_problems,
 )
+from models.files import create_private_file, private_dir
 
 
 def backups_folder(db_path: Path) -> Path:
@@ -41,7 +43,7 @@ def backup(dest: str | Path | None = None) -> Path:
             target = target / f"callsheet-{_stamp()}.db"
     if target.exists():
         raise DatabaseError(f"{target} already exists; choose another name")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     return backup_to(target)
 
 
@@ -86,8 +88,7 @@ def restore(source: Path, current: Path) -> Path | None:
 
 def _copy(source: Path, target: Path) -> None:
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.touch(mode=0o600)
+        create_private_file(target)
     source_connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     target_connection = sqlite3.connect(str(target))
     try:
@@ -104,7 +105,7 @@ def daily_backup(db_path: str | Path, keep: int = 7, today: datetime | None = No
     target = folder / f"callsheet-{day}.db"
     if target.exists():
         return None
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     partial = folder / f".callsheet-{day}.db.partial"
     partial.unlink(missing_ok=True)
     backup_to(partial)

@@ -28,6 +28,8 @@ PRAGMAS = {
     "synchronous": "normal",
     "cache_size": -32_000,  # 32 MB page cache
     "temp_store": "memory",
+    # forget (models/forget.py): deleted rows are overwritten with zeros, not left in free pages
+    "secure_delete": 1,
 }
 
 
@@ -85,7 +87,9 @@ class IsoDateField(Field):
 
 def _create_private_file(path: Path) -> None:
     """Create an empty file readable by its owner only: it will hold personal data."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from models.files import private_dir
+
+    private_dir(path.parent)  # 0700, whatever the umask
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
 
@@ -135,20 +139,31 @@ class ChangeWatcher:
 
     def __init__(self) -> None:
         import sqlite3
+        import threading
 
         self._connection = sqlite3.connect(database.obj.database, check_same_thread=False)
+        # The poll thread may be asking while the screen unmounts and closes the
+        # connection: using a closed sqlite3 connection from another thread crashed the
+        # interpreter, so asking and closing take turns, and a closed watcher says "no".
+        self._lock = threading.Lock()
+        self._closed = False
         self._last = self._version()
 
     def _version(self) -> int:
         return self._connection.execute("PRAGMA data_version").fetchone()[0]
 
     def changed(self) -> bool:
-        version = self._version()
+        with self._lock:
+            if self._closed:
+                return False
+            version = self._version()
         changed, self._last = version != self._last, version
         return changed
 
     def close(self) -> None:
-        self._connection.close()
+        with self._lock:
+            self._closed = True
+            self._connection.close()
 
 
 def set_schema_version(db: SqliteDatabase, version: int) -> None:
