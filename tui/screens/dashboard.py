@@ -173,6 +173,14 @@ class DashboardScreen(Screen):
             tooltip="Delete the client and their history (asks first)",
         ),
         Binding(
+            "X",
+            "forget",
+            "Forget",
+            show=False,
+            id="dashboard.forget",
+            tooltip="Erase the client from the database and callsheet's backups (type the name)",
+        ),
+        Binding(
             "F",
             "fact_sheet",
             "Fact sheet",
@@ -635,9 +643,31 @@ class DashboardScreen(Screen):
         from models.entities import Client
 
         client = Client.get_or_none(Client.id == client_id)
-        if client is not None:
-            set_archived(client, archived)
+        if client is not None and not self._patiently(lambda: set_archived(client, archived)):
+            return
         self.app.call_from_thread(self.refresh_client, client_id)
+
+    def _patiently(self, write) -> bool:
+        """Run ``write`` (in a worker) through a locked database: say so, retry; False if it gave up."""
+        from models.busy import DatabaseBusy, patiently
+
+        told: list[bool] = []
+
+        def busy(_waited: float) -> None:
+            if not told:
+                told.append(True)
+                self.app.call_from_thread(
+                    self.notify,
+                    "Database busy (another program is writing), retrying…",
+                    severity="warning",
+                )
+
+        try:
+            patiently(write, on_busy=busy)
+        except DatabaseBusy as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return False
+        return True
 
     def action_delete(self) -> None:
         from tui.screens.dialogs import ConfirmScreen
@@ -664,10 +694,55 @@ class DashboardScreen(Screen):
         from models.entities import Client
 
         client = Client.get_or_none(Client.id == client_id)
-        if client is not None:
-            delete_client(client)
+        if client is not None and not self._patiently(lambda: delete_client(client)):
+            return
         self.app.call_from_thread(self.refresh_client, client_id)
         self.app.call_from_thread(self.notify, "Client deleted.")
+
+    def action_forget(self) -> None:
+        from tui.screens.dialogs import TypedConfirmScreen
+
+        if not (selected := self._selected()):
+            return
+        client_id, name = selected
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._forget(client_id)
+            elif yes is False:
+                self.notify("The name did not match; nothing was erased.", severity="warning")
+
+        self.app.push_screen(
+            TypedConfirmScreen(
+                f"Forget {name} for good?",
+                "Erases them and everything about them from the database and callsheet's own "
+                "backups. Copies you made elsewhere are not touched. Type the name to confirm.",
+                name,
+            ),
+            answered,
+        )
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _forget(self, client_id: int) -> None:
+        from models.busy import DatabaseBusy
+        from models.entities import Client
+        from models.forget import forget_client
+
+        client = Client.get_or_none(Client.id == client_id)
+        if client is None:
+            return
+        try:
+            report = forget_client(client)
+        except DatabaseBusy as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.refresh_client, client_id)
+        self.app.call_from_thread(
+            self.notify,
+            f"Forgot {report.name}: {report.rows} records, "
+            f"{len(report.files_rewritten)} backups rewritten.",
+            markup=False,
+        )
 
     def action_done(self) -> None:
         attention = self.query_one("#attention", AttentionList)
@@ -697,8 +772,8 @@ class DashboardScreen(Screen):
             .order_by(FollowUp.due_at)
             .first()
         )
-        if follow_up is not None:
-            complete_follow_up(follow_up)
+        if follow_up is not None and not self._patiently(lambda: complete_follow_up(follow_up)):
+            return
         self.app.call_from_thread(self.refresh_client, item.client_id)
         self.app.call_from_thread(self.notify, f"Done: {item.text}", markup=False)
 
@@ -860,8 +935,14 @@ class DashboardScreen(Screen):
     @work(thread=True, exclusive=True, group="stale")
     def refresh_stale_scores(self) -> None:
         from models import scoring
+        from models.busy import is_busy
 
-        scoring.refresh_stale(self.now(), max_age=timedelta(hours=6))
+        try:
+            scoring.refresh_stale(self.now(), max_age=timedelta(hours=6))
+        except Exception as error:
+            if not is_busy(error):
+                raise
+            # another program holds the lock: the next minute's tick tries again
 
     @work(thread=True, exclusive=True, group="backup")
     def daily_backup(self) -> None:

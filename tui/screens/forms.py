@@ -109,18 +109,46 @@ class FormScreen(ModalScreen[Saved | None]):
 
     @work(thread=True, exclusive=True, group="form-save")
     def _save(self) -> None:
+        from textual.worker import get_current_worker
+
+        from models.busy import DatabaseBusy, patiently
         from models.when import WhenError
 
+        worker = get_current_worker()
+
+        def busy(waited: float) -> None:
+            # the form stays open with everything typed; the save goes through once the
+            # other program lets go of the lock
+            self.app.call_from_thread(
+                self._show_busy,
+                f"Database busy (another program is writing), retrying… {waited:.0f} s",
+            )
+
         try:
-            saved = self.save()
+            saved = patiently(self.save, on_busy=busy, cancelled=lambda: worker.is_cancelled)
         except InputError as error:
             self.app.call_from_thread(self._show_error, error.field, error.message)
         except WhenError as error:
             self.app.call_from_thread(self._show_error, getattr(error, "field", "when"), str(error))
+        except DatabaseBusy:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(
+                    self._show_busy,
+                    "The database stayed locked by another program; nothing was saved. "
+                    "Your entry is still here: ctrl+s tries again, escape discards it.",
+                )
         except ValueError as error:
             self.app.call_from_thread(self._show_error, "", str(error))
+        except Exception as error:  # noqa: BLE001 - a read-only or damaged file: keep the typing
+            self.app.call_from_thread(
+                self._show_busy,
+                f"Nothing was saved ({type(error).__name__}: {error}). Your entry is still here.",
+            )
         else:
             self.app.call_from_thread(self.dismiss, saved)
+
+    def _show_busy(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(Text(message))
 
     def _show_error(self, field: str, message: str) -> None:
         fields = {f.field_name: f for f in self.query(Field)}
