@@ -114,7 +114,7 @@ def test_cli_risk_of_an_unknown_client_is_exit_1_and_an_unreadable_date_exit_2(c
     assert code == 2 and "someday soon" in err
 
 
-def test_cli_risk_of_an_empty_book_is_an_empty_json_list(cli):
+def test_cli_risk_of_an_empty_book_is_an_empty_json_list(db, cli):
     assert cli.json("risk", "--json") == []
 
 
