@@ -71,9 +71,7 @@ def test_cli_log_waits_for_a_lock_held_past_the_busy_timeout_says_so_and_saves(d
     assert Interaction.select().where(Interaction.summary == "Called while locked").count() == 1
 
 
-def test_cli_gives_up_on_a_lock_that_is_never_released_with_exit_3_and_no_traceback(
-    db, db_path
-):
+def test_cli_gives_up_on_a_lock_that_is_never_released_with_exit_3_and_no_traceback(db, db_path):
     ops.add_client("Ana Pop", now=NOW)
     holder = _hold_lock(db_path)
     try:
@@ -144,7 +142,8 @@ async def test_dashboard_form_stays_open_while_locked_and_saves_with_the_cli_whe
 
 WATCHER_RACE = """
 import sys, threading
-from models.db import ChangeWatcher, open_database
+from models.db import ChangeWatcher
+from models.store import open_database
 open_database(sys.argv[1])
 for _ in range(300):
     watcher = ChangeWatcher()
