@@ -63,17 +63,21 @@ async def test_four_writers_and_the_open_dashboard_lose_nothing(db, db_path, mon
             assert writer.returncode == 0 and out.strip() == "done", err[-2000:]
         await wait_for(
             pilot,
-            lambda: sum(row.name.startswith("Writer ") for row in app.screen.client_list.all_rows)
-            == WRITERS,
+            lambda: (
+                sum(row.name.startswith("Writer ") for row in app.screen.client_list.all_rows)
+                == WRITERS
+            ),
             timeout=15,
             what="the writers' clients on the dashboard",
         )
     for k in range(WRITERS):
         client = Client.get(Client.name == f"Writer {k}")
         assert Interaction.select().where(Interaction.client == client).count() == WRITES
-    assert Interaction.select().where(
-        Interaction.summary == "Saved from the dashboard meanwhile"
-    ).exists()
+    assert (
+        Interaction.select()
+        .where(Interaction.summary == "Saved from the dashboard meanwhile")
+        .exists()
+    )
     connection = sqlite3.connect(str(db_path))
     try:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
