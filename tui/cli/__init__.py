@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         if code is None:
             raise
         if message:
-            print(f"callsheet: {message}", file=sys.stderr)
+            print(f"callsheet: {_printable(message)}", file=sys.stderr)
         if os.environ.get("CALLSHEET_DEBUG") and code == EXIT_BUG:
             traceback.print_exception(error, file=sys.stderr)
         return code
@@ -225,6 +225,14 @@ def _one_line(value: object) -> str:
     """A message for the terminal: one line, control characters made visible."""
     text = " ".join(str(value).split())
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)[:500]
+
+
+def _printable(text: str) -> str:
+    """Keep line breaks (an import names each bad record on its own line), show the rest."""
+    return "\n".join(
+        "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in line)
+        for line in text.split("\n")
+    )
 
 
 def _silence_stdout() -> None:
