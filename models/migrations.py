@@ -52,6 +52,7 @@ def _v1_initial_schema(db: Database, migrator: SchemaMigrator) -> None:
     class Frozen(Model):
         class Meta:
             database = db
+            legacy_table_names = False  # index names follow the table names, as in v1 files
 
     class Client(Frozen):
         id = AutoField()

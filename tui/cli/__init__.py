@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "tui.cli.transfer",
     "tui.cli.privacy",
     "tui.cli.demo",
+    "tui.cli.store",
     "tui.cli.completion",
 )
 
