@@ -54,7 +54,7 @@ def backup(dest: str | Path | None = None) -> Path:
         raise DatabaseError(
             f"{current}: fails the integrity check ({problems[0]}); not copied. "
             "`callsheet doctor` tells more; `callsheet export` may still save what is readable"
-        )
+        ) from sqlite3.DatabaseError(problems[0])  # unusable store: exit 3
     if dest is None:
         target = backups_folder(current) / f"callsheet-{_stamp()}.db"
     else:

@@ -138,8 +138,10 @@ def open_store(args: argparse.Namespace):
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure ends as one line on stderr and an exit code.
 
-    0 ok, 1 not found or nothing done, 2 bad input (arguments, files, paths), 3 the
-    database is busy or unavailable, 4 a bug (``CALLSHEET_DEBUG=1`` shows the traceback).
+    0 ok, 1 not found or nothing done, 2 bad input (arguments, files, paths, a --db that
+    names nothing usable), 3 the database is busy or unusable (locked past the patience
+    limit, damaged, newer, not callsheet's, read-only, server down), 4 a bug
+    (``CALLSHEET_DEBUG=1`` shows the traceback).
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -210,6 +212,11 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
     if is_busy(error):
         return EXIT_UNAVAILABLE, "the database is busy (another program is writing); try again"
     if isinstance(error, DatabaseError):
+        # Raised from the driver or the schema check: the store is there but unusable (3).
+        # Raised on its own or from the file system: --db names nothing usable, a typo (2).
+        cause = error.__cause__
+        if cause is None or isinstance(cause, ImportError | OSError):
+            return EXIT_BAD_INPUT, str(error)
         return EXIT_UNAVAILABLE, str(error)
     if isinstance(error, peewee.DatabaseError | sqlite3.DatabaseError):
         return EXIT_UNAVAILABLE, f"the database cannot be used: {_one_line(error)}"
