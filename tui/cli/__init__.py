@@ -69,6 +69,14 @@ EXAMPLES = {
     "triage": "callsheet triage --json",
 }
 
+TOP_EPILOG = """examples:
+  callsheet                         open the dashboard
+  callsheet log Ion "Called back"   log a call from the shell
+  callsheet COMMAND --help          every command's options, with an example
+
+exit status: 0 ok, 1 not found or nothing done, 2 bad input, 3 database busy or
+unusable, 4 a bug (CALLSHEET_DEBUG=1 shows where)"""
+
 #: Exit codes, the same for every command (README lists them).
 EXIT_OK, EXIT_NOTHING, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_BUG = 0, 1, 2, 3, 4
 
@@ -85,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="callsheet",
         description="A keyboard-first dashboard of your clients, their history and their risk.",
+        epilog=TOP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--db", metavar="PATH|URL", default=None, help=common._actions[0].help)
