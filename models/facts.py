@@ -255,7 +255,7 @@ def slug_of(client: Client) -> str:
     return re.sub(r"[^\w-]+", "-", client.name.casefold()).strip("-") or f"client-{client.id}"
 
 
-def write_fact_sheet(client_id: int, as_of: datetime, path: Path | None = None) -> Path:
+def write_fact_sheet(client_id: int, as_of: datetime, path: Path | str | None = None) -> Path:
     """Write the fact sheet to ``path`` (default: the data directory's fact-sheets/ folder).
 
     Owner-only (0600, in 0700 folders it creates): a fact sheet is evidence about a person.
@@ -268,4 +268,4 @@ def write_fact_sheet(client_id: int, as_of: datetime, path: Path | None = None) 
         path = default_folder() / f"{slug_of(client)}-{to_zone(as_of):%Y-%m-%d}.md"
     with private_text_file(path) as stream:
         stream.write(text)
-    return path
+    return Path(path)

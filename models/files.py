@@ -8,6 +8,7 @@ to their target and renamed into place, so an interrupted write never leaves hal
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -48,6 +49,10 @@ def create_private_file(path: str | os.PathLike) -> Path:
 def private_text_file(path: str | os.PathLike) -> Iterator[TextIO]:
     """Write a text file readable by its owner only; it appears complete, or not at all."""
     target = Path(path).expanduser()
+    if not str(path).strip():
+        raise FileNotFoundError(errno.ENOENT, "no file name given", str(path))
+    if not target.name or target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
     private_dir(target.parent)
     partial = target.with_name(f".{target.name}.partial")
     try:

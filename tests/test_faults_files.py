@@ -82,7 +82,8 @@ def test_an_old_database_opens_and_a_missing_file_to_import_or_restore_is_exit_2
 
 
 @pytest.mark.parametrize(
-    "target", ["/proc/callsheet-export.json", "{tmp}/old.db/under-a-file.json", "{tmp}"]
+    "target",
+    ["/proc/callsheet-export.json", "{tmp}/old.db/under-a-file.json", "{tmp}", "/", " "],
 )
 def test_an_output_path_that_cannot_be_written_is_one_line_exit_2(tmp_path, target):
     db = tmp_path / "old.db"

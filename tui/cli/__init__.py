@@ -231,7 +231,15 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
     if isinstance(error, peewee.DatabaseError | sqlite3.DatabaseError):
         return EXIT_UNAVAILABLE, f"the database cannot be used: {_one_line(error)}"
     if isinstance(error, OSError):
-        where = f"{error.filename}: " if error.filename else ""
+        name = error.filename
+        # a name that is empty or padded with spaces is shown quoted, so the problem shows
+        where = (
+            ""
+            if name is None
+            else f"{name!r}: "
+            if str(name).strip() != str(name) or not name
+            else f"{name}: "
+        )
         return EXIT_BAD_INPUT, _one_line(f"{where}{error.strerror or error}")
     return EXIT_BUG, (
         f"unexpected error ({type(error).__name__}: {_one_line(error)}); "

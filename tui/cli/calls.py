@@ -106,7 +106,6 @@ def cmd_who(args: argparse.Namespace) -> int:
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from models.clients import find_client
     from models.facts import fact_sheet, write_fact_sheet
@@ -116,7 +115,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
     open_store(args)
     client = find_client(args.client)
     if args.output and args.output != "-":
-        path = write_fact_sheet(client.id, utcnow(), Path(args.output))
+        path = write_fact_sheet(client.id, utcnow(), args.output)
         print(f"wrote {path}", file=sys.stderr)
     else:
         sys.stdout.write(fact_sheet(client, utcnow()))

@@ -268,7 +268,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         target = Path(args.output)
         progress = _Progress(target.name)
         try:
-            with private_text_file(target) as stream:
+            with private_text_file(args.output) as stream:
                 count = (
                     writer(stream, progress=progress) if args.format == "json" else writer(stream)
                 )
