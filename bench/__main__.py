@@ -51,6 +51,13 @@ def p95(values: list[float]) -> float:
     return round(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))], 1)
 
 
+def load_demo(clients: int, interactions: int, seed: int, target: str) -> None:
+    """`callsheet demo` into ``target`` (a file or a URL); its progress goes to stderr."""
+    command = [CALLSHEET, "demo", "--clients", str(clients), "--interactions", str(interactions)]
+    command += ["--seed", str(seed), "--db", target]
+    subprocess.run(command, check=True, stdout=sys.stderr)
+
+
 def demo_database(clients: int, interactions: int, seed: int) -> Path:
     from models.migrations import CURRENT_VERSION as SCHEMA_VERSION
 
@@ -64,22 +71,7 @@ def demo_database(clients: int, interactions: int, seed: int) -> Path:
     for stale in CACHE.glob(partial.name + "*"):
         stale.unlink()
     started = time.perf_counter()
-    subprocess.run(
-        [
-            CALLSHEET,
-            "demo",
-            "--clients",
-            str(clients),
-            "--interactions",
-            str(interactions),
-            "--seed",
-            str(seed),
-            "--db",
-            str(partial),
-        ],
-        check=True,
-        stdout=sys.stderr,
-    )
+    load_demo(clients, interactions, seed, str(partial))
     partial.rename(path)
     log(f"built in {time.perf_counter() - started:.0f} s, {path.stat().st_size / 1e6:.0f} MB")
     return path
@@ -130,22 +122,7 @@ def server_database(url: str, clients: int, interactions: int, seed: int) -> str
         return url
     log("loading the demo book into the server database (this takes a while at large scales)")
     started = time.perf_counter()
-    subprocess.run(
-        [
-            CALLSHEET,
-            "demo",
-            "--clients",
-            str(clients),
-            "--interactions",
-            str(interactions),
-            "--seed",
-            str(seed),
-            "--db",
-            url,
-        ],
-        check=True,
-        stdout=sys.stderr,
-    )
+    load_demo(clients, interactions, seed, url)
     log(f"loaded in {time.perf_counter() - started:.0f} s")
     return url
 
@@ -169,6 +146,19 @@ def interactive(db: Path | str, keystrokes: int) -> dict:
     if result.returncode != 0:
         raise RuntimeError(f"interactive driver failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def floor(keystrokes: int) -> list[float]:
+    """Key-to-refresh times of the bare three-pane app (bench/floor.py), in its own process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.drive", "floor", "-", str(keystrokes)],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"floor driver failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])["filter"]
 
 
 def a_phone(db: Path | str) -> str:
@@ -200,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         help="measure on this PostgreSQL database (filled with the demo book if empty) "
         "instead of a cached SQLite file",
     )
+    parser.add_argument(
+        "--skip-imports", action="store_true", help="leave out the 10,000-vCard import figure"
+    )
     args = parser.parse_args(argv)
 
     if args.db:
@@ -210,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     log("startup (dashboard vs bare app)")
     baseline = startup_ms("baseline", db, args.runs)
     startup = startup_ms("dashboard", db, args.runs)
+    log("the floor: a bare three-pane app filtering 10k rows")
+    floor_samples = floor(args.keystrokes * 2)
     log("keystrokes, selection, logging, memory")
     inner = interactive(db, args.keystrokes)
     log("command line")
@@ -234,6 +229,19 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
     }
     result["who_ratio"] = round(result["who_ms"] / result["version_ms"], 2)
+    floor_median = median(floor_samples)
+    result["floor_keystroke_ms"] = {"median": floor_median, "p95": p95(floor_samples)}
+    result["ratios_to_floor"] = {
+        "filter_median": round(result["filter_keystroke_ms"]["median"] / floor_median, 2),
+        "filter_p95": round(result["filter_keystroke_ms"]["p95"] / floor_median, 2),
+        "select": round(result["select_client_ms"] / floor_median, 2),
+        "save": round(result["log_interaction_ms"] / floor_median, 2),
+    }
+    if not args.skip_imports:
+        log("10,000 vCards: callsheet import vs khard list")
+        from bench.vcards import measure
+
+        result.update(measure(CALLSHEET))
     print(json.dumps(result))
     return 0
 
