@@ -136,6 +136,9 @@ async def test_dashboard_form_stays_open_while_locked_and_saves_with_the_cli_whe
         )
         _, err = cli.communicate(timeout=30)
         assert cli.returncode == 0, err
+        # the saved entry shown in its row and panes before the app closes
+        await wait_for(pilot, lambda: app.mark_counts.get("save"), timeout=15, what="save shown")
+        await app.workers.wait_for_complete()
     summaries = [i.summary for i in Interaction.select()]
     assert summaries.count("Typed while the database was locked") == 1
     assert summaries.count("From the command line") == 1

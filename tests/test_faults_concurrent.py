@@ -70,6 +70,7 @@ async def test_four_writers_and_the_open_dashboard_lose_nothing(db, db_path, mon
             timeout=15,
             what="the writers' clients on the dashboard",
         )
+        await app.workers.wait_for_complete()
     for k in range(WRITERS):
         client = Client.get(Client.name == f"Writer {k}")
         assert Interaction.select().where(Interaction.client == client).count() == WRITES

@@ -586,7 +586,9 @@ class DashboardScreen(Screen):
             self._open_form(TimeEntryForm(*selected))
 
     # -- after a change: patch one client ---------------------------------------------------
-    @work(thread=True, group="patch")
+    # A patch or a poll racing the screen's shutdown must not close the app with an error
+    # (seen when a save's refresh landed as the dashboard closed): the next poll catches up.
+    @work(thread=True, group="patch", exit_on_error=False)
     def refresh_client(self, client_id: int, reload_selected: bool = True) -> None:
         from models import queries
 
@@ -879,7 +881,7 @@ class DashboardScreen(Screen):
     def poll_changes(self) -> None:
         self._check_changes()
 
-    @work(thread=True, exclusive=True, group="poll")
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _check_changes(self) -> None:
         from models import queries
         from models.entities import Client
