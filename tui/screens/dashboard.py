@@ -214,6 +214,7 @@ class DashboardScreen(Screen):
         self._watcher = None
         self._last_poll = time.time()
         self._undo: list[int] = []
+        self._stale_failed = False
         #: parts of the screen still to show a saved form's result ("row", "panes")
         self._save_waiting: set[str] = set()
         self._select_timer = None
@@ -942,9 +943,16 @@ class DashboardScreen(Screen):
         try:
             scoring.refresh_stale(self.now(), max_age=timedelta(hours=6))
         except Exception as error:
-            if not is_busy(error):
-                raise
-            # another program holds the lock: the next minute's tick tries again
+            # Locked by another program: the next minute's tick tries again. Anything else
+            # (a read-only file) is said once; the scores shown are the stored ones.
+            if not is_busy(error) and not self._stale_failed:
+                self._stale_failed = True
+                self.app.call_from_thread(
+                    self.notify,
+                    f"Scores could not be refreshed: {error}",
+                    severity="warning",
+                    markup=False,
+                )
 
     @work(thread=True, exclusive=True, group="backup")
     def daily_backup(self) -> None:
