@@ -199,21 +199,31 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_patiently(args: argparse.Namespace) -> int:
     """Run the command; while another program holds the write lock, wait and say so once."""
+    return patient(lambda: args.handler(args)) or EXIT_OK
+
+
+_told_busy = False
+
+
+def patient(write):
+    """Run ``write`` (one transaction, or a whole command) through a locked database.
+
+    Says once on stderr that it is waiting; a command that writes in several transactions
+    (import, one per file) wraps each, so a retry never repeats what was already done.
+    """
     from models.busy import patiently
 
-    told = False
-
     def waiting(_seconds: float) -> None:
-        nonlocal told
-        if not told:
-            told = True
+        global _told_busy
+        if not _told_busy:
+            _told_busy = True
             print(
                 "callsheet: the database is busy (another program is writing); waiting...",
                 file=sys.stderr,
                 flush=True,
             )
 
-    return patiently(lambda: args.handler(args), on_busy=waiting) or EXIT_OK
+    return patiently(write, on_busy=waiting)
 
 
 def _failure(error: BaseException) -> tuple[int | None, str]:

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from tui.cli.records import _plain
@@ -111,7 +112,7 @@ class _Progress:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tui.cli import open_store
+    from tui.cli import open_store, patient
 
     config = open_store(args)
     status = 0
@@ -120,7 +121,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         with _input_file(name, args.format) as (path, kind, label):
             progress = _Progress(label)
             try:
-                report = _import_one(path, kind, args, config, progress, label)
+                # one transaction per file: a locked database retries this file only
+                report = patient(partial(_import_one, path, kind, args, config, progress, label))
             finally:
                 progress.close()
         if report.skipped:
