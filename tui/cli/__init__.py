@@ -199,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_patiently(args: argparse.Namespace) -> int:
     """Run the command; while another program holds the write lock, wait and say so once."""
+    global _told_busy
+    _told_busy = False  # once per command (the tests run many in one process)
     return patient(lambda: args.handler(args)) or EXIT_OK
 
 
