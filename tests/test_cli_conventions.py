@@ -103,10 +103,12 @@ def test_every_command_has_an_example_in_its_help():
     assert "callsheet import contacts.vcf" in help_text
 
 
-def test_exit_codes_not_found_1_bad_input_2(cli):
+def test_exit_codes_not_found_1_ambiguous_or_bad_input_2(cli):
     cli("add", "Ana Pop")
     assert cli("show", "Nobody")[0] == 1
     assert cli("log", "Nobody", "x")[0] == 1
+    cli("add", "Ana Popescu")
+    assert cli("show", "Ana")[0] == 2  # matches two: say more, or use the id
     assert cli("log", "Ana", "--signal", "grumpy", "x")[0] == 2
     assert cli("add", "Bad", "--email", "not-an-address")[0] == 2
     assert cli("export", "--format", "pdf")[0] == 2  # argparse's own usage error

@@ -236,7 +236,7 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
     import peewee
 
     from models.busy import DatabaseBusy, is_busy
-    from models.clients import ClientNotFound
+    from models.clients import AmbiguousClient, ClientNotFound
     from models.config import ConfigError
     from models.db import DatabaseError
     from models.validate import InputError
@@ -249,6 +249,8 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
     if isinstance(error, BrokenPipeError):  # `callsheet list --json | head`
         _silence_stdout()
         return EXIT_OK, ""
+    if isinstance(error, AmbiguousClient):  # several match: the name needs saying more
+        return EXIT_BAD_INPUT, str(error)
     if isinstance(error, ClientNotFound):
         return EXIT_NOTHING, str(error)
     if isinstance(error, InputError | ConfigError | WhenError):
