@@ -41,7 +41,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
     answers yes only when the typed text matches (case and spacing aside).
     """
 
-    BINDINGS = [Binding("escape", "answer(False)", "Cancel", id="typed_confirm.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="typed_confirm.cancel")]
 
     def __init__(self, question: str, detail: str, expected: str) -> None:
         super().__init__()
@@ -62,8 +62,9 @@ class TypedConfirmScreen(ModalScreen[bool]):
         typed = " ".join(event.value.split()).casefold()
         self.dismiss(typed == " ".join(self.expected.split()).casefold())
 
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+    def action_cancel(self) -> None:
+        """Escape: no answer (None), as opposed to a name that did not match (False)."""
+        self.dismiss(None)
 
 
 class HelpScreen(ModalScreen[None]):
