@@ -49,7 +49,7 @@ def backup(dest: str | Path | None = None) -> Path:
     current = sqlite_path()
     if current is None:
         raise DatabaseError(SERVER_BACKUPS)
-    problems = integrity_problems(current)
+    problems = integrity_problems()  # the open store, on its own connection
     if problems:
         raise DatabaseError(
             f"{current}: fails the integrity check ({problems[0]}); not copied. "
