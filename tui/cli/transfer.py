@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
-from models.text import printable
+from models.text import json_safe, printable
 
 IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior")
 EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
@@ -20,10 +24,14 @@ def register(subparsers, common) -> None:
         "files",
         nargs="+",
         metavar="FILE",
-        help=".json (callsheet/1, or a watson/timewarrior export), .vcf or .csv",
+        help=".json (callsheet/1, or a watson/timewarrior export), .vcf or .csv; "
+        "- reads standard input (with --format)",
     )
     importer.add_argument(
         "--format", choices=IMPORT_FORMATS, default=None, help="default: from the file extension"
+    )
+    importer.add_argument(
+        "--json", action="store_true", help="print what was imported, per file, as JSON"
     )
     importer.add_argument(
         "--dry-run", action="store_true", help="show what would change, write nothing"
@@ -48,7 +56,11 @@ def register(subparsers, common) -> None:
     )
     exporter.add_argument("--format", choices=EXPORT_FORMATS, default="json")
     exporter.add_argument(
-        "-o", "--output", metavar="FILE", default=None, help="default: standard output"
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="default (or -): standard output; a file is written readable by you only",
     )
     exporter.set_defaults(handler=cmd_export)
 
@@ -100,39 +112,83 @@ class _Progress:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from models.validate import InputError
-    from tui.cli import open_store
+    from tui.cli import open_store, patient
 
     config = open_store(args)
     status = 0
+    reports = []
     for name in args.files:
-        path = Path(name)
-        kind = args.format or path.suffix.lower().lstrip(".")
-        if kind not in IMPORT_FORMATS:
-            raise InputError(
-                "FILE", f"{path}: cannot tell the format from the extension; use --format"
-            )
-        if not path.is_file():
-            raise InputError("FILE", f"{path}: no such file")
-        progress = _Progress(path.name)
-        try:
-            report = _import_one(path, kind, args, config, progress)
-        finally:
-            progress.close()
+        with _input_file(name, args.format) as (path, kind, label):
+            progress = _Progress(label)
+            try:
+                # one transaction per file: a locked database retries this file only
+                report = patient(partial(_import_one, path, kind, args, config, progress, label))
+            finally:
+                progress.close()
+        if report.skipped:
+            status = 1
+        if args.json:
+            reports.append({"file": label, **_report_json(report)})
+            continue
         # Every client of the file is accounted for: added (listed on a dry run), merged
         # (always listed, with whom), kept with a warning, or skipped.
-        lines = [f"{path}: {report.summary()}"]
+        lines = [f"{label}: {report.summary()}"]
         lines += [f"  skipped {problem}" for problem in report.skipped]
-        status = 1 if report.skipped else status
         lines += [f"  warning: {warning}" for warning in report.warnings]
         if args.dry_run:
             lines += [f"  new: {name_}" for name_ in report.added]
         lines += [f"  merge: {line}" for line in report.merged]
         print("\n".join(printable(line) for line in lines))
+    if args.json:
+        sys.stdout.write(json_safe(json.dumps(reports, ensure_ascii=False, indent=2)) + "\n")
     return status
 
 
-def _import_one(path: Path, kind: str, args, config, progress):
+def _report_json(report) -> dict:
+    return {
+        "dry_run": report.dry_run,
+        "added": list(report.added),
+        "merged": list(report.merged),
+        "interactions": report.interactions,
+        "time_entries": report.time_entries,
+        "skipped": list(report.skipped),
+        "warnings": list(report.warnings),
+    }
+
+
+@contextmanager
+def _input_file(name: str, format_: str | None):
+    """Yield (path, kind, label) for one input; ``-`` is standard input, spooled privately.
+
+    The importers read files (they sniff encodings and may read twice), so standard input
+    goes to a 0600 temporary file that is removed afterwards.
+    """
+    import tempfile
+
+    from models.validate import InputError
+
+    if name == "-":
+        if format_ is None:
+            raise InputError("FILE", "-: reading standard input needs --format")
+        data = sys.stdin.buffer.read()
+        fd, spooled = tempfile.mkstemp(prefix="callsheet-", suffix=f".{format_}")  # 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            yield Path(spooled), format_, "-"
+        finally:
+            Path(spooled).unlink(missing_ok=True)
+        return
+    path = Path(name)
+    kind = format_ or path.suffix.lower().lstrip(".")
+    if kind not in IMPORT_FORMATS:
+        raise InputError("FILE", f"{path}: cannot tell the format from the extension; use --format")
+    if not path.is_file():
+        raise InputError("FILE", f"{path}: no such file")
+    yield path, kind, name
+
+
+def _import_one(path: Path, kind: str, args, config, progress, label: str):
     from models.document import FormatError, load
     from models.merge import import_document
     from models.validate import InputError
@@ -155,7 +211,7 @@ def _import_one(path: Path, kind: str, args, config, progress):
                     progress=progress,
                 )
         except FormatError as error:
-            raise InputError(str(path), _problems_text(error.problems)) from None
+            raise InputError(label, _problems_text(error.problems)) from None
     from models import importers
 
     try:
@@ -169,7 +225,7 @@ def _import_one(path: Path, kind: str, args, config, progress):
             progress=progress,
         )
     except FormatError as error:
-        raise InputError(str(path), _problems_text(error.problems)) from None
+        raise InputError(label, _problems_text(error.problems)) from None
 
 
 def _problems_text(problems: list[str]) -> str:
@@ -201,24 +257,23 @@ def cmd_export(args: argparse.Namespace) -> int:
         from models import exporters
 
         writer = getattr(exporters, f"write_{args.format}")
-    if args.output is None:
+    if args.output in (None, "-"):
         count = writer(sys.stdout)
     elif not args.output.strip():
         raise InputError("-o", "the file name is empty")
     else:
-        # Write next to the target and rename, so a failed export never leaves half a file.
+        from models.files import private_text_file
+
+        # 0600, written next to the target and renamed: never world-readable, never half a file
         target = Path(args.output)
-        partial = target.with_name(target.name + ".partial")
         progress = _Progress(target.name)
         try:
-            with partial.open("w", encoding="utf-8", newline="") as stream:
+            with private_text_file(args.output) as stream:
                 count = (
                     writer(stream, progress=progress) if args.format == "json" else writer(stream)
                 )
-            partial.replace(target)
         finally:
             progress.close()
-            partial.unlink(missing_ok=True)
         what = "records" if args.format != "json" else "clients"
         print(printable(f"wrote {count:,} {what} to {target}"), file=sys.stderr)
     return 0
@@ -226,10 +281,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from models import backups
+    from models.db import DatabaseError
+    from models.validate import InputError
     from tui.cli import open_store
 
     open_store(args)
-    dest = backups.backup(args.dest)
+    try:
+        dest = backups.backup(args.dest)
+    except DatabaseError as error:  # the destination is the problem, not the database
+        raise InputError("DEST", str(error)) from None
     print(printable(f"backed up to {dest}"))
     return 0
 
@@ -237,8 +297,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from models import backups
     from models.config import database_path
+    from models.db import DatabaseError
+    from models.validate import InputError
 
     current = database_path(getattr(args, "db", None))
+    try:
+        backups.check_backup(Path(args.file).expanduser())
+    except DatabaseError as error:  # a bad backup file is bad input (2), not an unusable store
+        raise InputError("FILE", str(error)) from None
     kept = backups.restore(Path(args.file), current)
     print(
         printable(
