@@ -24,8 +24,8 @@ def register(subparsers, common) -> None:
 def cmd_forget(args: argparse.Namespace) -> int:
     from models.clients import find_client
     from models.forget import forget_client
+    from models.text import printable as _plain
     from tui.cli import EXIT_NOTHING, open_store
-    from tui.cli.records import _plain
 
     open_store(args)
     client = find_client(args.client)
