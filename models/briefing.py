@@ -306,15 +306,10 @@ def render_markdown(brief: Brief) -> str:
 
 
 def risk_headline(risk: Risk) -> str:
-    """ "62/100 (high), from 78 points: money 40 + behaviour 46 - positive 8" and any floor."""
+    """"62/100 (high) from points 74 = money 40 + max(behaviour 46 - positive 12, 0)"."""
     text = f"{risk.score}/100 ({risk.band})"
-    p = risk.points
     if risk.factors:
-        text += f", from {p.counted} points: money {p.money} + behaviour {p.behaviour}"
-        if p.positive:
-            text += f" - positive {-p.positive}"
-            if p.behaviour + p.positive < 0:
-                text += " (positive signs offset behaviour only)"
+        text += f" from points {risk.points.formula()}"
     if risk.floor:
         text += f"; at least watch: {risk.floor.reason}"
     return text

@@ -8,8 +8,8 @@ trend is the same function at earlier moments. The weights live in one table,
 How a score is made:
 
 1. **Each factor's points depend only on its own evidence.** An event ``d`` days old counts
-   ``weight * 0.5 ** (d / half_life)``; a factor is the sum over its events (a capped factor,
-   such as tone, saturates at its cap), rounded to whole points. Logging a rude call never
+   ``weight * 0.5 ** (d / half_life)``; a factor is the sum over its events, up to its cap
+   (five times its weight unless the table says otherwise), rounded to whole points. Logging a rude call never
    changes what an overdue invoice is worth. Factors at 0 are not shown.
 2. **Money stands on its own.** Invoices paid late (more the later), overdue now (more the
    longer, the larger, and the larger against what the client has paid so far) and disputed
@@ -55,6 +55,7 @@ from models.vocabulary import (
     REPETITION_KINDS,
     TONE_FACTORS,
     Rule,
+    cap_of,
     label_of,
 )
 
@@ -109,6 +110,15 @@ class Points:
     def counted(self) -> int:
         """Money, plus behaviour less the positive signs (never below zero)."""
         return self.money + max(self.behaviour + self.positive, 0)
+
+    def formula(self) -> str:
+        """How the counted points are made: "62 = money 40 + max(behaviour 30 - positive 8, 0)"."""
+        if self.positive:
+            return (
+                f"{self.counted} = money {self.money} + max(behaviour {self.behaviour}"
+                f" - positive {-self.positive}, 0)"
+            )
+        return f"{self.counted} = money {self.money} + behaviour {self.behaviour}"
 
 
 @dataclass(frozen=True)
@@ -389,9 +399,8 @@ def _repetition(
 
 
 def _factor_points(rule: Rule, raw: float) -> int:
-    if rule.cap:
-        raw = math.copysign(rule.cap * (1 - math.exp(-abs(raw) / rule.cap)), raw)
-    return round(raw)
+    cap = cap_of(rule)
+    return round(max(-cap, min(raw, cap)))
 
 
 @dataclass
@@ -403,6 +412,8 @@ class _Scored:
     money: _Money
     past: list[SignalEvent]
     own_mistakes: list[Evidence]
+    #: factors with evidence still within its half-life
+    fresh: frozenset[str]
 
 
 def _score(
@@ -475,7 +486,12 @@ def _score(
     floor = _floor(factors, money, as_of, model) if score < WATCH_FROM else None
     if floor is not None:
         score = WATCH_FROM
-    return _Scored(factors, points, score, floor, money, past, own_mistakes)
+    fresh = frozenset(
+        f.signal
+        for f in factors
+        if _age(as_of, f.evidence[0].at) <= table[f.signal].half_life_days
+    )
+    return _Scored(factors, points, score, floor, money, past, own_mistakes, fresh)
 
 
 def score_at(
@@ -523,6 +539,8 @@ def risk_of(
         disputed_cents=money.disputed_cents,
         currency=money.currency or relationship.currency,
         counts={f.signal: len(f.evidence) for f in factors},
+        fresh=scored.fresh,
+        overdue_watch_days=model.overdue_watch_days,
     )
     stance = stance_for(assessment, relationship)
     return Risk(

@@ -75,6 +75,9 @@ class Assessment:
     disputed_cents: int = 0
     currency: str = ""
     counts: Mapping[str, int] = field(default_factory=dict)
+    #: factors with evidence still within its half-life
+    fresh: frozenset[str] = frozenset()
+    overdue_watch_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -195,19 +198,27 @@ def stance_for(assessment: Assessment, relationship: Relationship) -> Stance:
             f"The {cost} is above the {value}, and the pattern repeats ({patterns}): "
             "document, stay calm and stop chasing (rule 7).",
         )
-    if active & {"scope_creep", "keeps_asking_beyond_scope"}:
+    # money long overdue comes first: say no to new scope, but firmly (rules 3 and 6)
+    long_overdue = assessment.overdue_days > assessment.overdue_watch_days
+    if assessment.fresh & {"scope_creep", "keeps_asking_beyond_scope"} and not long_overdue:
         requests = assessment.counts.get("scope_creep", 0)
-        asked = f"{requests} request{'s' if requests != 1 else ''}" if requests else "requests"
+        asked = f"{requests} request{'s' if requests != 1 else ''}" if requests else "Requests"
         return stance(
             "say_no",
-            f"{asked.capitalize()} beyond the agreed scope ({cost}): say no with the reasons "
-            "and the agreed scope, and offer a priced alternative as close as possible (rule 6).",
+            f"{asked} beyond the agreed scope, risk {score}: say no with the reasons and the "
+            "agreed scope, and offer a priced alternative as close as possible (rule 6).",
         )
     if assessment.band != "low" or active & (MONEY_KINDS | {"changed_mind"}):
         return stance(
             "firm",
             f"Hold your position on what was agreed and on money owed, {cost} against "
             f"{value}; make the risks visible (rule 3).",
+        )
+    if warnings:
+        return stance(
+            "warm",
+            f"Low {cost}, {_value_text(relationship)}: a friendly, personal call; keep an eye "
+            "on the warning signs (rules 2, 5).",
         )
     return stance(
         "warm",

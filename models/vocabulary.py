@@ -28,8 +28,9 @@ class Rule:
     serious: bool = False
     #: about money: positive signs never offset it (kind words do not pay invoices)
     money: bool = False
-    #: the most points this factor can reach, however much evidence piles up (a factor
-    #: with a cap saturates smoothly: ``cap * (1 - exp(-raw / cap))``)
+    #: the most points this factor can reach, however much evidence piles up; by default
+    #: five times its weight (see :func:`cap_of`). Repetition has its own named patterns,
+    #: so a hundred rude calls need not show as "+1,800 rude".
     cap: float | None = None
     #: the evidence this factor reads; empty means its own kind only. A named pattern reads
     #: the kinds it is made of; "invoices" and "tone:<tone>" are the derived evidence.
@@ -63,10 +64,10 @@ DEFAULT_TABLE: Mapping[str, Rule] = {
     ),
     "late_payment": Rule(8, 120, "rule 2: pays late", "late payment", money=True),
     "missed_call": Rule(4, 60, "rule 2: misses calls", "missed call"),
-    "no_show": Rule(7, 90, "rule 2: misses meetings", "no-show"),
+    "no_show": Rule(7, 90, "rule 2: misses meetings", "no show"),
     "complaint": Rule(6, 90, "rule 2: complains about the result", "complaint"),
     "scope_creep": Rule(
-        6, 90, "rule 2 and 6: asks beyond the agreed scope or budget", "beyond scope"
+        6, 90, "rule 2 and 6: asks beyond the agreed scope or budget", "scope creep"
     ),
     # -- the consultant's own mistakes are facts, never the client's risk (rule 4) ----------
     "own_mistake": Rule(0, 365, "rule 4: your own mistake, kept as a fact", "own mistake"),
@@ -110,6 +111,8 @@ DEFAULT_TABLE: Mapping[str, Rule] = {
         "against what the client has paid so far)",
         "invoice overdue",
         money=True,
+        # many overdue invoices stop adding: past this, more of them says nothing new
+        cap=120,
         reads=_reads("invoices"),
     ),
     "invoice_disputed": Rule(
@@ -226,6 +229,15 @@ DISPUTE_KINDS = frozenset(
 #: Statuses triage looks at. Former and declined clients keep their risk (it is shown when
 #: they call again), but they no longer need the consultant's attention today.
 TRIAGE_STATUSES = ("prospect", "active", "paused")
+
+
+#: without a cap of its own, a factor counts at most this many times its weight
+CAP_WEIGHTS = 5
+
+
+def cap_of(rule: Rule) -> float:
+    """The most points (in absolute value) a factor with this rule can reach."""
+    return rule.cap if rule.cap is not None else CAP_WEIGHTS * abs(rule.weight)
 
 
 def inputs_of(kind: str) -> frozenset[str]:

@@ -183,7 +183,7 @@ def test_brief_json_has_the_stance_and_everything_the_call_sheet_shows(cli, tmp_
     assert shown["stance"]["kind"] == "say_no" and shown["stance"]["text"]
     assert shown["name"] == "Ion Ionescu" and shown["greeting"].endswith("Ion Ionescu")
     assert shown["last_contacts"][0]["summary"] == "Wants an app too"
-    assert shown["risk"]["score"] > 0 and shown["risk"]["factors"][0]["label"] == "beyond scope"
+    assert shown["risk"]["score"] > 0 and shown["risk"]["factors"][0]["label"] == "scope creep"
     for key in ("follow_ups", "money", "agreements", "phones", "recent_scope_requests"):
         assert key in shown
     code, _, err = cli("brief", "Ion", "--json", "--markdown")

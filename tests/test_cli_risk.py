@@ -96,7 +96,7 @@ def test_cli_risk_explains_one_client_in_plain_text(cli):
     code, out, err = cli("risk", "Angry")
     assert code == 0, err
     assert (
-        "beyond scope" in out
+        "scope creep" in out
         and "Wants an app too" in out
         and "own mistakes" in out
         and "advice:" in out

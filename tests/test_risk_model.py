@@ -31,6 +31,7 @@ from models.vocabulary import (
     POSITIVE_KINDS,
     SERIOUS_KINDS,
     inputs_of,
+    label_of,
 )
 
 AS_OF = datetime(2026, 11, 24, 12, tzinfo=UTC)
@@ -565,6 +566,8 @@ def test_the_vocabulary_is_built_from_the_table_and_agrees_with_the_signals():
     from models.vocabulary import TONE_FACTORS, TRIAGE_STATUSES, in_triage
 
     assert set(SIGNALS) <= set(DEFAULT_TABLE)
+    # a logged signal is called the same in the risk pane as in the log's tags
+    assert all(label_of(kind) == kind.replace("_", " ") for kind in SIGNALS)
     assert set(TONE_FACTORS) <= set(TONES)
     assert (
         "invoice_disputed" in SERIOUS_KINDS

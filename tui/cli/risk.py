@@ -110,10 +110,7 @@ def explanation(name: str, risk) -> str:
     points = risk.points
     if risk.factors:
         lines.append(
-            f"  from {points.counted} points: money {points.money} + behaviour "
-            f"{points.behaviour}"
-            + (f" - positive {-points.positive}" if points.positive else "")
-            + " (positive signs offset behaviour only, never money)"
+            f"  points {points.formula()} (positive signs offset behaviour, never money)"
         )
     else:
         lines.append("  no signals")
