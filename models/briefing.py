@@ -306,7 +306,7 @@ def render_markdown(brief: Brief) -> str:
 
 
 def risk_headline(risk: Risk) -> str:
-    """"62/100 (high) from points 74 = money 40 + max(behaviour 46 - positive 12, 0)"."""
+    """ "62/100 (high) from points 74 = money 40 + max(behaviour 46 - positive 12, 0)"."""
     text = f"{risk.score}/100 ({risk.band})"
     if risk.factors:
         text += f" from points {risk.points.formula()}"

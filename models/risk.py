@@ -487,9 +487,7 @@ def _score(
     if floor is not None:
         score = WATCH_FROM
     fresh = frozenset(
-        f.signal
-        for f in factors
-        if _age(as_of, f.evidence[0].at) <= table[f.signal].half_life_days
+        f.signal for f in factors if _age(as_of, f.evidence[0].at) <= table[f.signal].half_life_days
     )
     return _Scored(factors, points, score, floor, money, past, own_mistakes, fresh)
 

@@ -190,7 +190,8 @@ def stance_for(assessment: Assessment, relationship: Relationship) -> Stance:
             f"at stake; the {value} does not outweigh the {cost}: get the facts first and "
             "prepare the dispute (rule 8).",
         )
-    repeating = active & PATTERN_KINDS
+    # behaviour that repeats; money that keeps coming late calls for firmness, not letting go
+    repeating = active & (PATTERN_KINDS - MONEY_KINDS)
     if repeating and assessment.band == "high" and score > worth:
         patterns = ", ".join(label_of(k) for k in sorted(repeating))
         return stance(

@@ -582,3 +582,17 @@ def test_the_vocabulary_is_built_from_the_table_and_agrees_with_the_signals():
     assert {"referral", "praise", "paid_on_time"} == POSITIVE_KINDS
     assert set(TRIAGE_STATUSES) <= set(STATUSES)
     assert not in_triage("former") and not in_triage("declined") and in_triage("active")
+
+
+def test_the_readme_calibration_table_is_what_the_model_says():
+    from pathlib import Path
+
+    from models import calibration
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert calibration.in_readme(readme) == calibration.readme_section(), (
+        "README's calibration table is out of date: python -m models.calibration --write README.md"
+    )
+    assert len(calibration.HISTORIES) >= 12
+    stances = {h.risk().stance.kind for h in calibration.HISTORIES}
+    assert stances >= {"warm", "firm", "say_no", "compromise", "let_go", "dispute", "decline"}

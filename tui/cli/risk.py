@@ -109,9 +109,7 @@ def explanation(name: str, risk) -> str:
     lines = [f"{_plain(name)}: risk {risk.score}/100 ({risk.band})"]
     points = risk.points
     if risk.factors:
-        lines.append(
-            f"  points {points.formula()} (positive signs offset behaviour, never money)"
-        )
+        lines.append(f"  points {points.formula()} (positive signs offset behaviour, never money)")
     else:
         lines.append("  no signals")
     if risk.floor:
