@@ -23,7 +23,7 @@ from typing import Any
 
 from peewee import Value, chunked, fn
 
-from models.db import database
+from models.db import database, execute_many
 from models.entities import Client, Interaction, Invoice, Signal
 from models.risk import (
     DEFAULT_MODEL,
@@ -256,18 +256,16 @@ def _refresh_ids(
         else [row[0] for row in Client.select(Client.id).tuples()]
     )
     # One prepared UPDATE run with executemany: building 10,000 peewee queries took longer
-    # than scoring the clients. The placeholder is the database's own (? or %s).
+    # than scoring the clients.
     columns = [Client.risk_score, Client.risk_band, Client.risk_as_of, Client.risk_week_ago]
-    param = database.param
     sql = (
         f'UPDATE "{Client._meta.table_name}" SET '
-        + ", ".join(f'"{field.column_name}" = {param}' for field in columns)
-        + f' WHERE "{Client.id.column_name}" = {param}'
+        + ", ".join(f'"{field.column_name}" = ?' for field in columns)
+        + f' WHERE "{Client.id.column_name}" = ?'
     )
     stored_as_of = Client.risk_as_of.db_value(as_of)
     done = 0
     with database.atomic():
-        cursor = database.cursor()
         for batch in chunked(ids, 500):
             rows = []
             for client_id in batch:
@@ -286,7 +284,7 @@ def _refresh_ids(
                         client_id,
                     )
                 )
-            cursor.executemany(sql, rows)
+            execute_many(sql, rows)
             done += len(batch)
             if progress:
                 progress(done, len(ids))
