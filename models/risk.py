@@ -299,7 +299,8 @@ def _invoices(invoices: Iterable[InvoiceFact], as_of: datetime, table) -> _Money
             days = (today - due).days
             proof = Evidence(_at_noon(due, as_of), f"{label}: overdue {days} days")
             overdue.append((invoice, days, proof))
-            money.late_moments.append((proof.at, proof.summary))
+            # still unpaid, so still late today: the longer it stays so, the longer it counts
+            money.late_moments.append((as_of, proof.summary))
             if money.oldest_overdue is None or days > money.oldest_overdue[0]:
                 money.oldest_overdue = (days, proof)
         elif due and paid is not None:
