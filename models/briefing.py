@@ -278,12 +278,13 @@ def sections(brief: Brief) -> list[tuple[str, list[str]]]:
         stance.append("Recent requests beyond scope: " + "; ".join(asked))
     return [
         (f"{brief.name}", who),
+        # the stance first: it is what to take into the call, and the rest says why
+        ("Stance for this call", stance),
         ("Last contacts", last),
         ("Open follow-ups", follow),
         ("Money", money),
         ("Scope", scope or ["No agreement recorded."]),
         ("Risk", risk),
-        ("Stance for this call", stance),
     ]
 
 

@@ -65,8 +65,9 @@ HIGH_FROM = 60
 #: counted points at which the score reaches 1 - 1/e (63); tuned so one fresh rude call is
 #: "watch" and a pattern of them is "high"
 SCALE = 45.0
-#: tone older than this many half-lives is forgotten (it would count under 2 % of its weight)
-TONE_HORIZON_HALF_LIVES = 6
+#: tone older than this many half-lives is forgotten (it would count 3 % of its weight:
+#: under half a point for a hostile call, and not reading it keeps ``callsheet risk`` fast)
+TONE_HORIZON_HALF_LIVES = 5
 
 
 class Evidence(NamedTuple):
@@ -77,8 +78,7 @@ class Evidence(NamedTuple):
     summary: str
 
 
-@dataclass(frozen=True)
-class Factor:
+class Factor(NamedTuple):
     """One reason for the score: whole points from its own dated evidence alone."""
 
     signal: str
@@ -440,7 +440,7 @@ def _score(
         if kind == "own_mistake":
             own_mistakes.append(Evidence(signal.at, signal.summary))
             continue
-        age = max((as_of - signal.at).total_seconds() / 86400, 0.0)
+        age = (as_of - signal.at).total_seconds() / 86400  # >= 0: past only
         raw[kind] += rule.weight * 0.5 ** (age / rule.half_life_days)
         evidence[kind].append(Evidence(signal.at, signal.summary))
         if kind in _REPEATED:
@@ -460,7 +460,7 @@ def _score(
 
     money = _invoices(invoices, as_of, table)
     items = money.items + _sequences(past, as_of, table)
-    for kind in REPETITION_KINDS:
+    for kind in REPETITION_KINDS if by_kind or money.late_moments else ():
         rule = table[kind]
         moments = [m for source in rule.reads for m in by_kind.get(source, ())]
         if "invoices" in rule.reads:

@@ -90,16 +90,21 @@ def _signals_for(
 
 
 def _tones_for(
-    client_ids: Iterable[int] | None, as_of: datetime, with_summaries: bool
+    client_ids: Iterable[int] | None, as_of: datetime, with_summaries: bool, weeks_back: int = 1
 ) -> dict[int, list[ToneEvent]]:
-    """The hostile and tense conversations recent enough to count at ``as_of`` or a
-    quarter before it (the trend); older tone is forgotten (see models.risk)."""
-    longest = max(_model.table[kind].half_life_days for kind in TONE_FACTORS.values())
-    since = as_of - timedelta(days=TONE_HORIZON_HALF_LIVES * longest + 7 * 13)
+    """The hostile and tense conversations recent enough to count at ``as_of`` or up to
+    ``weeks_back`` weeks before it; older tone is forgotten (see models.risk)."""
     summary = Interaction.summary if with_summaries else Value("")
+    recent = None
+    for tone, kind in TONE_FACTORS.items():
+        horizon = TONE_HORIZON_HALF_LIVES * _model.table[kind].half_life_days + 7 * weeks_back
+        clause = (Interaction.tone == tone) & (
+            Interaction.occurred_at >= as_of - timedelta(days=horizon)
+        )
+        recent = clause if recent is None else recent | clause
     query = Interaction.select(
         Interaction.client, Interaction.occurred_at, Interaction.tone, summary
-    ).where(Interaction.tone.in_(list(TONE_FACTORS)) & (Interaction.occurred_at >= since))
+    ).where(recent)
     if client_ids is not None:
         query = query.where(Interaction.client.in_(list(client_ids)))
     grouped: dict[int, list[ToneEvent]] = defaultdict(list)
@@ -215,7 +220,7 @@ def trend_of(client: Client | int, as_of: datetime, weeks: int = 12) -> list[int
         as_of,
         weeks,
         _model,
-        tones=_tones_for([client_id], as_of, False)[client_id],
+        tones=_tones_for([client_id], as_of, False, weeks)[client_id],
     )
 
 

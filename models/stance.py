@@ -61,7 +61,7 @@ class Relationship:
     currency: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Assessment:
     """What the risk model found, as the stance and advice need it."""
 
