@@ -30,6 +30,7 @@ from models.vocabulary import (
     MONEY_KINDS,
     POSITIVE_KINDS,
     SERIOUS_KINDS,
+    WARNING_KINDS,
     inputs_of,
     label_of,
 )
@@ -580,6 +581,11 @@ def test_the_vocabulary_is_built_from_the_table_and_agrees_with_the_signals():
         <= SERIOUS_KINDS
     )
     assert {"referral", "praise", "paid_on_time"} == POSITIVE_KINDS
+    # the signals a user can log agree with the risk table's sets
+    from models.entities import POSITIVE_SIGNALS, WARNING_SIGNALS
+
+    assert set(POSITIVE_SIGNALS) == POSITIVE_KINDS
+    assert set(WARNING_SIGNALS) <= WARNING_KINDS
     assert set(TRIAGE_STATUSES) <= set(STATUSES)
     assert not in_triage("former") and not in_triage("declined") and in_triage("active")
 
