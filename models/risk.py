@@ -344,6 +344,10 @@ SEQUENCES = {
 }
 
 
+#: the kinds that complete a sequence: without one of them there is no sequence to look for
+_SEQUENCE_ENDS = frozenset(then for _, then in SEQUENCES.values())
+
+
 def _sequences(signals: Sequence[SignalEvent], as_of: datetime, table) -> list[_Item]:
     """Each "then" event with a "first" event in the window before it makes the pattern."""
     items = []
@@ -459,7 +463,9 @@ def _score(
         by_kind["tone:" + tone.tone].append((tone.at, tone.summary))
 
     money = _invoices(invoices, as_of, table)
-    items = money.items + _sequences(past, as_of, table)
+    items = money.items
+    if raw.keys() & _SEQUENCE_ENDS:
+        items += _sequences(past, as_of, table)
     for kind in REPETITION_KINDS if by_kind or money.late_moments else ():
         rule = table[kind]
         moments = [m for source in rule.reads for m in by_kind.get(source, ())]

@@ -84,8 +84,9 @@ def _signals_for(
     if client_ids is not None:
         query = query.where(Signal.client.in_(list(client_ids)))
     grouped: dict[int, list[SignalEvent]] = defaultdict(list)
+    moment = datetime.fromtimestamp
     for client_id, at, kind, summary in database.execute(query).fetchall():
-        grouped[client_id].append(SignalEvent(_moment(at), kind, summary or ""))
+        grouped[client_id].append(SignalEvent(moment(at, UTC), kind, summary or ""))
     return grouped
 
 
@@ -108,8 +109,9 @@ def _tones_for(
     if client_ids is not None:
         query = query.where(Interaction.client.in_(list(client_ids)))
     grouped: dict[int, list[ToneEvent]] = defaultdict(list)
+    moment = datetime.fromtimestamp
     for client_id, at, tone, text in database.execute(query).fetchall():
-        grouped[client_id].append(ToneEvent(_moment(at), tone, text or ""))
+        grouped[client_id].append(ToneEvent(moment(at, UTC), tone, text or ""))
     return grouped
 
 
