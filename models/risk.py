@@ -3,7 +3,8 @@
 Pure functions of a client's signals, tones and invoices and an explicit ``as_of`` moment:
 no database, no clock, so the same history always gives the same answer and the 12-week
 trend is the same function at earlier moments. The weights live in one table,
-:data:`models.vocabulary.DEFAULT_TABLE`.
+:data:`models.vocabulary.DEFAULT_TABLE`; the inputs, and the evidence derived from invoices,
+sequences and repetition, in :mod:`models.evidence`.
 
 How a score is made:
 
@@ -36,15 +37,28 @@ factors (:mod:`models.stance`).
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import NamedTuple
 
+from models.evidence import (
+    SEQUENCE_ENDS,
+    Evidence,
+    InvoiceFact,
+    MoneyFacts,
+    SignalEvent,
+    ToneEvent,
+    age_days,
+    money_facts,
+    paid_now,
+    repetition,
+    sequences,
+    unpaid_numbers,
+)
 from models.stance import Assessment, Relationship, Stance, advice_for, stance_for
 from models.vocabulary import (
     BEHAVIOUR_KINDS,
@@ -59,6 +73,36 @@ from models.vocabulary import (
     label_of,
 )
 
+__all__ = [
+    # the inputs and the evidence (models.evidence), so callers need one import
+    "Evidence",
+    "InvoiceFact",
+    "SignalEvent",
+    "ToneEvent",
+    "paid_now",
+    "unpaid_numbers",
+    # the model
+    "BANDS",
+    "HIGH_FROM",
+    "WATCH_FROM",
+    "DEFAULT_MODEL",
+    "SCALE",
+    "TONE_HORIZON_HALF_LIVES",
+    "Factor",
+    "Floor",
+    "Points",
+    "Risk",
+    "RiskModel",
+    "WhatIf",
+    "band_of",
+    "model_with",
+    "risk_of",
+    "score_at",
+    "score_of",
+    "table_with",
+    "trend",
+]
+
 BANDS = ("low", "watch", "high")
 WATCH_FROM = 30
 HIGH_FROM = 60
@@ -68,14 +112,6 @@ SCALE = 45.0
 #: tone older than this many half-lives is forgotten (it would count 3 % of its weight:
 #: under half a point for a hostile call, and not reading it keeps ``callsheet risk`` fast)
 TONE_HORIZON_HALF_LIVES = 5
-
-
-class Evidence(NamedTuple):
-    """One dated fact behind a factor (a named tuple: there are a hundred thousand of them
-    in ``callsheet risk --json`` at 10,000 clients)."""
-
-    at: datetime
-    summary: str
 
 
 class Factor(NamedTuple):
@@ -141,30 +177,6 @@ class Risk:
     floor: Floor | None = None
     stance: Stance = Stance("warm", "")
     what_if: WhatIf | None = None
-
-
-class SignalEvent(NamedTuple):
-    at: datetime
-    kind: str
-    summary: str = ""
-
-
-class ToneEvent(NamedTuple):
-    """A conversation whose tone was noted (only hostile and tense count)."""
-
-    at: datetime
-    tone: str
-    summary: str = ""
-
-
-class InvoiceFact(NamedTuple):
-    number: str
-    amount_cents: int
-    currency: str
-    issued: date
-    due: date | None
-    paid: date | None
-    disputed: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,170 +249,9 @@ def score_of(points: Points) -> int:
     return round(100 * (1 - math.exp(-max(points.counted, 0) / SCALE)))
 
 
-def _decay(rule: Rule, age_days: float) -> float:
-    """What is left of an event ``age_days`` old: 1 when fresh, 0.5 after one half-life."""
-    return 0.5 ** (max(age_days, 0.0) / rule.half_life_days)
-
-
-def _money(cents: int, currency: str) -> str:
-    whole, part = divmod(cents, 100)
-    return f"{whole:,}{f'.{part:02d}' if part else ''} {currency}"
-
-
-def _at_noon(day: date, like: datetime) -> datetime:
-    return datetime(day.year, day.month, day.day, 12, tzinfo=like.tzinfo)
-
-
-def _age(as_of: datetime, at: datetime) -> float:
-    return (as_of - at).total_seconds() / 86400
-
-
 _AT = attrgetter("at")
 #: the kinds of evidence the repetition patterns count
 _REPEATED = frozenset(kind for pattern in REPETITION_KINDS for kind in DEFAULT_TABLE[pattern].reads)
-
-#: one piece of evidence for a factor: (kind, raw points, evidence)
-_Item = tuple[str, float, Evidence]
-
-
-@dataclass
-class _Money:
-    """The invoices as of a day: what is overdue, disputed, paid, and when they were late."""
-
-    overdue_cents: int = 0
-    overdue_days: int = 0
-    disputed_cents: int = 0
-    paid_cents: int = 0
-    currency: str = ""
-    late_moments: list[tuple[datetime, str]] = field(default_factory=list)
-    items: list[_Item] = field(default_factory=list)
-    oldest_overdue: tuple[int, Evidence] | None = None
-
-
-def _invoices(invoices: Iterable[InvoiceFact], as_of: datetime, table) -> _Money:
-    today = as_of.date()
-    money = _Money()
-    currencies: dict[str, int] = defaultdict(int)
-    overdue: list[tuple[InvoiceFact, int, Evidence]] = []
-    for invoice in invoices:
-        if invoice.issued > today:
-            continue
-        currencies[invoice.currency] += invoice.amount_cents
-        label = f"Invoice {invoice.number}, {_money(invoice.amount_cents, invoice.currency)}"
-        paid = invoice.paid if invoice.paid and invoice.paid <= today else None
-        due = invoice.due
-        if paid is not None:
-            money.paid_cents += invoice.amount_cents
-        if invoice.disputed and paid is None:
-            money.disputed_cents += invoice.amount_cents
-            proof = Evidence(_at_noon(due or invoice.issued, as_of), f"{label}: disputed, unpaid")
-            money.items.append(("invoice_disputed", table["invoice_disputed"].weight, proof))
-        elif due and paid is None and due < today:
-            days = (today - due).days
-            proof = Evidence(_at_noon(due, as_of), f"{label}: overdue {days} days")
-            overdue.append((invoice, days, proof))
-            # still unpaid, so still late today: the longer it stays so, the longer it counts
-            money.late_moments.append((as_of, proof.summary))
-            if money.oldest_overdue is None or days > money.oldest_overdue[0]:
-                money.oldest_overdue = (days, proof)
-        elif due and paid is not None:
-            age = (today - paid).days
-            if paid > due:
-                days = (paid - due).days
-                rule = table["invoice_paid_late"]
-                proof = Evidence(_at_noon(paid, as_of), f"{label}: paid {days} days late")
-                money.items.append(
-                    (
-                        "invoice_paid_late",
-                        rule.weight * (1 + min(days, 90) / 30) * _decay(rule, age),
-                        proof,
-                    )
-                )
-                money.late_moments.append((_at_noon(due, as_of), proof.summary))
-            else:
-                rule = table["paid_on_time"]
-                proof = Evidence(_at_noon(paid, as_of), f"{label}: paid on time")
-                money.items.append(("paid_on_time", rule.weight * _decay(rule, age), proof))
-    if overdue:
-        rule = table["invoice_overdue"]
-        money.overdue_cents = sum(invoice.amount_cents for invoice, _, _ in overdue)
-        money.overdue_days = max(days for _, days, _ in overdue)
-        # overdue money large against what the client has paid so far pushes harder: up to
-        # twice as much when they have never paid anything
-        exposure = money.overdue_cents / (money.overdue_cents + money.paid_cents)
-        for invoice, days, proof in overdue:
-            # longer and larger means more: up to x4 at 180+ days, up to x2 for 10,000+
-            size = min(max(math.log10(max(invoice.amount_cents / 100, 1)) - 2, 0), 2) / 2
-            points = rule.weight * (1 + min(days, 180) / 60) * (1 + size) * (1 + exposure)
-            money.items.append(("invoice_overdue", points, proof))
-    money.currency = max(currencies, key=currencies.__getitem__) if currencies else ""
-    return money
-
-
-#: the sequences practitioners name: (the first kinds, then this kind) within the window
-SEQUENCES = {
-    "pattern_missed_then_complained": (frozenset({"missed_call", "no_show"}), "complaint"),
-    "pattern_changed_mind_then_refused": (frozenset({"changed_mind"}), "refused_payment"),
-}
-
-
-#: the kinds that complete a sequence: without one of them there is no sequence to look for
-_SEQUENCE_ENDS = frozenset(then for _, then in SEQUENCES.values())
-
-
-def _sequences(signals: Sequence[SignalEvent], as_of: datetime, table) -> list[_Item]:
-    """Each "then" event with a "first" event in the window before it makes the pattern."""
-    items = []
-    for pattern, (first_kinds, then_kind) in SEQUENCES.items():
-        thens = [s for s in signals if s.kind == then_kind]
-        if not thens:
-            continue
-        firsts = [s.at for s in signals if s.kind in first_kinds]  # in time order
-        if not firsts:
-            continue
-        rule = table[pattern]
-        window = timedelta(days=rule.window_days)
-        for then in thens:
-            index = bisect.bisect_right(firsts, then.at) - 1
-            if index >= 0 and firsts[index] >= then.at - window:
-                items.append(
-                    (
-                        pattern,
-                        rule.weight * _decay(rule, _age(as_of, then.at)),
-                        Evidence(then.at, then.summary or label_of(then_kind)),
-                    )
-                )
-    return items
-
-
-def _repetition(
-    kind: str, moments: list[tuple[datetime, str]], as_of: datetime, rule: Rule
-) -> list[_Item]:
-    """A repetition pattern: worth ``weight``, fading from the last time it happened.
-
-    It happened at every event with ``REPEATS - 1`` others of its kind in the window before
-    it.
-    """
-    moments = sorted(moments)
-    window = timedelta(days=rule.window_days)
-    latest = None
-    start = 0
-    for end, (at, _) in enumerate(moments):
-        while moments[start][0] < at - window:
-            start += 1
-        if end - start + 1 >= REPEATS:
-            latest = (start, end)
-    if latest is None:
-        return []
-    # the points go with the latest time it happened; the evidence is the events that made
-    # it (the latest event and the ones before it in its window, up to REPEATS of them)
-    end = latest[1]
-    run = moments[max(latest[0], end - REPEATS + 1) : end + 1]
-    points = rule.weight * _decay(rule, _age(as_of, run[-1][0]))
-    return [
-        (kind, points if i == len(run) - 1 else 0.0, Evidence(at, text))
-        for i, (at, text) in enumerate(run)
-    ]
 
 
 def _factor_points(rule: Rule, raw: float) -> int:
@@ -414,7 +265,7 @@ class _Scored:
     points: Points
     score: int
     floor: Floor | None
-    money: _Money
+    money: MoneyFacts
     past: list[SignalEvent]
     own_mistakes: list[Evidence]
     #: factors with evidence still within its half-life
@@ -462,17 +313,17 @@ def _score(
         evidence[kind].append(Evidence(tone.at, tone.summary))
         by_kind["tone:" + tone.tone].append((tone.at, tone.summary))
 
-    money = _invoices(invoices, as_of, table)
+    money = money_facts(invoices, as_of, table)
     items = money.items
-    if raw.keys() & _SEQUENCE_ENDS:
-        items += _sequences(past, as_of, table)
+    if raw.keys() & SEQUENCE_ENDS:
+        items += sequences(past, as_of, table)
     for kind in REPETITION_KINDS if by_kind or money.late_moments else ():
         rule = table[kind]
         moments = [m for source in rule.reads for m in by_kind.get(source, ())]
         if "invoices" in rule.reads:
             moments += money.late_moments
         if len(moments) >= REPEATS:
-            items += _repetition(kind, moments, as_of, rule)
+            items += repetition(kind, moments, as_of, rule)
     for kind, value, proof in items:
         raw[kind] += value
         evidence[kind].append(proof)
@@ -494,7 +345,9 @@ def _score(
     if floor is not None:
         score = WATCH_FROM
     fresh = frozenset(
-        f.signal for f in factors if _age(as_of, f.evidence[0].at) <= table[f.signal].half_life_days
+        f.signal
+        for f in factors
+        if age_days(as_of, f.evidence[0].at) <= table[f.signal].half_life_days
     )
     return _Scored(factors, points, score, floor, money, past, own_mistakes, fresh)
 
@@ -560,7 +413,7 @@ def risk_of(
     )
 
 
-def _floor(factors: Sequence[Factor], money: _Money, as_of: datetime, model) -> Floor | None:
+def _floor(factors: Sequence[Factor], money: MoneyFacts, as_of: datetime, model) -> Floor | None:
     """The reason to keep the client at least in watch, if there is one."""
     if money.oldest_overdue and money.oldest_overdue[0] > model.overdue_watch_days:
         days, proof = money.oldest_overdue
@@ -571,33 +424,15 @@ def _floor(factors: Sequence[Factor], money: _Money, as_of: datetime, model) -> 
         if not rule.serious:
             continue
         for proof in factor.evidence:
-            if _age(as_of, proof.at) <= rule.half_life_days or factor.signal == "invoice_disputed":
+            if (
+                age_days(as_of, proof.at) <= rule.half_life_days
+                or factor.signal == "invoice_disputed"
+            ):
                 serious.append((proof, factor))
     if serious:
         proof, factor = max(serious, key=lambda pair: pair[0].at)
         return Floor(f"a serious warning ({factor.label}) still fresh", proof)
     return None
-
-
-def paid_now(
-    invoices: Iterable[InvoiceFact], numbers: Iterable[str], as_of: datetime
-) -> list[InvoiceFact]:
-    """The invoices with those numbers marked paid on ``as_of``'s day (for a what-if)."""
-    chosen = set(numbers)
-    return [
-        i._replace(paid=as_of.date(), disputed=False)
-        if i.number in chosen and (i.paid is None or i.paid > as_of.date())
-        else i
-        for i in invoices
-    ]
-
-
-def unpaid_numbers(invoices: Iterable[InvoiceFact], as_of: datetime) -> tuple[str, ...]:
-    """The numbers of the invoices issued by ``as_of`` and not paid by then."""
-    today = as_of.date()
-    return tuple(
-        i.number for i in invoices if i.issued <= today and (i.paid is None or i.paid > today)
-    )
 
 
 def trend(
