@@ -49,7 +49,8 @@ WARNINGS = [
     "legal_threat",
 ]
 POSITIVES = ["referral", "praise", "paid_on_time"]
-SERIOUS = ["rude", "aggressive", "refused_payment", "legal_threat"]
+#: the serious signs a user can log, from the one vocabulary
+SERIOUS = sorted(SERIOUS_KINDS & set(WARNINGS))
 
 
 def ago(days: float) -> datetime:
