@@ -16,6 +16,7 @@ from pathlib import Path
 
 from models import scoring
 from models.entities import Agreement, Client, Interaction, Invoice, Signal, TimeEntry
+from models.scoring import client_since
 from models.text import markdown_inline as md
 from models.text import money_text
 from models.when import to_zone
@@ -33,8 +34,6 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
     client = client if isinstance(client, Client) else Client.get_by_id(client)
     today = to_zone(as_of).date()
     lines = [f"# Fact sheet: {md(client.name)}", ""]
-    from models.callsheet import client_since
-
     about = [
         client.company,
         client.status,
@@ -220,7 +219,7 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
         lines.append(f"| {to_zone(as_of - timedelta(weeks=weeks_back)):%Y-%m-%d} | {score} |")
     lines += ["", "Why the score is what it is now:", ""]
     lines += [
-        f"- {f.points:+d} {f.signal.replace('_', ' ')} ({len(f.evidence)} event{'s' if len(f.evidence) != 1 else ''})"
+        f"- {f.points:+d} {f.label} ({len(f.evidence)} event{'s' if len(f.evidence) != 1 else ''})"
         for f in risk.factors
     ] or ["- No warning signs."]
     lines += [

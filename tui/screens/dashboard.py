@@ -213,6 +213,15 @@ class DashboardScreen(Screen):
             tooltip="Write the dispute fact sheet (Markdown)",
         ),
         Binding(
+            "dollar_sign",
+            "what_if_paid",
+            "If paid",
+            key_display="$",
+            show=False,
+            id="dashboard.what_if_paid",
+            tooltip="Risk if the unpaid invoices were paid today: 62 → 41 (stores nothing)",
+        ),
+        Binding(
             "d",
             "load_demo",
             "Demo data",
@@ -850,6 +859,9 @@ class DashboardScreen(Screen):
                 clients._scroll_to_cursor()
                 break
         clients.focus()
+
+    def action_what_if_paid(self) -> None:
+        self.risk_pane.action_what_if_paid()
 
     def action_fact_sheet(self) -> None:
         if not (selected := self._selected()):

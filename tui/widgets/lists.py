@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from models.queries import Attention, ClientRow, LogRow, Triage, TriageSection
 from models.text import money_text, printable
+from models.vocabulary import POSITIVE_KINDS, SERIOUS_KINDS
 from tui.widgets.row_list import RowList, set_virtual_height
 
 BAND_STYLE = {
@@ -31,8 +32,6 @@ SIGNAL_STYLE = {
     "serious": Style(color="#ffffff", bgcolor="#b03030", bold=True),
     "warning": Style(color="#101010", bgcolor="#e0b050"),
 }
-SERIOUS = {"rude", "aggressive", "refused_payment", "legal_threat"}
-POSITIVE = {"referral", "praise", "paid_on_time"}
 DIM = Style(dim=True)
 TONE_STYLE = {
     "warm": Style(color="#7fbf7f"),
@@ -43,11 +42,11 @@ TONE_STYLE = {
 
 
 def signal_style(kind: str) -> Style:
-    if kind in POSITIVE:
+    if kind in POSITIVE_KINDS:
         return SIGNAL_STYLE["positive"]
     if kind == "own_mistake":
         return SIGNAL_STYLE["own"]
-    return SIGNAL_STYLE["serious" if kind in SERIOUS else "warning"]
+    return SIGNAL_STYLE["serious" if kind in SERIOUS_KINDS else "warning"]
 
 
 def ago(epoch: int | None, now: float) -> str:
