@@ -65,7 +65,7 @@ def find_client(ref: str | int, include_archived: bool = True) -> Client:
     query = Client.select()
     if not include_archived:
         query = query.where(Client.archived_at.is_null())
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= 18:  # "²" is a digit to str.isdigit
         client = query.where(Client.id == int(text)).first()
         if client:
             return client

@@ -345,3 +345,10 @@ def test_a_running_time_entry_is_named_not_dropped_silently(cli, tmp_path):
     code, out, err = cli("import", "--format", "timewarrior", str(export))
     assert code == 0, err
     assert "added 1 time entries" in out and "warning: entry 1: still running" in out
+
+
+@pytest.mark.parametrize("ref", ["²", "١٢", "9" * 40])
+def test_a_client_reference_that_only_looks_like_an_id_is_not_found_cleanly(cli, ref):
+    cli("add", "Ana Pop")
+    code, out, err = cli("log", ref, "hello")  # found by the fuzz test: "²".isdigit() is True
+    assert code == 1 and "no client matches" in err
