@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "tui.cli.risk",
     "tui.cli.calls",
     "tui.cli.transfer",
+    "tui.cli.capture",
     "tui.cli.demo",
 )
 
