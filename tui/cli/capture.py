@@ -171,3 +171,90 @@ def _print_report(report, knows_me: bool) -> None:
             )
         if len(report.added) > 50:
             print(f"  ... and {len(report.added) - 50:,} more")
+
+
+# --- callsheet import FILE.ics / FILE.xml / call-log CSV -------------------------------------
+
+
+def capture_kind(path: Path, kind: str, mapping: dict[str, str]) -> str | None:
+    """ "ics", "xml" or "calls" when ``callsheet import`` is given a calendar or call log."""
+    if kind in ("ics", "xml", "calls"):
+        return kind
+    if kind == "csv":
+        from models.capture.calllog import looks_like_call_log
+
+        with path.open(encoding="utf-8-sig", errors="replace") as stream:
+            if looks_like_call_log(stream.readline(), mapping):
+                return "calls"
+    return None
+
+
+class CaptureImport:
+    """What ``callsheet import`` prints for a calendar or call log (the ImportReport shape)."""
+
+    def __init__(self, what: str, added: list, seen: int, notes: list[str], dry_run: bool):
+        self.what, self.seen, self.notes, self.dry_run = what, seen, notes, dry_run
+        self.entries = added
+        self.added: list[str] = []
+        self.merged: list[str] = []
+        self.skipped: list[str] = []
+
+    def summary(self) -> str:
+        verb = "would log" if self.dry_run else "logged"
+        already = self.seen - len(self.entries)
+        text = f"{verb} {len(self.entries)} {self.what}"
+        if already:
+            text += f", {already} already in the log"
+        return "; ".join([text, *self.notes])
+
+
+def import_capture(path: Path, kind: str, args, config) -> CaptureImport:
+    """Log the meetings of an .ics file or the calls of a call log; nothing on any bad record."""
+    from models.capture import calllog
+    from models.capture.calendar import CalendarError, meeting_entries, read_meetings
+    from models.capture.store import client_names, match_addresses, match_phones, save
+    from models.validate import InputError
+    from models.when import iso, utcnow
+    from tui.cli.records import _plain
+    from tui.cli.transfer import _mapping, _problems_text
+
+    data = path.read_bytes()
+    notes: list[str] = []
+    if kind == "ics":
+        try:
+            meetings = read_meetings(data, utcnow())
+        except CalendarError as error:
+            raise InputError(str(path), str(error)) from None
+        entries, without = meeting_entries(meetings, match_addresses(), set(config.my_addresses))
+        what = "meetings"
+        if without:
+            notes.append(f"{without} events without a client")
+    else:
+        try:
+            if kind == "xml":
+                calls = calllog.read_android_xml(data)
+            else:
+                text = data.decode("utf-8-sig", errors="replace")
+                calls = calllog.read_csv_calls(text, _mapping(args.map))
+        except calllog.CallLogError as error:
+            raise InputError(str(path), _problems_text(error.problems)) from None
+        found = calllog.call_entries(calls, match_phones(), config.default_region)
+        entries, what = found.entries, "calls"
+        if found.private:
+            notes.append(f"{found.private} private or unknown numbers skipped")
+        if found.blocked:
+            notes.append(f"{found.blocked} blocked calls skipped")
+        if found.unknown:
+            notes.append(
+                f"{sum(found.unknown.values())} calls from {len(found.unknown)} numbers "
+                "that are no client's"
+            )
+    added = save(entries, dry_run=args.dry_run)
+    report = CaptureImport(what, added, len(entries), notes, args.dry_run)
+    if args.dry_run:
+        names = client_names({e.client_id for e in added}) if added else {}
+        report.added = [
+            f"{iso(e.at)[:16]} {_plain(names.get(e.client_id, ''))}: {_plain(e.summary)}"
+            for e in added
+        ]
+    return report

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior")
+IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior", "ics", "xml", "calls")
 EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
 
 
@@ -133,6 +133,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _import_one(path: Path, kind: str, args, config, progress):
     from models import jsonformat
     from models.validate import InputError
+    from tui.cli.capture import capture_kind, import_capture
+
+    if capture_kind(path, kind, _mapping(args.map)):  # meetings and calls: models/capture
+        return import_capture(path, capture_kind(path, kind, _mapping(args.map)), args, config)
 
     if kind == "json":
         from models.importers import detect_time_format
