@@ -52,7 +52,7 @@ def p95(values: list[float]) -> float:
 
 
 def demo_database(clients: int, interactions: int, seed: int) -> Path:
-    from models.db import SCHEMA_VERSION
+    from models.migrations import CURRENT_VERSION as SCHEMA_VERSION
 
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"demo-{clients}-{interactions}-s{seed}-v{SCHEMA_VERSION}.db"

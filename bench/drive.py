@@ -36,7 +36,7 @@ class Bare(App):
 
 def dashboard_app(db: str, exit_when_ready: bool):
     from models.config import load_config
-    from models.db import open_database
+    from models.store import open_database
     from tui.app import CallsheetApp
 
     class Measured(CallsheetApp):

@@ -13,13 +13,13 @@ from datetime import datetime
 from pathlib import Path
 
 from models.db import (
-    SCHEMA_VERSION,
     DatabaseError,
     backup_to,
     database,
     file_schema_version,
     integrity_problems,
 )
+from models.migrations import CURRENT_VERSION
 
 
 def backups_folder(db_path: Path) -> Path:
@@ -55,7 +55,7 @@ def check_backup(path: Path) -> None:
     version = file_schema_version(path)
     if version == 0:
         raise DatabaseError(f"{path}: not a callsheet database")
-    if version > SCHEMA_VERSION:
+    if version > CURRENT_VERSION:
         raise DatabaseError(
             f"{path}: made by a newer callsheet (schema {version}); upgrade to restore it"
         )

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from models.db import close_database, open_database
+from models.db import close_database
+from models.store import open_database
 
 #: A fixed "now" so that nothing in a test depends on the clock.
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -10,8 +10,9 @@ import pytest
 
 from models import jsonformat
 from models.clients import add_client
-from models.db import close_database, open_database
+from models.db import close_database
 from models.entities import Client, Interaction, Invoice, Signal
+from models.store import open_database
 from tests.conftest import NOW
 
 FIXTURE = Path(__file__).parent / "fixtures" / "every-field.json"

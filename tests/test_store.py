@@ -10,9 +10,11 @@ import pytest
 from peewee import IntegrityError
 
 from models import clients as ops
-from models.db import DatabaseError, close_database, open_database, schema_version
+from models.db import DatabaseError, close_database
 from models.entities import Client, Interaction, Phone, Signal
 from models.migrations import CURRENT_VERSION
+from models.migrations import stored_version as schema_version
+from models.store import open_database
 from models.validate import InputError
 from tests.conftest import NOW
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from models import clients as ops
-from models.db import close_database, open_database
+from models.db import close_database
 from models.entities import Client, Phone, TimeEntry
+from models.store import open_database
 from tests.conftest import NOW
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -49,33 +49,53 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH|URL",
         default=argparse.SUPPRESS,
-        help="database file (default: $CALLSHEET_DB or callsheet.db in the user data directory)",
+        help="database file or URL (sqlite:///file, postgresql://user:pass@host/db; "
+        "default: $CALLSHEET_DB or callsheet.db in the user data directory)",
     )
     parser = argparse.ArgumentParser(
         prog="callsheet",
         description="A keyboard-first dashboard of your clients, their history and their risk.",
     )
     parser.add_argument("--version", action=_VersionAction)
-    parser.add_argument("--db", metavar="PATH", default=None, help=common._actions[0].help)
+    parser.add_argument("--db", metavar="PATH|URL", default=None, help=common._actions[0].help)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         import_module(name).register(subparsers, common)
     return parser
 
 
+#: Commands that only read: a mistyped --db must not leave an empty database behind them.
+READ_ONLY_COMMANDS = frozenset(
+    {
+        "list",
+        "show",
+        "risk",
+        "brief",
+        "who",
+        "facts",
+        "export",
+        "backup",
+        "doctor",
+        "triage",
+        "search",
+    }
+)
+
+
 def open_store(args: argparse.Namespace):
-    """Open the database ``args`` names and load the configuration; return the config."""
-    from models.config import database_path, load_config
-    from models.db import open_database
+    """Open the store ``args`` names (a path or a URL) and load the configuration; return it."""
+    from models.config import database_setting, load_config
+    from models.store import open_store as open_target
 
     config = load_config()
     if config.risk:  # the risk engine loads lazily; `callsheet who` never needs it
         from models import scoring
 
         scoring.configure(config)
-    open_database(database_path(getattr(args, "db", None)))
+    create = getattr(args, "command", None) not in READ_ONLY_COMMANDS
+    open_target(database_setting(getattr(args, "db", None)), create=create)
     return config
 
 
