@@ -45,8 +45,9 @@ def _phrase_pattern(phrase: str) -> str:
             parts.append(re.escape(word[:-1]) + r"[\w'-]*")
         else:
             parts.append(re.escape(word))
-    # Words are separated by any run of spaces or punctuation that is not a letter.
-    return r"(?<![\w])" + r"[\W_]+".join(parts) + r"(?![\w])"
+    # Words are separated by any run of spaces or punctuation; a hyphen joins words into
+    # another one ("procesul-verbal" is minutes of a meeting, not a trial).
+    return r"(?<![\w-])" + r"[\W_]+".join(parts) + r"(?![\w-])"
 
 
 @dataclass(frozen=True)
