@@ -62,7 +62,8 @@ def test_the_lexicon_holds_only_known_languages_and_signals_and_every_entry_comp
     assert set(data) == {"en", "ro", "pl", "ru"}
     for table in data.values():
         assert set(table) <= set(SIGNALS)
-    assert load_lexicon().patterns
+    lexicon = load_lexicon()
+    assert lexicon.exact and lexicon.prefixes
     assert fold("Plătește ÎNCĂ ёлка łódź") == "plateste inca елка lodz"
 
 
