@@ -28,6 +28,8 @@ LANGUAGES = ("en", "ro", "pl", "ru")
 
 #: Letters that do not decompose under NFKD but are written without their mark by people
 #: typing on a keyboard without the layout (Polish ł, Romanian cedilla forms are covered by NFKD).
+#: The combining marks NFKD splits off Latin and Cyrillic letters (ă, ș, ę, ё, й).
+_MARKS = re.compile("[\u0300-\u036f]")
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "ß": "ss", "’": "'"})
 
 
@@ -36,7 +38,7 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _MARKS.sub("", decomposed)
 
 
 #: A word: letters and digits, with inner apostrophes and hyphens ("won't", "m-am",
