@@ -14,6 +14,7 @@ import os
 import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from peewee import Database, DatabaseProxy, Field, Model, SqliteDatabase
 
@@ -114,6 +115,41 @@ def sqlite_path(db: Database | None = None) -> Path | None:
     return Path(db.database) if isinstance(db, SqliteDatabase) else None
 
 
+def sync_id_sequences(*models: type[Model]) -> None:
+    """After rows were inserted with explicit ids (bulk loads), let new rows continue after them.
+
+    SQLite picks the next id from the table itself; PostgreSQL draws it from a sequence,
+    which explicit ids do not advance.
+    """
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        return
+    for model in models:
+        primary_key = model._meta.primary_key
+        assert primary_key, f"{model.__name__} has no primary key"
+        table, column = model._meta.table_name, primary_key.column_name
+        db.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+            f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"'
+        )
+
+
+def execute_many(sql: str, rows: list[tuple]) -> None:
+    """Run one statement for many rows, with ``?`` placeholders, on either backend.
+
+    For bulk updates (10,000 stored scores) a prepared statement run many times is far
+    cheaper than building one peewee query per row.
+    """
+    db = database.obj
+    if not isinstance(db, SqliteDatabase):
+        sql = sql.replace("?", "%s")
+    cursor = db.cursor()
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
 class ChangeWatcher:
     """Tells whether another connection (the CLI, another window) committed since last asked.
 
@@ -125,6 +161,8 @@ class ChangeWatcher:
     """
 
     CHANNEL = "callsheet_changes"
+
+    _connection: Any
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -203,7 +241,9 @@ def integrity_problems(path: str | os.PathLike) -> list[str]:
         return [str(error)]
     finally:
         connection.close()
-    return [] if rows == [("ok",)] else [row[0] for row in rows]
+    if rows == [("ok",)]:
+        return []
+    return [line for row in rows for line in str(row[0]).splitlines() if line.strip()]
 
 
 def file_schema_version(path: str | os.PathLike) -> int:

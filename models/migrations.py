@@ -52,6 +52,7 @@ def _v1_initial_schema(db: Database, migrator: SchemaMigrator) -> None:
     class Frozen(Model):
         class Meta:
             database = db
+            legacy_table_names = False  # index names follow the table names, as in v1 files
 
     class Client(Frozen):
         id = AutoField()
@@ -82,7 +83,7 @@ def _v1_initial_schema(db: Database, migrator: SchemaMigrator) -> None:
     class Phone(Frozen):
         client = ForeignKeyField(Client, on_delete="CASCADE")
         e164 = TextField(index=True)
-        raw = TextField()
+        raw = TextField()  # type: ignore[assignment]  # the column's name; hides Model.raw()
         kind = TextField()
 
         class Meta:

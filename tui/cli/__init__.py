@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "tui.cli.transfer",
     "tui.cli.capture",
     "tui.cli.demo",
+    "tui.cli.store",
 )
 
 
