@@ -31,6 +31,7 @@ def _layout(path: Path, table: str):
     return columns, indexes
 
 
+@pytest.mark.sqlite_only
 def test_a_v1_file_migrates_to_the_same_capture_layout_as_a_fresh_database(tmp_path):
     old = tmp_path / "v1.db"
     shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-v1.db", old)

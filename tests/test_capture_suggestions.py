@@ -129,7 +129,7 @@ def test_to_review_counts_entries_waiting_and_forgets_answered_and_archived_ones
     assert count == 1 and [i.interaction_id for i in items] == [first.id]
 
 
-def test_suggestions_and_dismissals_survive_export_and_import(db, tmp_path):
+def test_suggestions_and_dismissals_survive_export_and_import(db, new_store):
     ion = ops.add_client("Ion", emails=["ion@carpati.example"], now=NOW)
     logged = ops.log_interaction(ion, summary="Not paying, our lawyer agrees", now=NOW)
     ops.resolve_suggestions(logged, dismiss=["legal_threat"], now=NOW)
@@ -146,7 +146,7 @@ def test_suggestions_and_dismissals_survive_export_and_import(db, tmp_path):
     from models.store import open_database
 
     close_database()
-    open_database(tmp_path / "other.db")
+    open_database(new_store())
     jsonformat.import_document(document, now=NOW)
     (copy,) = Interaction.select()
     assert copy.suggested_signals == ["refused_payment"]
