@@ -115,6 +115,10 @@ class LogRow:
     tone: str | None
     summary: str
     signals: tuple[str, ...]
+    #: typed, mail, calendar or phone (models/capture)
+    source: str = "typed"
+    #: signals the text suggests, waiting for the user's yes or no; they do not count
+    suggested: tuple[str, ...] = ()
 
 
 def log_rows(client_id: int, limit: int | None = None, before: int | None = None) -> list[LogRow]:
@@ -128,6 +132,8 @@ def log_rows(client_id: int, limit: int | None = None, before: int | None = None
             Interaction.duration_min,
             Interaction.tone,
             Interaction.summary,
+            Interaction.source,
+            Interaction.suggested_signals,
         )
         .where(Interaction.client == client_id)
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
@@ -146,8 +152,19 @@ def log_rows(client_id: int, limit: int | None = None, before: int | None = None
     for interaction_id, kind in database.execute(signal_query).fetchall():
         signals[interaction_id].append(kind)
     return [
-        LogRow(i, at, channel, direction, minutes, tone, summary or "", tuple(signals.get(i, ())))
-        for i, at, channel, direction, minutes, tone, summary in rows
+        LogRow(
+            i,
+            at,
+            channel,
+            direction,
+            minutes,
+            tone,
+            summary or "",
+            tuple(signals.get(i, ())),
+            source,
+            tuple(suggested.split()) if suggested else (),
+        )
+        for i, at, channel, direction, minutes, tone, summary, source, suggested in rows
     ]
 
 
