@@ -308,6 +308,9 @@ def read_message(data: bytes) -> Mail:
             encrypted = True
         else:
             lines = meaningful_lines(body[: _SCAN_CHARS * 2])
+            if body.count("\ufffd") > max(3, len(body) // 20):
+                # an unknown charset or broken transfer encoding: the text is noise
+                lines, defects = [], defects + 1
     first = _clean(lines[0])[:_SUMMARY_LINE_CHARS] if lines else ""
     text = subject + "\n" + "\n".join(lines)
     return Mail(
