@@ -176,3 +176,14 @@ def test_an_unknown_suggested_signal_in_a_document_is_named(db):
     text = "\n".join(error.value.problems)
     assert "interactions[0].suggested_signals: unknown signal 'rudee'" in text
     assert "interactions[0].source: unknown source 'pigeon'" in text
+
+
+def test_callsheet_log_says_what_it_suggests_and_the_score_ignores_it(cli):
+    cli("add", "Ion Ionescu", "--status", "active")
+    code, out, err = cli("log", "Ion", "--channel", "email", "Nu plătesc, vorbiți cu avocatul meu")
+    assert code == 0, err
+    assert "risk 0 (low)" in out
+    assert "suggested signals" in out and "refused_payment, legal_threat" in out
+    record = cli.json("show", "Ion", "--json")
+    assert record["interactions"][0]["suggested_signals"] == ["refused_payment", "legal_threat"]
+    assert record["interactions"][0]["signals"] == []
