@@ -290,9 +290,13 @@ def meaningful_lines(body: str) -> list[str]:
     return lines
 
 
-def read_message(data: bytes) -> Mail:
-    """Parse one message (RFC 5322 bytes). Never raises for a message's content."""
-    message = _PARSER.parsebytes(data)
+def read_message(data: bytes, headers_only: bool = False) -> Mail:
+    """Parse one message (RFC 5322 bytes). Never raises for a message's content.
+
+    ``headers_only`` stops at the header block: enough to know who wrote to whom, which
+    is all a run needs for the many messages that concern no client.
+    """
+    message = _PARSER.parsebytes(data, headersonly=headers_only)
     defects = len(message.defects)
     senders = _addresses(message, "From")
     recipients = _addresses(message, "To", "Cc")
@@ -302,7 +306,7 @@ def read_message(data: bytes) -> Mail:
         subject = ""
     encrypted = message.get_content_type() in _ENCRYPTED_TYPES
     lines: list[str] = []
-    if not encrypted:
+    if not encrypted and not headers_only:
         body = _body_text(message)
         if "-----BEGIN PGP MESSAGE-----" in body[:2000]:
             encrypted = True
@@ -476,7 +480,8 @@ def capture_mail(
             progress(done, total)
         report.messages += 1
         try:
-            mail = read_message(source.read())
+            data = source.read()
+            mail = read_message(data, headers_only=True)
         except Exception as error:  # a message must never stop the run
             report.broken.append(f"{source.label}: {type(error).__name__}: {error}")
             continue
@@ -484,8 +489,6 @@ def capture_mail(
             report.duplicates += 1
             continue
         seen.add(mail.key)
-        report.encrypted += mail.encrypted
-        report.with_defects += bool(mail.defects)
         outgoing = any(a in mine for a in mail.senders)
         client_ids: dict[int, None] = {}
         for address in mail.senders + mail.recipients:
@@ -501,6 +504,13 @@ def capture_mail(
         if since and at < since:
             report.before_since += 1
             continue
+        try:
+            mail = read_message(data)  # a client's: now the body too
+        except Exception as error:
+            report.broken.append(f"{source.label}: {type(error).__name__}: {error}")
+            continue
+        report.encrypted += mail.encrypted
+        report.with_defects += bool(mail.defects)
         report.matched += 1
         suggested = suggest(mail.text)
         summary = mail.summary
