@@ -73,12 +73,28 @@ def test_meetings_with_clients_are_logged_with_start_and_duration_and_reimport_a
 
 
 def test_recurring_events_expand_only_up_to_now():
-    meetings = read_meetings(ICS.read_bytes(), datetime(2026, 10, 1, tzinfo=UTC))
+    meetings, problems = read_meetings(ICS.read_bytes(), datetime(2026, 10, 1, tzinfo=UTC))
+    assert problems == []
     weekly = [m for m in meetings if m.key.startswith("ics:weekly-anna")]
     assert len(weekly) == 3  # 7 and 14 September (21 excluded), 28 September
     assert all(m.start < datetime(2026, 10, 1, tzinfo=UTC) for m in meetings)
     entries, without = meeting_entries(meetings, {"anna@kowalska.example": [7]}, set())
     assert {e.client_id for e in entries} == {7} and len(entries) == 3
+
+
+def test_real_world_calendars_from_icalendar_are_read_and_broken_events_named(cli, people):
+    """Calendars from icalendar's own test suite (tests/fixtures/ics/icalendar/README.md)."""
+    folder = FIXTURES / "ics" / "icalendar"
+    code, out, err = cli("import", str(folder / "example.ics"))
+    assert code == 0 and "3 events without a client" in out
+    code, out, err = cli("import", str(folder / "issue_1081_event_with_rrule.ics"))
+    assert code == 0 and "10 events without a client" in out  # a daily RRULE, ten times
+    code, out, err = cli("import", str(folder / "broken_dtstart.ics"))
+    assert code == 2 and "event test-123" in err and "--skip-bad" in err
+    assert "Traceback" not in err
+    code, out, err = cli("import", "--skip-bad", str(folder / "issue_722_missing_timezones.ics"))
+    assert code == 1  # the event without DTSTART is listed, the rest read
+    assert "skipped event" in out
 
 
 def test_a_file_that_is_not_a_calendar_is_one_line_and_exit_2(cli, people, tmp_path):
@@ -161,6 +177,9 @@ def test_a_bad_line_in_a_call_log_names_it_and_writes_nothing(cli, people, db_pa
     code, out, err = cli("import", str(bad))
     assert code == 2 and "line 3: date 'someday' unreadable" in err
     assert _log(db_path, people["ion"], "call") == []
+    code, out, err = cli("import", "--skip-bad", str(bad))
+    assert code == 1 and "logged 1 calls" in out and "line 3" in out
+    assert len(_log(db_path, people["ion"], "call")) == 1
 
 
 def test_an_xml_file_that_is_not_a_call_log_is_refused(cli, people, tmp_path):

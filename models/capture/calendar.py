@@ -66,19 +66,41 @@ def _one_line(text) -> str:
     return " ".join(str(text or "").split())
 
 
-def read_meetings(data: bytes, now: datetime) -> list[Meeting]:
-    """Every occurrence, up to ``now``, of every event in the file that was not cancelled."""
+def _occurrences(calendar, now: datetime) -> tuple[list, list[str]]:
+    """Expand each event on its own (with the file's time zones), so one broken event is
+    named and skipped instead of hiding every other meeting in the file."""
     import icalendar
     import recurring_ical_events
+
+    timezones = list(calendar.walk("VTIMEZONE"))
+    groups: dict[str, list] = {}
+    for number, event in enumerate(calendar.walk("VEVENT"), 1):
+        # an event and its moved occurrences (RECURRENCE-ID) share a UID: expand them together
+        uid = str(event.get("UID") or "").strip() or f"#{number}"
+        groups.setdefault(uid, []).append(event)
+    occurrences, problems = [], []
+    for uid, events in groups.items():
+        part = icalendar.Calendar()
+        for component in [*timezones, *events]:
+            part.add_component(component)
+        try:
+            occurrences += recurring_ical_events.of(part).between(datetime(1970, 1, 2), now)
+        except Exception as error:  # a broken date, RRULE or time zone
+            title = _one_line(events[0].get("SUMMARY")) or "(no title)"
+            problems.append(f"event {uid} {title!r}: {type(error).__name__}: {error}")
+    return occurrences, problems
+
+
+def read_meetings(data: bytes, now: datetime) -> tuple[list[Meeting], list[str]]:
+    """Every occurrence, up to ``now``, of every event in the file that was not cancelled;
+    and a line for each event that could not be read."""
+    import icalendar
 
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as error:
         raise CalendarError(f"not an iCalendar file ({error})") from None
-    try:
-        occurrences = recurring_ical_events.of(calendar).between(datetime(1970, 1, 2), now)
-    except Exception as error:  # a broken RRULE or time zone: say so, not a traceback
-        raise CalendarError(f"cannot expand the events ({type(error).__name__}: {error})") from None
+    occurrences, problems = _occurrences(calendar, now)
     meetings = []
     for event in occurrences:
         if event.name != "VEVENT" or str(event.get("STATUS", "")).upper() == "CANCELLED":
@@ -107,7 +129,7 @@ def read_meetings(data: bytes, now: datetime) -> list[Meeting]:
                 description=str(event.get("DESCRIPTION") or "")[:4000],
             )
         )
-    return meetings
+    return meetings, problems
 
 
 def meeting_entries(

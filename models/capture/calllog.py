@@ -21,7 +21,7 @@ from models.capture.store import Captured
 
 
 class CallLogError(ValueError):
-    """The file cannot be read as a call log; ``problems`` name each bad line or record."""
+    """The file cannot be read as a call log at all; ``problems`` say why."""
 
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems[:3]))
@@ -80,8 +80,9 @@ _CSV_COLUMNS = {
 }
 
 
-def read_android_xml(data: bytes) -> list[Call]:
-    """The ``<call>`` records of an SMS Backup & Restore call-log file."""
+def read_android_xml(data: bytes) -> tuple[list[Call], list[str]]:
+    """The ``<call>`` records of an SMS Backup & Restore call-log file, and a line naming
+    each record that could not be read."""
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
@@ -111,9 +112,7 @@ def read_android_xml(data: bytes) -> list[Call]:
         if attributes.get("presentation", "1") not in ("1", ""):
             raw = ""  # restricted, unknown or payphone: the number field holds junk
         calls.append(Call(place, at, raw, kind, seconds, attributes.get("contact_name", "")))
-    if problems:
-        raise CallLogError(problems)
-    return calls
+    return calls, problems
 
 
 def _csv_rows(text: str) -> tuple[list[str], list[list[str]]]:
@@ -142,8 +141,11 @@ def looks_like_call_log(text: str, mapping: dict[str, str] | None = None) -> boo
     return {"date", "number", "seconds"} <= set(_csv_fields(header, mapping or {}))
 
 
-def read_csv_calls(text: str, mapping: dict[str, str] | None = None) -> list[Call]:
-    """Calls from a CSV with date, number, direction and seconds columns (``--map`` others)."""
+def read_csv_calls(
+    text: str, mapping: dict[str, str] | None = None
+) -> tuple[list[Call], list[str]]:
+    """Calls from a CSV with date, number, direction and seconds columns (``--map`` others),
+    and a line naming each row that could not be read."""
     from models.when import WhenError, parse_when
 
     header, rows = _csv_rows(text)
@@ -181,9 +183,7 @@ def read_csv_calls(text: str, mapping: dict[str, str] | None = None) -> list[Cal
             problems.append(f"{place}: direction {cell('direction')!r} unknown")
             continue
         calls.append(Call(place, at, cell("number"), kind, seconds))
-    if problems:
-        raise CallLogError(problems)
-    return calls
+    return calls, problems
 
 
 @dataclass

@@ -208,6 +208,14 @@ class CaptureImport:
         return "; ".join([text, *self.notes])
 
 
+def _skip_bad_text(problems: list[str]) -> str:
+    from tui.cli.records import _plain
+    from tui.cli.transfer import _problems_text
+
+    text = _problems_text([_plain(p) for p in problems])
+    return text + "\n  (--skip-bad logs the rest and lists these)"
+
+
 def import_capture(path: Path, kind: str, args, config) -> CaptureImport:
     """Log the meetings of an .ics file or the calls of a call log; nothing on any bad record."""
     from models.capture import calllog
@@ -222,9 +230,11 @@ def import_capture(path: Path, kind: str, args, config) -> CaptureImport:
     notes: list[str] = []
     if kind == "ics":
         try:
-            meetings = read_meetings(data, utcnow())
+            meetings, problems = read_meetings(data, utcnow())
         except CalendarError as error:
             raise InputError(str(path), str(error)) from None
+        if problems and not args.skip_bad:
+            raise InputError(str(path), _skip_bad_text(problems))
         entries, without = meeting_entries(meetings, match_addresses(), set(config.my_addresses))
         what = "meetings"
         if without:
@@ -232,12 +242,14 @@ def import_capture(path: Path, kind: str, args, config) -> CaptureImport:
     else:
         try:
             if kind == "xml":
-                calls = calllog.read_android_xml(data)
+                calls, problems = calllog.read_android_xml(data)
             else:
                 text = data.decode("utf-8-sig", errors="replace")
-                calls = calllog.read_csv_calls(text, _mapping(args.map))
+                calls, problems = calllog.read_csv_calls(text, _mapping(args.map))
         except calllog.CallLogError as error:
             raise InputError(str(path), _problems_text(error.problems)) from None
+        if problems and not args.skip_bad:
+            raise InputError(str(path), _skip_bad_text(problems))
         found = calllog.call_entries(calls, match_phones(), config.default_region)
         entries, what = found.entries, "calls"
         if found.private:
@@ -249,8 +261,10 @@ def import_capture(path: Path, kind: str, args, config) -> CaptureImport:
                 f"{sum(found.unknown.values())} calls from {len(found.unknown)} numbers "
                 "that are no client's"
             )
+    problems = [_plain(p) for p in problems]  # event titles and numbers are the file's text
     added = save(entries, dry_run=args.dry_run)
     report = CaptureImport(what, added, len(entries), notes, args.dry_run)
+    report.skipped = problems
     if args.dry_run:
         names = client_names({e.client_id for e in added}) if added else {}
         report.added = [
