@@ -4,6 +4,8 @@ and mail captured from the palette."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -114,3 +116,33 @@ async def test_capture_mail_from_the_palette_reads_the_configured_folders(captur
             what="captured mail in the log",
         )
     assert Interaction.select().where(Interaction.source == "mail").count() > 1
+
+
+async def test_mail_captured_in_another_terminal_appears_in_the_open_log(
+    captured, db_path, tmp_path
+):
+    maildir = tmp_path / "Mail"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mail" / "maildir", maildir)
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        callsheet = Path(sys.executable).with_name("callsheet")
+        subprocess.run(
+            [
+                str(callsheet),
+                "mail",
+                str(maildir),
+                "--me",
+                "me@consult.example",
+                "--db",
+                str(db_path),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        await wait_for(
+            pilot,
+            lambda: any("Contract (encrypted)" in r.summary for r in app.screen.log_view.rows),
+            timeout=8,
+            what="the captured mail in the log",
+        )

@@ -18,6 +18,7 @@ import hashlib
 import mailbox
 import os
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ _PARSER = BytesParser(policy=_CapturePolicy(header_factory=_Registry()))
 #: How much of a body is scanned for suggestions: the news is at the top of a mail.
 _SCAN_CHARS = 4000
 _SUMMARY_LINE_CHARS = 200
+_CLOCK_SLACK_NS = 250_000_000
 
 _ENCRYPTED_TYPES = {"multipart/encrypted", "application/pkcs7-mime", "application/x-pkcs7-mime"}
 
@@ -375,6 +377,9 @@ class _Plan:
 
 def _plan(paths: Iterable[str | os.PathLike], marks: dict[str, int]) -> _Plan:
     plan = _Plan()
+    # A mark never passes the moment the scan began (less the file system clock's coarse
+    # ticks): mail delivered while a folder is being listed is read next time, not lost.
+    ceiling = time.time_ns() - _CLOCK_SLACK_NS
     for given in paths:
         path = Path(given).expanduser()
         if path.is_dir():
@@ -401,8 +406,8 @@ def _plan(paths: Iterable[str | os.PathLike], marks: dict[str, int]) -> _Plan:
                                     stat.st_ctime_ns,
                                 )
                             )
-                if newest > mark:
-                    plan.marks[place] = newest
+                if min(newest, ceiling) > mark:
+                    plan.marks[place] = min(newest, ceiling)
             for eml in sorted(path.rglob("*.eml")):
                 plan.sources.append(_Source(str(eml), _read_file(str(eml)), eml.stat().st_mtime))
         elif path.is_file() and _is_mbox(path):
