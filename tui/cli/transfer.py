@@ -18,7 +18,8 @@ def register(subparsers, common) -> None:
         "files",
         nargs="+",
         metavar="FILE",
-        help=".json (callsheet/1, or a watson/timewarrior export), .vcf or .csv",
+        help=".json (callsheet/1, or a watson/timewarrior export), .vcf, .csv; "
+        ".ics (meetings), .xml or .csv call logs",
     )
     importer.add_argument(
         "--format", choices=IMPORT_FORMATS, default=None, help="default: from the file extension"
