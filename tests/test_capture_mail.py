@@ -229,3 +229,23 @@ def test_the_report_json_counts_what_was_skipped(cli, people, maildir):
     assert report["duplicates"] == 2
     assert report["unknown"] == {"news@shop.example": 1}
     assert json.dumps(report)  # plain JSON all the way down
+
+
+def test_suggestions_follow_who_wrote_the_words_and_skip_outlook_quotes(cli, tmp_path):
+    box = tmp_path / "thread.mbox"
+    box.write_bytes(
+        b"From ion@carpati.example Tue Nov 10 09:00:00 2026\n"
+        b"From: ion@carpati.example\nTo: me@consult.example\nSubject: Invoice\n"
+        b"Date: Tue, 10 Nov 2026 09:00:00 +0200\nMessage-ID: <in-1@carpati.example>\n\n"
+        b"My mistake, I sent it to the wrong address. Thanks so much for your patience.\n"
+        b"\nFrom me@consult.example Tue Nov 10 10:00:00 2026\n"
+        b"From: me@consult.example\nTo: ion@carpati.example\nSubject: RE: Invoice\n"
+        b"Date: Tue, 10 Nov 2026 10:00:00 +0200\nMessage-ID: <out-1@consult.example>\n\n"
+        b"My mistake: the total was wrong, here is the right one. Great job on the launch!\n\n"
+        b"________________________________\nFrom: Ion Ionescu <ion@carpati.example>\n"
+        b"Sent: Tuesday\n\nWe are not paying this until it is fixed.\n"
+    )
+    cli("add", "Ion Ionescu", "--email", "ion@carpati.example")
+    report = cli.json("mail", str(box), "--me", ME, "--json")
+    suggested = {e["direction"]: e["suggested_signals"] for e in report["entries"]}
+    assert suggested == {"in": ["praise"], "out": ["own_mistake"]}

@@ -86,13 +86,17 @@ _PARSER = BytesParser(policy=_CapturePolicy(header_factory=_Registry()))
 _SCAN_CHARS = 4000
 _SUMMARY_LINE_CHARS = 200
 _CLOCK_SLACK_NS = 250_000_000
+_NOT_FROM_THEM = ("own_mistake",)
+_NOT_FROM_ME = ("praise",)
 
 _ENCRYPTED_TYPES = {"multipart/encrypted", "application/pkcs7-mime", "application/x-pkcs7-mime"}
 
 #: A line that introduces the quoted previous message, in the languages of the lexicon.
 _ATTRIBUTION = re.compile(
     r"(wrote|a scris|napisa\w*|написал\w*|пишет|schrieb|escribi\w*|a ecrit)\s*:?\s*$"
-    r"|^-+\s*(original message|mesaj original|wiadomosc oryginalna|исходное сообщение)",
+    r"|^-+\s*(original message|mesaj original|wiadomosc oryginalna|исходное сообщение)"
+    # Outlook quotes nothing: a rule, then the previous message's From:/Sent: block
+    r"|^_{8,}\s*$|^(from|de la|de|od|от|von)\s*:\s*\S",
     re.IGNORECASE,
 )
 _GREETING_WORDS = (
@@ -517,7 +521,9 @@ def capture_mail(
         report.encrypted += mail.encrypted
         report.with_defects += bool(mail.defects)
         report.matched += 1
-        suggested = suggest(mail.text)
+        # Whose words they are matters: "my mistake" from a client is not the consultant's
+        # own mistake, and praise the consultant writes is not the client's praise.
+        suggested = suggest(mail.text, exclude=_NOT_FROM_THEM if not outgoing else _NOT_FROM_ME)
         summary = mail.summary
         for client_id in client_ids:
             report.entries.append(
