@@ -346,8 +346,6 @@ class _Source:
     label: str
     read: Callable[[], bytes]
     mtime: float
-    place: str | None = None
-    change_ns: int = 0
 
 
 def _maildir_folders(root: Path) -> Iterator[Path]:
@@ -377,6 +375,8 @@ class _Plan:
     marks: dict[str, int] = field(default_factory=dict)
     not_read: int = 0  # already read in an earlier run (before the mark)
     missing: list[str] = field(default_factory=list)
+    #: folders and files that could not be listed or opened: "path: reason"
+    unreadable: list[str] = field(default_factory=list)
 
 
 def _plan(paths: Iterable[str | os.PathLike], marks: dict[str, int]) -> _Plan:
@@ -386,51 +386,61 @@ def _plan(paths: Iterable[str | os.PathLike], marks: dict[str, int]) -> _Plan:
     ceiling = time.time_ns() - _CLOCK_SLACK_NS
     for given in paths:
         path = Path(given).expanduser()
-        if path.is_dir():
-            for folder in _maildir_folders(path):
-                place = str(folder.resolve())
-                mark = marks.get(place, -1)
-                newest = mark
-                for sub in ("new", "cur"):
-                    with os.scandir(folder / sub) as entries:
-                        for entry in entries:
-                            if entry.name.startswith(".") or not entry.is_file():
-                                continue
-                            stat = entry.stat()
-                            if stat.st_ctime_ns <= mark:
-                                plan.not_read += 1
-                                continue
-                            newest = max(newest, stat.st_ctime_ns)
-                            plan.sources.append(
-                                _Source(
-                                    entry.path,
-                                    _read_file(entry.path),
-                                    stat.st_mtime,
-                                    place,
-                                    stat.st_ctime_ns,
-                                )
-                            )
-                if min(newest, ceiling) > mark:
-                    plan.marks[place] = min(newest, ceiling)
-            for eml in sorted(path.rglob("*.eml")):
-                plan.sources.append(_Source(str(eml), _read_file(str(eml)), eml.stat().st_mtime))
-        elif path.is_file() and _is_mbox(path):
-            place = str(path.resolve())
-            stat = path.stat()
-            if stat.st_mtime_ns <= marks.get(place, -1):
-                plan.not_read += 1
-                continue
-            box = mailbox.mbox(path, create=False)
-            for number, key in enumerate(box.iterkeys(), 1):
-                plan.sources.append(
-                    _Source(f"{path} message {number}", _mbox_reader(box, key), stat.st_mtime)
-                )
-            plan.marks[place] = stat.st_mtime_ns
-        elif path.is_file():
-            plan.sources.append(_Source(str(path), _read_file(str(path)), path.stat().st_mtime))
-        else:
-            plan.missing.append(str(path))
+        try:
+            if path.is_dir():
+                for folder in _maildir_folders(path):
+                    try:
+                        _plan_folder(plan, folder, marks, ceiling)
+                    except OSError as error:  # a folder we may not read: say so, go on
+                        plan.unreadable.append(f"{folder}: {error.strerror or error}")
+                for eml in sorted(path.rglob("*.eml")):
+                    plan.sources.append(
+                        _Source(str(eml), _read_file(str(eml)), eml.stat().st_mtime)
+                    )
+            elif path.is_file() and _is_mbox(path):
+                _plan_mbox(plan, path, marks)
+            elif path.is_file():
+                plan.sources.append(_Source(str(path), _read_file(str(path)), path.stat().st_mtime))
+            else:
+                plan.missing.append(str(path))
+        except (OSError, mailbox.Error) as error:
+            plan.unreadable.append(f"{path}: {getattr(error, 'strerror', None) or error}")
     return plan
+
+
+def _plan_folder(plan: _Plan, folder: Path, marks: dict[str, int], ceiling: int) -> None:
+    place = str(folder.resolve())
+    mark = marks.get(place, -1)
+    newest = mark
+    found = []
+    for sub in ("new", "cur"):
+        with os.scandir(folder / sub) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or not entry.is_file():
+                    continue
+                stat = entry.stat()
+                if stat.st_ctime_ns <= mark:
+                    plan.not_read += 1
+                    continue
+                newest = max(newest, stat.st_ctime_ns)
+                found.append(_Source(entry.path, _read_file(entry.path), stat.st_mtime))
+    plan.sources += found
+    if min(newest, ceiling) > mark:
+        plan.marks[place] = min(newest, ceiling)
+
+
+def _plan_mbox(plan: _Plan, path: Path, marks: dict[str, int]) -> None:
+    place = str(path.resolve())
+    stat = path.stat()
+    if stat.st_mtime_ns <= marks.get(place, -1):
+        plan.not_read += 1
+        return
+    box = mailbox.mbox(path, create=False)
+    for number, key in enumerate(box.iterkeys(), 1):
+        plan.sources.append(
+            _Source(f"{path} message {number}", _mbox_reader(box, key), stat.st_mtime)
+        )
+    plan.marks[place] = stat.st_mtime_ns
 
 
 def _mbox_reader(box: mailbox.mbox, key: str) -> Callable[[], bytes]:
@@ -481,7 +491,9 @@ def capture_mail(
     mine = {a.strip().lower() for a in me if a.strip()}
     clients_of = match_addresses()
     plan = _plan(paths, {} if rescan else load_marks())
-    report = MailReport(not_read=plan.not_read, missing=plan.missing, dry_run=dry_run)
+    report = MailReport(
+        not_read=plan.not_read, missing=plan.missing, broken=plan.unreadable, dry_run=dry_run
+    )
     seen: set[str] = set()
     total = len(plan.sources)
     for done, source in enumerate(plan.sources, 1):
