@@ -249,3 +249,19 @@ def test_suggestions_follow_who_wrote_the_words_and_skip_outlook_quotes(cli, tmp
     report = cli.json("mail", str(box), "--me", ME, "--json")
     suggested = {e["direction"]: e["suggested_signals"] for e in report["entries"]}
     assert suggested == {"in": ["praise"], "out": ["own_mistake"]}
+
+
+def test_a_message_with_a_large_attachment_is_read_from_its_top_and_not_called_broken():
+    attachment = b"QUJD" * 19 + b"\n"
+    data = (
+        b"From: ion@carpati.example\nTo: me@consult.example\nSubject: Drawings\n"
+        b"Date: Tue, 10 Nov 2026 09:00:00 +0200\nMessage-ID: <big@carpati.example>\n"
+        b'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n'
+        b"--b\nContent-Type: text/plain; charset=utf-8\n\nThe drawings are attached.\n"
+        b"--b\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n"
+        + attachment * 8000
+        + b"--b--\n"
+    )
+    assert len(data) > 512 * 1024
+    mail = read_message(data)
+    assert mail.first_line == "The drawings are attached." and mail.defects == 0

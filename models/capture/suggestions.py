@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -73,15 +73,25 @@ class Lexicon:
     exact: dict[str, list[tuple[str, tuple[Word, ...]]]]
     prefixes: dict[str, list[tuple[str, tuple[Word, ...]]]]
     shortest_prefix: int
+    #: the phrases that may start at a word, per word seen: mail repeats its vocabulary
+    _starting: dict[str, tuple] = field(default_factory=dict, compare=False, repr=False)
+
+    def starting_with(self, word: str) -> tuple:
+        found = self._starting.get(word)
+        if found is None:
+            candidates = list(self.exact.get(word, ()))
+            for length in range(self.shortest_prefix, len(word) + 1):
+                candidates += self.prefixes.get(word[:length], ())
+            if len(self._starting) > 500_000:  # a bound, not a policy: start again
+                self._starting.clear()
+            found = self._starting[word] = tuple(candidates)
+        return found
 
     def suggest(self, text: str) -> list[str]:
         words = _WORD.findall(fold(text))
         found: set[str] = set()
         for index, word in enumerate(words):
-            candidates = list(self.exact.get(word, ()))
-            for length in range(self.shortest_prefix, len(word) + 1):
-                candidates += self.prefixes.get(word[:length], ())
-            for kind, rest in candidates:
+            for kind, rest in self.starting_with(word):
                 if kind not in found and _follows(words, index + 1, rest):
                     found.add(kind)
         return [kind for kind in SIGNALS if kind in found]
