@@ -202,12 +202,15 @@ def test_captured_entries_keep_their_source_through_export_and_import(cli, peopl
 def test_suggestions_from_capture_wait_for_review_and_count_once_confirmed(cli, people, db_path):
     cli("import", str(XML))
     open_database(db_path)
-    from models.capture.suggestions import suggestions_to_review
+    from models import queries
 
-    count, items = suggestions_to_review()
-    assert count == 1 and items[0].suggested == ("missed_call",)
+    def waiting():
+        return [i for i in queries.needs_attention(NOW) if i.kind == "suggestion"]
+
+    (item,) = waiting()
+    assert item.text.startswith("suggested missed call: Outgoing call, not answered")
     before = ops.find_client("Ion").risk_score
-    ops.resolve_suggestions(Interaction.get_by_id(items[0].interaction_id), confirm=None, now=NOW)
+    ops.resolve_suggestions(Interaction.get_by_id(item.ref), confirm=None, now=NOW)
     assert ops.find_client("Ion").risk_score > before
-    assert suggestions_to_review()[0] == 0
+    assert waiting() == []
     close_database()

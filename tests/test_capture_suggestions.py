@@ -16,7 +16,6 @@ from models.capture.suggestions import (
     fold,
     load_lexicon,
     suggest,
-    suggestions_to_review,
 )
 from models.entities import SIGNALS, Interaction, Signal
 from tests.conftest import NOW
@@ -109,7 +108,14 @@ def test_a_signal_logged_by_hand_is_not_suggested_again(db):
     assert logged.suggested_signals == []
 
 
-def test_to_review_counts_entries_waiting_and_forgets_answered_and_archived_ones(db):
+def _to_review():
+    from models import queries
+
+    (section,) = [s for s in queries.triage(NOW).sections if s.kind == "suggestion"]
+    return section.items
+
+
+def test_triage_lists_entries_waiting_and_forgets_answered_and_archived_ones(db):
     ion = ops.add_client("Ion", now=NOW)
     anna = ops.add_client("Anna", now=NOW)
     first = ops.log_interaction(ion, summary="Nu plătesc", at=NOW - timedelta(hours=2), now=NOW)
@@ -118,15 +124,15 @@ def test_to_review_counts_entries_waiting_and_forgets_answered_and_archived_ones
     )
     ops.log_interaction(anna, summary="Our lawyer says no", now=NOW)
     ops.log_interaction(ion, summary="Sent the draft", now=NOW)
-    count, items = suggestions_to_review()
-    assert count == 3
-    assert items[-1].interaction_id == first.id and items[-1].client_name == "Ion"
-    assert items[-2].suggested == ("praise",)
+    items = _to_review()
+    assert len(items) == 3
+    assert items[-1].ref == first.id and items[-1].client_name == "Ion"
+    assert items[-1].text == "suggested refused payment: Nu plătesc"
+    assert items[-2].text.startswith("suggested praise")
 
     ops.resolve_suggestions(second, confirm=None, now=NOW)
     ops.set_archived(anna, True, now=NOW)
-    count, items = suggestions_to_review()
-    assert count == 1 and [i.interaction_id for i in items] == [first.id]
+    assert [i.ref for i in _to_review()] == [first.id]
 
 
 def test_suggestions_and_dismissals_survive_export_and_import(db, new_store):

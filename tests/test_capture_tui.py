@@ -146,3 +146,27 @@ async def test_mail_captured_in_another_terminal_appears_in_the_open_log(
             timeout=8,
             what="the captured mail in the log",
         )
+
+
+async def test_triage_lists_the_suggestions_to_review_and_v_confirms_the_one_selected(captured):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        await pilot.press("t")
+        attention = app.screen.query_one("#attention")
+        await wait_for(
+            pilot,
+            lambda: any(item.kind == "suggestion" for item in attention.rows),
+            what="the suggestion in triage",
+        )
+        index = next(i for i, item in enumerate(attention.rows) if item.kind == "suggestion")
+        attention.cursor = index
+        assert "suggested refused payment, legal threat" in attention.rows[index].text
+        await pilot.press("v")
+        await wait_for(
+            pilot,
+            lambda: not any(item.kind == "suggestion" for item in attention.rows),
+            what="the suggestion answered",
+        )
+    kinds = {s.kind for s in Signal.select().where(Signal.client == captured.id)}
+    assert kinds == {"refused_payment", "legal_threat"}

@@ -8,7 +8,7 @@ prefix covers ``avocat``/``avocatul``/``avocații`` without a stemmer per langua
 A suggestion is never a signal: it is stored beside the entry's signals, counts toward risk
 only once the user confirms it, and a dismissed one is kept as dismissed so it is never
 suggested again; both answers are written by :func:`models.clients.resolve_suggestions`.
-:func:`suggestions_to_review` is what triage counts.
+:func:`models.queries.suggestions_to_review` is the triage group where they wait.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -138,52 +137,3 @@ def suggest(text: str, *, exclude=()) -> list[str]:
         return []
     skip = set(exclude)
     return [kind for kind in default_lexicon().suggest(text) if kind not in skip]
-
-
-# --- what the user still has to answer -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ToReview:
-    """One log entry with suggestions waiting for the user's yes or no."""
-
-    interaction_id: int
-    client_id: int
-    client_name: str
-    at: datetime
-    channel: str
-    source: str
-    summary: str
-    suggested: tuple[str, ...]
-
-
-def suggestions_to_review(limit: int = 200) -> tuple[int, list[ToReview]]:
-    """How many log entries of current clients carry unanswered suggestions, and the newest.
-
-    Confirming (:func:`models.clients.resolve_suggestions` with ``confirm``) makes them
-    signals; dismissing keeps them aside for good. Archived clients are left out, as in triage.
-    """
-    from models.entities import Client, Interaction
-
-    waiting = (
-        Interaction.select(Interaction, Client.id, Client.name)
-        .join(Client)
-        .where((Interaction.suggested_signals > "") & Client.archived_at.is_null())
-    )
-    count = waiting.count()
-    items = [
-        ToReview(
-            row.id,
-            row.client.id,
-            row.client.name,
-            row.occurred_at,
-            row.channel,
-            row.source,
-            row.summary,
-            tuple(row.suggested_signals),
-        )
-        for row in waiting.order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(
-            limit
-        )
-    ]
-    return count, items

@@ -749,7 +749,13 @@ class DashboardScreen(Screen):
         self._answer_suggestions(confirm=False)
 
     def _answer_suggestions(self, confirm: bool) -> None:
-        """The entry under the log cursor, else the newest one with suggestions."""
+        """The suggestion under the triage cursor; else the entry under the log cursor, else
+        the newest one with suggestions."""
+        if self.query_one("#left-switcher", ContentSwitcher).current == "attention":
+            item = self.query_one("#attention", AttentionList).current
+            if item is not None and item.kind == "suggestion" and item.ref:
+                self._resolve_suggestions(item.ref, confirm)
+                return
         row = self.log_view.current
         if row is None or not row.suggested:
             row = next((r for r in self.log_view.rows if r.suggested), None)
