@@ -165,7 +165,7 @@ class DashboardScreen(Screen):
         Binding(
             "v",
             "confirm_suggestions",
-            "Confirm ?",
+            "Confirm suggestions",
             show=False,
             id="dashboard.confirm_suggestions",
             tooltip="Confirm the suggested signals (?) of the log entry: they count from now on",
@@ -173,7 +173,7 @@ class DashboardScreen(Screen):
         Binding(
             "V",
             "dismiss_suggestions",
-            "Dismiss ?",
+            "Dismiss suggestions",
             show=False,
             id="dashboard.dismiss_suggestions",
             tooltip="Dismiss the suggested signals (?) of the log entry for good",
