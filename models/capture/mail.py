@@ -297,23 +297,33 @@ def meaningful_lines(body: str) -> list[str]:
     return lines
 
 
-def read_message(data: bytes, headers_only: bool = False) -> Mail:
+def read_message(data: bytes, headers_only: bool = False, head: Mail | None = None) -> Mail:
     """Parse one message (RFC 5322 bytes). Never raises for a message's content.
 
     ``headers_only`` stops at the header block: enough to know who wrote to whom, which
-    is all a run needs for the many messages that concern no client.
+    is all a run needs for the many messages that concern no client. ``head``, the result
+    of that first pass, spares reading the same headers twice.
     """
     # The text is at the top; what follows a few hundred KB is attachments, which the parser
     # would walk line by line for nothing. A message cut here is not a defect of its own.
     cut = len(data) > _PARSE_BYTES
     message = _PARSER.parsebytes(data[:_PARSE_BYTES] if cut else data, headersonly=headers_only)
     defects = 0 if cut else len(message.defects)
-    senders = _addresses(message, "From")
-    recipients = _addresses(message, "To", "Cc")
-    try:
-        subject = _clean(str(message.get("Subject", "") or ""))
-    except Exception:
-        subject = ""
+    if head is None:
+        try:
+            subject = _clean(str(message.get("Subject", "") or ""))
+        except Exception:
+            subject = ""
+        head = Mail(
+            senders=_addresses(message, "From"),
+            recipients=_addresses(message, "To", "Cc"),
+            at=_date(message),
+            key=_message_key(message),
+            subject=subject,
+            first_line="",
+            text=subject,
+        )
+    subject = head.subject
     encrypted = message.get_content_type() in _ENCRYPTED_TYPES
     lines: list[str] = []
     if not encrypted and not headers_only:
@@ -328,10 +338,10 @@ def read_message(data: bytes, headers_only: bool = False) -> Mail:
     first = _clean(lines[0])[:_SUMMARY_LINE_CHARS] if lines else ""
     text = subject + "\n" + "\n".join(lines)
     return Mail(
-        senders=senders,
-        recipients=recipients,
-        at=_date(message),
-        key=_message_key(message),
+        senders=head.senders,
+        recipients=head.recipients,
+        at=head.at,
+        key=head.key,
         subject=subject,
         first_line=first,
         text=text[:_SCAN_CHARS],
@@ -530,7 +540,7 @@ def capture_mail(
             report.before_since += 1
             continue
         try:
-            mail = read_message(data)  # a client's: now the body too
+            mail = read_message(data, head=mail)  # a client's: now the body too
         except Exception as error:
             report.broken.append(f"{source.label}: {type(error).__name__}: {error}")
             continue
