@@ -195,6 +195,9 @@ class CaptureImport:
     def __init__(self, what: str, added: list, seen: int, notes: list[str], dry_run: bool):
         self.what, self.seen, self.notes, self.dry_run = what, seen, notes, dry_run
         self.entries = added
+        #: the ImportReport fields `callsheet import --json` prints
+        self.interactions = len(added)
+        self.time_entries: int | None = None
         self.added: list[str] = []
         self.merged: list[str] = []
         self.skipped: list[str] = []
@@ -216,7 +219,7 @@ def _skip_bad_text(problems: list[str]) -> str:
     return text + "\n  (--skip-bad logs the rest and lists these)"
 
 
-def import_capture(path: Path, kind: str, args, config) -> CaptureImport:
+def import_capture(path: Path, kind: str, args, config, label: str | None = None) -> CaptureImport:
     """Log the meetings of an .ics file or the calls of a call log; nothing on any bad record."""
     from models.capture import calllog
     from models.capture.calendar import CalendarError, meeting_entries, read_meetings
@@ -227,14 +230,15 @@ def import_capture(path: Path, kind: str, args, config) -> CaptureImport:
     from tui.cli.transfer import _mapping, _problems_text
 
     data = path.read_bytes()
+    name = label or str(path)  # "-" for standard input, not the spooled file's name
     notes: list[str] = []
     if kind == "ics":
         try:
             meetings, problems = read_meetings(data, utcnow())
         except CalendarError as error:
-            raise InputError(str(path), str(error)) from None
+            raise InputError(name, str(error)) from None
         if problems and not args.skip_bad:
-            raise InputError(str(path), _skip_bad_text(problems))
+            raise InputError(name, _skip_bad_text(problems))
         entries, without = meeting_entries(meetings, match_addresses(), set(config.my_addresses))
         what = "meetings"
         if without:
@@ -247,9 +251,9 @@ def import_capture(path: Path, kind: str, args, config) -> CaptureImport:
                 text = data.decode("utf-8-sig", errors="replace")
                 calls, problems = calllog.read_csv_calls(text, _mapping(args.map))
         except calllog.CallLogError as error:
-            raise InputError(str(path), _problems_text(error.problems)) from None
+            raise InputError(name, _problems_text(error.problems)) from None
         if problems and not args.skip_bad:
-            raise InputError(str(path), _skip_bad_text(problems))
+            raise InputError(name, _skip_bad_text(problems))
         found = calllog.call_entries(calls, match_phones(), config.default_region)
         entries, what = found.entries, "calls"
         if found.private:
