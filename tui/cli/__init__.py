@@ -63,6 +63,7 @@ EXAMPLES = {
     "facts": 'callsheet facts "Ion Ionescu" -o ion.md   (-o - for standard output)',
     "import": "callsheet import contacts.vcf   /   cat book.csv | callsheet import --format csv -",
     "export": "callsheet export --format csv -o clients.csv   (-o - for standard output)",
+    "mail": "callsheet mail ~/Mail --me me@example.ro --dry-run   (mail_paths in config.toml)",
     "backup": "callsheet backup ~/safe/",
     "restore": "callsheet restore ~/safe/callsheet-20261124-120000.db",
     "forget": 'callsheet forget "Ion Ionescu"   (asks you to type the name; --yes for scripts)',
