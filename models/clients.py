@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from peewee import fn
+from peewee import chunked, fn
 
 from models import validate
 from models.db import database
@@ -385,8 +385,13 @@ def log_interaction(
         summary=summary or "",
     )
     clean_signals = list(dict.fromkeys(validate.signal(s) for s in signals))
+    from models.capture.suggestions import suggest
+
+    suggested = suggest(clean["summary"], exclude=clean_signals)
     with database.atomic():
-        interaction = Interaction.create(client=client, occurred_at=at, **clean)
+        interaction = Interaction.create(
+            client=client, occurred_at=at, suggested_signals=suggested, **clean
+        )
         if clean_signals:
             Signal.insert_many(
                 [
@@ -401,6 +406,102 @@ def log_interaction(
         client.updated_at = now
         client.save(only=[Client.last_contact_at, Client.updated_at])
         refresh_risk(client, now)
+    return interaction
+
+
+def log_captured(entries: Sequence, now: datetime | None = None) -> list:
+    """Log many captured entries (:class:`models.capture.store.Captured`) in one transaction.
+
+    An entry whose ``(client, key)`` is already in the log, or earlier in ``entries``, is
+    left out, so capturing the same mail, meeting or call twice logs it once. Returns the
+    entries actually added. Last contact and risk are refreshed once per touched client.
+    """
+    now = now or utcnow()
+    added: list = []
+    with database.atomic():
+        client_ids = sorted({e.client_id for e in entries})
+        known: set[tuple[int, str]] = set()
+        for batch in chunked(client_ids, 500):
+            known.update(
+                Interaction.select(Interaction.client, Interaction.external_key)
+                .where(Interaction.client.in_(batch) & Interaction.external_key.is_null(False))
+                .tuples()
+            )
+        for entry in entries:
+            if (entry.client_id, entry.key) not in known:
+                known.add((entry.client_id, entry.key))
+                added.append(entry)
+        rows = [
+            {
+                "client": e.client_id,
+                "occurred_at": e.at,
+                "channel": validate.channel(e.channel),
+                "direction": validate.direction(e.direction),
+                "duration_min": e.minutes,
+                "summary": e.summary,
+                "source": e.source,
+                "external_key": e.key,
+                "suggested_signals": e.suggested,
+            }
+            for e in added
+        ]
+        for batch in chunked(rows, 500):
+            # A capture running at the same moment in another terminal may have won the race.
+            Interaction.insert_many(batch).on_conflict_ignore().execute()
+        touched = sorted({e.client_id for e in added})
+        for batch in chunked(touched, 500):
+            latest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(
+                Interaction.client == Client.id
+            )
+            Client.update(last_contact_at=latest).where(Client.id.in_(batch)).execute()
+        if touched:
+            from models.scoring import refresh_clients
+
+            refresh_clients(touched, now)
+    return added
+
+
+def resolve_suggestions(
+    interaction: Interaction,
+    *,
+    confirm: Iterable[str] | None = (),
+    dismiss: Iterable[str] | None = (),
+    now: datetime | None = None,
+) -> Interaction:
+    """Confirm suggested signals (they become signals and count) or dismiss them (for good).
+
+    ``None`` means all of the entry's suggestions. Kinds that are not suggested are ignored.
+    """
+    now = now or utcnow()
+    with database.atomic():
+        interaction = Interaction.get_by_id(interaction.id)
+        suggested = list(interaction.suggested_signals)
+        confirmed = [k for k in suggested if confirm is None or k in set(confirm)]
+        rest = [k for k in suggested if k not in confirmed]
+        dismissed = [k for k in rest if dismiss is None or k in set(dismiss)]
+        if not confirmed and not dismissed:
+            return interaction
+        existing = {s.kind for s in interaction.signals}
+        new = [k for k in confirmed if k not in existing]
+        if new:
+            Signal.insert_many(
+                [
+                    {
+                        "interaction": interaction.id,
+                        "client": interaction.client_id,
+                        "kind": kind,
+                        "at": interaction.occurred_at,
+                    }
+                    for kind in new
+                ]
+            ).execute()
+        interaction.suggested_signals = [k for k in rest if k not in dismissed]
+        interaction.dismissed_signals = list(
+            dict.fromkeys([*interaction.dismissed_signals, *dismissed])
+        )
+        interaction.save(only=[Interaction.suggested_signals, Interaction.dismissed_signals])
+        if new:
+            refresh_risk(interaction.client, now)
     return interaction
 
 
@@ -582,16 +683,31 @@ def link_referrer(client: Client, referred_by: str, *, text_if_unknown: bool = T
 
 
 def add_interactions(client: Client, rows: Sequence[tuple], known: set) -> int:
-    """Add (at, channel, direction, minutes, tone, summary, signals) entries not yet known.
+    """Add (at, channel, direction, minutes, tone, summary, signals, capture) entries not
+    yet known.
 
     ``known`` holds (at, channel, summary) of entries already stored, so the same export
-    imported twice adds nothing; it is updated as entries are added.
+    imported twice adds nothing; it is updated as entries are added. A captured entry
+    (``capture["external_key"]``, from mail or a calendar) is also known by its key.
     """
+    from peewee import chunked
+
+    keys = [row[7]["external_key"] for row in rows if row[7].get("external_key")]
+    known_keys: set = set()
+    for batch in chunked(keys, 500):
+        known_keys.update(
+            key
+            for (key,) in Interaction.select(Interaction.external_key)
+            .where((Interaction.client == client) & Interaction.external_key.in_(batch))
+            .tuples()
+        )
     added = 0
-    for at, channel, direction, minutes, tone, summary, signals in rows:
-        if (at, channel, summary) in known:
+    for at, channel, direction, minutes, tone, summary, signals, capture in rows:
+        if (at, channel, summary) in known or capture.get("external_key") in known_keys:
             continue
         known.add((at, channel, summary))
+        if capture.get("external_key"):
+            known_keys.add(capture["external_key"])
         interaction = Interaction.create(
             client=client,
             occurred_at=at,
@@ -600,6 +716,7 @@ def add_interactions(client: Client, rows: Sequence[tuple], known: set) -> int:
             duration_min=minutes,
             tone=tone,
             summary=summary,
+            **capture,
         )
         if signals:
             Signal.insert_many(

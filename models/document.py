@@ -61,6 +61,11 @@ class InteractionDoc(_Strict):
     tone: Short | None = None
     signals: list[Short] = []
     summary: Long | None = None
+    # written only when set (see models.export_json._capture_json)
+    source: Short | None = None
+    external_key: Short | None = None
+    suggested_signals: list[Short] = []
+    dismissed_signals: list[Short] = []
 
 
 class AgreementDoc(_Strict):
@@ -139,7 +144,7 @@ class CleanClient:
     referred_by: str | None
     archived: datetime | None
     interactions: list = field(default_factory=list)
-    """(at, channel, direction, minutes, tone, summary, signals)"""
+    """(at, channel, direction, minutes, tone, summary, signals, capture fields)"""
     agreements: list = field(default_factory=list)
     invoices: list = field(default_factory=list)
     time_entries: list = field(default_factory=list)
@@ -359,6 +364,7 @@ def check_client(
                 problems.valid(validate.tone, item.tone, f"{at_}.tone"),
                 _text(item.summary),
                 list(dict.fromkeys(s for s in signals if s)),
+                _capture(problems, item, at_),
             )
         )
     for n, item in enumerate(doc.agreements):
@@ -436,6 +442,20 @@ def check_client(
             }
         )
     return (None if problems.items else clean), problems.items
+
+
+def _capture(problems: _Problems, item: InteractionDoc, where: str) -> dict:
+    """The capture fields of a log entry, checked: a known source, known signal kinds."""
+    from models.entities import SOURCES
+
+    source = item.source or "typed"
+    if source not in SOURCES:
+        problems.add(f"{where}.source", f"unknown source {source!r}")
+    clean: dict = {"source": source, "external_key": item.external_key or None}
+    for name in ("suggested_signals", "dismissed_signals"):
+        kinds = [problems.valid(validate.signal, k, f"{where}.{name}") for k in getattr(item, name)]
+        clean[name] = [kind for kind in dict.fromkeys(kinds) if kind]
+    return clean
 
 
 def _day(problems: _Problems, value: str | None, where: str) -> date | None:

@@ -123,6 +123,7 @@ def _history(client: Client) -> dict:
             "tone": i.tone,
             "signals": signals.get(i.id, []),
             "summary": i.summary,
+            **_capture_json(i),
         }
         for i in Interaction.select()
         .where(Interaction.client == client)
@@ -177,6 +178,18 @@ def _history(client: Client) -> dict:
             .order_by(FollowUp.due_at, FollowUp.id)
         ],
     }
+
+
+def _capture_json(interaction: Interaction) -> dict:
+    """Written only when set: where a captured entry came from (models/capture), its key
+    against duplicates, and suggested signals waiting for the user or dismissed by them."""
+    values = {
+        "source": interaction.source if interaction.source != "typed" else None,
+        "external_key": interaction.external_key,
+        "suggested_signals": interaction.suggested_signals,
+        "dismissed_signals": interaction.dismissed_signals,
+    }
+    return {key: value for key, value in values.items() if value}
 
 
 def write_export(stream: IO[str], progress: Callable[[int, int], None] | None = None) -> int:

@@ -224,6 +224,8 @@ def filter_rows(rows: list[ClientRow], query: str) -> tuple[list[ClientRow], boo
 # --- the log -------------------------------------------------------------------------------
 
 ARROW = {"in": "←", "out": "→"}
+#: where a captured entry came from (typed entries have none): mail @, calendar #, phone %
+SOURCE_MARK = {"mail": "@", "calendar": "#", "phone": "%"}
 
 
 class LogView(RowList[LogRow]):
@@ -237,17 +239,32 @@ class LogView(RowList[LogRow]):
     def row_segments(self, row: LogRow, width: int) -> list[Segment]:
         moment = datetime.fromtimestamp(row.at, UTC).astimezone()
         stamp = f"{moment:%d %b %H:%M}" if moment.year == self.year else f"{moment:%d %b %Y}"
+        tone = TONE_STYLE.get(row.tone, DIM)
         segments = [
             Segment(f"{stamp:<12} {ago(row.at, self.now):>4} ", DIM),
             Segment(f"{row.channel:<7}{ARROW.get(row.direction, ' ')}"),
-            Segment(" ● " if row.tone else "   ", TONE_STYLE.get(row.tone, DIM)),
+            # the source mark takes the space before the tone dot: typed rows look as before
+            Segment(SOURCE_MARK[row.source], DIM)
+            if row.source in SOURCE_MARK
+            else Segment(" ", tone),
+            Segment("● " if row.tone else "  ", tone),
         ]
         for kind in row.signals:
             segments.append(Segment(f" {kind.replace('_', ' ')} ", signal_style(kind)))
             segments.append(Segment(" "))
         used = sum(len(s.text) for s in segments)
-        segments.append(Segment(fit(row.summary, max(width - used, 0))))
-        return segments
+        # A suggestion is a question, not a fact: the signal's colour as italic text after
+        # the summary, no badge. The summary keeps at least half of what is left.
+        suggested = [
+            Segment(
+                f" ?{kind.replace('_', ' ')}", Style(color=signal_style(kind).bgcolor, italic=True)
+            )
+            for kind in row.suggested
+        ]
+        room = max(width - used, 0)
+        wanted = sum(len(s.text) for s in suggested)
+        summary = fit(row.summary, max(room - wanted, room // 2) if suggested else room)
+        return [*segments, Segment(summary), *suggested]
 
     @property
     def year(self) -> int:
