@@ -134,7 +134,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         # (always listed, with whom), kept with a warning, or skipped.
         lines = [f"{label}: {report.summary()}"]
         lines += [f"  skipped {problem}" for problem in report.skipped]
-        lines += [f"  warning: {warning}" for warning in report.warnings]
+        lines += [f"  warning: {warning}" for warning in getattr(report, "warnings", [])]
         if args.dry_run:
             lines += [f"  new: {name_}" for name_ in report.added]
         lines += [f"  merge: {line}" for line in report.merged]
@@ -152,7 +152,7 @@ def _report_json(report) -> dict:
         "interactions": report.interactions,
         "time_entries": report.time_entries,
         "skipped": list(report.skipped),
-        "warnings": list(report.warnings),
+        "warnings": list(getattr(report, "warnings", [])),
     }
 
 
