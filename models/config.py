@@ -52,9 +52,22 @@ class Config:
     stale_after_days: int = 21
     #: overrides of the risk table: {"rude": {"weight": 20, "half_life_days": 180}, ...}
     risk: dict = field(default_factory=dict)
+    #: the dashboard's keys by binding id: {"dashboard.log": "L", "dashboard.triage": "t,f2"}
+    keys: dict = field(default_factory=dict)
+    #: "dark" or "light"
+    theme: str = "dark"
 
 
-_KNOWN = {"default_region", "currency", "work_start", "work_end", "stale_after_days", "risk"}
+_KNOWN = {
+    "default_region",
+    "currency",
+    "work_start",
+    "work_end",
+    "stale_after_days",
+    "risk",
+    "keys",
+    "theme",
+}
 
 
 def locale_region() -> str | None:
@@ -94,4 +107,10 @@ def load_config(path: Path | None = None) -> Config:
         config.default_region = config.default_region.upper()
     if not isinstance(config.stale_after_days, int) or config.stale_after_days < 1:
         raise ConfigError(f"{path}: stale_after_days must be a whole number of days")
+    if not isinstance(config.keys, dict) or not all(
+        isinstance(key, str) and key.strip() for key in config.keys.values()
+    ):
+        raise ConfigError(f'{path}: [keys] maps binding ids to keys, e.g. "dashboard.log" = "L"')
+    if config.theme not in ("dark", "light"):
+        raise ConfigError(f"{path}: theme must be 'dark' or 'light', not {config.theme!r}")
     return config

@@ -14,39 +14,59 @@ from datetime import UTC, datetime
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
+from textual.message import Message
 
+from models.entities import POSITIVE_SIGNALS
 from models.queries import Attention, ClientRow, LogRow
 from models.validate import money_text
+from models.when import day_text
 from tui.widgets.row_list import RowList, printable
 
-BAND_STYLE = {
-    "low": Style(color="#7fbf7f"),
-    "watch": Style(color="#e0b050", bold=True),
-    "high": Style(color="#ff6060", bold=True),
-}
-SIGNAL_STYLE = {
-    "positive": Style(color="#101010", bgcolor="#7fbf7f"),
-    "own": Style(color="#101010", bgcolor="#8fa8c8"),
-    "serious": Style(color="#ffffff", bgcolor="#b03030", bold=True),
-    "warning": Style(color="#101010", bgcolor="#e0b050"),
-}
 SERIOUS = {"rude", "aggressive", "refused_payment", "legal_threat"}
-POSITIVE = {"referral", "praise", "paid_on_time"}
-DIM = Style(dim=True)
-TONE_STYLE = {
-    "warm": Style(color="#7fbf7f"),
-    "neutral": Style(dim=True),
-    "tense": Style(color="#e0b050"),
-    "hostile": Style(color="#ff6060", bold=True),
+POSITIVE = set(POSITIVE_SIGNALS)
+
+#: the theme's styles for risk bands, signals and tones: component classes whose colours
+#: live in styles/app.tcss as theme variables, so a theme (light or dark) restyles them
+MARK_CLASSES = {
+    "mark--band-low",
+    "mark--band-watch",
+    "mark--band-high",
+    "mark--signal-serious",
+    "mark--signal-warning",
+    "mark--signal-positive",
+    "mark--signal-own",
+    "mark--tone-warm",
+    "mark--tone-neutral",
+    "mark--tone-tense",
+    "mark--tone-hostile",
+    "mark--dim",
+    "mark--alert",
 }
 
 
-def signal_style(kind: str) -> Style:
+def signal_kind(kind: str) -> str:
+    """serious, warning, positive or own: how a signal is marked."""
     if kind in POSITIVE:
-        return SIGNAL_STYLE["positive"]
+        return "positive"
     if kind == "own_mistake":
-        return SIGNAL_STYLE["own"]
-    return SIGNAL_STYLE["serious" if kind in SERIOUS else "warning"]
+        return "own"
+    return "serious" if kind in SERIOUS else "warning"
+
+
+class Marks:
+    """Mixin for widgets that draw bands, signals and tones in the theme's colours."""
+
+    COMPONENT_CLASSES = MARK_CLASSES
+
+    def mark(self, name: str) -> Style:
+        return self.get_component_rich_style(f"mark--{name}", partial=True)  # type: ignore[attr-defined]
+
+    def band_style(self, band: str) -> Style:
+        return self.mark(f"band-{band}")
+
+    def signal_style(self, kind: str) -> Style:
+        return self.mark(f"signal-{signal_kind(kind)}")
 
 
 def ago(epoch: int | None, now: float) -> str:
@@ -77,8 +97,10 @@ _SORT_KEYS: dict[str, Callable[[ClientRow], object]] = {
 }
 
 
-class ClientList(RowList[ClientRow]):
+class ClientList(Marks, RowList[ClientRow]):
     """Every client: name, company, risk, days since contact, money overdue."""
+
+    COMPONENT_CLASSES = RowList.COMPONENT_CLASSES | MARK_CLASSES
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -89,7 +111,8 @@ class ClientList(RowList[ClientRow]):
         self._filtered_for: list | None = None
         #: queries whose result came from plain word matching (a superset of longer queries')
         self._narrowable: dict[str, bool] = {}
-        self.query = ""
+        #: what is typed in the filter (not ``query``: that is Textual's DOM query)
+        self.filter_text = ""
         self.sort = "risk"
         self.show_archived = False
         self.now = time.time()
@@ -137,7 +160,7 @@ class ClientList(RowList[ClientRow]):
         backspace costs nothing.
         """
         keep = self.current.id if self.current else None
-        key = (self.query, self.show_archived)
+        key = (self.filter_text, self.show_archived)
         if self._filtered_for is not self._sorted:
             self._filtered, self._narrowable = {}, {}
             self._filtered_for = self._sorted
@@ -146,45 +169,69 @@ class ClientList(RowList[ClientRow]):
             base = self._sorted if self.show_archived else self._filtered.get(("", False))
             if base is None:
                 base = self._filtered[("", False)] = [r for r in self._sorted if not r.archived]
-            if self.query:
+            if self.filter_text:
                 # the longest query typed so far that this one extends: its rows are a superset
-                if not _is_phone_query(self.query):
+                if not _is_phone_query(self.filter_text):
                     prefixes = [
                         q
                         for (q, archived) in self._filtered
                         if archived == self.show_archived
                         and q
-                        and self.query.startswith(q)
+                        and self.filter_text.startswith(q)
                         and self._narrowable.get(q)
                     ]
                     if prefixes:
                         base = self._filtered[(max(prefixes, key=len), self.show_archived)]
-                rows, self._narrowable[self.query] = filter_rows(base, self.query)
+                rows, self._narrowable[self.filter_text] = filter_rows(base, self.filter_text)
             else:
                 rows = base
             self._filtered[key] = rows
             # keep only the chain being typed (and the unfiltered lists), so memory stays flat
-            for stale in [k for k in self._filtered if k[0] and not self.query.startswith(k[0])]:
+            for stale in [
+                k for k in self._filtered if k[0] and not self.filter_text.startswith(k[0])
+            ]:
                 del self._filtered[stale]
-        self.empty_text = "No client matches." if self.query else "No clients yet."
+        self.empty_text = "No client matches." if self.filter_text else "No clients yet."
         self.set_rows(rows, keep=keep, key=lambda r: r.id)
+
+    #: risk score, then name and company share what is left, then last contact and overdue
+    RIGHT = 16
+
+    def columns(self, width: int) -> tuple[int, int]:
+        """(name, company) widths for a line ``width`` cells wide; company 0 when too narrow."""
+        rest = max(width - 4 - self.RIGHT, 8)
+        company = max(rest * 2 // 5, 12) if width >= 50 else 0
+        return rest - company, company
+
+    def header(self, width: int) -> str:
+        """The column headings, aligned with :meth:`row_segments`."""
+        name_width, company_width = self.columns(width)
+        return (
+            "risk"
+            + "name".ljust(name_width)
+            + "company".ljust(company_width)
+            + f" {'last':>5} {'overdue':>9}"
+        )[:width]
 
     def row_segments(self, row: ClientRow, width: int) -> list[Segment]:
         overdue = money_text(row.overdue_cents) if row.overdue_cents else ""
         right = f" {ago(row.last_contact, self.now):>5} {overdue:>9}"
-        name_width = max(width - 4 - len(right), 8)
-        company_width = max(name_width // 3, 0) if width >= 44 else 0
-        name_width -= company_width
+        name_width, company_width = self.columns(width)
+        name = row.name
+        if row.archived:  # a word, not only a style, says it is archived
+            name_style = self.mark("dim") + Style(italic=True)
+            name = f"{fit(name, max(name_width - 12, 4))} (archived)"
+        else:
+            name_style = Style()
         segments = [
-            Segment(f"{row.risk_score:>3} ", BAND_STYLE[row.risk_band]),
-            Segment(
-                fit(row.name, name_width - 1).ljust(name_width),
-                Style(italic=row.archived, dim=row.archived),
-            ),
+            Segment(f"{row.risk_score:>3} ", self.band_style(row.risk_band)),
+            Segment(fit(name, name_width - 1).ljust(name_width), name_style),
         ]
         if company_width:
-            segments.append(Segment(fit(row.company, company_width - 1).ljust(company_width), DIM))
-        segments.append(Segment(right, Style(color="#ff6060") if row.overdue_cents else DIM))
+            segments.append(
+                Segment(fit(row.company, company_width - 1).ljust(company_width), self.mark("dim"))
+            )
+        segments.append(Segment(right, self.mark("alert" if row.overdue_cents else "dim")))
         return segments
 
 
@@ -226,46 +273,79 @@ def filter_rows(rows: list[ClientRow], query: str) -> tuple[list[ClientRow], boo
 ARROW = {"in": "←", "out": "→"}
 
 
-class LogView(RowList[LogRow]):
-    """One client's interactions, newest first."""
+class LogView(Marks, RowList[LogRow]):
+    """One client's interactions, newest first; Enter opens one in full."""
+
+    COMPONENT_CLASSES = RowList.COMPONENT_CLASSES | MARK_CLASSES
+    BINDINGS = [
+        Binding(
+            "enter",
+            "open_entry",
+            "Open entry",
+            id="log.open",
+            tooltip="Read the selected log entry in full: signals, suggestions, source",
+        )
+    ]
+
+    class Opened(Message):
+        """Enter on an entry: show ``row`` in full."""
+
+        def __init__(self, row: LogRow) -> None:
+            super().__init__()
+            self.row = row
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.now = time.time()
         self.empty_text = "Nothing logged yet. Press l to log a call."
 
+    def action_open_entry(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
+
     def row_segments(self, row: LogRow, width: int) -> list[Segment]:
-        moment = datetime.fromtimestamp(row.at, UTC).astimezone()
-        stamp = f"{moment:%d %b %H:%M}" if moment.year == self.year else f"{moment:%d %b %Y}"
+        now = datetime.fromtimestamp(self.now, UTC)
+        stamp = day_text(datetime.fromtimestamp(row.at, UTC), now, with_time=True)
+        dim = self.mark("dim")
         segments = [
-            Segment(f"{stamp:<12} {ago(row.at, self.now):>4} ", DIM),
-            Segment(f"{row.channel:<7}{ARROW.get(row.direction, ' ')}"),
-            Segment(" ● " if row.tone else "   ", TONE_STYLE.get(row.tone, DIM)),
+            Segment(f"{stamp:<12} ", dim),
+            Segment(f"{row.channel:<7}{ARROW.get(row.direction, ' ')} "),
+            # the tone as a word in its colour: colour alone says nothing to some readers
+            Segment(f"{row.tone or '':<8}", self.mark(f"tone-{row.tone}") if row.tone else dim),
         ]
-        for kind in row.signals:
-            segments.append(Segment(f" {kind.replace('_', ' ')} ", signal_style(kind)))
-            segments.append(Segment(" "))
+        rest = max(width - sum(len(s.text) for s in segments), 0)
+        # the first signal always shows; more only while the summary keeps half the line
+        budget = rest // 2 if row.summary else rest
+        for index, kind in enumerate(row.signals):
+            tag = f" {kind.replace('_', ' ')} "
+            left = len(row.signals) - index - 1
+            if index and len(tag) + 1 + (4 if left else 0) > budget:
+                segments.append(Segment(f"+{left + 1} ", dim))
+                break
+            segments += [Segment(tag, self.signal_style(kind)), Segment(" ")]
+            budget -= len(tag) + 1
         used = sum(len(s.text) for s in segments)
         segments.append(Segment(fit(row.summary, max(width - used, 0))))
         return segments
 
-    @property
-    def year(self) -> int:
-        return datetime.fromtimestamp(self.now).year
-
 
 # --- triage --------------------------------------------------------------------------------
 
+#: kind -> (label, component class with its colours in styles/app.tcss)
 ATTENTION_LABEL = {
-    "follow_up": ("follow-up", Style(color="#101010", bgcolor="#8fa8c8")),
-    "overdue_invoice": ("overdue", Style(color="#ffffff", bgcolor="#b03030")),
-    "risk_rose": ("risk up", Style(color="#101010", bgcolor="#e0b050")),
-    "not_contacted": ("quiet", Style(color="#101010", bgcolor="#a0a0a0")),
+    "follow_up": ("follow-up", "attention--follow-up"),
+    "overdue_invoice": ("overdue", "attention--overdue"),
+    "risk_rose": ("risk up", "attention--risk-up"),
+    "not_contacted": ("quiet", "attention--quiet"),
 }
 
 
 class AttentionList(RowList[Attention]):
     """What needs the consultant today, most urgent first."""
+
+    COMPONENT_CLASSES = RowList.COMPONENT_CLASSES | {
+        class_ for _, class_ in ATTENTION_LABEL.values()
+    }
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -273,13 +353,14 @@ class AttentionList(RowList[Attention]):
         self.empty_text = "Nothing needs attention today."
 
     def row_segments(self, row: Attention, width: int) -> list[Segment]:
-        label, style = ATTENTION_LABEL[row.kind]
+        label, class_ = ATTENTION_LABEL[row.kind]
+        style = self.get_component_rich_style(class_, partial=True)
         when = (
             "due " + ago(row.when, self.now)
             if row.kind == "follow_up" and row.when > self.now
             else ago(row.when, self.now)
         )
-        head = [Segment(f" {label:<9}", style), Segment(f" {when:>5}  ", DIM)]
+        head = [Segment(f" {label:<9}", style), Segment(f" {when:>5}  ", Style(dim=True))]
         used = sum(len(s.text) for s in head)
         name_width = min(18, max(width - used - 14, 8))
         return head + [
