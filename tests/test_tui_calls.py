@@ -8,8 +8,8 @@ import pytest
 
 from models import clients as ops
 from models.entities import Client, Interaction
-from tests.conftest import NOW
-from tests.tui_helpers import make_app, wait_for
+from tests.clock import NOW
+from tests.tui_helpers import make_app, settle, wait_for
 from tui.screens.call_sheet import CallSheetScreen
 from tui.screens.caller_lookup import CallerLookupScreen
 from tui.screens.forms import ClientForm
@@ -38,9 +38,7 @@ def book(db):
 
 
 async def _started(pilot):
-    await wait_for(
-        pilot, lambda: pilot.app.mark_counts.get("clients") and pilot.app.mark_counts.get("select")
-    )
+    await settle(pilot)
 
 
 @pytest.mark.parametrize(
@@ -54,8 +52,8 @@ async def test_typing_the_callers_number_opens_their_call_sheet(book, typed):
         assert isinstance(app.screen, CallerLookupScreen)
         await pilot.press(*typed, "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CallSheetScreen), what="call sheet")
-        await wait_for(pilot, lambda: app.mark_counts.get("call_sheet"))
-        body = str(app.screen.query_one("#call-sheet-body").render())
+        await settle(pilot)
+        body = app.screen.text
         assert "Ion Ionescu" in body and "dl. Ionescu" in body and "Wants a mobile app too" in body
         await pilot.press("escape")
         assert app.screen.client_list.current.name == "Ion Ionescu"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from models.demo import generate
-from tests.conftest import NOW
+from tests.clock import NOW
 from tests.tui_helpers import make_app
 
 SIZE = (160, 48)

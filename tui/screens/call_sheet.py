@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -62,6 +64,7 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
         super().__init__()
         self.client_id = client_id
         self.brief = None
+        self.text = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="call-sheet"):
@@ -84,20 +87,24 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
         from models.callsheet import sections
 
         self.brief = brief
-        text = Text()
+        parts: list = []
         for index, (heading, lines) in enumerate(lead_with_what_matters(sections(brief))):
             if index == 0:
-                text.append(printable(heading) + "\n", style="bold underline")
+                parts.append(Text(printable(heading), style="bold underline"))
             else:
                 style = (
                     self.get_component_rich_style(_HEADING[heading], partial=True)
                     if heading in _HEADING
                     else "bold"
                 )
-                text.append("\n" + heading + "\n", style=style)
-            for line in lines:
-                text.append("  " + printable(line) + "\n")
-        self.query_one("#call-sheet-body", Static).update(text)
+                parts += [Text(""), Text(heading, style=style)]
+            # each line indented, and so are its wrapped continuations
+            parts += [Padding(Text(printable(line)), (0, 0, 0, 2)) for line in lines]
+        self.query_one("#call-sheet-body", Static).update(Group(*parts))
+        #: the sheet as plain text, in screen order (for tests and copying)
+        self.text = "\n".join(
+            part.plain if isinstance(part, Text) else part.renderable.plain for part in parts
+        )
         self.app.mark("call_sheet")
         if brief.recent_scope_requests:
             self.notify(

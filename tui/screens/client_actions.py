@@ -55,7 +55,7 @@ FORMS = (
             phone=phone, region=s.app.config.default_region
         ),
         needs_client=False,
-        show=True,
+        show=False,
     ),
     FormEntry(
         "e",

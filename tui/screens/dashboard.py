@@ -75,7 +75,9 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
             for f in FORMS
         ),
         _binding("c", "call_sheet", "Call sheet", "call_sheet", "Read before a call", True),
-        _binding("w", "who_is_calling", "Who's calling", "who", "Find a caller by number", True),
+        _binding(
+            "w", "who_is_calling", "Who", "who", "Who is calling: find a caller by number", True
+        ),
         _binding("t", "toggle_triage", "Triage", "triage", "What needs attention today", True),
         _binding("v", "next_pane", "Pane", "next_pane", "Next pane (clients, log, risk)", True),
         _binding("x", "done", "Done", "done", "Mark the selected follow-up done (triage)"),
@@ -112,7 +114,7 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
                 yield LogView(id="log")
                 yield RiskPane(id="risk")
         yield Static(id="welcome")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def pane(self) -> ClientsPane:

@@ -199,15 +199,15 @@ class ClientList(Marks, RowList[ClientRow]):
 
     def columns(self, width: int) -> tuple[int, int]:
         """(name, company) widths for a line ``width`` cells wide; company 0 when too narrow."""
-        rest = max(width - 4 - self.RIGHT, 8)
-        company = max(rest * 2 // 5, 12) if width >= 50 else 0
+        rest = max(width - 5 - self.RIGHT, 8)
+        company = max(rest * 9 // 20, 12) if width >= 50 else 0
         return rest - company, company
 
     def header(self, width: int) -> str:
         """The column headings, aligned with :meth:`row_segments`."""
         name_width, company_width = self.columns(width)
         return (
-            "risk"
+            "risk "
             + "name".ljust(name_width)
             + "company".ljust(company_width)
             + f" {'last':>5} {'overdue':>9}"
@@ -224,7 +224,7 @@ class ClientList(Marks, RowList[ClientRow]):
         else:
             name_style = Style()
         segments = [
-            Segment(f"{row.risk_score:>3} ", self.band_style(row.risk_band)),
+            Segment(f"{row.risk_score:>4} ", self.band_style(row.risk_band)),
             Segment(fit(name, name_width - 1).ljust(name_width), name_style),
         ]
         if company_width:
@@ -309,7 +309,7 @@ class LogView(Marks, RowList[LogRow]):
         dim = self.mark("dim")
         segments = [
             Segment(f"{stamp:<12} ", dim),
-            Segment(f"{row.channel:<7}{ARROW.get(row.direction, ' ')} "),
+            Segment(f"{row.channel:<7} {ARROW.get(row.direction, ' ')} "),
             # the tone as a word in its colour: colour alone says nothing to some readers
             Segment(f"{row.tone or '':<8}", self.mark(f"tone-{row.tone}") if row.tone else dim),
         ]

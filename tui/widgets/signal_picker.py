@@ -60,7 +60,7 @@ class SignalPicker(Marks, Static, can_focus=True):
                 if last
                 else "\n"
                 if (index + 1) % columns == 0
-                else " " * (cell - 6 - len(label))
+                else " " * (cell - 5 - len(label))
             )
         self.update(text)
 
