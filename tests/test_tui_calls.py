@@ -122,3 +122,30 @@ async def test_F_writes_the_fact_sheet(book, tmp_path, monkeypatch):
         )
     [written] = tmp_path.glob("callsheet/fact-sheets/*.md")
     assert written.read_text(encoding="utf-8").startswith("# Fact sheet:")
+
+
+async def test_an_impossible_number_is_refused_with_the_reason_and_not_offered_for_saving(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        await pilot.press("w", *"0774 068 73", "enter")
+        await settle(pilot)
+        message = str(app.screen.query_one("#lookup-result").render())
+        assert "0774 068 73" in message and "not a valid number in Romania" in message
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, CallerLookupScreen)  # nothing to add
+        assert not Client.select().where(Client.name == "").exists()
+
+
+async def test_the_call_sheet_leads_with_greeting_stance_and_money(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        app.screen.select_client(book.id)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        text = app.screen.text
+        order = [text.index(h) for h in ("Greeting", "Stance", "Money", "Last contacts", "Risk")]
+        assert order == sorted(order)

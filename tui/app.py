@@ -96,9 +96,13 @@ class CallsheetApp(App):
         self.mark_counts[name] = self.mark_counts.get(name, 0) + 1
 
     # -- keys -------------------------------------------------------------------------------
-    def live_bindings(self, node: DOMNode) -> list[tuple[str, Binding]]:
-        """(key, binding) of ``node``'s own bindings, after the user's ``[keys]`` keymap."""
-        bindings = node._bindings.copy()
+    def live_bindings(self, node: DOMNode | type[DOMNode]) -> list[tuple[str, Binding]]:
+        """(key, binding) of ``node``'s own bindings (a widget or a screen class, for help
+        about a screen not open yet), after the user's ``[keys]`` keymap."""
+        merged = node._bindings if isinstance(node, DOMNode) else node._merged_bindings
+        bindings = merged.copy() if merged is not None else None
+        if bindings is None:
+            return []
         if self._keymap:
             bindings.apply_keymap(self._keymap)
         return [
@@ -107,21 +111,35 @@ class CallsheetApp(App):
             for binding in key_bindings
         ]
 
-    def key_help(self, nodes: Iterable[DOMNode]) -> list[tuple[str, str]]:
-        """(keys, what they do) for every binding of ``nodes`` and the app, each action once."""
-        rows: dict[str, tuple[list[str], str]] = {}
-        for node in [*nodes, self]:
-            for key, binding in self.live_bindings(node):
-                if not binding.description:
-                    continue
-                what = binding.tooltip or binding.description
-                keys, _ = rows.setdefault(binding.id or binding.action, ([], what))
-                shown = self.get_key_display(Binding(key, binding.action))
-                if shown not in keys:
-                    keys.append(shown)
-        palette = self.get_key_display(Binding(self.COMMAND_PALETTE_BINDING, "command_palette"))
-        rows["palette"] = ([palette], "Command palette: every action, and any client by name")
-        return [(" ".join(keys), what) for keys, what in rows.values()]
+    def key_help(
+        self, sections: Iterable[tuple[str, Iterable[DOMNode | type[DOMNode]]]]
+    ) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Per section, (keys, what they do) for every binding with an id, each once.
+
+        Textual's own bindings without an id (focus next, scroll left, ...) are left out.
+        """
+        out = []
+        seen: set[str] = set()
+        for title, nodes in [*sections, ("Anywhere", [self])]:
+            rows: dict[str, tuple[list[str], str]] = {}
+            for node in nodes:
+                for key, binding in self.live_bindings(node):
+                    if not binding.id or binding.id in seen - set(rows):
+                        continue
+                    what = binding.tooltip or binding.description
+                    keys, _ = rows.setdefault(binding.id, ([], what))
+                    shown = self.get_key_display(Binding(key, binding.action))
+                    if shown not in keys:
+                        keys.append(shown)
+            if title == "Anywhere":
+                palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette")
+                rows["palette"] = (
+                    [self.get_key_display(palette)],
+                    "Command palette: every action, and any client by name",
+                )
+            seen |= set(rows)
+            out.append((title, [(" ".join(keys), what) for keys, what in rows.values()]))
+        return out
 
     def action_toggle_theme(self) -> None:
         self.theme = DARK if self.theme == LIGHT.name else LIGHT.name

@@ -453,10 +453,16 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
         self.load_clients()
 
     def action_help(self) -> None:
+        from tui.screens.call_sheet import CallSheetScreen
         from tui.screens.dialogs import HelpScreen
+        from tui.screens.forms import FormScreen
 
-        widgets = [self, self.client_list, self.log_view, self.risk_pane]
-        self.app.push_screen(HelpScreen(self.app.key_help(widgets)))
+        sections = [
+            ("Dashboard", [self, self.client_list, self.log_view]),
+            ("Call sheet", [CallSheetScreen]),
+            ("Forms", [FormScreen]),
+        ]
+        self.app.push_screen(HelpScreen(self.app.key_help(sections)))
 
     # -- the clock --------------------------------------------------------------------------
     @on(MinutePassed)

@@ -45,9 +45,9 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
     COMPONENT_CLASSES = {"help-key"}
 
-    def __init__(self, bindings: list[tuple[str, str]]) -> None:
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
         super().__init__()
-        self.bindings_list = bindings
+        self.sections = sections
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
@@ -55,12 +55,17 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         key_style = self.get_component_rich_style("help-key", partial=True)
-        width = max((len(key) for key, _ in self.bindings_list), default=8) + 2
+        rows = [row for _, section in self.sections for row in section]
+        width = max((len(key) for key, _ in rows), default=8) + 2
         text = Text()
-        text.append("Keys\n\n", style="bold")
-        for key, description in self.bindings_list:
-            text.append(f"  {key:<{width}}", style=key_style)
-            text.append(description + "\n")
+        for title, section in self.sections:
+            if not section:
+                continue
+            text.append(f"{title}\n", style="bold")
+            for key, description in section:
+                text.append(f"  {key:<{width}}", style=key_style)
+                text.append(description + "\n")
+            text.append("\n")
         text.append("  tab".ljust(width + 2), style=key_style)
         text.append("Move between the filter, the clients, the log and the risk pane\n")
         text.append("\nKeys can be changed in config.toml under [keys] (binding id = key).\n")

@@ -50,12 +50,14 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     """A cursor over ``rows``, drawn line by line."""
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="row_list.up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="row_list.down"),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="row_list.up", tooltip="Up a row"),
+        Binding(
+            "down,j", "cursor(1)", "Down", show=False, id="row_list.down", tooltip="Down a row"
+        ),
         Binding("pageup", "page(-1)", "Page up", show=False, id="row_list.page_up"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="row_list.page_down"),
-        Binding("home,g", "jump(0)", "First", show=False, id="row_list.first"),
-        Binding("end,G", "jump(-1)", "Last", show=False, id="row_list.last"),
+        Binding("home,g", "jump(0)", "First", show=False, id="row_list.first", tooltip="First row"),
+        Binding("end,G", "jump(-1)", "Last", show=False, id="row_list.last", tooltip="Last row"),
     ]
 
     DEFAULT_CSS = """
