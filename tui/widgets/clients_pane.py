@@ -83,10 +83,9 @@ class ClientsPane(Vertical):
             " · archived shown" if clients.show_archived else ""
         )
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._draw_header)
-
-    def _draw_header(self) -> None:
+    @on(ClientList.Resized)
+    def _draw_header(self, event: ClientList.Resized) -> None:
+        event.stop()
         clients = self.client_list
         width = clients.scrollable_content_region.width
         if width:

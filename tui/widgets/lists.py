@@ -122,6 +122,18 @@ class ClientList(Marks, RowList[ClientRow]):
         self.all_rows = rows
         self.resort()
 
+    def on_resize(self) -> None:
+        # (Textual also calls RowList.on_resize: handlers run for every class in the MRO)
+        # the column headings live outside the list; they follow its width once laid out
+        self.call_after_refresh(self.post_message, self.Resized(self))
+
+    class Resized(Message):
+        """The list changed width: column headings must follow."""
+
+        def __init__(self, client_list: ClientList) -> None:
+            super().__init__()
+            self.client_list = client_list
+
     def action_cursor(self, step: int) -> None:
         # the moment a selection starts, for bench/ (ends when log and risk are shown)
         self.app.mark_start("select")
@@ -209,7 +221,7 @@ class ClientList(Marks, RowList[ClientRow]):
         return (
             "risk "
             + "name".ljust(name_width)
-            + "company".ljust(company_width)
+            + ("company".ljust(company_width) if company_width else "")
             + f" {'last':>5} {'overdue':>9}"
         )[:width]
 
