@@ -52,7 +52,7 @@ def p95(values: list[float]) -> float:
 
 
 def demo_database(clients: int, interactions: int, seed: int) -> Path:
-    from models.db import SCHEMA_VERSION
+    from models.migrations import CURRENT_VERSION as SCHEMA_VERSION
 
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"demo-{clients}-{interactions}-s{seed}-v{SCHEMA_VERSION}.db"
@@ -116,11 +116,50 @@ def startup_ms(kind: str, db: Path, runs: int) -> float:
     return median(times)
 
 
-def interactive(db: Path, keystrokes: int) -> dict:
-    """Run the interactive driver on a copy of the database (it writes one interaction)."""
+def server_database(url: str, clients: int, interactions: int, seed: int) -> str:
+    """Fill the (empty) server database at ``url`` with the demo book once; reuse it after."""
+    from models.db import close_database
+    from models.entities import Client
+    from models.store import open_store
+
+    open_store(url)
+    present = Client.select().count()
+    close_database()
+    if present:
+        log(f"reusing the {present:,} clients already in the server database")
+        return url
+    log("loading the demo book into the server database (this takes a while at large scales)")
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            CALLSHEET,
+            "demo",
+            "--clients",
+            str(clients),
+            "--interactions",
+            str(interactions),
+            "--seed",
+            str(seed),
+            "--db",
+            url,
+        ],
+        check=True,
+        stdout=sys.stderr,
+    )
+    log(f"loaded in {time.perf_counter() - started:.0f} s")
+    return url
+
+
+def interactive(db: Path | str, keystrokes: int) -> dict:
+    """Run the interactive driver on a copy of the database (it writes one interaction).
+
+    A server database is used as it is: the one logged call is all it gains.
+    """
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "bench.db"
-        shutil.copyfile(db, copy)
+        copy: Path | str = db
+        if isinstance(db, Path):
+            copy = Path(tmp) / "bench.db"
+            shutil.copyfile(db, copy)
         result = subprocess.run(
             [sys.executable, "-m", "bench.drive", "interact", str(copy), str(keystrokes)],
             capture_output=True,
@@ -132,16 +171,27 @@ def interactive(db: Path, keystrokes: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def a_phone(db: Path) -> str:
-    import sqlite3
+def floor(keystrokes: int) -> list[float]:
+    """Key-to-refresh times of the bare three-pane app (bench/floor.py), in its own process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.drive", "floor", "-", str(keystrokes)],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"floor driver failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])["filter"]
 
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        e164 = connection.execute(
-            "SELECT e164 FROM phone ORDER BY id LIMIT 1 OFFSET 77"
-        ).fetchone()[0]
-    finally:
-        connection.close()
+
+def a_phone(db: Path | str) -> str:
+    from models.db import close_database
+    from models.entities import Phone
+    from models.store import open_store
+
+    open_store(db, create=False)
+    e164 = Phone.select(Phone.e164).order_by(Phone.id).offset(77).limit(1).scalar()
+    close_database()
     from models.phones import pretty
 
     return pretty(e164)  # as a caller display shows it: "+40 721 234 567"
@@ -156,13 +206,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keystrokes", type=int, default=40, help="filter keystrokes and selections to time"
     )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="measure on this PostgreSQL database (filled with the demo book if empty) "
+        "instead of a cached SQLite file",
+    )
+    parser.add_argument(
+        "--skip-imports", action="store_true", help="leave out the 10,000-vCard import figure"
+    )
     args = parser.parse_args(argv)
 
-    db = demo_database(args.clients, args.interactions, args.seed)
+    if args.db:
+        db: Path | str = server_database(args.db, args.clients, args.interactions, args.seed)
+    else:
+        db = demo_database(args.clients, args.interactions, args.seed)
     env = dict(os.environ, CALLSHEET_REGION="RO")
     log("startup (dashboard vs bare app)")
     baseline = startup_ms("baseline", db, args.runs)
     startup = startup_ms("dashboard", db, args.runs)
+    log("the floor: a bare three-pane app filtering 10k rows")
+    floor_samples = floor(args.keystrokes * 2)
     log("keystrokes, selection, logging, memory")
     inner = interactive(db, args.keystrokes)
     log("command line")
@@ -183,9 +248,23 @@ def main(argv: list[str] | None = None) -> int:
         "who_ms": wall_ms([CALLSHEET, "who", phone, "--db", str(db)], args.runs * 3, env),
         "version_ms": wall_ms([CALLSHEET, "--version"], args.runs * 3, env),
         "rss_mb": inner["rss_mb"],
+        "backend": "postgresql" if args.db else "sqlite",
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
     }
     result["who_ratio"] = round(result["who_ms"] / result["version_ms"], 2)
+    floor_median = median(floor_samples)
+    result["floor_keystroke_ms"] = {"median": floor_median, "p95": p95(floor_samples)}
+    result["ratios_to_floor"] = {
+        "filter_median": round(result["filter_keystroke_ms"]["median"] / floor_median, 2),
+        "filter_p95": round(result["filter_keystroke_ms"]["p95"] / floor_median, 2),
+        "select": round(result["select_client_ms"] / floor_median, 2),
+        "save": round(result["log_interaction_ms"] / floor_median, 2),
+    }
+    if not args.skip_imports:
+        log("10,000 vCards: callsheet import vs khard list")
+        from bench.vcards import measure
+
+        result.update(measure(CALLSHEET))
     print(json.dumps(result))
     return 0
 

@@ -3,6 +3,8 @@
 ``baseline DB``: a bare Textual app with one Static; prints "ready" after its first frame.
 ``dashboard DB``: the real dashboard; prints "ready" once the first full frame with data is
 on screen (clients listed, the first client's log and risk shown).
+``floor - N``: the bare three-pane app of bench/floor.py, N filter keystrokes timed the same
+way as callsheet's; prints a JSON line with the samples.
 ``interact DB N``: the dashboard, then N filter keystrokes, N selections and a few saved
 interactions, each timed inside the app; prints a JSON line with the samples and peak RSS.
 """
@@ -18,6 +20,9 @@ from textual.app import App
 from textual.widgets import Static
 
 import tui  # noqa: F401  (the same frame-rate setting as the real app, for a fair baseline)
+from tui.cli import skip_unneeded_drivers
+
+skip_unneeded_drivers(["--db", sys.argv[2]] if len(sys.argv) > 2 else [])  # as `callsheet` does
 
 SIZE = (160, 48)
 
@@ -36,7 +41,7 @@ class Bare(App):
 
 def dashboard_app(db: str, exit_when_ready: bool):
     from models.config import load_config
-    from models.db import open_database
+    from models.store import open_database
     from tui.app import CallsheetApp
 
     class Measured(CallsheetApp):
@@ -103,6 +108,10 @@ def main() -> int:
         Bare().run(headless=True, size=SIZE)
     elif kind == "dashboard":
         dashboard_app(db, exit_when_ready=True).run(headless=True, size=SIZE)
+    elif kind == "floor":
+        from bench.floor import keystrokes
+
+        print(json.dumps({"filter": asyncio.run(keystrokes(int(sys.argv[3]), SIZE))}))
     elif kind == "interact":
         print(json.dumps(asyncio.run(interact(db, int(sys.argv[3])))))
     else:

@@ -13,13 +13,13 @@ from datetime import datetime
 from pathlib import Path
 
 from models.db import (
-    SCHEMA_VERSION,
     DatabaseError,
     backup_to,
-    database,
     file_schema_version,
     integrity_problems,
+    sqlite_path,
 )
+from models.migrations import CURRENT_VERSION
 
 
 def backups_folder(db_path: Path) -> Path:
@@ -30,9 +30,28 @@ def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
+#: What to say when asked to copy a server database: the server has its own tools.
+SERVER_BACKUPS = (
+    "a PostgreSQL database is backed up on the server: pg_dump -Fc DBNAME > callsheet.dump "
+    "(pg_restore to bring it back), or `callsheet export -o FILE.json` for a portable copy"
+)
+
+
 def backup(dest: str | Path | None = None) -> Path:
-    """Copy the open database to ``dest`` (a file, or a folder), default the backups folder."""
-    current = Path(database.obj.database)
+    """Copy the open database to ``dest`` (a file, or a folder), default the backups folder.
+
+    Refuses a database that fails SQLite's integrity check: a copy of a damaged file would
+    only look like a backup.
+    """
+    current = sqlite_path()
+    if current is None:
+        raise DatabaseError(SERVER_BACKUPS)
+    problems = integrity_problems(current)
+    if problems:
+        raise DatabaseError(
+            f"{current}: fails the integrity check ({problems[0]}); not copied. "
+            "`callsheet doctor` tells more; `callsheet export` may still save what is readable"
+        )
     if dest is None:
         target = backups_folder(current) / f"callsheet-{_stamp()}.db"
     else:
@@ -55,7 +74,7 @@ def check_backup(path: Path) -> None:
     version = file_schema_version(path)
     if version == 0:
         raise DatabaseError(f"{path}: not a callsheet database")
-    if version > SCHEMA_VERSION:
+    if version > CURRENT_VERSION:
         raise DatabaseError(
             f"{path}: made by a newer callsheet (schema {version}); upgrade to restore it"
         )
@@ -71,8 +90,12 @@ def check_backup(path: Path) -> None:
         raise DatabaseError(f"{path}: not a callsheet database")
 
 
-def restore(source: Path, current: Path) -> Path | None:
+def restore(source: Path, current: Path | str) -> Path | None:
     """Replace ``current`` with the backup ``source``; return where the old database was kept."""
+    if "://" in str(current) and not str(current).startswith("sqlite:"):
+        raise DatabaseError(
+            "restore replaces an SQLite file; " + SERVER_BACKUPS.replace("backed up", "restored")
+        )
     source, current = Path(source).expanduser(), Path(current).expanduser()
     check_backup(source)
     kept = None
@@ -98,7 +121,12 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def daily_backup(db_path: str | Path, keep: int = 7, today: datetime | None = None) -> Path | None:
-    """One copy a day into backups/daily/, keeping the last ``keep``; None if today's exists."""
+    """One copy a day into backups/daily/, keeping the last ``keep``; None if today's exists.
+
+    Only for an SQLite store: a server database is backed up on the server.
+    """
+    if sqlite_path() is None:
+        return None
     folder = backups_folder(Path(db_path)) / "daily"
     day = (today or datetime.now()).strftime("%Y-%m-%d")
     target = folder / f"callsheet-{day}.db"

@@ -27,10 +27,19 @@ def default_database_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "callsheet.db"
 
 
-def database_path(cli_value: str | None = None) -> Path:
-    """The database to open: ``--db``, else ``CALLSHEET_DB``, else the default."""
+def database_setting(cli_value: str | None = None) -> str:
+    """The store to open: ``--db``, else ``CALLSHEET_DB``, else the default file.
+
+    A file path or a URL (``sqlite:///path``, ``postgresql://user:pass@host/db``); see
+    :mod:`models.store`.
+    """
     chosen = cli_value or os.environ.get("CALLSHEET_DB")
-    return Path(chosen).expanduser() if chosen else default_database_path()
+    return chosen if chosen else str(default_database_path())
+
+
+def database_path(cli_value: str | None = None) -> Path:
+    """The database file to open (for an SQLite store): ``--db``, ``CALLSHEET_DB`` or the default."""
+    return Path(database_setting(cli_value)).expanduser()
 
 
 def config_path() -> Path:

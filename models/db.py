@@ -1,38 +1,44 @@
-"""The one place where callsheet meets its database.
+"""Where callsheet meets its database: the model base, the column types, the backends' ways.
 
-Every model binds to ``database`` (a Peewee ``DatabaseProxy``), so the engine is chosen in
-exactly one spot: :func:`open_database`. Everything SQLite-specific (pragmas, WAL, the file
-mode of a new database, ``PRAGMA user_version`` and the online backup API) lives here, so a
-server database later means changing this module and nothing else.
+Every model binds to ``database`` (a Peewee ``DatabaseProxy``); :mod:`models.store` chooses
+the engine (an SQLite file, the embedded default, or a PostgreSQL server named by a URL),
+initialises the proxy and brings the schema up to date. This module holds what differs
+between the two backends once a store is open: SQLite's pragmas and online backup API, and
+how a window learns that another process committed (``PRAGMA data_version`` on SQLite,
+LISTEN/NOTIFY on PostgreSQL). It imports neither the models nor the migrations.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from peewee import DatabaseProxy, Field, Model, SqliteDatabase
+from peewee import Database, DatabaseProxy, Field, Model, SqliteDatabase
 
 database = DatabaseProxy()
 
-#: The schema version this callsheet writes; models/migrations.py has one step per version.
-SCHEMA_VERSION = 1
+#: A second writer waits this long for the lock before SQLite gives up (milliseconds).
+BUSY_TIMEOUT_MS = 10_000
 
-#: WAL lets the dashboard read while the command line writes; the busy timeout makes a
-#: second writer wait for the lock instead of failing at once.
+#: Applied to every SQLite connection. The journal mode is not among them: it is written into
+#: the file, so :mod:`models.store` switches it to WAL once, after it has checked that the
+#: file is one this callsheet may change. WAL lets the dashboard read while the command line
+#: writes; secure_delete overwrites deleted content, so a forgotten client leaves no bytes.
 PRAGMAS = {
-    "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 10_000,
+    "busy_timeout": BUSY_TIMEOUT_MS,
     "synchronous": "normal",
     "cache_size": -32_000,  # 32 MB page cache
     "temp_store": "memory",
+    "secure_delete": 1,
 }
 
 
 class DatabaseError(Exception):
-    """The database file cannot be used (newer schema, not a callsheet file, unreadable)."""
+    """The store cannot be used (unreachable, newer schema, not callsheet's, unreadable)."""
 
 
 class BaseModel(Model):
@@ -48,7 +54,7 @@ class UtcDateTimeField(Field):
     timezone-aware UTC datetimes, and naive datetimes are refused rather than guessed at.
     """
 
-    field_type = "INTEGER"
+    field_type = "BIGINT"  # INTEGER (64-bit) on SQLite; BIGINT on PostgreSQL, past 2038
 
     def db_value(self, value):
         if value is None:
@@ -83,35 +89,12 @@ class IsoDateField(Field):
         return date.fromisoformat(value)
 
 
-def _create_private_file(path: Path) -> None:
-    """Create an empty file readable by its owner only: it will hold personal data."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (in a folder only the owner can enter)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
-
-
-def open_database(path: str | os.PathLike, *, migrate: bool = True) -> SqliteDatabase:
-    """Open (creating if needed) the callsheet database at ``path`` and bind the models to it.
-
-    A new file is created with mode 0600. The schema is brought up to date unless
-    ``migrate`` is false. Raises :class:`DatabaseError` for a file that is not a usable
-    callsheet database.
-    """
-    path = Path(path).expanduser()
-    if not path.exists():
-        _create_private_file(path)
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
-    database.initialize(db)
-    try:
-        db.connect(reuse_if_open=True)
-    except Exception as error:  # sqlite3.DatabaseError: file is not a database, etc.
-        raise DatabaseError(f"{path}: cannot open as a database ({error})") from error
-    # Importing the migrator costs start-up time; only a database that is behind needs it.
-    if migrate and schema_version(db) != SCHEMA_VERSION:
-        from models.migrations import migrate as run_migrations
-
-        run_migrations(db)
-    return db
 
 
 def close_database() -> None:
@@ -121,42 +104,112 @@ def close_database() -> None:
         db.close()
 
 
-def schema_version(db: SqliteDatabase | None = None) -> int:
+def is_sqlite(db: Database | None = None) -> bool:
+    """Whether the open store (or ``db``) is an SQLite file, the embedded default."""
+    return isinstance(db or database.obj, SqliteDatabase)
+
+
+def sqlite_path(db: Database | None = None) -> Path | None:
+    """The file behind the open SQLite store, or None on a server database."""
     db = db or database.obj
-    return db.execute_sql("PRAGMA user_version").fetchone()[0]
+    return Path(db.database) if isinstance(db, SqliteDatabase) else None
+
+
+def sync_id_sequences(*models: type[Model]) -> None:
+    """After rows were inserted with explicit ids (bulk loads), let new rows continue after them.
+
+    SQLite picks the next id from the table itself; PostgreSQL draws it from a sequence,
+    which explicit ids do not advance.
+    """
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        return
+    for model in models:
+        primary_key = model._meta.primary_key
+        assert primary_key, f"{model.__name__} has no primary key"
+        table, column = model._meta.table_name, primary_key.column_name
+        db.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+            f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"'
+        )
+
+
+def execute_many(sql: str, rows: list[tuple]) -> None:
+    """Run one statement for many rows, with ``?`` placeholders, on either backend.
+
+    For bulk updates (10,000 stored scores) a prepared statement run many times is far
+    cheaper than building one peewee query per row.
+    """
+    db = database.obj
+    if not isinstance(db, SqliteDatabase):
+        sql = sql.replace("?", "%s")
+    cursor = db.cursor()
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
 
 
 class ChangeWatcher:
     """Tells whether another connection (the CLI, another window) committed since last asked.
 
-    ``PRAGMA data_version`` only means something compared on one connection, so the
-    watcher keeps its own, whichever thread asks.
+    SQLite: ``PRAGMA data_version`` only means something compared on one connection, so the
+    watcher keeps its own. PostgreSQL: the watcher's own connection LISTENs on the channel
+    that schema step 2's triggers notify at every commit. Either way ``changed()`` may be
+    called from a poll thread while the UI thread calls ``close()``; a lock keeps the
+    connection from being closed under a running query.
     """
 
+    CHANNEL = "callsheet_changes"
+
+    _connection: Any
+
     def __init__(self) -> None:
-        import sqlite3
+        self._lock = threading.Lock()
+        db = database.obj
+        self._sqlite = isinstance(db, SqliteDatabase)
+        if self._sqlite:
+            import sqlite3
 
-        self._connection = sqlite3.connect(database.obj.database, check_same_thread=False)
-        self._last = self._version()
+            self._connection = sqlite3.connect(db.database, check_same_thread=False)
+            self._last = self._data_version()
+        else:
+            import psycopg
 
-    def _version(self) -> int:
+            self._connection = psycopg.connect(**_pg_connect_params(db), autocommit=True)
+            self._connection.execute(f"LISTEN {self.CHANNEL}")
+            self._last = 0
+
+    def _data_version(self) -> int:
         return self._connection.execute("PRAGMA data_version").fetchone()[0]
 
     def changed(self) -> bool:
-        version = self._version()
-        changed, self._last = version != self._last, version
-        return changed
+        with self._lock:
+            if self._connection is None:
+                return False
+            if self._sqlite:
+                version = self._data_version()
+                changed, self._last = version != self._last, version
+                return changed
+            # Drain what arrived since the last call; several commits count as one change.
+            return any(True for _ in self._connection.notifies(timeout=0, stop_after=1000))
 
     def close(self) -> None:
-        self._connection.close()
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
 
-def set_schema_version(db: SqliteDatabase, version: int) -> None:
-    db.execute_sql(f"PRAGMA user_version = {int(version)}")
+def _pg_connect_params(db: Database) -> dict:
+    params = dict(db.connect_params)
+    params["dbname"] = db.database
+    params.pop("prefer_psycopg3", None)
+    return params
 
 
 def backup_to(dest: str | os.PathLike) -> Path:
-    """Write a consistent copy of the open database to ``dest`` (online backup API).
+    """Write a consistent copy of the open SQLite database to ``dest`` (online backup API).
 
     Safe while other processes read and write: SQLite copies a snapshot page by page.
     """
@@ -164,7 +217,7 @@ def backup_to(dest: str | os.PathLike) -> Path:
 
     dest = Path(dest).expanduser()
     if not dest.exists():
-        _create_private_file(dest)
+        create_private_file(dest)
     source = database.obj.connection()
     target = sqlite3.connect(str(dest))
     try:
@@ -178,21 +231,34 @@ def integrity_problems(path: str | os.PathLike) -> list[str]:
     """Return SQLite's integrity-check complaints for the file at ``path`` (empty if sound)."""
     import sqlite3
 
-    connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+    try:
+        connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        return [str(error)]
     try:
         rows = connection.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError as error:
         return [str(error)]
     finally:
         connection.close()
-    return [] if rows == [("ok",)] else [row[0] for row in rows]
+    if rows == [("ok",)]:
+        return []
+    return [line for row in rows for line in str(row[0]).splitlines() if line.strip()]
 
 
 def file_schema_version(path: str | os.PathLike) -> int:
+    """The schema version of the SQLite file at ``path``, read without changing it."""
     import sqlite3
 
     connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
     try:
+        has_table = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+        ).fetchone()
+        if has_table:
+            return (
+                connection.execute('SELECT MAX("version") FROM schema_version').fetchone()[0] or 0
+            )
         return connection.execute("PRAGMA user_version").fetchone()[0]
     finally:
         connection.close()

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from peewee import chunked, fn
 
-from models.db import database
+from models.db import database, sync_id_sequences
 from models.entities import (
     Agreement,
     Client,
@@ -765,6 +765,7 @@ def generate(
             Interaction.client == Client.id
         )
         Client.update(last_contact_at=latest).execute()
+        sync_id_sequences(Client, Agreement, Interaction)
 
     from models.scoring import refresh_all
 

@@ -1,48 +1,294 @@
-"""Schema versions, from an empty file to the current layout.
+"""Schema versions, from an empty database to the current layout, on SQLite and PostgreSQL.
 
-``PRAGMA user_version`` records how far a database has come. Each entry of ``STEPS`` takes
-a database from version *n* to *n + 1* inside one transaction; steps are only ever appended,
-never edited once released, so a file made by any callsheet opens in every later one.
-Later steps use ``playhouse.migrate`` (add/rename/drop columns) on the ``SqliteMigrator``.
+Each entry of :data:`STEPS` takes a database from version *n* to *n + 1* inside one
+transaction. A step is **frozen**: it declares the tables it creates as Model classes of its
+own, inside the step, and alters existing ones with ``playhouse.migrate``; it never reads the
+live models in :mod:`models.entities`, which keep changing. So a column added to a model
+together with its ``add_column`` step works on a fresh database and on an old file alike.
+Steps are only ever appended, never edited once released; the current version is the number
+of steps.
+
+The version a database has reached is kept in a one-row ``schema_version`` table (it works
+on both backends). Files made before that table existed carry it in SQLite's
+``PRAGMA user_version``, which is read once and carried over by the next migration.
+
+Moments are stored as 64-bit integers (``BigIntegerField``: ``INTEGER`` on SQLite, which is
+64-bit already, ``BIGINT`` on PostgreSQL, so dates after 2038 fit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from peewee import SqliteDatabase
-from playhouse.migrate import SqliteMigrator
+from peewee import (
+    AutoField,
+    BigIntegerField,
+    BooleanField,
+    Database,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    PostgresqlDatabase,
+    SqliteDatabase,
+    TextField,
+)
 
-from models.db import SCHEMA_VERSION, DatabaseError, schema_version, set_schema_version
-from models.entities import ALL_MODELS
+if TYPE_CHECKING:  # the migrator is imported only when a database is behind (start-up time)
+    from playhouse.migrate import SchemaMigrator
+
+VERSION_TABLE = "schema_version"
+
+Step = Callable[[Database, "SchemaMigrator"], None]
 
 
-def _v1_initial_schema(db: SqliteDatabase, migrator: SqliteMigrator) -> None:
-    db.create_tables(ALL_MODELS, safe=False)
+class SchemaError(Exception):
+    """The database's schema cannot be used by this callsheet (newer, or not ours)."""
 
 
-#: Append new steps at the end; never edit a released one.
-STEPS: tuple[Callable[[SqliteDatabase, SqliteMigrator], None], ...] = (_v1_initial_schema,)
+def _v1_initial_schema(db: Database, migrator: SchemaMigrator) -> None:
+    """The first layout: clients, contact points, the log and its signals, money, follow-ups."""
 
-CURRENT_VERSION = len(STEPS)
-assert CURRENT_VERSION == SCHEMA_VERSION, (
-    "models.db.SCHEMA_VERSION must match the number of migration steps"
+    class Frozen(Model):
+        class Meta:
+            database = db
+            legacy_table_names = False  # index names follow the table names, as in v1 files
+
+    class Client(Frozen):
+        id = AutoField()
+        name = TextField()
+        name_key = TextField(index=True)
+        salutation = TextField()
+        language = TextField()
+        company = TextField()
+        status = TextField()
+        referred_by = ForeignKeyField("self", null=True, on_delete="SET NULL")
+        referred_by_text = TextField()
+        tags = TextField()
+        notes = TextField()
+        rapport = TextField()
+        created_at = BigIntegerField()
+        updated_at = BigIntegerField()
+        archived_at = BigIntegerField(null=True)
+        last_contact_at = BigIntegerField(null=True)
+        risk_score = IntegerField()
+        risk_band = TextField()
+        risk_as_of = BigIntegerField(null=True)
+        risk_week_ago = IntegerField()
+
+        class Meta:
+            table_name = "client"
+            indexes = ((("archived_at", "risk_score"), False),)
+
+    class Phone(Frozen):
+        client = ForeignKeyField(Client, on_delete="CASCADE")
+        e164 = TextField(index=True)
+        raw = TextField()  # type: ignore[assignment]  # the column's name; hides Model.raw()
+        kind = TextField()
+
+        class Meta:
+            table_name = "phone"
+            indexes = ((("client", "e164"), True),)
+
+    class Email(Frozen):
+        client = ForeignKeyField(Client, on_delete="CASCADE")
+        address = TextField(index=True)
+        kind = TextField()
+
+        class Meta:
+            table_name = "email"
+            indexes = ((("client", "address"), True),)
+
+    class Interaction(Frozen):
+        id = AutoField()
+        client = ForeignKeyField(Client, on_delete="CASCADE", index=False)
+        occurred_at = BigIntegerField()
+        channel = TextField()
+        direction = TextField()
+        duration_min = IntegerField(null=True)
+        tone = TextField(null=True)
+        summary = TextField()
+
+        class Meta:
+            table_name = "interaction"
+            indexes = ((("client", "occurred_at"), False),)
+
+    class Signal(Frozen):
+        interaction = ForeignKeyField(Interaction, on_delete="CASCADE")
+        client = ForeignKeyField(Client, on_delete="CASCADE", index=False)
+        kind = TextField()
+        at = BigIntegerField()
+
+        class Meta:
+            table_name = "signal"
+            indexes = ((("client", "at"), False),)
+
+    class Agreement(Frozen):
+        client = ForeignKeyField(Client, on_delete="CASCADE")
+        title = TextField()
+        scope = TextField()
+        budget_cents = IntegerField(null=True)
+        currency = TextField()
+        start = TextField(null=True)
+        end = TextField(null=True)
+        status = TextField()
+
+        class Meta:
+            table_name = "agreement"
+
+    class Invoice(Frozen):
+        client = ForeignKeyField(Client, on_delete="CASCADE")
+        agreement = ForeignKeyField(Agreement, null=True, on_delete="SET NULL")
+        number = TextField()
+        amount_cents = IntegerField()
+        currency = TextField()
+        issued = TextField()
+        due = TextField(null=True)
+        paid = TextField(null=True)
+        disputed = BooleanField()
+
+        class Meta:
+            table_name = "invoice"
+            indexes = ((("paid", "due"), False),)
+
+    class TimeEntry(Frozen):
+        client = ForeignKeyField(Client, on_delete="CASCADE")
+        agreement = ForeignKeyField(Agreement, null=True, on_delete="SET NULL")
+        started_at = BigIntegerField()
+        minutes = IntegerField()
+        note = TextField()
+
+        class Meta:
+            table_name = "time_entry"
+
+    class FollowUp(Frozen):
+        client = ForeignKeyField(Client, on_delete="CASCADE")
+        due_at = BigIntegerField()
+        text = TextField()
+        done_at = BigIntegerField(null=True)
+
+        class Meta:
+            table_name = "follow_up"
+            indexes = ((("done_at", "due_at"), False),)
+
+    db.create_tables(
+        [Client, Phone, Email, Interaction, Signal, Agreement, Invoice, TimeEntry, FollowUp],
+        safe=False,
+    )
+
+
+#: The tables whose changes another window must see (the dashboard's change watch).
+_WATCHED_TABLES = (
+    "client",
+    "phone",
+    "email",
+    "interaction",
+    "signal",
+    "agreement",
+    "invoice",
+    "time_entry",
+    "follow_up",
 )
 
 
-def migrate(db: SqliteDatabase) -> int:
-    """Bring ``db`` up to :data:`CURRENT_VERSION`; return the version it started at."""
-    start = schema_version(db)
-    if start > CURRENT_VERSION:
-        raise DatabaseError(
-            f"this database has schema version {start}, newer than this callsheet "
+def _v2_change_notifications(db: Database, migrator: SchemaMigrator) -> None:
+    """PostgreSQL: every committed change to a callsheet table notifies ``callsheet_changes``.
+
+    SQLite needs nothing (``PRAGMA data_version`` already tells a connection that another
+    one committed). On PostgreSQL a statement-level trigger calls ``pg_notify``; notifications
+    are delivered at commit and folded into one per transaction, so the dashboard's watcher
+    LISTENs instead of polling tables.
+    """
+    if not isinstance(db, PostgresqlDatabase):
+        return
+    db.execute_sql(
+        "CREATE OR REPLACE FUNCTION callsheet_notify_change() RETURNS trigger AS $$ "
+        "BEGIN PERFORM pg_notify('callsheet_changes', TG_TABLE_NAME); RETURN NULL; END; "
+        "$$ LANGUAGE plpgsql"
+    )
+    for table in _WATCHED_TABLES:
+        db.execute_sql(
+            f'CREATE TRIGGER "{table}_notify_change" AFTER INSERT OR UPDATE OR DELETE '
+            f'OR TRUNCATE ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION callsheet_notify_change()'
+        )
+
+
+#: Append new steps at the end; never edit a released one.
+STEPS: tuple[Step, ...] = (_v1_initial_schema, _v2_change_notifications)
+
+CURRENT_VERSION = len(STEPS)
+
+
+def stored_version(db: Database) -> int:
+    """The schema version ``db`` has reached, read without writing anything."""
+    if VERSION_TABLE in db.get_tables():
+        row = db.execute_sql(f'SELECT MAX("version") FROM "{VERSION_TABLE}"').fetchone()
+        return int(row[0] or 0)
+    if isinstance(db, SqliteDatabase):  # files made before the version table existed
+        return int(db.execute_sql("PRAGMA user_version").fetchone()[0])
+    return 0
+
+
+def check_version(db: Database) -> int:
+    """Return the stored version, or raise :class:`SchemaError` if this callsheet can't use it."""
+    version = stored_version(db)
+    if version > CURRENT_VERSION:
+        raise SchemaError(
+            f"this database has schema version {version}, newer than this callsheet "
             f"understands ({CURRENT_VERSION}); upgrade callsheet to open it"
         )
-    if start == 0 and db.get_tables():
-        raise DatabaseError("this SQLite file already holds tables that are not callsheet's")
-    migrator = SqliteMigrator(db)
-    for version in range(start, CURRENT_VERSION):
-        with db.atomic():
-            STEPS[version](db, migrator)
-            set_schema_version(db, version + 1)
+    if version == 0 and db.get_tables():
+        raise SchemaError("this database already holds tables that are not callsheet's")
+    return version
+
+
+def _migrator(db: Database) -> SchemaMigrator:
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
+    if isinstance(db, PostgresqlDatabase):
+        return PostgresqlMigrator(db)
+    return SqliteMigrator(db)
+
+
+def _record_version(db: Database, version: int) -> None:
+    db.execute_sql(f'DELETE FROM "{VERSION_TABLE}"')
+    db.execute_sql(f'INSERT INTO "{VERSION_TABLE}" ("version") VALUES ({int(version)})')
+    if isinstance(db, SqliteDatabase):
+        # Callsheets from before the version table read only this: they must refuse, too.
+        db.execute_sql(f"PRAGMA user_version = {int(version)}")
+
+
+def _lock(db: Database) -> None:
+    """Inside a transaction: make other processes that migrate the same database wait."""
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql("SELECT pg_advisory_xact_lock(727271)")  # callsheet's own lock number
+
+
+def migrate(db: Database, steps: tuple[Step, ...] = STEPS) -> int:
+    """Bring ``db`` up to the last of ``steps``; return the version it started at.
+
+    Every step runs in its own transaction together with the version it reaches, so a
+    crash leaves the database at the last version fully reached.
+    """
+    start = check_version(db)
+    if start > len(steps):
+        raise SchemaError(f"this database has schema version {start}, newer than {len(steps)}")
+    migrator = _migrator(db)
+    for version in range(start, len(steps)):
+        with _write_transaction(db):
+            _lock(db)
+            reached = check_version(db)  # another process may have migrated meanwhile
+            if reached > version:
+                continue
+            if VERSION_TABLE not in db.get_tables():
+                db.execute_sql(f'CREATE TABLE "{VERSION_TABLE}" ("version" INTEGER NOT NULL)')
+            steps[version](db, migrator)
+            _record_version(db, version + 1)
     return start
+
+
+def _write_transaction(db: Database):
+    """A transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE)."""
+    if isinstance(db, SqliteDatabase):
+        return db.atomic(lock_type="IMMEDIATE")
+    return db.atomic()

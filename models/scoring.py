@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from peewee import chunked
 
-from models.db import database
+from models.db import database, execute_many
 from models.entities import Client, Interaction, Invoice, Signal
 from models.risk import (
     DEFAULT_TABLE,
@@ -155,7 +155,6 @@ def _refresh_ids(
     stored_as_of = Client.risk_as_of.db_value(as_of)
     done = 0
     with database.atomic():
-        connection = database.connection()
         for batch in chunked(ids, 500):
             rows = []
             for client_id in batch:
@@ -171,7 +170,7 @@ def _refresh_ids(
                         client_id,
                     )
                 )
-            connection.executemany(sql, rows)
+            execute_many(sql, rows)
             done += len(batch)
             if progress:
                 progress(done, len(ids))

@@ -1,13 +1,23 @@
-"""Fixtures shared by the whole suite: a real SQLite file per test, and the real CLI."""
+"""Fixtures shared by the whole suite: a real database per test, and the real CLI.
+
+The suite runs twice in ``make test``: on SQLite files (the default), and with
+``CALLSHEET_TEST_BACKEND=postgresql`` against a real PostgreSQL server that the run starts
+itself (tests/pg_server.py) and stops at the end. In that second pass ``db_path`` is the URL
+of a fresh, empty database, and tests marked ``sqlite_only`` (file modes, WAL, the online
+backup API, restore of a file) are left out; if the server cannot be started, every test of
+the pass is reported as skipped with the reason.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pytest
 
-from models.db import close_database, open_database
+from models.db import close_database
+from models.store import open_database
 from tests.clock import NOW  # noqa: F401 (older tests import NOW from here)
 
 
@@ -27,8 +37,50 @@ def _isolated_environment(tmp_path, monkeypatch):
     time.tzset()
 
 
+BACKEND = os.environ.get("CALLSHEET_TEST_BACKEND", "sqlite")
+
+
+def pytest_collection_modifyitems(config, items):
+    other = "postgresql_only" if BACKEND == "sqlite" else "sqlite_only"
+    kept, left_out = [], []
+    for item in items:
+        (left_out if item.get_closest_marker(other) else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """A PostgreSQL server for this test run, stopped when the run ends."""
+    from tests.pg_server import PgServer, Unavailable
+
+    try:
+        server = PgServer.start()
+    except Unavailable as error:
+        pytest.skip(f"PostgreSQL server could not be started: {error}")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def db_path(tmp_path):
+def new_store(tmp_path, request):
+    """Make another empty store of the backend under test: a file path, or a database URL."""
+    names = iter(range(1, 1000))
+
+    def make(name: str | None = None):
+        if BACKEND == "postgresql":
+            return request.getfixturevalue("pg_server").new_database()
+        return tmp_path / (name or f"store-{next(names)}.db")
+
+    return make
+
+
+@pytest.fixture
+def db_path(tmp_path, request):
+    """The store a test works on: ``tmp_path/callsheet.db``, or a fresh PostgreSQL database."""
+    if BACKEND == "postgresql":
+        return request.getfixturevalue("pg_server").new_database()
     return tmp_path / "callsheet.db"
 
 

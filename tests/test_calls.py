@@ -204,7 +204,7 @@ def test_who_exits_1_with_a_clear_message_for_an_unknown_number(cli):
     assert code == 1 and out == "" and "+40744000111" in err and "callsheet add" in err
 
 
-def test_who_rejects_something_that_is_not_a_number(cli):
+def test_who_rejects_something_that_is_not_a_number(db, cli):
     code, _, err = cli("who", "12")
     assert code == 2 and "12" in err
 

@@ -6,8 +6,8 @@ import os
 import subprocess
 import sys
 
-from models.db import open_database
 from models.entities import Client, Interaction
+from models.store import open_database
 
 
 def test_add_log_show_round_trips_a_client_with_two_phone_formats(cli):
@@ -86,7 +86,7 @@ def test_list_json_gives_one_small_object_per_client_with_id(cli):
     assert all("id" in c and "interactions" not in c for c in listed)
 
 
-def test_list_json_of_an_empty_database_is_an_empty_list(cli):
+def test_list_json_of_an_empty_database_is_an_empty_list(db, cli):
     assert cli.json("list", "--json") == []
 
 

@@ -114,7 +114,7 @@ def test_cli_risk_of_an_unknown_client_or_unreadable_date_is_one_line_and_exit_2
     assert code == 2 and "someday soon" in err
 
 
-def test_cli_risk_of_an_empty_book_is_an_empty_json_list(cli):
+def test_cli_risk_of_an_empty_book_is_an_empty_json_list(db, cli):
     assert cli.json("risk", "--json") == []
 
 

@@ -20,7 +20,8 @@ def _fingerprint():
 
 
 def test_the_same_seed_gives_the_same_data(tmp_path):
-    from models.db import close_database, open_database
+    from models.db import close_database
+    from models.store import open_database
 
     open_database(tmp_path / "a.db")
     generate(60, 3000, seed=7, now=NOW)

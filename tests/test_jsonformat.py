@@ -10,8 +10,9 @@ import pytest
 
 from models import jsonformat
 from models.clients import add_client
-from models.db import close_database, open_database
+from models.db import close_database
 from models.entities import Client, Interaction, Invoice, Signal
+from models.store import open_database
 from tests.conftest import NOW
 
 FIXTURE = Path(__file__).parent / "fixtures" / "every-field.json"
@@ -30,14 +31,14 @@ def test_a_hand_written_file_with_every_field_comes_back_unchanged(db):
     assert exported == document
 
 
-def test_export_import_export_is_exact_on_demo_data(tmp_path):
+def test_export_import_export_is_exact_on_demo_data(new_store):
     from models.demo import generate
 
-    open_database(tmp_path / "a.db")
+    open_database(new_store())
     generate(40, 2500, seed=11, now=NOW)
     first = _export()
     close_database()
-    open_database(tmp_path / "b.db")
+    open_database(new_store())
     jsonformat.import_document(first, region="RO", now=NOW)
     assert _export() == first
 

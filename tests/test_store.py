@@ -10,18 +10,22 @@ import pytest
 from peewee import IntegrityError
 
 from models import clients as ops
-from models.db import DatabaseError, close_database, open_database, schema_version
+from models.db import DatabaseError, close_database
 from models.entities import Client, Interaction, Phone, Signal
 from models.migrations import CURRENT_VERSION
+from models.migrations import stored_version as schema_version
+from models.store import open_database
 from models.validate import InputError
 from tests.conftest import NOW
 
 
+@pytest.mark.sqlite_only
 def test_a_new_database_is_private_to_its_owner(db_path):
     open_database(db_path)
     assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only
 def test_an_empty_file_is_migrated_to_the_current_schema(db_path):
     db_path.touch()
     db = open_database(db_path)
@@ -38,6 +42,7 @@ def test_reopening_a_database_keeps_its_data_and_version(db_path):
     assert [c.name for c in Client.select()] == ["Ana Pop"]
 
 
+@pytest.mark.sqlite_only
 def test_a_database_from_a_newer_callsheet_is_refused(db_path):
     connection = sqlite3.connect(db_path)
     connection.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
@@ -46,6 +51,7 @@ def test_a_database_from_a_newer_callsheet_is_refused(db_path):
         open_database(db_path)
 
 
+@pytest.mark.sqlite_only
 def test_a_foreign_sqlite_file_is_not_taken_over(db_path):
     connection = sqlite3.connect(db_path)
     connection.execute("CREATE TABLE recipes (id INTEGER)")
@@ -54,6 +60,7 @@ def test_a_foreign_sqlite_file_is_not_taken_over(db_path):
         open_database(db_path)
 
 
+@pytest.mark.sqlite_only
 def test_wal_mode_and_foreign_keys_are_on(db):
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1

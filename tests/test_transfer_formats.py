@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from models import clients as ops
-from models.db import close_database, open_database
+from models.db import close_database
 from models.entities import Client, Phone, TimeEntry
+from models.store import open_database
 from tests.conftest import NOW
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -204,6 +205,7 @@ def test_ten_thousand_cards_import_in_one_go(db, tmp_path):
 # --- backups ---------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_backup_and_restore_keep_the_current_database_aside(cli, db_path, tmp_path):
     cli("add", "Before Backup")
     backup = tmp_path / "b.db"
@@ -241,6 +243,7 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(cli, db_path, tmp_path, 
     assert names() == ["Keep Me"]
 
 
+@pytest.mark.sqlite_only
 def test_daily_backup_makes_one_copy_a_day_and_keeps_seven(db, db_path):
     from models.backups import daily_backup
 

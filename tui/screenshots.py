@@ -92,7 +92,8 @@ def for_rsvg(svg: str) -> str:
 
 async def _shoot(name: str, keys: list[str], db_path: Path, size=SIZE) -> str:
     from models.config import Config
-    from models.db import close_database, open_database
+    from models.db import close_database
+    from models.store import open_database
     from tui.app import CallsheetApp
 
     open_database(db_path)
@@ -111,8 +112,9 @@ def main() -> int:
     import os
     import time
 
-    from models.db import close_database, open_database
+    from models.db import close_database
     from models.demo import generate
+    from models.store import open_database
 
     os.environ.setdefault("TZ", "Europe/Bucharest")
     time.tzset()

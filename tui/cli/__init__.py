@@ -11,6 +11,7 @@ domain's exceptions into one clear line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 
@@ -21,6 +22,7 @@ COMMAND_MODULES = (
     "tui.cli.calls",
     "tui.cli.transfer",
     "tui.cli.demo",
+    "tui.cli.store",
 )
 
 
@@ -48,37 +50,80 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH|URL",
         default=argparse.SUPPRESS,
-        help="database file (default: $CALLSHEET_DB or callsheet.db in the user data directory)",
+        help="database file or URL (sqlite:///file, postgresql://user:pass@host/db; "
+        "default: $CALLSHEET_DB or callsheet.db in the user data directory)",
     )
     parser = argparse.ArgumentParser(
         prog="callsheet",
         description="A keyboard-first dashboard of your clients, their history and their risk.",
     )
     parser.add_argument("--version", action=_VersionAction)
-    parser.add_argument("--db", metavar="PATH", default=None, help=common._actions[0].help)
+    parser.add_argument("--db", metavar="PATH|URL", default=None, help=common._actions[0].help)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         import_module(name).register(subparsers, common)
     return parser
 
 
+#: Commands that only read: a mistyped --db must not leave an empty database behind them.
+READ_ONLY_COMMANDS = frozenset(
+    {
+        "list",
+        "show",
+        "risk",
+        "brief",
+        "who",
+        "facts",
+        "export",
+        "backup",
+        "doctor",
+        "triage",
+        "search",
+    }
+)
+
+
 def open_store(args: argparse.Namespace):
-    """Open the database ``args`` names and load the configuration; return the config."""
-    from models.config import database_path, load_config
-    from models.db import open_database
+    """Open the store ``args`` names (a path or a URL) and load the configuration; return it."""
+    from models.config import database_setting, load_config
+    from models.store import open_store as open_target
 
     config = load_config()
     if config.risk:  # the risk engine loads lazily; `callsheet who` never needs it
         from models import scoring
 
         scoring.configure(config)
-    open_database(database_path(getattr(args, "db", None)))
+    create = getattr(args, "command", None) not in READ_ONLY_COMMANDS
+    open_target(database_setting(getattr(args, "db", None)), create=create)
     return config
 
 
+def skip_unneeded_drivers(argv: list[str]) -> None:
+    """Keep peewee from importing the PostgreSQL driver when the store is an SQLite file.
+
+    peewee imports psycopg at its own import time when it is installed (about 60 ms, a
+    third of `callsheet who`). A process works on one store, named by --db or CALLSHEET_DB,
+    so for a file the driver can be marked absent before peewee is first imported. Does
+    nothing once peewee is loaded (as inside the test suite).
+    """
+    if "peewee" in sys.modules:
+        return
+    setting = os.environ.get("CALLSHEET_DB", "")
+    for index, arg in enumerate(argv):
+        if arg == "--db" and index + 1 < len(argv):
+            setting = argv[index + 1]
+        elif arg.startswith("--db="):
+            setting = arg.removeprefix("--db=")
+    if "://" in setting and not setting.lower().startswith("sqlite"):
+        return
+    for driver in ("psycopg", "psycopg2"):
+        sys.modules.setdefault(driver, None)  # type: ignore[assignment]
+
+
 def main(argv: list[str] | None = None) -> int:
+    skip_unneeded_drivers(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     from models.clients import ClientNotFound
