@@ -90,7 +90,7 @@ async def test_c_opens_the_call_sheet_and_o_the_saying_no_outline_which_saves_to
         await wait_for(
             pilot, lambda: isinstance(app.screen, ReplyOutlineScreen) and app.screen.outline
         )
-        assert "priced change" in app.screen.outline
+        assert "modificare cu preț separat" in app.screen.outline  # Ion speaks Romanian
         await pilot.press("y")
         assert app.clipboard == app.screen.outline
         await pilot.press("s")
