@@ -218,3 +218,22 @@ def test_config_names_a_bad_theme_or_key_table(tmp_path):
     path.write_text('theme = "light"\n[keys]\n"dashboard.log" = "L"\n')
     config = load_config(path)
     assert config.theme == "light" and config.keys == {"dashboard.log": "L"}
+
+
+async def test_a_save_is_announced_by_typed_messages(book):
+    from tui.messages import ClientChanged, CountsLoaded, SelectionLoaded
+
+    seen = []
+    app = make_app()
+    async with app.run_test(size=(160, 48), message_hook=seen.append) as pilot:
+        await settle(pilot)
+        app.screen.select_client(book["ana"].id)
+        await settle(pilot)
+        seen.clear()
+        await pilot.press("f", *"Send the estimate")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    [changed] = [m for m in seen if isinstance(m, ClientChanged)]
+    assert changed.client_id == book["ana"].id and changed.rows[0].name == "Ana Pop"
+    assert any(isinstance(m, CountsLoaded) for m in seen)
+    assert any(isinstance(m, SelectionLoaded) and m.client_id == book["ana"].id for m in seen)

@@ -9,7 +9,8 @@
 - once, a minute in: the daily backup (last seven kept), so it never competes with start-up.
 
 Everything here runs in thread workers of the screen it serves and reports by message;
-a failure reaches the app's one ``Worker.StateChanged`` handler like any other.
+a failure reaches the app's one ``Worker.StateChanged`` handler like any other. What the
+dashboard does with those messages is here too (``StaysCurrent``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui.messages import ClientsAddedOrRemoved, StoreChanged
+from tui.messages import ClientsAddedOrRemoved, CountsLoaded, StoreChanged
+from tui.widgets.header_bar import HeaderBar
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -118,3 +120,38 @@ class StoreSync:
         from models.db import database
 
         daily_backup(database.obj.database)
+
+
+class StaysCurrent:
+    """The dashboard's side of the sync: what it does when the store or the clock moved.
+
+    A mixin of DashboardScreen; its handlers go by name (``on_minute_passed``) because
+    Textual collects ``@on`` handlers only from classes built by its own metaclass.
+    """
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.client_list.patch(message.rows)
+        self.pane.update_title()
+        self._show_counts(CountsLoaded(message.counts))
+        if self.selected_client_id in {row.id for row in message.rows}:
+            self.load_selected(self.selected_client_id)
+
+    def on_clients_added_or_removed(self, message: ClientsAddedOrRemoved) -> None:
+        self.load_clients()
+
+    def on_minute_passed(self, message: MinutePassed) -> None:
+        self._set_now()
+        self.client_list.refresh()
+        self.log_view.refresh()
+        self.pane.attention.refresh()
+        if self._counts is not None:
+            self.query_one(HeaderBar).show(self.app.now(), self._counts)  # the clock at once
+        self.load_counts()  # and counts that moved with it (follow-ups fall due)
+
+    def _epoch(self) -> float:
+        return self.app.now().timestamp()
+
+    def _set_now(self) -> None:
+        now = self._epoch()
+        for widget in (self.client_list, self.log_view, self.pane.attention):
+            widget.now = now

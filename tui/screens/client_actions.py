@@ -268,7 +268,7 @@ class ClientActions:
     def _write_fact_sheet(self, client_id: int, name: str) -> None:
         from models.facts import write_fact_sheet
 
-        path = write_fact_sheet(client_id, self.now())
+        path = write_fact_sheet(client_id, self.app.now())
         self.post_message(Notice(f"Fact sheet for {name} written to {path}", timeout=8))
 
     # -- demo, reload, help ----------------------------------------------------------------
@@ -284,7 +284,7 @@ class ClientActions:
         from models.demo import generate
 
         try:
-            generate(500, 25_000, seed=42, now=self.now())
+            generate(500, 25_000, seed=42, now=self.app.now())
         except ValueError as error:
             self.post_message(Notice(str(error), severity="error"))
             return

@@ -30,17 +30,15 @@ from models.queries import Attention
 from tui.messages import (
     AttentionLoaded,
     ClientChanged,
-    ClientsAddedOrRemoved,
     ClientsLoaded,
     CountsLoaded,
     LogPageLoaded,
     Notice,
     ReportsWorkerFailures,
     SelectionLoaded,
-    StoreChanged,
 )
 from tui.screens.client_actions import FORMS, NEW_CLIENT, ClientActions
-from tui.sync import MinutePassed, StoreSync
+from tui.sync import StaysCurrent, StoreSync
 from tui.widgets.clients_pane import ClientsPane
 from tui.widgets.header_bar import HeaderBar
 from tui.widgets.lists import AttentionList, ClientList, LogView
@@ -57,7 +55,7 @@ def _binding(key, action, label, id_, tooltip, show=False) -> Binding:
     return Binding(key, action, label, show=show, id=f"dashboard.{id_}", tooltip=tooltip)
 
 
-class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
+class DashboardScreen(ClientActions, StaysCurrent, ReportsWorkerFailures, Screen):
     """The one screen the consultant keeps open all day."""
 
     #: after a dialog closes with nothing to give focus back to, the list gets it, never the
@@ -141,9 +139,6 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
         """Clients in the list (read by the poll to notice added or deleted ones)."""
         return len(self.client_list.all_rows)
 
-    def now(self):
-        return self.app.now()
-
     def on_mount(self) -> None:
         self.log_view.border_title = "Log"
         self.risk_pane.border_title = "Risk"
@@ -168,7 +163,7 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
         from models.entities import Client
 
         self.sync.watch()  # before reading, so no write after this is missed
-        now = self.now()
+        now = self.app.now()
         first = queries.client_rows(now.date(), limit=100)
         total = Client.select().count()
         self._show_clients(ClientsLoaded(first, total, partial=len(first) < total))
@@ -181,7 +176,7 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
         from models import queries
         from models.entities import Client
 
-        now = self.now()
+        now = self.app.now()
         if wait_for_selection:
             # The first client's log and risk complete the first screen; the rest of the
             # list can wait for them rather than compete for the interpreter.
@@ -194,7 +189,7 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
     def load_counts(self) -> None:
         from models import queries
 
-        self.post_message(CountsLoaded(queries.triage_counts(self.now())))
+        self.post_message(CountsLoaded(queries.triage_counts(self.app.now())))
 
     @on(ClientsLoaded)
     def _show_clients(self, message: ClientsLoaded) -> None:
@@ -228,7 +223,7 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
     @on(CountsLoaded)
     def _show_counts(self, message: CountsLoaded) -> None:
         self._counts = message.counts
-        self.query_one(HeaderBar).show(self.now(), message.counts)
+        self.query_one(HeaderBar).show(self.app.now(), message.counts)
 
     # -- selecting a client ---------------------------------------------------------------
     @on(ClientList.Highlighted, "#clients")
@@ -262,7 +257,7 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
         if client_id is None:
             self.post_message(SelectionLoaded(None, "", [], None, [], True))
             return
-        now = self.now()
+        now = self.app.now()
         client = Client.get_or_none(Client.id == client_id)
         if client is None or worker.is_cancelled:
             return
@@ -292,7 +287,7 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
         log.border_subtitle = (
             f"{len(message.page):,}{'' if message.complete else '+'} entries · enter opens one"
         )
-        self.risk_pane.show(message.name, message.risk, message.trend, self.now())
+        self.risk_pane.show(message.name, message.risk, message.trend, self.app.now())
         self.call_after_refresh(self.app.mark, "select")
         self.call_after_refresh(self._first_selection_shown.set)
         self._save_part_shown("panes")
@@ -318,7 +313,9 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
         from models import queries
 
         self.post_message(
-            AttentionLoaded(queries.needs_attention(self.now(), self.app.config.stale_after_days))
+            AttentionLoaded(
+                queries.needs_attention(self.app.now(), self.app.config.stale_after_days)
+            )
         )
 
     @on(AttentionLoaded)
@@ -387,7 +384,7 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
         """In a worker, after writing: the client's fresh row, then the header's counts."""
         from models import queries
 
-        now = self.now()
+        now = self.app.now()
         rows = queries.client_rows(now.date(), client_ids=[client_id])
         self.post_message(ClientChanged(client_id, rows, reload_selected))
         self.post_message(CountsLoaded(queries.triage_counts(now)))
@@ -433,18 +430,6 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
         self._show_pane("left")
         self.pane.select_client(client_id)
 
-    @on(StoreChanged)
-    def _external_changes(self, message: StoreChanged) -> None:
-        self.client_list.patch(message.rows)
-        self.pane.update_title()
-        self._show_counts(CountsLoaded(message.counts))
-        if self.selected_client_id in {row.id for row in message.rows}:
-            self.load_selected(self.selected_client_id)
-
-    @on(ClientsAddedOrRemoved)
-    def _reload_after_external_change(self) -> None:
-        self.load_clients()
-
     @on(Notice)
     def _notice(self, message: Notice) -> None:
         self.notify(message.text, severity=message.severity, timeout=message.timeout, markup=False)
@@ -463,22 +448,3 @@ class DashboardScreen(ClientActions, ReportsWorkerFailures, Screen):
             ("Forms", [FormScreen]),
         ]
         self.app.push_screen(HelpScreen(self.app.key_help(sections)))
-
-    # -- the clock --------------------------------------------------------------------------
-    @on(MinutePassed)
-    def _minute_passed(self) -> None:
-        self._set_now()
-        self.client_list.refresh()
-        self.log_view.refresh()
-        self.pane.attention.refresh()
-        if self._counts is not None:
-            self.query_one(HeaderBar).show(self.now(), self._counts)  # the clock at once
-        self.load_counts()  # and counts that moved with it (follow-ups fall due)
-
-    def _epoch(self) -> float:
-        return self.now().timestamp()
-
-    def _set_now(self) -> None:
-        now = self._epoch()
-        for widget in (self.client_list, self.log_view, self.pane.attention):
-            widget.now = now

@@ -17,13 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Select, Static
 
 from models.entities import CHANNELS, DIRECTIONS, STATUSES, TONES
 from models.validate import InputError
 from models.when import day_text, to_zone
 from tui.messages import ReportsWorkerFailures
+from tui.widgets.field import Field  # noqa: F401 (tests and other forms import it from here)
 from tui.widgets.signal_picker import SIGNAL_KEYS, SignalPicker  # noqa: F401 (re-exported)
 
 
@@ -36,33 +36,6 @@ class Saved:
     signals: tuple[str, ...] = ()
     #: a new client (the dashboard selects them)
     added: bool = False
-
-
-class Field(Vertical):
-    """A label, an input widget, and the place where its error is shown."""
-
-    DEFAULT_CSS = """
-    Field { height: auto; margin: 0 0 0 0; }
-    Field > .field-label { color: $text-muted; }
-    Field > .field-error { color: $error; height: auto; display: none; }
-    Field.-invalid > .field-error { display: block; }
-    Field.-invalid Input { border: tall $error; }
-    """
-
-    def __init__(self, label: str, widget: Widget, name: str) -> None:
-        super().__init__(id=f"field-{name}")
-        self.label = label
-        self.widget = widget
-        self.field_name = name
-
-    def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="field-label")
-        yield self.widget
-        yield Static("", classes="field-error")
-
-    def show_error(self, message: str | None) -> None:
-        self.set_class(bool(message), "-invalid")
-        self.query_one(".field-error", Static).update(Text(message or ""))
 
 
 class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
