@@ -8,6 +8,7 @@ the picture is taken. Regenerate after an intended change with
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from models.demo import generate
 from tests.clock import NOW
@@ -21,6 +22,14 @@ def demo_book(db):
     generate(120, 4000, seed=42, now=NOW)
 
 
+async def _still(pilot) -> None:
+    """Settle, and hold text cursors still: a blinking cursor would make pictures differ."""
+    await settle(pilot)
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
 def _keys(*keys):
     """A run_before that settles, presses ``keys`` and settles again."""
 
@@ -28,7 +37,7 @@ def _keys(*keys):
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
-        await settle(pilot)
+        await _still(pilot)
 
     return run_before
 
@@ -38,7 +47,7 @@ async def _log_form(pilot):
     await pilot.press("l", *"Asked for more in the same budget")
     pilot.app.screen.query_one("#signals").focus()
     await pilot.press("s", "l")
-    await settle(pilot)
+    await _still(pilot)
 
 
 #: screen name -> what to do from a fresh dashboard
