@@ -16,7 +16,16 @@ from datetime import date, datetime, timedelta
 from peewee import fn
 
 from models import scoring
-from models.entities import Agreement, Client, FollowUp, Interaction, Invoice, Signal, TimeEntry
+from models.entities import (
+    CONTACT_CHANNELS,
+    Agreement,
+    Client,
+    FollowUp,
+    Interaction,
+    Invoice,
+    Signal,
+    TimeEntry,
+)
 from models.greeting import greeting_for
 from models.phones import pretty
 from models.risk import Risk
@@ -134,7 +143,12 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
     contacts = []
     rows = list(
         Interaction.select()
-        .where((Interaction.client == client) & (Interaction.occurred_at <= as_of))
+        .where(
+            (Interaction.client == client)
+            & (Interaction.occurred_at <= as_of)
+            # notes and saved outlines are not contacts (see CONTACT_CHANNELS)
+            & Interaction.channel.in_(CONTACT_CHANNELS)
+        )
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
         .limit(3)
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from models.queries import Attention, ClientRow, LogRow
+from models.queries import ClientRow, LogRow, Triage
 from models.risk import Risk
 
 
@@ -79,9 +79,9 @@ class ClientsAddedOrRemoved(Message):
 
 @dataclass
 class AttentionLoaded(Message):
-    """The triage list was read."""
+    """The triage list was read: every item, grouped by kind."""
 
-    items: list[Attention]
+    triage: Triage
 
 
 @dataclass

@@ -19,6 +19,7 @@ from importlib import import_module
 COMMAND_MODULES = (
     "tui.cli.records",
     "tui.cli.risk",
+    "tui.cli.triage",
     "tui.cli.calls",
     "tui.cli.transfer",
     "tui.cli.demo",

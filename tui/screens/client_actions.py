@@ -1,5 +1,6 @@
 """What the dashboard does to one client: the forms it opens, archive and undo, delete,
-follow-ups done, the call sheet, caller lookup, the fact sheet and the demo book.
+follow-ups done, the call sheet, caller lookup, the fact sheet; and the demo book, the
+welcome on an empty book, and help.
 
 A mixin of :class:`~tui.screens.dashboard.DashboardScreen` (which owns loading, selection
 and layout), so that each file keeps to one concern. Forms are one table, ``FORMS``: a row
@@ -11,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import work
+from textual.widgets import Static
 
 from models.queries import Attention
 from tui.messages import ClientsAddedOrRemoved, Notice
@@ -95,6 +98,14 @@ FORMS = (
 )
 _FORM_BY_NAME = {entry.name: entry for entry in FORMS}
 NEW_CLIENT = "open_form('new_client')"
+
+
+def _demo_book() -> str:
+    """What "load demo data" makes, in the numbers the client list will then show."""
+    from models.demo import DEMO_CLIENTS, archived_count
+
+    archived = archived_count(DEMO_CLIENTS)
+    return f"{DEMO_CLIENTS - archived:,} clients with a history, and {archived} archived"
 
 
 class ClientActions:
@@ -220,17 +231,8 @@ class ClientActions:
         from models.clients import complete_follow_up
         from models.entities import FollowUp
 
-        follow_up = (
-            FollowUp.select()
-            .where(
-                (FollowUp.client == item.client_id)
-                & FollowUp.done_at.is_null()
-                & (FollowUp.text == item.text)
-            )
-            .order_by(FollowUp.due_at)
-            .first()
-        )
-        if follow_up is not None:
+        follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
+        if follow_up is not None and follow_up.done_at is None:
             complete_follow_up(follow_up)
         self._post_client_changed(item.client_id)
         self.post_message(Notice(f"Done: {item.text}"))
@@ -284,8 +286,40 @@ class ClientActions:
         from models.demo import generate
 
         try:
-            generate(500, 25_000, seed=42, now=self.app.now())
+            generate(seed=42, now=self.app.now())
         except ValueError as error:
             self.post_message(Notice(str(error), severity="error"))
             return
         self.post_message(ClientsAddedOrRemoved())
+
+    # -- the welcome on an empty book, and help ----------------------------------------------
+    def _show_welcome(self, empty: bool) -> None:
+        welcome = self.query_one("#welcome", Static)
+        welcome.display = empty
+        if not empty:
+            return
+        keys = {b.action: k for k, b in self.app.live_bindings(self)}
+        welcome.update(
+            Text.assemble(
+                ("Welcome to callsheet\n\n", "bold"),
+                "Your client book is empty.\n\n",
+                (f" {keys.get(NEW_CLIENT, 'n')} ", "bold reverse"),
+                "  add your first client\n",
+                (f" {keys.get('load_demo', 'd')} ", "bold reverse"),
+                f"  load demo data ({_demo_book()}) to look around\n",
+                (f" {keys.get('help', '?')} ", "bold reverse"),
+                "  every key\n",
+            )
+        )
+
+    def action_help(self) -> None:
+        from tui.screens.call_sheet import CallSheetScreen
+        from tui.screens.dialogs import HelpScreen
+        from tui.screens.forms import FormScreen
+
+        sections = [
+            ("Dashboard", [self, self.client_list, self.log_view]),
+            ("Call sheet", [CallSheetScreen]),
+            ("Forms", [FormScreen]),
+        ]
+        self.app.push_screen(HelpScreen(self.app.key_help(sections)))

@@ -37,7 +37,7 @@ from tui.messages import (
     ReportsWorkerFailures,
     SelectionLoaded,
 )
-from tui.screens.client_actions import FORMS, NEW_CLIENT, ClientActions
+from tui.screens.client_actions import FORMS, ClientActions
 from tui.sync import StaysCurrent, StoreSync
 from tui.widgets.clients_pane import ClientsPane
 from tui.widgets.header_bar import HeaderBar
@@ -77,6 +77,20 @@ class DashboardScreen(ClientActions, StaysCurrent, ReportsWorkerFailures, Screen
             "w", "who_is_calling", "Who", "who", "Who is calling: find a caller by number", True
         ),
         _binding("t", "toggle_triage", "Triage", "triage", "What needs attention today", True),
+        _binding(
+            "right_square_bracket",
+            "triage_group(1)",
+            "Next kind",
+            "triage_next_kind",
+            "Triage: jump to the next kind (follow-ups, invoices, risk, quiet)",
+        ),
+        _binding(
+            "left_square_bracket",
+            "triage_group(-1)",
+            "Previous kind",
+            "triage_previous_kind",
+            "Triage: jump to the previous kind",
+        ),
         _binding("v", "next_pane", "Pane", "next_pane", "Next pane (clients, log, risk)", True),
         _binding("x", "done", "Done", "done", "Mark the selected follow-up done (triage)"),
         _binding("s", "cycle_sort", "Sort", "sort", "Sort by risk, name, last contact, overdue"),
@@ -201,25 +215,6 @@ class DashboardScreen(ClientActions, StaysCurrent, ReportsWorkerFailures, Screen
             self._select_pending()
         self.call_after_refresh(self.app.mark, "clients_first" if message.partial else "clients")
 
-    def _show_welcome(self, empty: bool) -> None:
-        welcome = self.query_one("#welcome", Static)
-        welcome.display = empty
-        if not empty:
-            return
-        keys = {b.action: k for k, b in self.app.live_bindings(self)}
-        welcome.update(
-            Text.assemble(
-                ("Welcome to callsheet\n\n", "bold"),
-                "Your client book is empty.\n\n",
-                (f" {keys.get(NEW_CLIENT, 'n')} ", "bold reverse"),
-                "  add your first client\n",
-                (f" {keys.get('load_demo', 'd')} ", "bold reverse"),
-                "  load demo data to look around\n",
-                (f" {keys.get('help', '?')} ", "bold reverse"),
-                "  every key\n",
-            )
-        )
-
     @on(CountsLoaded)
     def _show_counts(self, message: CountsLoaded) -> None:
         self._counts = message.counts
@@ -269,7 +264,7 @@ class DashboardScreen(ClientActions, StaysCurrent, ReportsWorkerFailures, Screen
         complete = len(page) < LOG_PAGE
         self.post_message(SelectionLoaded(client_id, client.name, page, risk, trend, complete))
         if not complete:
-            rest = queries.log_rows(client_id, before=page[-1].at)
+            rest = queries.log_rows(client_id, before=(page[-1].at, page[-1].id))
             if not worker.is_cancelled:
                 shown = {p.id for p in page}
                 self.post_message(LogPageLoaded(client_id, [r for r in rest if r.id not in shown]))
@@ -313,14 +308,17 @@ class DashboardScreen(ClientActions, StaysCurrent, ReportsWorkerFailures, Screen
         from models import queries
 
         self.post_message(
-            AttentionLoaded(
-                queries.needs_attention(self.app.now(), self.app.config.stale_after_days)
-            )
+            AttentionLoaded(queries.triage(self.app.now(), self.app.config.stale_after_days))
         )
 
     @on(AttentionLoaded)
     def _show_attention(self, message: AttentionLoaded) -> None:
-        self.pane.show_attention(message.items, self._epoch())
+        self.pane.show_attention(message.triage, self._epoch())
+
+    def action_triage_group(self, step: int) -> None:
+        if not self.pane.in_triage:
+            self.action_toggle_triage()
+        self.pane.attention.action_group(step)
 
     def action_toggle_triage(self) -> None:
         if not self.pane.in_triage:
@@ -436,15 +434,3 @@ class DashboardScreen(ClientActions, StaysCurrent, ReportsWorkerFailures, Screen
 
     def action_reload(self) -> None:
         self.load_clients()
-
-    def action_help(self) -> None:
-        from tui.screens.call_sheet import CallSheetScreen
-        from tui.screens.dialogs import HelpScreen
-        from tui.screens.forms import FormScreen
-
-        sections = [
-            ("Dashboard", [self, self.client_list, self.log_view]),
-            ("Call sheet", [CallSheetScreen]),
-            ("Forms", [FormScreen]),
-        ]
-        self.app.push_screen(HelpScreen(self.app.key_help(sections)))

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, Input, Static
 
-from models.queries import Attention, ClientRow
+from models.queries import ClientRow, Triage
 from tui.widgets.lists import SORTS, AttentionList, ClientList
 
 
@@ -131,18 +131,13 @@ class ClientsPane(Vertical):
         if not on:
             self.update_title()
 
-    def show_attention(self, items: list[Attention], now: float) -> None:
+    def show_attention(self, triage: Triage, now: float) -> None:
         attention = self.attention
         attention.now = now
-        keep = attention.current
-        attention.set_rows(
-            items,
-            keep=(keep.client_id, keep.kind, keep.text) if keep else None,
-            key=lambda a: (a.client_id, a.kind, a.text),
-        )
+        attention.show(triage)
         if self.in_triage:
-            self.border_title = f"Needs attention · {len(items)}"
-            self.border_subtitle = "x done · t or escape: back to clients"
+            self.border_title = f"Needs attention · {triage.total:,}"
+            self.border_subtitle = "x done · [ ] kinds · escape: back"
 
     # -- finding one client -------------------------------------------------------------
     def select_client(self, client_id: int) -> bool:
