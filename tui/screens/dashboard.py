@@ -41,8 +41,9 @@ from tui.screens.client_actions import FORMS, ClientActions
 from tui.sync import StaysCurrent, StoreSync
 from tui.widgets.clients_pane import ClientsPane
 from tui.widgets.header_bar import HeaderBar
-from tui.widgets.lists import AttentionList, ClientList, LogView
+from tui.widgets.lists import ClientList, LogView
 from tui.widgets.risk_pane import RiskPane
+from tui.widgets.triage_list import AttentionList
 
 LOG_PAGE = 300
 #: seconds of no typing in the filter before the top client's log and risk load

@@ -13,7 +13,8 @@ from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, Input, Static
 
 from models.queries import ClientRow, Triage
-from tui.widgets.lists import SORTS, AttentionList, ClientList
+from tui.widgets.lists import SORTS, ClientList
+from tui.widgets.triage_list import AttentionList
 
 
 class FilterInput(Input):
