@@ -16,17 +16,10 @@ from pathlib import Path
 
 from models import scoring
 from models.entities import Agreement, Client, Interaction, Invoice, Signal, TimeEntry
+from models.markdown import md
+from models.scoring import client_since
 from models.validate import money_text
 from models.when import to_zone
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-
-
-def md(text: str | None) -> str:
-    """User text made safe for one line of Markdown (inline, or a table cell)."""
-    flat = " ".join((text or "").split())
-    flat = "".join(ch for ch in flat if ch.isprintable())
-    return _SPECIAL.sub(r"\\\1", flat)
 
 
 def _day(moment) -> str:
@@ -41,8 +34,6 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
     client = client if isinstance(client, Client) else Client.get_by_id(client)
     today = to_zone(as_of).date()
     lines = [f"# Fact sheet: {md(client.name)}", ""]
-    from models.callsheet import client_since
-
     about = [
         client.company,
         client.status,
@@ -228,7 +219,7 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
         lines.append(f"| {to_zone(as_of - timedelta(weeks=weeks_back)):%Y-%m-%d} | {score} |")
     lines += ["", "Why the score is what it is now:", ""]
     lines += [
-        f"- {f.points:+d} {f.signal.replace('_', ' ')} ({len(f.evidence)} event{'s' if len(f.evidence) != 1 else ''})"
+        f"- {f.points:+d} {f.label} ({len(f.evidence)} event{'s' if len(f.evidence) != 1 else ''})"
         for f in risk.factors
     ] or ["- No warning signs."]
     lines += [
@@ -250,15 +241,22 @@ def default_folder() -> Path:
     return Path(platformdirs.user_data_dir("callsheet")) / "fact-sheets"
 
 
-def write_fact_sheet(client_id: int, as_of: datetime, path: Path | None = None) -> Path:
-    """Write the fact sheet to ``path`` (default: the data directory's fact-sheets/ folder)."""
+def slug_of(client: Client) -> str:
+    """The file-name stem of a client's fact sheets (``forget`` removes them by it)."""
+    return re.sub(r"[^\w-]+", "-", client.name.casefold()).strip("-") or f"client-{client.id}"
+
+
+def write_fact_sheet(client_id: int, as_of: datetime, path: Path | str | None = None) -> Path:
+    """Write the fact sheet to ``path`` (default: the data directory's fact-sheets/ folder).
+
+    Owner-only (0600, in 0700 folders it creates): a fact sheet is evidence about a person.
+    """
+    from models.files import private_text_file
+
     client = Client.get_by_id(client_id)
     text = fact_sheet(client, as_of)
     if path is None:
-        slug = re.sub(r"[^\w-]+", "-", client.name.casefold()).strip("-") or f"client-{client.id}"
-        path = default_folder() / f"{slug}-{to_zone(as_of):%Y-%m-%d}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
-    return path
+        path = default_folder() / f"{slug_of(client)}-{to_zone(as_of):%Y-%m-%d}.md"
+    with private_text_file(path) as stream:
+        stream.write(text)
+    return Path(path)

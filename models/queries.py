@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 
 from peewee import Select, fn
 
+from models import vocabulary
 from models.db import database
 from models.entities import Client, Email, FollowUp, Interaction, Invoice, Phone, Signal
 
@@ -170,9 +171,10 @@ def log_rows(
 
 # --- triage --------------------------------------------------------------------------------
 
-#: The statuses triage looks at. Former and declined clients are done with: their follow-ups,
-#: invoices and silence are no longer today's business (archived clients are left out too).
-TRIAGE_STATUSES = ("prospect", "active", "paused")
+#: The statuses triage looks at (one definition, in the risk vocabulary). Former and declined
+#: clients are done with: their follow-ups, invoices and silence are no longer today's business
+#: (archived clients are left out too).
+TRIAGE_STATUSES = vocabulary.TRIAGE_STATUSES
 
 
 def in_triage():

@@ -153,7 +153,7 @@ def test_an_ambiguous_prefix_lists_its_matches_and_says_how_many_more(db):
 
 
 def test_a_saved_outline_does_not_push_the_real_call_off_the_call_sheet(db):
-    from models.callsheet import brief_of
+    from models.briefing import brief_of
 
     ana = ops.add_client("Ana Pop", status="active", now=NOW)
     for hours in (30, 20, 10):

@@ -41,12 +41,12 @@ async def wait_for(pilot, condition, timeout: float = 5.0, what: str = "conditio
     """Let workers run until ``condition()`` holds (fails the test after ``timeout``)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    # polls rather than settles: the condition may hold while a worker still runs (a save
+    # retrying against a locked database shows its notice before it can finish)
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        await settle(pilot)
-        if not condition():
-            await pilot.pause(0.02)
+        await pilot.pause(0.05)
 
 
 def line_text(widget, y: int) -> str:

@@ -112,12 +112,14 @@ class CallsheetApp(App):
         ]
 
     def key_help(
-        self, sections: Iterable[tuple[str, Iterable[DOMNode | type[DOMNode]]]]
-    ) -> list[tuple[str, list[tuple[str, str]]]]:
+        self, sections: Iterable[tuple[str, Iterable[DOMNode | type[DOMNode]]]] | DOMNode
+    ) -> list:
         """Per section, (keys, what they do) for every binding with an id, each once.
 
         Textual's own bindings without an id (focus next, scroll left, ...) are left out.
         """
+        if isinstance(sections, DOMNode):  # one screen: its rows, without headings
+            return [row for _, rows in self.key_help([("Keys", [sections])]) for row in rows]
         out = []
         seen: set[str] = set()
         for title, nodes in [*sections, ("Anywhere", [self])]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui.messages import ClientsAddedOrRemoved, CountsLoaded, StoreChanged
+from tui.messages import ClientsAddedOrRemoved, CountsLoaded, Notice, StoreChanged
 from tui.widgets.header_bar import HeaderBar
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class StoreSync:
         self.screen = screen
         self._watcher = None
         self._last_poll = time.time()
+        self._stale_failed = False
 
     def watch(self) -> None:
         """Start noticing other processes' writes: call before the first read, so none is missed."""
@@ -108,8 +109,18 @@ class StoreSync:
 
     def _refresh_stale_scores(self) -> None:
         from models import scoring
+        from models.busy import is_busy
 
-        scoring.refresh_stale(self.screen.app.now(), max_age=STALE_AFTER)
+        try:
+            scoring.refresh_stale(self.screen.app.now(), max_age=STALE_AFTER)
+        except Exception as error:
+            # Locked by another program: the next minute's tick tries again. Anything else
+            # (a read-only file) is said once; the scores shown are the stored ones.
+            if not is_busy(error) and not self._stale_failed:
+                self._stale_failed = True
+                self.screen.post_message(
+                    Notice(f"Scores could not be refreshed: {error}", severity="warning")
+                )
 
     # -- the daily copy --------------------------------------------------------------------
     def daily_backup(self) -> None:

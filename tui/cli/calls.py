@@ -7,6 +7,7 @@ Textual, no risk computation (the stored band is current), one indexed look-up.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 
@@ -15,8 +16,14 @@ def register(subparsers, common) -> None:
         "brief", parents=[common], help="the call sheet: read it before a call"
     )
     brief.add_argument("client", help="client id, name or unique prefix")
-    brief.add_argument(
+    shape = brief.add_mutually_exclusive_group()
+    shape.add_argument(
         "--markdown", action="store_true", help="print Markdown instead of plain text"
+    )
+    shape.add_argument(
+        "--json",
+        action="store_true",
+        help='print JSON: everything the call sheet shows, with "stance": {"kind", "text"}',
     )
     brief.set_defaults(handler=cmd_brief)
 
@@ -25,6 +32,9 @@ def register(subparsers, common) -> None:
     )
     who.add_argument(
         "phone", nargs="+", help="the number as shown on the phone, in any common format"
+    )
+    who.add_argument(
+        "--json", action="store_true", help="print the client's id, name, greeting and risk"
     )
     who.set_defaults(handler=cmd_who)
 
@@ -37,19 +47,23 @@ def register(subparsers, common) -> None:
         "--output",
         metavar="FILE.md",
         default=None,
-        help="write to a file (default: standard output)",
+        help="write to a file, readable by you only (default, or -: standard output)",
     )
     facts.set_defaults(handler=cmd_facts)
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from models.callsheet import brief_of, render_markdown, render_text
+    from models.briefing import brief_of, render_markdown, render_text, to_json
     from models.clients import find_client
     from models.when import utcnow
     from tui.cli import open_store
 
     open_store(args)
     brief = brief_of(find_client(args.client), utcnow())
+    if args.json:
+        json.dump(to_json(brief), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
     sys.stdout.write(render_markdown(brief) if args.markdown else render_text(brief))
     return 0
 
@@ -82,12 +96,27 @@ def cmd_who(args: argparse.Namespace) -> int:
     name = "".join(ch if ch.isprintable() else "\ufffd" for ch in client.name)
     greeting = greeting_for(client.language, client.salutation, name, utcnow())
     archived = " (archived)" if client.archived_at else ""
+    if args.json:
+        import json
+
+        json.dump(
+            {
+                "id": client.id,
+                "name": client.name,
+                "greeting": greeting_for(client.language, client.salutation, client.name, utcnow()),
+                "archived": client.archived_at is not None,
+                "risk": {"score": client.risk_score, "band": client.risk_band},
+            },
+            sys.stdout,
+            ensure_ascii=False,
+        )
+        sys.stdout.write("\n")
+        return 0
     print(f"{name}{archived} — {greeting} — risk {client.risk_band} ({client.risk_score})")
     return 0
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from models.clients import find_client
     from models.facts import fact_sheet, write_fact_sheet
@@ -96,8 +125,8 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
     open_store(args)
     client = find_client(args.client)
-    if args.output:
-        path = write_fact_sheet(client.id, utcnow(), Path(args.output))
+    if args.output and args.output != "-":
+        path = write_fact_sheet(client.id, utcnow(), args.output)
         print(f"wrote {path}", file=sys.stderr)
     else:
         sys.stdout.write(fact_sheet(client, utcnow()))

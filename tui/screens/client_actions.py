@@ -184,9 +184,29 @@ class ClientActions:
         from models.entities import Client
 
         client = Client.get_or_none(Client.id == client_id)
-        if client is not None:
-            set_archived(client, archived)
+        if client is not None and not self._patiently(lambda: set_archived(client, archived)):
+            return
         self._post_client_changed(client_id)
+
+    def _patiently(self, write) -> bool:
+        """Run ``write`` (in a worker) through a locked database: say so, retry; False if it gave up."""
+        from models.busy import DatabaseBusy, patiently
+
+        told: list[bool] = []
+
+        def busy(_waited: float) -> None:
+            if not told:
+                told.append(True)
+                self.post_message(
+                    Notice("Database busy (another program is writing), retrying…", "warning")
+                )
+
+        try:
+            patiently(write, on_busy=busy)
+        except DatabaseBusy as error:
+            self.post_message(Notice(str(error), severity="error"))
+            return False
+        return True
 
     def action_delete(self) -> None:
         from tui.screens.dialogs import ConfirmScreen
@@ -213,10 +233,58 @@ class ClientActions:
         from models.entities import Client
 
         client = Client.get_or_none(Client.id == client_id)
-        if client is not None:
-            delete_client(client)
+        if client is not None and not self._patiently(lambda: delete_client(client)):
+            return
         self._post_client_changed(client_id)
         self.post_message(Notice("Client deleted."))
+
+    def action_forget(self) -> None:
+        from tui.screens.dialogs import TypedConfirmScreen
+
+        if not (selected := self._selected()):
+            return
+        client_id, name = selected
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._forget(client_id)
+            elif yes is False:
+                self.notify("The name did not match; nothing was erased.", severity="warning")
+
+        self.app.push_screen(
+            TypedConfirmScreen(
+                f"Forget {name} for good?",
+                "Erases them and everything about them from the database and callsheet's own "
+                "backups. Copies you made elsewhere are not touched. Type the name to confirm.",
+                name,
+            ),
+            answered,
+        )
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _forget(self, client_id: int) -> None:
+        from models.busy import DatabaseBusy
+        from models.entities import Client
+        from models.forget import forget_client
+
+        client = Client.get_or_none(Client.id == client_id)
+        if client is None:
+            return
+        try:
+            report = forget_client(client)
+        except DatabaseBusy as error:
+            self.post_message(Notice(str(error), severity="error"))
+            return
+        self._post_client_changed(client_id)
+        self.post_message(
+            Notice(
+                f"Forgot {report.name}: {report.rows} records, "
+                f"{len(report.files_rewritten)} backups rewritten."
+            )
+        )
+
+    def action_what_if_paid(self) -> None:
+        self.risk_pane.action_what_if_paid()
 
     def action_done(self) -> None:
         attention = self.pane.attention
@@ -232,8 +300,12 @@ class ClientActions:
         from models.entities import FollowUp
 
         follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
-        if follow_up is not None and follow_up.done_at is None:
-            complete_follow_up(follow_up)
+        if (
+            follow_up is not None
+            and follow_up.done_at is None
+            and not self._patiently(lambda: complete_follow_up(follow_up))
+        ):
+            return
         self._post_client_changed(item.client_id)
         self.post_message(Notice(f"Done: {item.text}"))
 

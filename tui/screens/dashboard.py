@@ -52,8 +52,8 @@ SELECT_AFTER_TYPING = 0.15
 PANES = ("left", "log", "risk")
 
 
-def _binding(key, action, label, id_, tooltip, show=False) -> Binding:
-    return Binding(key, action, label, show=show, id=f"dashboard.{id_}", tooltip=tooltip)
+def _binding(key, action, label, id_, tooltip, show=False, **extra) -> Binding:
+    return Binding(key, action, label, show=show, id=f"dashboard.{id_}", tooltip=tooltip, **extra)
 
 
 class DashboardScreen(ClientActions, StaysCurrent, ReportsWorkerFailures, Screen):
@@ -99,7 +99,22 @@ class DashboardScreen(ClientActions, StaysCurrent, ReportsWorkerFailures, Screen
         _binding("a", "archive", "Archive", "archive", "Archive the selected client (u undoes)"),
         _binding("u", "undo", "Undo", "undo", "Undo the last archive"),
         _binding("D", "delete", "Delete", "delete", "Delete the client and history (asks)"),
+        _binding(
+            "X",
+            "forget",
+            "Forget",
+            "forget",
+            "Erase the client from the database and callsheet's backups (type the name)",
+        ),
         _binding("F", "fact_sheet", "Fact sheet", "fact_sheet", "Write the dispute fact sheet"),
+        _binding(
+            "dollar_sign",
+            "what_if_paid",
+            "If paid",
+            "what_if_paid",
+            "Risk if the unpaid invoices were paid today: 62 → 41 (stores nothing)",
+            key_display="$",
+        ),
         _binding("d", "load_demo", "Demo data", "demo", "Load demo data into an empty database"),
         _binding("ctrl+r", "reload", "Reload", "reload", "Reload everything from the database"),
         _binding("question_mark", "help", "Help", "help", "Every key", True),

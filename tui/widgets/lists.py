@@ -17,14 +17,14 @@ from rich.style import Style
 from textual.binding import Binding
 from textual.message import Message
 
-from models.entities import POSITIVE_SIGNALS
 from models.queries import ClientRow, LogRow
 from models.validate import money_text
+from models.vocabulary import POSITIVE_KINDS, SERIOUS_KINDS
 from models.when import day_text
 from tui.widgets.row_list import RowList, printable
 
-SERIOUS = {"rude", "aggressive", "refused_payment", "legal_threat"}
-POSITIVE = set(POSITIVE_SIGNALS)
+SERIOUS = set(SERIOUS_KINDS)
+POSITIVE = set(POSITIVE_KINDS)
 DIM = Style(dim=True)
 
 #: the theme's styles for risk bands, signals and tones: component classes whose colours
