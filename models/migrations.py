@@ -213,8 +213,33 @@ def _v2_change_notifications(db: Database, migrator: SchemaMigrator) -> None:
         )
 
 
+def _v3_captured_log(db: Database, migrator: SchemaMigrator) -> None:
+    """Capture (models/capture): where a log entry came from, its key against duplicates, the
+    signals suggested by its text and those the user dismissed; how far mail was read."""
+    from playhouse.migrate import migrate
+
+    class CaptureMark(Model):
+        place = TextField(unique=True)
+        mark = BigIntegerField()
+
+        class Meta:
+            database = db
+            table_name = "capture_mark"
+
+    migrate(
+        migrator.add_column("interaction", "source", TextField(default="typed")),
+        migrator.add_column("interaction", "external_key", TextField(null=True)),
+        migrator.add_column("interaction", "suggested_signals", TextField(default="")),
+        migrator.add_column("interaction", "dismissed_signals", TextField(default="")),
+        # NULL keys (typed entries) never collide, on SQLite and PostgreSQL alike
+        migrator.add_index("interaction", ("client_id", "external_key"), True),
+        migrator.add_index("interaction", ("suggested_signals",), False),
+    )
+    db.create_tables([CaptureMark], safe=False)
+
+
 #: Append new steps at the end; never edit a released one.
-STEPS: tuple[Step, ...] = (_v1_initial_schema, _v2_change_notifications)
+STEPS: tuple[Step, ...] = (_v1_initial_schema, _v2_change_notifications, _v3_captured_log)
 
 CURRENT_VERSION = len(STEPS)
 

@@ -68,7 +68,13 @@ def test_triage_json_lists_every_item_grouped_with_counts(busy_book, cli):
     report = cli.json("triage", "--json", "--as-of", AS_OF)
 
     groups = {group["kind"]: group for group in report["groups"]}
-    assert list(groups) == ["follow_up", "overdue_invoice", "risk_rose", "not_contacted"]
+    assert list(groups) == [
+        "follow_up",
+        "overdue_invoice",
+        "risk_rose",
+        "not_contacted",
+        "suggestion",
+    ]
     assert groups["follow_up"]["count"] == len(groups["follow_up"]["items"]) == 600
     assert groups["overdue_invoice"]["count"] == len(groups["overdue_invoice"]["items"]) == 600
     assert [item["client"] for item in groups["risk_rose"]["items"]] == ["Ana Pop"]

@@ -69,7 +69,7 @@ def test_every_screen_at_every_size(demo_book, snap_compare, screen, size):
 
 
 def test_narrow_terminal_shows_one_pane_at_a_time(demo_book, snap_compare):
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_keys("v"))
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_keys("z"))
 
 
 def test_light_theme(demo_book, snap_compare):

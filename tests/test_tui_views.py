@@ -113,7 +113,7 @@ async def test_help_lists_list_keys_the_call_sheet_and_the_palette_once(book):
         await pilot.press("question_mark")
         text = str(app.screen.query_one("#help-text").render())
         keys = [line.split()[0] for line in text.splitlines() if line.startswith("  ")]
-        for key in ("↓", "↑", "home", "end", "o", "⏎", "^p", "/", "v", "T"):
+        for key in ("↓", "↑", "home", "end", "o", "⏎", "^p", "/", "z", "T"):
             assert keys.count(key) == 1, key
         assert "Down a row" in text and "First row" in text and "Last row" in text
 
@@ -167,18 +167,18 @@ async def test_a_failing_worker_is_reported_and_the_app_keeps_running(book):
         assert "OperationalError" in note.message and "follow_up" in note.message
 
 
-async def test_a_narrow_terminal_shows_one_pane_at_a_time_and_v_cycles(book):
+async def test_a_narrow_terminal_shows_one_pane_at_a_time_and_z_cycles(book):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
         assert screen.pane.region.width == 80 and not screen.log_view.display
         assert "Bob Stone" in line_text(screen.client_list, 0)
-        await pilot.press("v")
+        await pilot.press("z")
         await settle(pilot)
         assert screen.log_view.region.width == 80 and screen.pane.region.width == 0
         assert "Shouted" in line_text(screen.log_view, 0)
-        await pilot.press("v")
+        await pilot.press("z")
         assert screen.risk_pane.region.width == 80
         await pilot.press("escape")
         assert screen.pane.region.width == 80 and app.focused is screen.client_list

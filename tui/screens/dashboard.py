@@ -37,6 +37,7 @@ from tui.messages import (
     ReportsWorkerFailures,
     SelectionLoaded,
 )
+from tui.screens.capture_actions import CAPTURE_BINDINGS, CaptureActions
 from tui.screens.client_actions import FORMS, ClientActions
 from tui.sync import StaysCurrent, StoreSync
 from tui.widgets.clients_pane import ClientsPane
@@ -56,7 +57,7 @@ def _binding(key, action, label, id_, tooltip, show=False, **extra) -> Binding:
     return Binding(key, action, label, show=show, id=f"dashboard.{id_}", tooltip=tooltip, **extra)
 
 
-class DashboardScreen(ClientActions, StaysCurrent, ReportsWorkerFailures, Screen):
+class DashboardScreen(ClientActions, CaptureActions, StaysCurrent, ReportsWorkerFailures, Screen):
     """The one screen the consultant keeps open all day."""
 
     #: after a dialog closes with nothing to give focus back to, the list gets it, never the
@@ -92,20 +93,15 @@ class DashboardScreen(ClientActions, StaysCurrent, ReportsWorkerFailures, Screen
             "triage_previous_kind",
             "Triage: jump to the previous kind",
         ),
-        _binding("v", "next_pane", "Pane", "next_pane", "Next pane (clients, log, risk)", True),
+        _binding("z", "next_pane", "Pane", "next_pane", "Next pane (clients, log, risk)", True),
         _binding("x", "done", "Done", "done", "Mark the selected follow-up done (triage)"),
+        *CAPTURE_BINDINGS,
         _binding("s", "cycle_sort", "Sort", "sort", "Sort by risk, name, last contact, overdue"),
         _binding("H", "toggle_archived", "Archived", "archived", "Show or hide archived clients"),
         _binding("a", "archive", "Archive", "archive", "Archive the selected client (u undoes)"),
         _binding("u", "undo", "Undo", "undo", "Undo the last archive"),
         _binding("D", "delete", "Delete", "delete", "Delete the client and history (asks)"),
-        _binding(
-            "X",
-            "forget",
-            "Forget",
-            "forget",
-            "Erase the client from the database and callsheet's backups (type the name)",
-        ),
+        _binding("X", "forget", "Forget", "forget", "Erase the client and their backups (asks)"),
         _binding("F", "fact_sheet", "Fact sheet", "fact_sheet", "Write the dispute fact sheet"),
         _binding(
             "dollar_sign",

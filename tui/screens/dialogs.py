@@ -132,11 +132,14 @@ class LogEntryScreen(ModalScreen[None]):
         text.append("\n")
         if row.signals:
             text.append("Signals: " + ", ".join(s.replace("_", " ") for s in row.signals) + "\n")
-        for label in ("source", "suggestions"):
-            value = getattr(row, label, None)
-            if value:
-                shown = ", ".join(value) if isinstance(value, list | tuple) else str(value)
-                text.append(f"{label.capitalize()}: {printable(shown)}\n")
+        if row.suggested:
+            text.append(
+                "Suggested (v confirms, V dismisses): "
+                + ", ".join(s.replace("_", " ") for s in row.suggested)
+                + "\n"
+            )
+        if row.source and row.source != "typed":
+            text.append(f"Source: {printable(row.source)}\n")
         text.append("\n")
         # the summary as typed, its line breaks kept, control characters made harmless
         text.append("\n".join(printable(line) for line in (row.summary or "").splitlines()))

@@ -284,6 +284,8 @@ def filter_rows(rows: list[ClientRow], query: str) -> tuple[list[ClientRow], boo
 # --- the log -------------------------------------------------------------------------------
 
 ARROW = {"in": "←", "out": "→"}
+#: where a captured entry came from (typed entries have none): mail @, calendar #, phone %
+SOURCE_MARK = {"mail": "@", "calendar": "#", "phone": "%"}
 
 
 class LogView(Marks, RowList[LogRow]):
@@ -322,7 +324,8 @@ class LogView(Marks, RowList[LogRow]):
         dim = self.mark("dim")
         segments = [
             Segment(f"{stamp:<12} ", dim),
-            Segment(f"{row.channel:<7} {ARROW.get(row.direction, ' ')} "),
+            Segment(f"{row.channel:<7} {ARROW.get(row.direction, ' ')}"),
+            Segment(SOURCE_MARK.get(row.source, " "), dim),
             # the tone as a word in its colour: colour alone says nothing to some readers
             Segment(f"{row.tone or '':<8}", self.mark(f"tone-{row.tone}") if row.tone else dim),
         ]
@@ -338,5 +341,16 @@ class LogView(Marks, RowList[LogRow]):
             segments += [Segment(tag, self.signal_style(kind)), Segment(" ")]
             budget -= len(tag) + 1
         used = sum(len(s.text) for s in segments)
-        segments.append(Segment(fit(row.summary, max(width - used, 0))))
-        return segments
+        # A suggestion is a question, not a fact: the signal's colour as italic text after
+        # the summary, no badge. The summary keeps at least half of what is left.
+        suggested = [
+            Segment(
+                f" ?{kind.replace('_', ' ')}",
+                Style(color=self.signal_style(kind).bgcolor, italic=True),
+            )
+            for kind in row.suggested
+        ]
+        room = max(width - used, 0)
+        wanted = sum(len(s.text) for s in suggested)
+        summary = fit(row.summary, max(room - wanted, room // 2) if suggested else room)
+        return [*segments, Segment(summary), *suggested]
