@@ -12,7 +12,8 @@ vCard in odd encodings, cut short, with 200 kB fields).
 
 Each case is judged on three counts and the totals are printed as one JSON object:
 
-- ``tracebacks``: "Traceback" on stderr, or an exit status other than 0, 1 or 2;
+- ``tracebacks``: "Traceback" on stderr, or an exit status outside README's table (0 ok,
+  1 nothing done, 2 bad input, 3 database busy or unusable; 4 is a bug, so it counts);
 - ``partial_writes``: a case that failed (exit 2) yet changed the database, or a database
   whose ``PRAGMA integrity_check`` is not ok afterwards;
 - ``raw_escapes``: a C0 control (other than newline, tab, CR), DEL or a C1 control in
@@ -356,7 +357,7 @@ def run_case(argv: list[bytes], db: Path, timeout: float) -> dict:
         code, out, err = "timeout", b"", b""
     after = fingerprint(db)
     problems = []
-    if b"Traceback" in err or code not in (0, 1, 2):
+    if b"Traceback" in err or code not in (0, 1, 2, 3):
         problems.append("traceback")
     if (code == 2 and after[0] != before[0]) or after[1] != "ok":
         problems.append("partial_write")
