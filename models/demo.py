@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from peewee import chunked, fn
 
@@ -648,8 +649,16 @@ def generate(
     today = now.date()
     report = progress or (lambda stage, done, total: None)
 
-    clients, phones, emails, plans = [], [], [], []
-    agreements, invoices, time_entries, follow_ups = [], [], [], []
+    # Rows for insert_many, one dict per row, grouped by table.
+    Rows = list[dict[str, Any]]
+    clients: Rows = []
+    phones: Rows = []
+    emails: Rows = []
+    agreements: Rows = []
+    invoices: Rows = []
+    time_entries: Rows = []
+    follow_ups: Rows = []
+    plans: list[_Plan] = []
     seen_e164: set[str] = set()
     archived_ids = set(rng.sample(range(1, n_clients + 1), archived_count(n_clients)))
     for client_id in range(1, n_clients + 1):
@@ -847,9 +856,14 @@ def generate(
                 }
             )
         for _ in range(rng.choice((0, 0, 1, 2, 3))):
-            due = plan.start + rng.randrange(max(plan.last - plan.start, 1))
+            done_at = plan.start + rng.randrange(max(plan.last - plan.start, 1))
             follow_ups.append(
-                {"client": client_id, "due_at": due, "text": "Send meeting notes", "done_at": due}
+                {
+                    "client": client_id,
+                    "due_at": done_at,
+                    "text": "Send meeting notes",
+                    "done_at": done_at,
+                }
             )
 
     # How many entries each client's log has: a few for prospects, up to a few hundred for

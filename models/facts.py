@@ -49,7 +49,7 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
     invoices = list(
         Invoice.select().where(Invoice.client == client).order_by(Invoice.issued, Invoice.id)
     )
-    totals = defaultdict(lambda: defaultdict(int))
+    totals: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for invoice in invoices:
         bucket = totals[invoice.currency]
         bucket["invoiced"] += invoice.amount_cents
@@ -173,7 +173,7 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
     agreements = list(
         Agreement.select().where(Agreement.client == client).order_by(Agreement.start)
     )
-    minutes_by = defaultdict(int)
+    minutes_by: defaultdict[int | None, int] = defaultdict(int)
     for entry in TimeEntry.select().where(TimeEntry.client == client):
         minutes_by[entry.agreement_id] += entry.minutes
     if agreements:

@@ -302,15 +302,15 @@ def _score(
             by_kind[kind].append((signal.at, signal.summary))
 
     for tone in tones:
-        kind = TONE_FACTORS.get(tone.tone or "")
-        if kind is None or tone.at > as_of:
+        tone_kind = TONE_FACTORS.get(tone.tone or "")
+        if tone_kind is None or tone.at > as_of:
             continue
-        rule = table[kind]
+        rule = table[tone_kind]
         age = (as_of - tone.at).total_seconds() / 86400
         if age > TONE_HORIZON_HALF_LIVES * rule.half_life_days:
             continue
-        raw[kind] += rule.weight * 0.5 ** (age / rule.half_life_days)
-        evidence[kind].append(Evidence(tone.at, tone.summary))
+        raw[tone_kind] += rule.weight * 0.5 ** (age / rule.half_life_days)
+        evidence[tone_kind].append(Evidence(tone.at, tone.summary))
         by_kind["tone:" + tone.tone].append((tone.at, tone.summary))
 
     money = money_facts(invoices, as_of, table)
@@ -329,10 +329,10 @@ def _score(
         evidence[kind].append(proof)
     factors = []
     for kind, value in raw.items():
-        points = _factor_points(table[kind], value)
-        if points:
-            proof = tuple(sorted(evidence[kind], key=_AT, reverse=True))
-            factors.append(Factor(kind, points, proof))
+        factor_points = _factor_points(table[kind], value)
+        if factor_points:
+            proofs = tuple(sorted(evidence[kind], key=_AT, reverse=True))
+            factors.append(Factor(kind, factor_points, proofs))
     factors.sort(key=lambda f: (-abs(f.points), f.signal))
 
     points = Points(

@@ -30,6 +30,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import cast
 
 from models.capture.store import Captured, load_marks, match_addresses, save
 from models.capture.suggestions import fold, suggest
@@ -284,7 +285,7 @@ def _is_greeting(line: str) -> bool:
 def meaningful_lines(body: str) -> list[str]:
     """The body's own lines: no quotes, no greeting, nothing after the signature or the
     line that introduces the quoted previous message."""
-    lines = []
+    lines: list[str] = []
     for raw in body.splitlines():
         line = raw.strip()
         if raw.rstrip("\r\n") in ("-- ", "--") or _ATTRIBUTION.search(line):
@@ -307,7 +308,11 @@ def read_message(data: bytes, headers_only: bool = False, head: Mail | None = No
     # The text is at the top; what follows a few hundred KB is attachments, which the parser
     # would walk line by line for nothing. A message cut here is not a defect of its own.
     cut = len(data) > _PARSE_BYTES
-    message = _PARSER.parsebytes(data[:_PARSE_BYTES] if cut else data, headersonly=headers_only)
+    # A policy derived from policy.default makes the parser build EmailMessage objects.
+    message = cast(
+        EmailMessage,
+        _PARSER.parsebytes(data[:_PARSE_BYTES] if cut else data, headersonly=headers_only),
+    )
     defects = 0 if cut else len(message.defects)
     if head is None:
         try:
