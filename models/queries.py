@@ -23,6 +23,7 @@ from peewee import Select, fn
 from models import vocabulary
 from models.db import database
 from models.entities import Client, Email, FollowUp, Interaction, Invoice, Phone, Signal
+from models.text import fold
 
 
 @dataclass(slots=True)
@@ -92,7 +93,7 @@ def client_rows(
     overdue = _overdue_by_client(today, ids)
     rows = []
     for client_id, name, company, status, score, band, week_ago, last, archived in clients:
-        search = " ".join((name, company or "", *contact.get(client_id, ()))).casefold()
+        search = fold(" ".join((name, company or "", *contact.get(client_id, ()))))
         rows.append(
             ClientRow(
                 client_id,

@@ -14,6 +14,7 @@ Imports nothing heavy: ``callsheet who`` uses it on every incoming call.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 (except tab/newline handled below), DEL, C1, surrogates, LS/PS, bidi embeddings,
 # overrides and isolates. Zero-width joiners and LRM/RLM stay: emoji and RTL names use them.
@@ -86,3 +87,22 @@ def money_text(amount_cents: int | None) -> str:
     sign = "-" if amount_cents < 0 else ""
     whole, part = divmod(abs(amount_cents), 100)
     return f"{sign}{whole:,}" + (f".{part:02d}" if part else "")
+
+
+# -- text compared, not shown ---------------------------------------------------------------
+#: Letters that NFKD does not decompose but people type without their mark (Polish ł).
+_EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "’": "'"})
+#: The combining marks NFKD splits off Latin and Cyrillic letters (ă, ș, ę, ё, й).
+_MARKS = re.compile("[\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, for matching: ``Ștefănescu`` and ``stefanescu`` meet.
+
+    Used by the client filter, the full-text search and the signal lexicon alike, so a
+    query typed on a keyboard without the client's layout still finds them.
+    """
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS).casefold())
+    return _MARKS.sub("", decomposed)

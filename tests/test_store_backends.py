@@ -386,3 +386,27 @@ def test_a_command_on_a_file_does_not_load_the_postgresql_driver(db_path):
 @pytest.mark.postgresql_only
 def test_a_command_on_a_server_still_loads_the_driver(db_path):
     assert _psycopg_loaded_by(db_path) == "0 True"
+
+
+def test_the_client_filter_ignores_case_and_diacritics_on_every_backend(db_path):
+    from models import queries
+    from tui.widgets.lists import filter_rows
+
+    open_store(db_path)
+    for name, company in (
+        ("Ana Ștefănescu", "Dunărea Trans"),
+        ("Paweł Łukasiewicz", "Wisła Media"),
+        ("Ион Ёлкин", "ООО Ёж"),
+        ("Andrei Pop", "Nord"),
+    ):
+        ops.add_client(name, company=company, now=NOW)
+    rows = queries.client_rows(NOW.date())
+
+    def names(query: str) -> list[str]:
+        return sorted(row.name for row in filter_rows(rows, query)[0])
+
+    assert names("stefanescu") == ["Ana Ștefănescu"]
+    assert names("ŞTEFĂNESCU") == ["Ana Ștefănescu"]  # cedilla form, upper case
+    assert names("lukasiewicz wisla") == ["Paweł Łukasiewicz"]
+    assert names("елкин") == ["Ион Ёлкин"]
+    assert names("dunarea") == ["Ana Ștefănescu"]

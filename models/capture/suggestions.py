@@ -15,30 +15,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from models.entities import SIGNALS
+from models.text import fold
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 LANGUAGES = ("en", "ro", "pl", "ru")
-
-#: Letters that do not decompose under NFKD but are written without their mark by people
-#: typing on a keyboard without the layout (Polish ł, Romanian cedilla forms are covered by NFKD).
-#: The combining marks NFKD splits off Latin and Cyrillic letters (ă, ș, ę, ё, й).
-_MARKS = re.compile("[\u0300-\u036f]")
-_EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "ß": "ss", "’": "'"})
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: what both the lexicon and the scanned text become."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS).casefold())
-    return _MARKS.sub("", decomposed)
-
 
 #: A word: letters and digits, with inner apostrophes and hyphens ("won't", "m-am",
 #: "procesul-verbal" is one word, so it is not "proces" the trial).

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.message import Message
 
 from models.queries import ClientRow, LogRow
-from models.text import money_text, printable
+from models.text import fold, money_text, printable
 from models.vocabulary import POSITIVE_KINDS, SERIOUS_KINDS
 from models.when import day_text
 from tui.widgets.row_list import RowList
@@ -264,7 +264,7 @@ def filter_rows(rows: list[ClientRow], query: str) -> tuple[list[ClientRow], boo
         # a phone number typed any way: match on its trailing digits
         tail = "".join(ch for ch in query if ch.isdigit()).lstrip("0")[-9:]
         return [r for r in rows if tail in r.search.replace(" ", "")], False
-    words = query.casefold().split()
+    words = fold(query).split()  # as the rows' search text: no case, no diacritics
     if len(words) == 1:  # the common case, without a generator per row
         word = words[0]
         found = [r for r in rows if word in r.search]
