@@ -40,6 +40,7 @@ test: $(STAMP) postgresql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	CALLSHEET_TEST_BACKEND=postgresql $(BIN)/python -m pytest $(PG_TESTS)
 

@@ -387,7 +387,7 @@ def log_interaction(
     clean_signals = list(dict.fromkeys(validate.signal(s) for s in signals))
     from models.capture.suggestions import suggest
 
-    suggested = suggest(clean["summary"], exclude=clean_signals)
+    suggested = suggest(str(clean["summary"]), exclude=clean_signals)
     with database.atomic():
         interaction = Interaction.create(
             client=client, occurred_at=at, suggested_signals=suggested, **clean

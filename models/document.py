@@ -308,21 +308,30 @@ def check_client(
     status = problems.valid(validate.status, doc.status or "prospect", "status")
 
     phones: dict[str, tuple[str, str, str]] = {}
-    for n, item in enumerate(doc.phones):
-        number, kind = (item, "") if isinstance(item, str) else (item.number, item.kind or "")
+    for n, phone_item in enumerate(doc.phones):
+        number, kind = (
+            (phone_item, "")
+            if isinstance(phone_item, str)
+            else (phone_item.number, phone_item.kind or "")
+        )
         try:
             key = validate.phone(number, region)
         except InputError as error:
             # Kept as typed rather than rejecting an address book for one number.
-            key = unverified_key(number)
-            if key is None:
+            kept = unverified_key(number)
+            if kept is None:
                 warnings.append(f"{place}: phones[{n}]: {number!r} has no digits; left out")
                 continue
+            key = kept
             warnings.append(f"{place}: phones[{n}]: kept as typed ({error.message})")
         phones.setdefault(key, (key, number.strip(), kind))
     emails: dict[str, tuple[str, str]] = {}
-    for n, item in enumerate(doc.emails):
-        address, kind = (item, "") if isinstance(item, str) else (item.address, item.kind or "")
+    for n, email_item in enumerate(doc.emails):
+        address, kind = (
+            (email_item, "")
+            if isinstance(email_item, str)
+            else (email_item.address, email_item.kind or "")
+        )
         clean = problems.valid(validate.email, address, f"emails[{n}]")
         if clean:
             emails.setdefault(clean, (clean, kind))
@@ -349,27 +358,27 @@ def check_client(
         warnings=warnings,
     )
 
-    for n, item in enumerate(doc.interactions):
+    for n, entry in enumerate(doc.interactions):
         at_ = f"interactions[{n}]"
-        signals = [problems.valid(validate.signal, s, f"{at_}.signals") for s in item.signals]
-        at = problems.valid(parse_when, item.at, f"{at_}.at")
+        signals = [problems.valid(validate.signal, s, f"{at_}.signals") for s in entry.signals]
+        at = problems.valid(parse_when, entry.at, f"{at_}.at")
         if at is not None and now is not None:
             at = problems.valid(not_in_future, at, f"{at_}.at", now)
         clean.interactions.append(
             (
                 at,
-                problems.valid(validate.channel, item.channel or "", f"{at_}.channel"),
-                problems.valid(validate.direction, item.direction or "in", f"{at_}.direction"),
-                item.duration_min,
-                problems.valid(validate.tone, item.tone, f"{at_}.tone"),
-                _text(item.summary),
+                problems.valid(validate.channel, entry.channel or "", f"{at_}.channel"),
+                problems.valid(validate.direction, entry.direction or "in", f"{at_}.direction"),
+                entry.duration_min,
+                problems.valid(validate.tone, entry.tone, f"{at_}.tone"),
+                _text(entry.summary),
                 list(dict.fromkeys(s for s in signals if s)),
-                _capture(problems, item, at_),
+                _capture(problems, entry, at_),
             )
         )
-    for n, item in enumerate(doc.agreements):
+    for n, agreement in enumerate(doc.agreements):
         at_ = f"agreements[{n}]"
-        title = (item.title or "").strip()
+        title = (agreement.title or "").strip()
         if not title:
             problems.add(f"{at_}.title", "an agreement needs a title")
         elif title in {a["title"] for a in clean.agreements}:
@@ -378,67 +387,67 @@ def check_client(
         clean.agreements.append(
             {
                 "title": title,
-                "scope": _text(item.scope),
+                "scope": _text(agreement.scope),
                 "budget_cents": None
-                if item.budget is None
-                else problems.valid(validate.cents, item.budget, f"{at_}.budget", "budget"),
+                if agreement.budget is None
+                else problems.valid(validate.cents, agreement.budget, f"{at_}.budget", "budget"),
                 "currency": problems.valid(
-                    validate.currency, item.currency, f"{at_}.currency", default_currency
+                    validate.currency, agreement.currency, f"{at_}.currency", default_currency
                 ),
-                "start": _day(problems, item.start, f"{at_}.start"),
-                "end": _day(problems, item.end, f"{at_}.end"),
+                "start": _day(problems, agreement.start, f"{at_}.start"),
+                "end": _day(problems, agreement.end, f"{at_}.end"),
                 "status": problems.valid(
-                    validate.agreement_status, item.status or "active", f"{at_}.status"
+                    validate.agreement_status, agreement.status or "active", f"{at_}.status"
                 ),
             }
         )
     titles = {a["title"] for a in clean.agreements}
-    for n, item in enumerate(doc.invoices):
+    for n, invoice in enumerate(doc.invoices):
         at_ = f"invoices[{n}]"
-        number = str(item.number if item.number is not None else "").strip()
+        number = str(invoice.number if invoice.number is not None else "").strip()
         if not number:
             problems.add(f"{at_}.number", "an invoice needs a number")
-        if item.agreement is not None and item.agreement not in titles:
-            problems.add(f"{at_}.agreement", f"no agreement titled {item.agreement!r}")
+        if invoice.agreement is not None and invoice.agreement not in titles:
+            problems.add(f"{at_}.agreement", f"no agreement titled {invoice.agreement!r}")
         clean.invoices.append(
             {
                 "number": number,
                 "amount_cents": problems.valid(
-                    validate.positive_cents, item.amount, f"{at_}.amount"
+                    validate.positive_cents, invoice.amount, f"{at_}.amount"
                 ),
                 "currency": problems.valid(
-                    validate.currency, item.currency, f"{at_}.currency", default_currency
+                    validate.currency, invoice.currency, f"{at_}.currency", default_currency
                 ),
-                "issued": _day(problems, item.issued, f"{at_}.issued"),
-                "due": _day(problems, item.due, f"{at_}.due"),
-                "paid": _day(problems, item.paid, f"{at_}.paid"),
-                "disputed": item.disputed,
-                "agreement": item.agreement,
+                "issued": _day(problems, invoice.issued, f"{at_}.issued"),
+                "due": _day(problems, invoice.due, f"{at_}.due"),
+                "paid": _day(problems, invoice.paid, f"{at_}.paid"),
+                "disputed": invoice.disputed,
+                "agreement": invoice.agreement,
             }
         )
-    for n, item in enumerate(doc.time_entries):
+    for n, time_entry in enumerate(doc.time_entries):
         at_ = f"time_entries[{n}]"
-        if item.agreement is not None and item.agreement not in titles:
-            problems.add(f"{at_}.agreement", f"no agreement titled {item.agreement!r}")
+        if time_entry.agreement is not None and time_entry.agreement not in titles:
+            problems.add(f"{at_}.agreement", f"no agreement titled {time_entry.agreement!r}")
         clean.time_entries.append(
             {
-                "started_at": problems.valid(parse_when, item.start, f"{at_}.start"),
-                "minutes": item.minutes,
-                "note": _text(item.note),
-                "agreement": item.agreement,
+                "started_at": problems.valid(parse_when, time_entry.start, f"{at_}.start"),
+                "minutes": time_entry.minutes,
+                "note": _text(time_entry.note),
+                "agreement": time_entry.agreement,
             }
         )
-    for n, item in enumerate(doc.follow_ups):
+    for n, follow_up in enumerate(doc.follow_ups):
         at_ = f"follow_ups[{n}]"
-        if not item.text.strip():
+        if not follow_up.text.strip():
             problems.add(f"{at_}.text", "a follow-up needs a text")
         clean.follow_ups.append(
             {
-                "due_at": problems.valid(parse_when, item.due, f"{at_}.due"),
-                "text": item.text.strip(),
+                "due_at": problems.valid(parse_when, follow_up.due, f"{at_}.due"),
+                "text": follow_up.text.strip(),
                 "done_at": None
-                if item.done is None
-                else problems.valid(parse_when, item.done, f"{at_}.done"),
+                if follow_up.done is None
+                else problems.valid(parse_when, follow_up.done, f"{at_}.done"),
             }
         )
     return (None if problems.items else clean), problems.items

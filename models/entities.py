@@ -22,7 +22,7 @@ from peewee import (
     TextField,
 )
 
-from models.db import BaseModel, IsoDateField, UtcDateTimeField
+from models.db import BaseModel, IsoDateField, TypedField, UtcDateTimeField
 
 STATUSES = ("prospect", "active", "paused", "declined", "former")
 CHANNELS = ("call", "email", "meeting", "message", "note")
@@ -56,7 +56,7 @@ POSITIVE_SIGNALS = ("referral", "praise", "paid_on_time")
 SIGNALS = WARNING_SIGNALS + OWN_SIGNALS + POSITIVE_SIGNALS
 
 
-class JsonListField(TextField):
+class JsonListField(TextField, TypedField):
     """A short list of strings (tags), stored as JSON text."""
 
     def db_value(self, value):
@@ -66,7 +66,7 @@ class JsonListField(TextField):
         return json.loads(value) if value else []
 
 
-class SignalKindsField(TextField):
+class SignalKindsField(TextField, TypedField):
     """A few signal names, stored space-separated: "" when empty, so one indexed range
     (``> ""``) finds the entries that have any."""
 

@@ -28,7 +28,8 @@ CSV_HEADER = [
 
 
 def _contact_points() -> tuple[dict, dict]:
-    phones, emails = {}, {}
+    phones: dict[int, list] = {}
+    emails: dict[int, list] = {}
     for phone in Phone.select().order_by(Phone.id):
         phones.setdefault(phone.client_id, []).append(phone)
     for email in Email.select().order_by(Email.id):

@@ -44,7 +44,9 @@ def _cards(text: str) -> list[tuple[int, str, bool]]:
     Framing only; vobject parses. A card cut short (no ``END:VCARD`` before the next
     ``BEGIN:VCARD`` or the end of the file) is closed here so it is still read.
     """
-    cards, current, start = [], [], 0
+    cards: list[tuple[int, str, bool]] = []
+    current: list[str] = []
+    start = 0
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip().upper()
         if stripped.startswith("BEGIN:VCARD"):
@@ -261,7 +263,9 @@ def read_csv(
                 "(map one with --map COLUMN=name)"
             ]
         )
-    clients, places, problems = [], [], []
+    clients: list[dict] = []
+    places: list[str] = []
+    problems: list[str] = []
     last_line = 1
     for row in _rows(reader, problems):
         place = f"line {last_line + 1}"
@@ -272,9 +276,9 @@ def read_csv(
             problems.append(f"{place}: {len(row)} cells but the header has {len(header)}")
             continue
         values: dict[str, list[str]] = {}
-        for field, cell in zip(columns, row, strict=False):
-            if field and field != "ignore" and cell.strip():
-                values.setdefault(field, []).append(cell.strip())
+        for target, cell in zip(columns, row, strict=False):
+            if target and target != "ignore" and cell.strip():
+                values.setdefault(target, []).append(cell.strip())
         name = " ".join(values.get("name", [])) or " ".join(
             values.get("first_name", []) + values.get("last_name", [])
         )
