@@ -16,7 +16,24 @@ from datetime import date, datetime, timedelta
 from peewee import fn
 
 from models.db import database
-from models.entities import Client, Email, FollowUp, Interaction, Invoice, Phone, Signal
+from models.entities import (
+    Client,
+    Email,
+    FollowUp,
+    Interaction,
+    Invoice,
+    Payment,
+    Phone,
+    Signal,
+)
+
+
+def _owed_cents():
+    """An unpaid invoice's amount less its partial payments: what is overdue is what remains."""
+    paid = Payment.select(fn.COALESCE(fn.SUM(Payment.amount_cents), 0)).where(
+        Payment.invoice == Invoice.id
+    )
+    return Invoice.amount_cents - paid
 
 
 @dataclass(slots=True)
@@ -39,7 +56,7 @@ class ClientRow:
 
 def _overdue_by_client(today: date, client_ids: list[int] | None = None) -> dict[int, int]:
     query = (
-        Invoice.select(Invoice.client, fn.SUM(Invoice.amount_cents))
+        Invoice.select(Invoice.client, fn.SUM(_owed_cents()))
         .where(Invoice.paid.is_null() & (Invoice.due < today.isoformat()))
         .group_by(Invoice.client)
     )
@@ -201,7 +218,7 @@ def needs_attention(now: datetime, stale_after_days: int = 21, limit: int = 500)
             Invoice.client,
             Client.name,
             Invoice.number,
-            Invoice.amount_cents,
+            _owed_cents(),
             Invoice.currency,
             Invoice.due,
         )

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from peewee import chunked
+from peewee import chunked, fn
 
 from models.db import database, execute_many
-from models.entities import Client, Interaction, Invoice, Signal
+from models.entities import Client, Interaction, Invoice, Payment, Signal
 from models.risk import (
     DEFAULT_TABLE,
     InvoiceFact,
@@ -79,9 +80,24 @@ def _invoices_for(client_ids: Iterable[int] | None) -> dict[int, list[InvoiceFac
     )
     if client_ids is not None:
         query = query.where(Invoice.client.in_(list(client_ids)))
+    # Partly paid invoices count with what remains of them (an invoice paid in full keeps
+    # its whole amount: that is what was paid late or on time).
+    part_paid = (
+        Payment.select(Invoice.id, fn.SUM(Payment.amount_cents))
+        .join(Invoice)
+        .where(Invoice.paid.is_null())
+        .group_by(Invoice.id)
+    )
+    if client_ids is not None:
+        part_paid = part_paid.where(Invoice.client.in_(list(client_ids)))
+    paid_so_far = dict(part_paid.tuples())
+    query = query.select_extend(Invoice.id)
     grouped: dict[int, list[InvoiceFact]] = defaultdict(list)
     for row in query.tuples().iterator():
-        grouped[row[0]].append(InvoiceFact(*row[1:]))
+        fact = InvoiceFact(*row[1:-1])
+        if row[-1] in paid_so_far and fact.paid is None:
+            fact = replace(fact, amount_cents=fact.amount_cents - paid_so_far[row[-1]])
+        grouped[row[0]].append(fact)
     return grouped
 
 
