@@ -26,7 +26,7 @@ from peewee import chunked, fn
 
 from models import validate
 from models.clients import name_key
-from models.db import database
+from models.db import database, read_snapshot
 from models.entities import (
     Agreement,
     Client,
@@ -234,7 +234,7 @@ def write_export(stream: IO[str], progress: Callable[[int, int], None] | None = 
     total = Client.select().count()
     stream.write(f'{{"format": "{FORMAT}", "clients": [')
     written = 0
-    with database.atomic():  # one consistent snapshot while the dashboard may be writing
+    with read_snapshot():  # one consistent snapshot while the dashboard may be writing
         for client in Client.select().order_by(Client.id).iterator():
             stream.write(",\n  " if written else "\n  ")
             stream.write(json.dumps(client_record(client, nested=True), ensure_ascii=False))

@@ -221,7 +221,8 @@ def _v3_records(db: Database, migrator: SchemaMigrator) -> None:
     index covers interaction summaries and client notes: on SQLite two external-content
     FTS5 tables kept current by triggers (the log itself is not copied; diacritics are
     folded, so "carpati" finds "Carpați"), on PostgreSQL GIN indexes over
-    ``to_tsvector('simple', ...)`` (``simple``: no stemming, right for mixed languages).
+    ``to_tsvector('callsheet_text', ...)`` (``simple`` with diacritics folded: no stemming,
+    right for mixed languages).
     """
     from playhouse.migrate import migrate as apply
 
@@ -251,13 +252,14 @@ def _v3_records(db: Database, migrator: SchemaMigrator) -> None:
             'CREATE TRIGGER "payment_notify_change" AFTER INSERT OR UPDATE OR DELETE '
             'OR TRUNCATE ON "payment" FOR EACH STATEMENT EXECUTE FUNCTION callsheet_notify_change()'
         )
+        _text_search_configuration(db)
         db.execute_sql(
             'CREATE INDEX "interaction_summary_text" ON "interaction" '
-            "USING GIN (to_tsvector('simple', \"summary\"))"
+            "USING GIN (to_tsvector('callsheet_text', \"summary\"))"
         )
         db.execute_sql(
             'CREATE INDEX "client_notes_text" ON "client" '
-            "USING GIN (to_tsvector('simple', \"notes\"))"
+            "USING GIN (to_tsvector('callsheet_text', \"notes\"))"
         )
         return
     for table, column in (("interaction", "summary"), ("client", "notes")):
@@ -282,6 +284,25 @@ def _v3_records(db: Database, migrator: SchemaMigrator) -> None:
             f'VALUES (\'delete\', old."id", old."{column}"); '
             f'INSERT INTO "{index}"(rowid, "{column}") VALUES (new."id", new."{column}"); END'
         )
+
+
+def _text_search_configuration(db: Database) -> None:
+    """PostgreSQL: ``callsheet_text``, the ``simple`` configuration that also folds diacritics.
+
+    ``simple`` (no stemming) suits log entries written in several languages; ``unaccent``
+    (a contrib extension a database owner may create) makes "carpati" find "Carpați" as on
+    SQLite. Where the server lacks it, the configuration is plain ``simple``.
+    """
+    try:
+        with db.atomic():  # a savepoint: a missing extension must not end the migration
+            db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+            db.execute_sql("CREATE TEXT SEARCH CONFIGURATION callsheet_text (COPY = simple)")
+            db.execute_sql(
+                "ALTER TEXT SEARCH CONFIGURATION callsheet_text "
+                "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple"
+            )
+    except Exception:  # noqa: BLE001 - any refusal (not installed, not allowed) means: plain
+        db.execute_sql("CREATE TEXT SEARCH CONFIGURATION callsheet_text (COPY = simple)")
 
 
 #: Append new steps at the end; never edit a released one.

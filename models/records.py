@@ -42,8 +42,11 @@ from models.validate import InputError
 from models.when import WhenError, parse_when, to_zone, utcnow
 
 
-class RecordNotFound(LookupError):
-    """No record of that kind has the id the user gave."""
+class RecordNotFound(InputError):
+    """No record of that kind has the id the user gave (bad input: exit 2, one line)."""
+
+    def __init__(self, message: str):
+        super().__init__("id", message)
 
 
 #: The languages natural dates are read in (dateparser guesses among these only: fast, and

@@ -2,7 +2,7 @@
 
 The index is built by schema step 3 (:mod:`models.migrations`): on SQLite two FTS5 tables
 over ``interaction.summary`` and ``client.notes``, kept current by triggers, that fold case
-and diacritics; on PostgreSQL GIN indexes over ``to_tsvector('simple', ...)``. Both are
+and diacritics; on PostgreSQL GIN indexes over ``to_tsvector('callsheet_text', ...)`` (``simple``, diacritics folded). Both are
 queried here, so the filter's ``?text`` and ``callsheet search`` give the same answers on
 either backend. Every word typed must appear; the last one may be a prefix (so results
 follow the user while they type). Results are newest-recorded first and carry an excerpt
@@ -88,13 +88,13 @@ def search(text: str, limit: int = 50) -> list[Hit]:
         entries = database.execute_sql(
             'SELECT i."id", i."client_id", c."name", i."occurred_at", i."summary" '
             'FROM "interaction" i JOIN "client" c ON c."id" = i."client_id" '
-            "WHERE to_tsvector('simple', i.\"summary\") @@ to_tsquery('simple', %s) "
+            "WHERE to_tsvector('callsheet_text', i.\"summary\") @@ to_tsquery('callsheet_text', %s) "
             'ORDER BY i."id" DESC LIMIT %s',
             (query, limit),
         ).fetchall()
         notes = database.execute_sql(
             'SELECT c."id", c."name", c."notes" FROM "client" c '
-            "WHERE to_tsvector('simple', c.\"notes\") @@ to_tsquery('simple', %s) "
+            "WHERE to_tsvector('callsheet_text', c.\"notes\") @@ to_tsquery('callsheet_text', %s) "
             'ORDER BY c."id" DESC LIMIT %s',
             (query, limit),
         ).fetchall()

@@ -17,6 +17,7 @@ from importlib import import_module
 #: The modules that contribute subcommands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
     "tui.cli.records",
+    "tui.cli.edit",
     "tui.cli.risk",
     "tui.cli.calls",
     "tui.cli.transfer",
