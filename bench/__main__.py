@@ -171,6 +171,19 @@ def interactive(db: Path | str, keystrokes: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def floor(keystrokes: int) -> list[float]:
+    """Key-to-refresh times of the bare three-pane app (bench/floor.py), in its own process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.drive", "floor", "-", str(keystrokes)],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"floor driver failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])["filter"]
+
+
 def a_phone(db: Path | str) -> str:
     from models.db import close_database
     from models.entities import Phone
@@ -200,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         help="measure on this PostgreSQL database (filled with the demo book if empty) "
         "instead of a cached SQLite file",
     )
+    parser.add_argument(
+        "--skip-imports", action="store_true", help="leave out the 10,000-vCard import figure"
+    )
     args = parser.parse_args(argv)
 
     if args.db:
@@ -210,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     log("startup (dashboard vs bare app)")
     baseline = startup_ms("baseline", db, args.runs)
     startup = startup_ms("dashboard", db, args.runs)
+    log("the floor: a bare three-pane app filtering 10k rows")
+    floor_samples = floor(args.keystrokes * 2)
     log("keystrokes, selection, logging, memory")
     inner = interactive(db, args.keystrokes)
     log("command line")
@@ -234,6 +252,19 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
     }
     result["who_ratio"] = round(result["who_ms"] / result["version_ms"], 2)
+    floor_median = median(floor_samples)
+    result["floor_keystroke_ms"] = {"median": floor_median, "p95": p95(floor_samples)}
+    result["ratios_to_floor"] = {
+        "filter_median": round(result["filter_keystroke_ms"]["median"] / floor_median, 2),
+        "filter_p95": round(result["filter_keystroke_ms"]["p95"] / floor_median, 2),
+        "select": round(result["select_client_ms"] / floor_median, 2),
+        "save": round(result["log_interaction_ms"] / floor_median, 2),
+    }
+    if not args.skip_imports:
+        log("10,000 vCards: callsheet import vs khard list")
+        from bench.vcards import measure
+
+        result.update(measure(CALLSHEET))
     print(json.dumps(result))
     return 0
 

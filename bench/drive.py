@@ -3,6 +3,8 @@
 ``baseline DB``: a bare Textual app with one Static; prints "ready" after its first frame.
 ``dashboard DB``: the real dashboard; prints "ready" once the first full frame with data is
 on screen (clients listed, the first client's log and risk shown).
+``floor - N``: the bare three-pane app of bench/floor.py, N filter keystrokes timed the same
+way as callsheet's; prints a JSON line with the samples.
 ``interact DB N``: the dashboard, then N filter keystrokes, N selections and a few saved
 interactions, each timed inside the app; prints a JSON line with the samples and peak RSS.
 """
@@ -103,6 +105,10 @@ def main() -> int:
         Bare().run(headless=True, size=SIZE)
     elif kind == "dashboard":
         dashboard_app(db, exit_when_ready=True).run(headless=True, size=SIZE)
+    elif kind == "floor":
+        from bench.floor import keystrokes
+
+        print(json.dumps({"filter": asyncio.run(keystrokes(int(sys.argv[3]), SIZE))}))
     elif kind == "interact":
         print(json.dumps(asyncio.run(interact(db, int(sys.argv[3])))))
     else:

@@ -14,6 +14,7 @@ import os
 import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from peewee import Database, DatabaseProxy, Field, Model, SqliteDatabase
 
@@ -136,7 +137,9 @@ def sync_id_sequences(*models: type[Model]) -> None:
     if isinstance(db, SqliteDatabase):
         return
     for model in models:
-        table, column = model._meta.table_name, model._meta.primary_key.column_name
+        primary_key = model._meta.primary_key
+        assert primary_key, f"{model.__name__} has no primary key"
+        table, column = model._meta.table_name, primary_key.column_name
         db.execute_sql(
             f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
             f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"'
@@ -170,6 +173,8 @@ class ChangeWatcher:
     """
 
     CHANNEL = "callsheet_changes"
+
+    _connection: Any
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -83,7 +83,7 @@ def _v1_initial_schema(db: Database, migrator: SchemaMigrator) -> None:
     class Phone(Frozen):
         client = ForeignKeyField(Client, on_delete="CASCADE")
         e164 = TextField(index=True)
-        raw = TextField()
+        raw = TextField()  # type: ignore[assignment]  # the column's name; hides Model.raw()
         kind = TextField()
 
         class Meta:

@@ -98,13 +98,14 @@ def open_store(value: str | os.PathLike, *, create: bool = True, migrate: bool =
     """
     target = parse_target(value)
     close_database()
+    db: Database
     if target.backend == "sqlite":
         db = _open_sqlite(target, create=create)
     else:
         db = _open_postgresql(target)
     try:
         version = check_version(db)
-        if target.backend == "sqlite":
+        if isinstance(db, SqliteDatabase):
             _use_wal(db, target)
         if migrate and version < CURRENT_VERSION:
             from models.migrations import migrate as run_migrations

@@ -36,6 +36,7 @@ def test_bench_prints_one_json_object_with_every_figure_at_a_tiny_scale():
             "1",
             "--keystrokes",
             "8",
+            "--skip-imports",
         ],
         capture_output=True,
         text=True,
@@ -56,3 +57,19 @@ def test_bench_prints_one_json_object_with_every_figure_at_a_tiny_scale():
     assert set(keystroke) == {"median", "p95"}
     assert all(isinstance(value, (int, float)) and value > 0 for value in keystroke.values())
     assert keystroke["p95"] >= keystroke["median"]
+    floor = figures["floor_keystroke_ms"]
+    assert floor["median"] > 0 and floor["p95"] >= floor["median"]
+    assert set(figures["ratios_to_floor"]) == {"filter_median", "filter_p95", "select", "save"}
+    assert figures["ratios_to_floor"]["select"] == round(
+        figures["select_client_ms"] / floor["median"], 2
+    )
+
+
+def test_the_vcard_figure_imports_every_card_and_times_khard_on_the_same_cards(tmp_path):
+    from bench.vcards import cards, measure
+
+    made = cards(40)
+    assert len({card.split("UID:")[1].split()[0] for card in made}) == 40
+    figures = measure(str(Path(sys.executable).parent / "callsheet"), count=40)
+    assert figures["import_vcf_10k_ms"] > 0 and figures["cards_imported"] == 40
+    assert figures["khard_list_10k_ms"] > 0, figures

@@ -346,3 +346,18 @@ def test_postgresql_gives_the_same_scores_and_export_as_sqlite(tmp_path, db_path
     assert len(on_sqlite[0]) > 50 and on_sqlite[1]["clients"]
     assert on_postgresql[0] == on_sqlite[0]
     assert on_postgresql[1] == on_sqlite[1]
+
+
+def test_moments_after_2038_fit_on_every_backend(db_path):
+    """Moments are 64-bit: a follow-up in 2040 overflows a 32-bit integer column."""
+    from datetime import UTC, datetime
+
+    from models.entities import FollowUp
+
+    open_store(db_path)
+    client = ops.add_client("Long Term", now=NOW)
+    due = datetime(2040, 3, 1, 9, 30, tzinfo=UTC)
+    ops.add_follow_up(client, due, "Renew the ten-year contract")
+    close_database()
+    open_store(db_path)
+    assert FollowUp.get().due_at == due
