@@ -197,6 +197,46 @@ class DashboardScreen(Screen):
             tooltip="Reload everything from the database",
         ),
         Binding("question_mark", "help", "Help", id="dashboard.help", tooltip="Every key"),
+        # correcting records, search, hand-offs: tui/screens/records.py and search.py
+        Binding(
+            "r",
+            "records",
+            "Records",
+            id="dashboard.records",
+            tooltip="Edit, delete, pay or snooze anything recorded about the client",
+        ),
+        Binding(
+            "A",
+            "agreement",
+            "Agreement",
+            show=False,
+            id="dashboard.agreement",
+            tooltip="Add an agreement: scope, budget, dates",
+        ),
+        Binding(
+            "z",
+            "snooze",
+            "Snooze",
+            show=False,
+            id="dashboard.snooze",
+            tooltip="Snooze the follow-up selected in triage",
+        ),
+        Binding(
+            "V",
+            "page_fact_sheet",
+            "Read fact sheet",
+            show=False,
+            id="dashboard.page_fact_sheet",
+            tooltip="Read the fact sheet in $PAGER",
+        ),
+        Binding(
+            "y",
+            "copy_greeting",
+            "Copy greeting",
+            show=False,
+            id="dashboard.copy_greeting",
+            tooltip="Copy the client's greeting to the clipboard",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -475,6 +515,8 @@ class DashboardScreen(Screen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        if event.value.startswith("?"):  # full-text search: enter opens the results
+            return
         clients = self.client_list
         clients.query = event.value.strip()
         clients.apply()
@@ -482,8 +524,22 @@ class DashboardScreen(Screen):
         self.call_after_refresh(self.app.mark, "filter")
 
     @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if event.value.startswith("?"):
+            from tui.screens.search import SearchScreen
+
+            self.app.push_screen(SearchScreen(event.value[1:]), self._search_closed)
+            return
         self.client_list.focus()
+
+    def _search_closed(self, hit) -> None:
+        self.query_one("#filter", Input).value = ""
+        self.client_list.query = ""
+        self.client_list.apply()
+        if hit is not None:
+            self.select_client(hit.client_id)
+        else:
+            self.client_list.focus()
 
     def action_cycle_sort(self) -> None:
         clients = self.client_list
@@ -623,11 +679,25 @@ class DashboardScreen(Screen):
 
     def action_undo(self) -> None:
         if not self._undo:
-            self.notify("Nothing to undo.", severity="warning")
+            self._undo_record_change()
             return
         client_id = self._undo.pop()
         self._set_archived(client_id, False)
         self.notify("Archive undone.")
+
+    @work(thread=True, group="write")
+    def _undo_record_change(self) -> None:
+        """Undo the session's last edit or delete of a record (tui/screens/records.py)."""
+        from tui.screens.records import undo_stack
+
+        stack = undo_stack(self.app)
+        if not stack:
+            self.app.call_from_thread(self.notify, "Nothing to undo.", severity="warning")
+            return
+        change = stack.pop()
+        change.undo(self.now())
+        self.app.call_from_thread(self.refresh_client, change.client_id)
+        self.app.call_from_thread(self.notify, f"Undone: {change.description}", markup=False)
 
     @work(thread=True, group="write")
     def _set_archived(self, client_id: int, archived: bool) -> None:
@@ -701,6 +771,74 @@ class DashboardScreen(Screen):
             complete_follow_up(follow_up)
         self.app.call_from_thread(self.refresh_client, item.client_id)
         self.app.call_from_thread(self.notify, f"Done: {item.text}", markup=False)
+
+    # -- records, snooze, hand-offs (tui/screens/records.py) --------------------------------
+    def action_records(self) -> None:
+        from tui.screens.records import RecordsScreen
+
+        if selected := self._selected():
+            self._open_form(RecordsScreen(*selected))
+
+    def action_agreement(self) -> None:
+        from tui.screens.records import AgreementForm
+
+        if selected := self._selected():
+            self._open_form(AgreementForm(*selected))
+
+    def action_snooze(self) -> None:
+        from tui.screens.records import SnoozeScreen
+
+        attention = self.query_one("#attention", AttentionList)
+        on_triage = self.query_one("#left-switcher", ContentSwitcher).current == "attention"
+        item = attention.current if on_triage else None
+        if item is None or item.kind != "follow_up":
+            self.notify("Select a follow-up in the triage view (t) first.", severity="warning")
+            return
+        self.app.push_screen(SnoozeScreen(), lambda until: until and self._snooze(item, until))
+
+    @work(thread=True, group="write")
+    def _snooze(self, item: Attention, until) -> None:
+        from models.entities import FollowUp
+        from models.records import snooze_follow_up
+        from tui.screens.records import remember
+
+        follow_up = (
+            FollowUp.select()
+            .where(
+                (FollowUp.client == item.client_id)
+                & FollowUp.done_at.is_null()
+                & (FollowUp.text == item.text)
+            )
+            .order_by(FollowUp.due_at)
+            .first()
+        )
+        if follow_up is not None:
+            change = snooze_follow_up(follow_up, until)
+            self.app.call_from_thread(remember, self.app, change)
+        self.app.call_from_thread(self.refresh_client, item.client_id)
+        self.app.call_from_thread(
+            self.notify, f"Snoozed until {until.astimezone():%a %d %b %H:%M}", markup=False
+        )
+
+    def action_page_fact_sheet(self) -> None:
+        from models.facts import fact_sheet
+        from tui.screens.records import show_in_pager
+
+        if selected := self._selected():
+            try:
+                show_in_pager(self.app, fact_sheet(selected[0], self.now()))
+            except Exception as error:  # noqa: BLE001 - headless, or no pager installed
+                self.notify(f"Cannot open $PAGER: {error}", severity="error", markup=False)
+
+    def action_copy_greeting(self) -> None:
+        from models.entities import Client
+        from models.greeting import greeting_for
+
+        if selected := self._selected():
+            client = Client.get_by_id(selected[0])
+            greeting = greeting_for(client.language, client.salutation, client.name, self.now())
+            self.app.copy_to_clipboard(greeting)
+            self.notify(f"Copied: {greeting}", markup=False)
 
     # -- call sheet, caller lookup, fact sheet (tui/screens/call_sheet.py and friends) -------
     def action_call_sheet(self) -> None:
