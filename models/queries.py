@@ -174,7 +174,7 @@ class Attention:
 
     client_id: int
     client_name: str
-    kind: str  # follow_up, overdue_invoice, risk_rose, not_contacted
+    kind: str  # follow_up, overdue_invoice, risk_rose, not_contacted, cadence
     when: int  # epoch seconds it became due
     text: str
 
@@ -275,6 +275,24 @@ def needs_attention(now: datetime, stale_after_days: int = 21, limit: int = 500)
                 "not_contacted",
                 last or 0,
                 f"not contacted for {days} days" if days is not None else "never contacted",
+            )
+        )
+    from models.records import lapsed_cadences  # "stay in touch every N days", per client
+
+    for lapsed in lapsed_cadences(now):
+        items.append(
+            Attention(
+                lapsed.client_id,
+                lapsed.client_name,
+                "cadence",
+                lapsed.due,
+                "stay in touch every "
+                + (f"{lapsed.cadence_days} days: " if lapsed.cadence_days > 1 else "day: ")
+                + (
+                    f"last contact {(int(now.timestamp()) - lapsed.last_contact) // 86400} days ago"
+                    if lapsed.last_contact
+                    else "never contacted"
+                ),
             )
         )
     return items[:limit]

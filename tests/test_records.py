@@ -163,3 +163,11 @@ def test_search_takes_any_typed_text_as_words(ion):
     for text in ['"', "*", "AND OR NOT", "a:*", "(", "'; drop table client; --", ""]:
         search(text)  # never a syntax error from the index
     assert Client.select().count() == 1
+
+
+def test_a_lapsed_cadence_is_in_triage_until_the_next_contact(ion):
+    records.set_cadence(ion, 1)
+    [item] = [a for a in queries.needs_attention(NOW) if a.kind == "cadence"]
+    assert item.client_name == "Ion Ionescu" and "stay in touch every day" in item.text
+    ops.log_interaction(ion, summary="Called", at=NOW, now=NOW)
+    assert not [a for a in queries.needs_attention(NOW) if a.kind == "cadence"]

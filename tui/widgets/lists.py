@@ -261,6 +261,7 @@ ATTENTION_LABEL = {
     "overdue_invoice": ("overdue", Style(color="#ffffff", bgcolor="#b03030")),
     "risk_rose": ("risk up", Style(color="#101010", bgcolor="#e0b050")),
     "not_contacted": ("quiet", Style(color="#101010", bgcolor="#a0a0a0")),
+    "cadence": ("in touch", Style(color="#101010", bgcolor="#98c379")),
 }
 
 
