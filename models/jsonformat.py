@@ -34,6 +34,7 @@ from models.entities import (
     FollowUp,
     Interaction,
     Invoice,
+    Payment,
     Phone,
     Signal,
     TimeEntry,
@@ -61,10 +62,22 @@ CLIENT_FIELDS = {
     "invoices",
     "time_entries",
     "follow_ups",
+    "cadence_days",
 }
 INTERACTION_FIELDS = {"at", "channel", "direction", "duration_min", "tone", "signals", "summary"}
 AGREEMENT_FIELDS = {"title", "scope", "budget", "currency", "start", "end", "status"}
-INVOICE_FIELDS = {"number", "amount", "currency", "issued", "due", "paid", "disputed", "agreement"}
+INVOICE_FIELDS = {
+    "number",
+    "amount",
+    "currency",
+    "issued",
+    "due",
+    "paid",
+    "disputed",
+    "agreement",
+    "payments",
+}
+PAYMENT_FIELDS = {"amount", "on", "note"}
 TIME_FIELDS = {"start", "minutes", "note", "agreement"}
 FOLLOW_UP_FIELDS = {"due", "text", "done"}
 
@@ -125,6 +138,8 @@ def _flat(client: Client, phones, emails, referrers: dict[int, str], with_id: bo
         rapport=client.rapport,
         archived=iso(client.archived_at) if client.archived_at else None,
     )
+    if client.cadence_days:  # written only when set, like an invoice's payments
+        record["cadence_days"] = client.cadence_days
     return record
 
 
@@ -176,6 +191,16 @@ def _history(client: Client) -> dict:
         .order_by(Interaction.occurred_at, Interaction.id)
     ]
     agreements = list(Agreement.select().where(Agreement.client == client).order_by(Agreement.id))
+    payments = defaultdict(list)  # partial payments; an invoice without any has no key
+    for p in (
+        Payment.select()
+        .join(Invoice)
+        .where(Invoice.client == client)
+        .order_by(Payment.paid_on, Payment.id)
+    ):
+        payments[p.invoice_id].append(
+            {"amount": _money(p.amount_cents), "on": _day(p.paid_on), "note": p.note}
+        )
     titles = {a.id: a.title for a in agreements}
     return {
         "interactions": interactions,
@@ -201,6 +226,7 @@ def _history(client: Client) -> dict:
                 "paid": _day(v.paid),
                 "disputed": v.disputed,
                 "agreement": titles.get(v.agreement_id),
+                **({"payments": payments[v.id]} if v.id in payments else {}),
             }
             for v in Invoice.select()
             .where(Invoice.client == client)
@@ -288,6 +314,33 @@ class _Clean:
     invoices: list = field(default_factory=list)
     time_entries: list = field(default_factory=list)
     follow_ups: list = field(default_factory=list)
+
+
+def _cadence(value, problems, place: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3650:
+        problems.add(place, f"cadence_days: expected a number of days (1 to 3650), not {value!r}")
+        return None
+    return value
+
+
+def _payments(raw, where: str, problems, place: str) -> list[dict]:
+    """An invoice's partial payments: [{"amount": 400, "on": "2026-11-01", "note": ""}]."""
+    clean = []
+    for n, item in enumerate(_list_of_objects(raw, f"{where}.payments", problems, place)):
+        at = f"{where}.payments[{n}]"
+        _unknown(item, PAYMENT_FIELDS, at + ".", problems, place)
+        clean.append(
+            {
+                "amount_cents": _validated(
+                    validate.cents, item.get("amount"), f"{at}.amount", problems, place
+                ),
+                "paid_on": _date(item.get("on"), f"{at}.on", problems, place, required=True),
+                "note": _text(item.get("note"), f"{at}.note", problems, place),
+            }
+        )
+    return clean
 
 
 class _Problems:
@@ -404,6 +457,7 @@ def _clean_client(
         "tags": tags,
         "notes": _text(raw.get("notes"), "notes", problems, place),
         "rapport": _text(raw.get("rapport"), "rapport", problems, place),
+        "cadence_days": _cadence(raw.get("cadence_days"), problems, place),
     }
     referred_by = raw.get("referred_by")
     if referred_by is not None and not isinstance(referred_by, str):
@@ -535,6 +589,7 @@ def _clean_client(
                 "paid": _date(item.get("paid"), f"{where}.paid", problems, place),
                 "disputed": disputed is True,
                 "agreement": item.get("agreement"),
+                "payments": _payments(item.get("payments"), where, problems, place),
             }
         )
     for n, item in enumerate(
@@ -771,7 +826,10 @@ def _write_history(client: Client, clean: _Clean, known_events: set, report: Imp
             if item.get("agreement")
             else item.pop("agreement", None)
         )
-        Invoice.create(client=client, agreement=agreement, **item)
+        parts = item.pop("payments")
+        invoice = Invoice.create(client=client, agreement=agreement, **item)
+        if parts:
+            Payment.insert_many([{"invoice": invoice.id, **part} for part in parts]).execute()
     known_time = set(
         TimeEntry.select(TimeEntry.started_at, TimeEntry.minutes)
         .where(TimeEntry.client == client)

@@ -225,3 +225,57 @@ def test_time_entries_are_corrected_and_deleted(ion, db_path):
     assert code == 2 and err.startswith("callsheet: minutes:")
     ion.json("time", "delete", str(entry["id"]), "--json")
     assert ion.json("time", "list", "Ion", "--json") == []
+
+
+def test_export_and_import_keep_partial_payments_and_the_cadence(ion, tmp_path, new_store):
+    import json
+
+    invoice = ion.json("invoice", "add", "Ion", "5", "900", "--issued", "2026-11-01", "--json")
+    ion("invoice", "pay", str(invoice["id"]), "300", "--on", "2026-11-10", "--note", "first")
+    ion("cadence", "Ion", "30")
+    book = tmp_path / "book.json"
+    code, _, err = ion("export", "-o", str(book))
+    assert code == 0, err
+    other = str(new_store())
+    code, _, err = ion("import", str(book), "--db", other, db=False)
+    assert code == 0, err
+    for store in (None, other):
+        args = ("show", "Ion", "--json") + (("--db", store) if store else ())
+        code, out, err = ion(*args, db=store is None)
+        assert code == 0, err
+        shown = json.loads(out)
+        assert shown["cadence_days"] == 30
+        [part_paid] = [i for i in shown["invoices"] if i["number"] == "5"]
+        assert part_paid["paid"] is None
+        assert part_paid["payments"] == [{"amount": 300, "on": "2026-11-10", "note": "first"}]
+
+
+def test_an_imported_payment_with_a_bad_date_names_its_place(cli, tmp_path):
+    import json
+
+    book = tmp_path / "bad.json"
+    book.write_text(
+        json.dumps(
+            {
+                "format": "callsheet/1",
+                "clients": [
+                    {
+                        "name": "Ana",
+                        "invoices": [
+                            {
+                                "number": "1",
+                                "amount": 10,
+                                "issued": "2026-11-01",
+                                "payments": [{"amount": 5, "on": "soon", "tip": 1}],
+                            }
+                        ],
+                    }
+                ],
+            }
+        )
+    )
+    code, _, err = cli("import", str(book))
+    assert code == 2
+    assert (
+        "invoices[0].payments[0].on" in err and "invoices[0].payments[0].unknown field 'tip'" in err
+    )

@@ -51,6 +51,7 @@ class SearchScreen(Screen[Hit | None]):
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self.initial = query
+        self._count = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search"):
@@ -87,11 +88,13 @@ class SearchScreen(Screen[Hit | None]):
         results = self.query_one(HitList)
         results.empty_text = f"Nothing contains {text.strip()!r}." if text.strip() else ""
         results.set_rows(hits)
-        self.query_one("#search-title", Static).update(
-            Text(
-                f"{len(hits)} found" + (" (the newest 50)" if len(hits) >= 50 else ""), style="bold"
-            )
-        )
+        count = f"{len(hits)} found" + (", the newest 50" if len(hits) >= 50 else "")
+        if count != self._count:
+            # only when it changes: updating a Static lays the screen out again
+            self._count = count
+            title = Text("Search log entries and notes", style="bold")
+            title.append(f"   {count}", style="dim")
+            self.query_one("#search-title", Static).update(title)
         self.call_after_refresh(self.app.mark, "search")
 
     def action_results(self) -> None:
