@@ -51,6 +51,13 @@ def p95(values: list[float]) -> float:
     return round(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))], 1)
 
 
+def load_demo(clients: int, interactions: int, seed: int, target: str) -> None:
+    """`callsheet demo` into ``target`` (a file or a URL); its progress goes to stderr."""
+    command = [CALLSHEET, "demo", "--clients", str(clients), "--interactions", str(interactions)]
+    command += ["--seed", str(seed), "--db", target]
+    subprocess.run(command, check=True, stdout=sys.stderr)
+
+
 def demo_database(clients: int, interactions: int, seed: int) -> Path:
     from models.migrations import CURRENT_VERSION as SCHEMA_VERSION
 
@@ -64,22 +71,7 @@ def demo_database(clients: int, interactions: int, seed: int) -> Path:
     for stale in CACHE.glob(partial.name + "*"):
         stale.unlink()
     started = time.perf_counter()
-    subprocess.run(
-        [
-            CALLSHEET,
-            "demo",
-            "--clients",
-            str(clients),
-            "--interactions",
-            str(interactions),
-            "--seed",
-            str(seed),
-            "--db",
-            str(partial),
-        ],
-        check=True,
-        stdout=sys.stderr,
-    )
+    load_demo(clients, interactions, seed, str(partial))
     partial.rename(path)
     log(f"built in {time.perf_counter() - started:.0f} s, {path.stat().st_size / 1e6:.0f} MB")
     return path
@@ -130,22 +122,7 @@ def server_database(url: str, clients: int, interactions: int, seed: int) -> str
         return url
     log("loading the demo book into the server database (this takes a while at large scales)")
     started = time.perf_counter()
-    subprocess.run(
-        [
-            CALLSHEET,
-            "demo",
-            "--clients",
-            str(clients),
-            "--interactions",
-            str(interactions),
-            "--seed",
-            str(seed),
-            "--db",
-            url,
-        ],
-        check=True,
-        stdout=sys.stderr,
-    )
+    load_demo(clients, interactions, seed, url)
     log(f"loaded in {time.perf_counter() - started:.0f} s")
     return url
 

@@ -20,6 +20,9 @@ from textual.app import App
 from textual.widgets import Static
 
 import tui  # noqa: F401  (the same frame-rate setting as the real app, for a fair baseline)
+from tui.cli import skip_unneeded_drivers
+
+skip_unneeded_drivers(["--db", sys.argv[2]] if len(sys.argv) > 2 else [])  # as `callsheet` does
 
 SIZE = (160, 48)
 

@@ -70,8 +70,8 @@ def cards(count: int, seed: int = 7) -> list[str]:
                     f"FN:{first} {last}",
                     f"N:{last};{first};;;",
                     f"ORG:{rng.choice(COMPANY)}",
-                    f"TEL;TYPE=CELL:+40 7{rng.randint(20, 99)} {rng.randint(100, 999)} {n % 1000:03d}",
-                    f"TEL;TYPE=WORK:+48 5{rng.randint(10, 99)} {rng.randint(100, 999)} {n % 1000:03d}",
+                    f"TEL;TYPE=CELL:+40 72{n:07d}",  # unique: no card merges into another
+                    f"TEL;TYPE=WORK:+48 50{n:07d}",
                     f"EMAIL;TYPE=WORK:{first.lower()}.{n}@example.org",
                     "END:VCARD",
                 ]

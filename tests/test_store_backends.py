@@ -361,3 +361,28 @@ def test_moments_after_2038_fit_on_every_backend(db_path):
     close_database()
     open_store(db_path)
     assert FollowUp.get().due_at == due
+
+
+def _psycopg_loaded_by(db_path) -> str:
+    """Run `callsheet list` on ``db_path`` in a new process; say its exit and if psycopg loaded."""
+    probe = (
+        "import sys; from tui.cli import main; code = main(['list', '--db', sys.argv[1]]); "
+        "print(code, sys.modules.get('psycopg') is not None)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(db_path)], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.sqlite_only
+def test_a_command_on_a_file_does_not_load_the_postgresql_driver(db_path):
+    """peewee would import psycopg (~60 ms) on every `callsheet who`; a file never needs it."""
+    open_store(db_path)
+    close_database()
+    assert _psycopg_loaded_by(db_path) == "0 False"
+
+
+@pytest.mark.postgresql_only
+def test_a_command_on_a_server_still_loads_the_driver(db_path):
+    assert _psycopg_loaded_by(db_path) == "0 True"

@@ -11,6 +11,7 @@ domain's exceptions into one clear line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 
@@ -100,7 +101,30 @@ def open_store(args: argparse.Namespace):
     return config
 
 
+def skip_unneeded_drivers(argv: list[str]) -> None:
+    """Keep peewee from importing the PostgreSQL driver when the store is an SQLite file.
+
+    peewee imports psycopg at its own import time when it is installed (about 60 ms, a
+    third of `callsheet who`). A process works on one store, named by --db or CALLSHEET_DB,
+    so for a file the driver can be marked absent before peewee is first imported. Does
+    nothing once peewee is loaded (as inside the test suite).
+    """
+    if "peewee" in sys.modules:
+        return
+    setting = os.environ.get("CALLSHEET_DB", "")
+    for index, arg in enumerate(argv):
+        if arg == "--db" and index + 1 < len(argv):
+            setting = argv[index + 1]
+        elif arg.startswith("--db="):
+            setting = arg.removeprefix("--db=")
+    if "://" in setting and not setting.lower().startswith("sqlite"):
+        return
+    for driver in ("psycopg", "psycopg2"):
+        sys.modules.setdefault(driver, None)  # type: ignore[assignment]
+
+
 def main(argv: list[str] | None = None) -> int:
+    skip_unneeded_drivers(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     from models.clients import ClientNotFound
