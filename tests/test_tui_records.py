@@ -288,3 +288,19 @@ async def test_cadence_form_saves_the_days(ana):
         await pilot.press("ctrl+s")
         await reloaded(pilot, count)
         assert Client.get_by_id(ana.id).cadence_days == 14
+
+
+async def test_x_in_triage_marks_a_follow_up_done_and_u_reopens_it(ana):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        await pilot.press("t")
+        attention = app.screen.query_one("#attention")
+        await wait_for(pilot, lambda: any(i.kind == "follow_up" for i in attention.rows))
+        attention._move_to(
+            next(i for i, item in enumerate(attention.rows) if item.kind == "follow_up")
+        )
+        await pilot.press("x")
+        await wait_for(pilot, lambda: FollowUp.get().done_at is not None, what="done")
+        await pilot.press("u")
+        await wait_for(pilot, lambda: FollowUp.get().done_at is None, what="reopened")

@@ -754,7 +754,6 @@ class DashboardScreen(Screen):
 
     @work(thread=True, group="write")
     def _complete_follow_up(self, item: Attention) -> None:
-        from models.clients import complete_follow_up
         from models.entities import FollowUp
 
         follow_up = (
@@ -768,7 +767,11 @@ class DashboardScreen(Screen):
             .first()
         )
         if follow_up is not None:
-            complete_follow_up(follow_up)
+            from models.records import edit_follow_up
+            from tui.screens.records import remember
+
+            change = edit_follow_up(follow_up, done_at=self.now())  # u takes it back
+            self.app.call_from_thread(remember, self.app, change)
         self.app.call_from_thread(self.refresh_client, item.client_id)
         self.app.call_from_thread(self.notify, f"Done: {item.text}", markup=False)
 
