@@ -304,3 +304,35 @@ async def test_x_in_triage_marks_a_follow_up_done_and_u_reopens_it(ana):
         await wait_for(pilot, lambda: FollowUp.get().done_at is not None, what="done")
         await pilot.press("u")
         await wait_for(pilot, lambda: FollowUp.get().done_at is None, what="reopened")
+
+
+def test_edit_in_editor_hands_a_private_file_to_editor_and_reads_back_what_was_saved(
+    tmp_path, monkeypatch
+):
+    import contextlib
+    import stat
+
+    from tui.screens.records import edit_in_editor
+
+    seen = tmp_path / "seen"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        f'#!/bin/sh\n[ "$1" = --wait ] && shift\nstat -c %a "$1" > {seen}\ncat "$1" >> {seen}\n'
+        'printf "Rewritten in the editor\\n" > "$1"\n'
+    )
+    editor.chmod(stat.S_IRWXU)
+    monkeypatch.setenv("EDITOR", f"{editor} --wait")  # options after the command are kept
+
+    class Terminal:  # what the app lends: its terminal, suspended while the editor runs
+        suspended = 0
+
+        @contextlib.contextmanager
+        def suspend(self):
+            Terminal.suspended += 1
+            yield
+
+    assert edit_in_editor(Terminal(), "Shouted about the invoice") == "Rewritten in the editor"
+    assert Terminal.suspended == 1
+    mode, *text = seen.read_text().splitlines()
+    assert mode == "600" and text == ["Shouted about the invoice"]
+    assert not list(tmp_path.glob("callsheet-*"))
