@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from peewee import Model, fn
+from peewee import IntegrityError, Model, fn
 
 from models import validate
 from models.clients import refresh_risk
@@ -123,7 +123,19 @@ class Change:
     replaced: list[tuple[type[Model], str, int]] = field(default_factory=list)
 
     def undo(self, now: datetime | None = None) -> None:
-        """Write the rows back as they were, in one transaction, and refresh the client."""
+        """Write the rows back as they were, in one transaction, and refresh the client.
+
+        Raises :class:`InputError` (and writes nothing) when that is no longer possible:
+        the client, or the record a row belonged to, was deleted since.
+        """
+        try:
+            self._undo(now)
+        except IntegrityError:
+            raise InputError(
+                "undo", f"cannot undo ({self.description}): what it belonged to is gone"
+            ) from None
+
+    def _undo(self, now: datetime | None) -> None:
         with database.atomic():
             for model, row_id in reversed(self.created):
                 model.delete().where(model._meta.primary_key == row_id).execute()

@@ -171,3 +171,11 @@ def test_a_lapsed_cadence_is_in_triage_until_the_next_contact(ion):
     assert item.client_name == "Ion Ionescu" and "stay in touch every day" in item.text
     ops.log_interaction(ion, summary="Called", at=NOW, now=NOW)
     assert not [a for a in queries.needs_attention(NOW) if a.kind == "cadence"]
+
+
+def test_undo_after_the_client_was_deleted_says_so_and_writes_nothing(ion):
+    change = records.delete_interaction(Interaction.get(), NOW)
+    ops.delete_client(Client.get_by_id(ion.id))
+    with pytest.raises(ValueError, match="cannot undo"):
+        change.undo(NOW)
+    assert Interaction.select().count() == 0 and Signal.select().count() == 0

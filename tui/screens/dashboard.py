@@ -695,7 +695,13 @@ class DashboardScreen(Screen):
             self.app.call_from_thread(self.notify, "Nothing to undo.", severity="warning")
             return
         change = stack.pop()
-        change.undo(self.now())
+        from models.validate import InputError
+
+        try:
+            change.undo(self.now())
+        except InputError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
         self.app.call_from_thread(self.refresh_client, change.client_id)
         self.app.call_from_thread(self.notify, f"Undone: {change.description}", markup=False)
 
