@@ -336,3 +336,14 @@ def test_edit_in_editor_hands_a_private_file_to_editor_and_reads_back_what_was_s
     mode, *text = seen.read_text().splitlines()
     assert mode == "600" and text == ["Shouted about the invoice"]
     assert not list(tmp_path.glob("callsheet-*"))
+
+
+async def test_the_command_palette_reaches_the_records_screens_actions(ana):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_records(pilot)
+        assert app.screen.record_list.current.kind == "follow_up"
+        await pilot.press("ctrl+p", *"snooze")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SnoozeScreen), what="snooze dialog")

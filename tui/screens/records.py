@@ -19,6 +19,7 @@ import shlex
 import subprocess
 import tempfile
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from rich.segment import Segment
@@ -27,6 +28,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Select, Static, TextArea
@@ -111,6 +113,36 @@ class EditorTextArea(TextArea):
             self.text = edited
 
 
+class ScreenActions(Provider):
+    """The command palette on this module's screens: every action of the screen shown."""
+
+    def _actions(self):
+        screen = self.screen
+        seen = set()
+        for binding in screen.BINDINGS:
+            if binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or self.app.get_key_display(binding)
+            title = f"{binding.description} ({key})"
+            yield title, binding.tooltip or binding.description, binding.action
+
+    async def discover(self) -> Hits:
+        for title, help_text, action in self._actions():
+            yield DiscoveryHit(title, partial(self.screen.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, action in self._actions():
+            if (score := matcher.match(title)) > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(self.screen.run_action, action),
+                    help=help_text,
+                )
+
+
 # -- the list ---------------------------------------------------------------------------
 
 _KIND_LABEL = {
@@ -138,6 +170,7 @@ class RecordsScreen(Screen[Saved | None]):
     """Everything recorded about one client, to correct, complete or delete."""
 
     CSS_PATH = CSS
+    COMMANDS = {ScreenActions}
 
     BINDINGS = [
         Binding("escape", "close", "Back", id="records.close", tooltip="Back to the dashboard"),

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from models.search import Hit
-from tui.screens.records import CSS
+from tui.screens.records import CSS, ScreenActions
 from tui.widgets.row_list import RowList, printable
 
 
@@ -42,6 +42,7 @@ class SearchScreen(Screen[Hit | None]):
     """Log entries and notes that contain every word typed."""
 
     CSS_PATH = CSS
+    COMMANDS = {ScreenActions}
     BINDINGS = [
         Binding("escape", "close", "Back", id="search.close", tooltip="Back to the dashboard"),
         Binding("enter", "open", "Open", id="search.open", tooltip="Go to this client's entry"),
