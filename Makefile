@@ -11,8 +11,8 @@ STAMP := $(VENV)/.installed
 #: import/export, concurrency); the server is started by the test run and stopped at its end.
 PG_TESTS := tests/test_store.py tests/test_store_backends.py tests/test_cli_records.py \
 	tests/test_cli_risk.py tests/test_jsonformat.py tests/test_transfer_formats.py \
-	tests/test_queries.py tests/test_scoring.py tests/test_calls.py \
-	tests/test_cli_edit.py tests/test_records.py
+	tests/test_queries.py tests/test_scoring.py tests/test_calls.py tests/test_triage.py \
+	tests/test_demo.py tests/test_cli_edit.py tests/test_records.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

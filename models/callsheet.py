@@ -17,6 +17,7 @@ from peewee import fn
 
 from models import scoring
 from models.entities import (
+    CONTACT_CHANNELS,
     Agreement,
     Client,
     FollowUp,
@@ -143,7 +144,12 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
     contacts = []
     rows = list(
         Interaction.select()
-        .where((Interaction.client == client) & (Interaction.occurred_at <= as_of))
+        .where(
+            (Interaction.client == client)
+            & (Interaction.occurred_at <= as_of)
+            # notes and saved outlines are not contacts (see CONTACT_CHANNELS)
+            & Interaction.channel.in_(CONTACT_CHANNELS)
+        )
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
         .limit(3)
     )

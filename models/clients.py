@@ -17,6 +17,7 @@ from peewee import fn
 from models import validate
 from models.db import database
 from models.entities import (
+    CONTACT_CHANNELS,
     Agreement,
     Client,
     Email,
@@ -39,8 +40,22 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+#: How many prefix matches an ambiguity message names before it says how many more there are.
+_PREFIX_LISTED = 20
+
+
+def _match_list(clients: Sequence[Client]) -> str:
+    """Each client as "Name (#id, Company)", so the user can tell them apart and use the id."""
+    return ", ".join(f"{c.name} (#{c.id}{', ' + c.company if c.company else ''})" for c in clients)
+
+
 def find_client(ref: str | int, include_archived: bool = True) -> Client:
-    """The client named by ``ref``: an id, an exact name (any case), or a unique prefix."""
+    """The client named by ``ref``: an id, an exact name (any case), or a unique prefix.
+
+    When more than one client answers, the error names every one with its id (a prefix
+    that matches very many names the first few and how many more), so the user can retry
+    with the id at once.
+    """
     text = str(ref).strip()
     query = Client.select()
     if not include_archived:
@@ -52,23 +67,31 @@ def find_client(ref: str | int, include_archived: bool = True) -> Client:
     key = name_key(text)
     if not key:
         raise ClientNotFound("no client given")
-    exact = list(query.where(Client.name_key == key).limit(2))
+    exact = list(query.where(Client.name_key == key).order_by(Client.id))
     if len(exact) == 1:
         return exact[0]
     if len(exact) > 1:
-        raise ClientNotFound(f"{len(exact)} clients are named {text!r}; use the id")
+        raise ClientNotFound(
+            f"{len(exact)} clients are named {text!r}: {_match_list(exact)}; use the id"
+        )
     # Prefix match via a range on the index: LIKE would not use it and would treat % and _.
-    prefixed = list(
-        query.where((Client.name_key >= key) & (Client.name_key < key + "\U0010ffff"))
-        .order_by(Client.name_key)
-        .limit(6)
-    )
-    if len(prefixed) == 1:
-        return prefixed[0]
-    if not prefixed:
+    prefixed = query.where((Client.name_key >= key) & (Client.name_key < key + "\U0010ffff"))
+    first = list(prefixed.order_by(Client.name_key, Client.id).limit(_PREFIX_LISTED + 1))
+    if len(first) == 1:
+        return first[0]
+    if not first:
         raise ClientNotFound(f"no client matches {text!r}")
-    names = ", ".join(f"{c.name} (#{c.id})" for c in prefixed[:5])
-    raise ClientNotFound(f"{text!r} matches several clients: {names}")
+    if len(first) <= _PREFIX_LISTED:
+        message = (
+            f"{text!r} matches several clients ({len(first)}): {_match_list(first)}; use the id"
+        )
+    else:
+        total = prefixed.count()
+        message = (
+            f"{text!r} matches several clients ({total:,}): {_match_list(first[:_PREFIX_LISTED])} "
+            f"and {total - _PREFIX_LISTED:,} more; type more of the name or use the id"
+        )
+    raise ClientNotFound(message)
 
 
 def find_by_phone(e164: str) -> Client | None:
@@ -276,7 +299,9 @@ def log_interaction(
                     for kind in clean_signals
                 ]
             ).execute()
-        if client.last_contact_at is None or at > client.last_contact_at:
+        if clean["channel"] in CONTACT_CHANNELS and (
+            client.last_contact_at is None or at > client.last_contact_at
+        ):
             client.last_contact_at = at
         client.updated_at = now
         client.save(only=[Client.last_contact_at, Client.updated_at])
@@ -291,7 +316,7 @@ def delete_interaction(interaction: Interaction, now: datetime | None = None) ->
         interaction.delete_instance(recursive=True)
         latest = Interaction.occurred_at.python_value(
             Interaction.select(fn.MAX(Interaction.occurred_at))
-            .where(Interaction.client == client)
+            .where((Interaction.client == client) & Interaction.channel.in_(CONTACT_CHANNELS))
             .scalar()
         )
         client.last_contact_at = latest

@@ -13,7 +13,6 @@ interactions take well under two minutes.
 
 from __future__ import annotations
 
-import bisect
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -379,78 +378,138 @@ _SIGNAL_TEXT = {
     ),
 }
 _LANG_INDEX = {"en": 0, "ro": 1, "pl": 2, "ru": 3}
+#: which of the routine texts (same order in every language) fit a call or meeting, and
+#: which an e-mail or message
+_SPOKEN = (0, 2, 3, 4, 5)
+_WRITTEN = (1, 3, 5)
+#: notes the consultant writes to themselves (not contact: they never move the last contact)
+_NOTES = {
+    "en": (
+        "Prepared the agenda for the next call",
+        "Ideas for the next phase",
+        "Remember to ask about the budget",
+    ),
+    "ro": (
+        "Am pregătit agenda pentru apelul următor",
+        "Idei pentru etapa următoare",
+        "De întrebat despre buget",
+    ),
+    "pl": (
+        "Przygotowałem agendę następnej rozmowy",
+        "Pomysły na kolejny etap",
+        "Zapytać o budżet",
+    ),
+    "ru": (
+        "Подготовил повестку следующего созвона",
+        "Идеи для следующего этапа",
+        "Не забыть спросить про бюджет",
+    ),
+}
 
 
 @dataclass(frozen=True)
 class Persona:
     name: str
     share: float
-    #: signal kind -> chance that one interaction carries it
-    signals: dict
+    #: signal kind -> (fewest, most) times it happens over a history of ~200 entries;
+    #: longer histories get proportionally more, so no client piles up dozens of one sign
+    incidents: dict
+    #: the tone of an ordinary call or meeting with them
     tones: tuple
-    pays_late: float  # chance an invoice is paid late (or left overdue)
-    #: how far back the interesting part of their history lies (dormant clients: long ago)
+    pays_late: float  # chance an invoice is paid late (or is still unpaid)
+    #: where their signs lie: in recent months, or in the early years (troubles faded)
     recent: bool = True
 
 
 _PERSONAS = (
     Persona(
         "good",
-        0.45,
-        {"praise": 0.03, "referral": 0.01, "own_mistake": 0.005, "missed_call": 0.005},
+        0.58,
+        {"praise": (0, 3), "referral": (0, 1), "own_mistake": (0, 1), "missed_call": (0, 1)},
         ("warm", "warm", "neutral", "neutral"),
-        0.05,
+        0.03,
     ),
     Persona(
         "late_payer",
-        0.14,
-        {"late_payment": 0.06, "missed_call": 0.01, "praise": 0.005},
-        ("neutral", "neutral", "tense"),
-        0.7,
+        0.12,
+        {"late_payment": (2, 4), "missed_call": (0, 2), "praise": (0, 1)},
+        ("neutral", "neutral", "warm", "tense"),
+        0.6,
     ),
     Persona(
         "scope_creeper",
-        0.12,
-        {"scope_creep": 0.06, "changed_mind": 0.02, "complaint": 0.01, "own_mistake": 0.005},
-        ("neutral", "tense", "warm"),
-        0.2,
+        0.10,
+        {"scope_creep": (2, 5), "changed_mind": (0, 2), "complaint": (0, 1), "own_mistake": (0, 1)},
+        ("neutral", "warm", "neutral", "tense"),
+        0.15,
     ),
     Persona(
         "no_show_complainer",
-        0.08,
-        {"missed_call": 0.05, "no_show": 0.04, "complaint": 0.04},
-        ("neutral", "tense"),
-        0.3,
+        0.06,
+        {"missed_call": (2, 4), "no_show": (1, 3), "complaint": (1, 3)},
+        ("neutral", "neutral", "tense"),
+        0.25,
     ),
     Persona(
         "aggressive",
-        0.05,
-        {"rude": 0.05, "aggressive": 0.05, "legal_threat": 0.005, "complaint": 0.02},
-        ("tense", "hostile", "neutral"),
-        0.4,
+        0.04,
+        {"rude": (1, 3), "aggressive": (1, 2), "complaint": (0, 2), "legal_threat": (0, 1)},
+        ("neutral", "tense", "tense", "warm"),
+        0.35,
     ),
     Persona(
         "dispute",
-        0.03,
+        0.02,
         {
-            "changed_mind": 0.04,
-            "refused_payment": 0.03,
-            "legal_threat": 0.02,
-            "complaint": 0.03,
-            "own_mistake": 0.01,
+            "changed_mind": (1, 2),
+            "refused_payment": (1, 2),
+            "legal_threat": (1, 1),
+            "complaint": (1, 3),
+            "own_mistake": (0, 1),
         },
-        ("tense", "hostile", "neutral"),
+        ("tense", "neutral", "tense"),
         0.8,
     ),
     Persona(
         "faded_trouble",
-        0.13,
-        {"rude": 0.04, "late_payment": 0.04, "praise": 0.01},
+        0.08,
+        {"rude": (1, 2), "late_payment": (1, 3), "praise": (0, 2)},
         ("neutral", "warm"),
-        0.1,
+        0.05,
         recent=False,
     ),
 )
+
+#: the channel and tone an entry carrying this sign naturally has
+_SIGNAL_CHANNEL = {
+    "changed_mind": ("meeting", "tense"),
+    "refused_payment": ("email", None),
+    "late_payment": ("email", None),
+    "rude": ("call", "hostile"),
+    "aggressive": ("call", "hostile"),
+    "missed_call": ("call", None),
+    "no_show": ("meeting", None),
+    "complaint": ("email", None),
+    "scope_creep": ("call", "neutral"),
+    "legal_threat": ("email", None),
+    "own_mistake": ("email", None),
+    "referral": ("call", "warm"),
+    "praise": ("meeting", "warm"),
+}
+#: ordinary entries: mostly e-mails and calls, some messages and meetings, a few notes
+_CHANNELS = ("call", "email", "meeting", "message", "note")
+_CHANNEL_WEIGHTS = (30, 35, 10, 15, 10)
+_DAY = 86400
+#: the share of a demo book that is archived (kept, out of the list)
+ARCHIVED_SHARE = 0.03
+#: the book the dashboard's "load demo data" makes, and ``callsheet demo``'s default
+DEMO_CLIENTS = 500
+DEMO_INTERACTIONS = 25_000
+
+
+def archived_count(n_clients: int) -> int:
+    """How many of ``n_clients`` demo clients are archived (the rest are in the list)."""
+    return int(n_clients * ARCHIVED_SHARE)
 
 
 def _pick_persona(rng: random.Random) -> Persona:
@@ -476,14 +535,111 @@ def _phone(rng: random.Random, language: str) -> tuple[str, str]:
     return e164, raw
 
 
+def _working_hours(moment: int, rng: random.Random) -> int:
+    """``moment`` moved onto a working day (Monday-Friday) between 06:00 and 16:00 UTC
+    (08:00-18:00 or so in the demo's European time zones)."""
+    day = moment // _DAY
+    weekday = (day + 3) % 7  # 1 January 1970 was a Thursday
+    if weekday >= 5:
+        day -= weekday - 4
+    return day * _DAY + 6 * 3600 + rng.randrange(10 * 3600)
+
+
+@dataclass
+class _Plan:
+    """The shape of one client's history, decided before any entry is written."""
+
+    persona: Persona
+    language: str
+    start: int  # first contact
+    last: int  # last contact (the newest call, e-mail, meeting or message)
+    #: (start, end) of each project: the bursts of the history
+    projects: list[tuple[int, int]]
+
+
+def _history_span(rng: random.Random, status: str, archived: bool, now: int) -> tuple[int, int]:
+    """(first contact, last contact) for a client of ``status``: active clients were heard
+    from lately (a few have gone quiet), others months or years ago."""
+    if archived:
+        # quiet for months (at least two) before they were archived, a while ago
+        last = now - rng.randrange(61, 600) * _DAY
+        return last - rng.randrange(60, 1000) * _DAY, last
+    if status == "active":
+        start = now - rng.randrange(90, 1400) * _DAY
+        roll = rng.random()
+        if roll < 0.88:
+            age = int(rng.expovariate(1 / 4) * _DAY)  # most heard from within days
+        elif roll < 0.95:
+            age = rng.randrange(12, 20) * _DAY
+        else:
+            age = rng.randrange(22, 80) * _DAY  # gone quiet: triage asks about them
+        return start, now - min(age, 19 * _DAY) if roll < 0.88 else now - age
+    if status == "paused":
+        start = now - rng.randrange(200, 1400) * _DAY
+        return start, now - rng.randrange(30, 180) * _DAY
+    if status == "prospect":
+        start = now - rng.randrange(3, 120) * _DAY
+        return start, min(now - rng.randrange(0, 30) * _DAY, now)
+    if status == "former":
+        start = now - rng.randrange(300, 1460) * _DAY
+        return start, now - rng.randrange(90, max(91, (now - start) // _DAY - 60)) * _DAY
+    # declined: a short courtship, months or years ago
+    start = now - rng.randrange(45, 900) * _DAY
+    return start, start + rng.randrange(2, 30) * _DAY
+
+
+def _projects(rng: random.Random, start: int, last: int, status: str) -> list[tuple[int, int]]:
+    """Bursts of work inside the relationship; an active client's latest one is current."""
+    span = last - start
+    if status in ("prospect", "declined") or span < 30 * _DAY:
+        return []
+    count = max(1, min(6, round(span / (365 * _DAY) * rng.uniform(0.6, 1.5))))
+    projects = []
+    for _ in range(count):
+        begin = start + rng.randrange(max(span - 30 * _DAY, 1))
+        projects.append((begin, min(begin + rng.randrange(30, 180) * _DAY, last)))
+    if status == "active":
+        begin = max(start, last - rng.randrange(20, 150) * _DAY)
+        projects.append((begin, last))
+    return sorted(projects)
+
+
+def _entry_counts(rng: random.Random, weights: list[float], total: int) -> list[int]:
+    """``total`` entries shared out by ``weights``: everyone gets a couple, nobody more than
+    eight times the average, the rest in proportion."""
+    n = len(weights)
+    floor = 2 if total >= 2 * n else 0
+    counts = [floor] * n
+    left = total - floor * n
+    if left <= 0 or not n:
+        return counts
+    cap = 8 * sum(weights) / n
+    weights = [min(w, cap) for w in weights]
+    scale = left / sum(weights)
+    shares = [w * scale for w in weights]
+    for i, share in enumerate(shares):
+        counts[i] += int(share)
+    remainder = left - sum(int(share) for share in shares)
+    by_fraction = sorted(range(n), key=lambda i: shares[i] - int(shares[i]), reverse=True)
+    for i in by_fraction[:remainder]:
+        counts[i] += 1
+    return counts
+
+
 def generate(
-    n_clients: int = 500,
-    n_interactions: int = 25_000,
+    n_clients: int = DEMO_CLIENTS,
+    n_interactions: int = DEMO_INTERACTIONS,
     seed: int = 42,
     now: datetime | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict:
-    """Fill the open (empty) database with sample data; return counts of what was made."""
+    """Fill the open (empty) database with sample data; return counts of what was made.
+
+    Each client's history has a shape: a first and a last contact that fit their status
+    (active clients heard from lately, former ones long ago, archived ones quiet for
+    months before they were archived), bursts of entries around projects, invoices and
+    time spent on those projects, and a handful of signs that fit their persona.
+    """
     if Client.select().exists():
         raise ValueError("demo data goes into an empty database; choose another file with --db")
     rng = random.Random(seed)
@@ -491,35 +647,51 @@ def generate(
     now_ts = int(now.timestamp())
     today = now.date()
     report = progress or (lambda stage, done, total: None)
-    created_ts = now_ts - 4 * 365 * 86400
 
-    clients, phones, emails, personas = [], [], [], []
+    clients, phones, emails, plans = [], [], [], []
     agreements, invoices, time_entries, follow_ups = [], [], [], []
     seen_e164: set[str] = set()
+    archived_ids = set(rng.sample(range(1, n_clients + 1), archived_count(n_clients)))
     for client_id in range(1, n_clients + 1):
         language = rng.choice(("en", "ro", "ro", "pl", "ru"))
         firsts, lasts = _PEOPLE[language]
         first, title = rng.choice(firsts)
-        last = rng.choice(lasts)
-        if language == "pl" and first in _FEMININE_PL and last.endswith("ski"):
-            last = last[:-1] + "a"
+        last_name = rng.choice(lasts)
+        if language == "pl" and first in _FEMININE_PL and last_name.endswith("ski"):
+            last_name = last_name[:-1] + "a"
         if language == "ru" and first in _FEMININE_RU:
-            last = last + "а"
-        name = f"{first} {last}"
+            last_name = last_name + "а"
+        name = f"{first} {last_name}"
         salutation = {
-            "en": f"{title} {last}",
-            "ro": f"{title} {last}",
+            "en": f"{title} {last_name}",
+            "ro": f"{title} {last_name}",
             "pl": title,
             "ru": f"{first} {title}",
         }[language]
         persona = _pick_persona(rng)
-        personas.append(persona)
-        status = rng.choices(
-            ("active", "prospect", "paused", "former", "declined"), (60, 12, 10, 12, 6)
-        )[0]
-        if persona.name == "dispute" and status == "prospect":
+        archived = client_id in archived_ids
+        if archived:
+            status = "former" if rng.random() < 0.7 else "declined"
+        else:
+            status = rng.choices(
+                ("active", "prospect", "paused", "former", "declined"), (60, 12, 10, 12, 6)
+            )[0]
+        if persona.name == "dispute" and status in ("prospect", "declined"):
             status = "active"
+        start, last = _history_span(rng, status, archived, now_ts)
+        start, last = _working_hours(start, rng), _working_hours(last, rng)
+        if last > now_ts - 600:  # later today: the working day before, then
+            last = min(_working_hours(last - _DAY, rng), now_ts - 600)
+        if start > last - _DAY:  # even a short history spans a few days
+            start = _working_hours(last - rng.randrange(2, 20) * _DAY, rng)
+        plan = _Plan(persona, language, start, last, _projects(rng, start, last, status))
+        plans.append(plan)
         company = rng.choice(_COMPANIES[language])
+        tags = []
+        if rng.random() < 0.05:
+            tags.append("vip")
+        if status == "active" and rng.random() < 0.1:
+            tags.append("retainer")
         clients.append(
             {
                 "id": client_id,
@@ -533,14 +705,16 @@ def generate(
                 if client_id > 5 and rng.random() < 0.12
                 else None,
                 "referred_by_text": "",
-                "tags": '["vip"]' if rng.random() < 0.05 else "[]",
+                "tags": tags,  # a list: the field stores it as JSON
                 "notes": "",
                 "rapport": rng.choice(_RAPPORT[language]) if rng.random() < 0.6 else "",
-                "created_at": created_ts + rng.randrange(0, 3 * 365 * 86400),
+                "created_at": start - rng.randrange(0, 14 * _DAY),
                 "updated_at": now_ts,
-                "archived_at": now_ts - rng.randrange(86400, 400 * 86400)
-                if rng.random() < 0.03
+                # archived after at least two months of silence, and at least a day ago
+                "archived_at": min(last + rng.randrange(60, 300) * _DAY, now_ts - _DAY)
+                if archived
                 else None,
+                "last_contact_at": None,  # set below, once each log's size is known
                 "risk_score": 0,
                 "risk_band": "low",
                 "risk_week_ago": 0,
@@ -558,7 +732,7 @@ def generate(
                         "kind": rng.choice(("mobile", "work", "")),
                     }
                 )
-        local = f"{first}.{last}".lower().translate(_TRANSLIT)
+        local = f"{first}.{last_name}".lower().translate(_TRANSLIT)
         domain = (company.lower().translate(_TRANSLIT).split() or ["mail"])[0].strip(
             "«»\"'.,"
         ) or "mail"
@@ -570,92 +744,97 @@ def generate(
             }
         )
 
-        # money and scope: agreements with invoices and time spent on them
-        if status in ("active", "paused", "former") or persona.name == "dispute":
-            for _ in range(rng.choice((1, 1, 2, 3))):
-                agreement_id = len(agreements) + 1
-                start = today - timedelta(days=rng.randrange(20, 700))
-                if any(
-                    a["client"] == client_id and a["start"] == start.isoformat()
-                    for a in agreements[-3:]
-                ):
-                    continue  # titles carry the start date and must be unique per client
-                budget = rng.choice((2_000, 5_000, 8_000, 12_000, 25_000)) * 100
-                agreements.append(
+        # money and scope: one agreement per project, invoiced monthly, time spent on it
+        titles_used: set[str] = set()
+        for begin, end in plan.projects:
+            start_day = datetime.fromtimestamp(begin, UTC).date()
+            end_day = datetime.fromtimestamp(end, UTC).date()
+            title_text = (
+                rng.choice(
+                    (
+                        "Website redesign",
+                        "Market analysis",
+                        "CRM migration",
+                        "Brand workshop",
+                        "Audit",
+                    )
+                )
+                + f" {start_day:%Y-%m-%d}"
+            )
+            if title_text in titles_used:
+                continue  # titles are unique per client
+            titles_used.add(title_text)
+            agreement_id = len(agreements) + 1
+            budget = rng.choice((2_000, 5_000, 8_000, 12_000, 25_000)) * 100
+            current = status == "active" and end >= plan.last
+            agreements.append(
+                {
+                    "id": agreement_id,
+                    "client": client_id,
+                    "title": title_text,
+                    "scope": "Discovery, two design rounds, delivery and one revision.",
+                    "budget_cents": budget,
+                    "currency": "EUR",
+                    "start": start_day.isoformat(),
+                    "end": (
+                        end_day + timedelta(days=rng.randrange(20, 90)) if current else end_day
+                    ).isoformat(),
+                    "status": "active" if current else "done",
+                }
+            )
+            months = max(1, (end_day - start_day).days // 30)
+            for n in range(months):
+                issued = start_day + timedelta(days=30 * (n + 1))
+                if issued > today:
+                    break
+                due = issued + timedelta(days=rng.choice((14, 14, 30)))
+                if persona.recent:
+                    late = rng.random() < persona.pays_late
+                else:  # their late payments are long past
+                    late = (today - issued).days > 365 and rng.random() < 0.5
+                if late:
+                    paid_day = due + timedelta(days=rng.randrange(5, 120))
+                    paid = paid_day.isoformat() if paid_day < today else None
+                else:
+                    paid_day = issued + timedelta(days=rng.randrange(1, 14))
+                    paid = paid_day.isoformat() if paid_day <= today else None
+                if status in ("former", "declined") and persona.name != "dispute":
+                    paid = paid or due.isoformat()  # a finished relationship is settled
+                invoices.append(
                     {
-                        "id": agreement_id,
                         "client": client_id,
-                        "title": rng.choice(
-                            (
-                                "Website redesign",
-                                "Market analysis",
-                                "CRM migration",
-                                "Brand workshop",
-                                "Audit",
-                            )
-                        )
-                        + f" {start:%Y-%m-%d}",
-                        "scope": "Discovery, two design rounds, delivery and one revision.",
-                        "budget_cents": budget,
+                        "agreement": agreement_id,
+                        "number": f"{issued.year}-{len(invoices) + 1:05d}",
+                        "amount_cents": budget // months,
                         "currency": "EUR",
-                        "start": start.isoformat(),
-                        "end": (start + timedelta(days=rng.randrange(30, 240))).isoformat(),
-                        "status": "active" if start > today - timedelta(days=200) else "done",
+                        "issued": issued.isoformat(),
+                        "due": due.isoformat(),
+                        "paid": paid,
+                        "disputed": persona.name == "dispute"
+                        and paid is None
+                        and rng.random() < 0.6,
                     }
                 )
-                for n in range(rng.randrange(1, 5)):
-                    issued = start + timedelta(days=30 * (n + 1))
-                    if issued > today:
-                        break
-                    due = issued + timedelta(days=14)
-                    amount = budget // rng.choice((2, 3, 4))
-                    if rng.random() < persona.pays_late:
-                        paid_day = due + timedelta(days=rng.randrange(5, 90))
-                        paid = (
-                            paid_day.isoformat()
-                            if paid_day < today and rng.random() < 0.6
-                            else None
-                        )
-                    else:
-                        paid_day = issued + timedelta(days=rng.randrange(1, 14))
-                        paid = paid_day.isoformat() if paid_day <= today else None
-                    invoices.append(
+            for _ in range(rng.randrange(2, 8)):
+                moment = _working_hours(begin + rng.randrange(max(end - begin, 1)), rng)
+                if moment < now_ts:
+                    time_entries.append(
                         {
                             "client": client_id,
                             "agreement": agreement_id,
-                            "number": f"{issued.year}-{len(invoices) + 1:05d}",
-                            "amount_cents": amount,
-                            "currency": "EUR",
-                            "issued": issued.isoformat(),
-                            "due": due.isoformat(),
-                            "paid": paid,
-                            "disputed": persona.name == "dispute"
-                            and paid is None
-                            and rng.random() < 0.6,
+                            "started_at": moment,
+                            "minutes": rng.choice((30, 45, 60, 90, 120, 240)),
+                            "note": rng.choice(
+                                ("Design work", "Calls and notes", "Implementation", "Review")
+                            ),
                         }
                     )
-                for _ in range(rng.randrange(2, 8)):
-                    moment = datetime.combine(start, datetime.min.time(), UTC) + timedelta(
-                        days=rng.randrange(0, 120), hours=rng.randrange(8, 17)
-                    )
-                    if moment < now:
-                        time_entries.append(
-                            {
-                                "client": client_id,
-                                "agreement": agreement_id,
-                                "started_at": int(moment.timestamp()),
-                                "minutes": rng.choice((30, 45, 60, 90, 120, 240)),
-                                "note": rng.choice(
-                                    ("Design work", "Calls and notes", "Implementation", "Review")
-                                ),
-                            }
-                        )
-        if status == "active" and rng.random() < 0.35:
-            due = now_ts + rng.randrange(-5 * 86400, 10 * 86400)
+        open_chance = {"active": 0.3, "paused": 0.1, "prospect": 0.4}.get(status, 0)
+        if not archived and rng.random() < open_chance:
             follow_ups.append(
                 {
                     "client": client_id,
-                    "due_at": due,
+                    "due_at": now_ts + rng.randrange(-5 * _DAY, 10 * _DAY),
                     "text": rng.choice(
                         (
                             "Call back about the proposal",
@@ -667,23 +846,25 @@ def generate(
                     "done_at": None,
                 }
             )
-        if rng.random() < 0.2:
-            due = now_ts - rng.randrange(10 * 86400, 300 * 86400)
+        for _ in range(rng.choice((0, 0, 1, 2, 3))):
+            due = plan.start + rng.randrange(max(plan.last - plan.start, 1))
             follow_ups.append(
-                {
-                    "client": client_id,
-                    "due_at": due,
-                    "text": "Send meeting notes",
-                    "done_at": due + 3600,
-                }
+                {"client": client_id, "due_at": due, "text": "Send meeting notes", "done_at": due}
             )
 
-    # Interactions: a few clients have thousands, most have dozens (a Pareto spread).
-    weights = [rng.paretovariate(1.2) for _ in range(n_clients)]
-    cumulative, total = [], 0.0
-    for weight in weights:
-        total += weight
-        cumulative.append(total)
+    # How many entries each client's log has: a few for prospects, up to a few hundred for
+    # long relationships (never more than eight times the average).
+    status_weight = {"active": 1.0, "paused": 0.7, "former": 0.6, "prospect": 0.08}
+    weights = [
+        rng.lognormvariate(0, 0.7)
+        * status_weight.get(row["status"], 0.05)
+        * (0.5 + ((plan.last - plan.start) / (365 * _DAY)) ** 0.5)
+        for row, plan in zip(clients, plans, strict=True)
+    ]
+    entry_counts = _entry_counts(rng, weights, n_interactions)
+    for row, plan, count in zip(clients, plans, entry_counts, strict=True):
+        # every history ends with a contact at plan.last (see _write_histories)
+        row["last_contact_at"] = plan.last if count else None
 
     with database.atomic():
         for stage, model, rows in (
@@ -699,72 +880,8 @@ def generate(
                 model.insert_many(batch).execute()
             report(stage, len(rows), len(rows))
 
-        next_interaction = (Interaction.select(fn.MAX(Interaction.id)).scalar() or 0) + 1
-        batch, signal_batch, done = [], [], 0
-        span = 3 * 365 * 86400
-        fields = [
-            Interaction.id,
-            Interaction.client,
-            Interaction.occurred_at,
-            Interaction.channel,
-            Interaction.direction,
-            Interaction.duration_min,
-            Interaction.tone,
-            Interaction.summary,
-        ]
-        signal_fields = [Signal.interaction, Signal.client, Signal.kind, Signal.at]
-        channels = ("call", "call", "email", "email", "meeting", "message", "note")
-        for _ in range(n_interactions):
-            index = bisect.bisect_left(cumulative, rng.random() * total)
-            client_id = index + 1
-            persona = personas[index]
-            language = clients[index]["language"]
-            # recent activity is denser: squaring skews moments toward now
-            age = int(span * rng.random() ** 2)
-            if not persona.recent and rng.random() < 0.8:
-                age = span // 2 + int(span // 2 * rng.random())
-            at = now_ts - age
-            channel = rng.choice(channels)
-            summary = rng.choice(_ROUTINE[language])
-            tone = rng.choice(persona.tones) if channel in ("call", "meeting") else None
-            kinds = [kind for kind, chance in persona.signals.items() if rng.random() < chance]
-            if kinds:
-                summary = _SIGNAL_TEXT[kinds[0]][_LANG_INDEX[language]]
-                for kind in kinds:
-                    signal_batch.append((next_interaction, client_id, kind, at))
-            batch.append(
-                (
-                    next_interaction,
-                    client_id,
-                    at,
-                    channel,
-                    rng.choice(("in", "out")),
-                    rng.choice((5, 10, 15, 30, 45, 60)) if channel in ("call", "meeting") else None,
-                    tone,
-                    summary,
-                )
-            )
-            next_interaction += 1
-            if len(batch) >= 4000:
-                Interaction.insert_many(batch, fields=fields).execute()
-                done += len(batch)
-                batch = []
-                report("interactions", done, n_interactions)
-                # signals only after their interactions are in (foreign keys)
-                if signal_batch:
-                    Signal.insert_many(signal_batch, fields=signal_fields).execute()
-                signal_batch = []
-        if batch:
-            Interaction.insert_many(batch, fields=fields).execute()
-            done += len(batch)
-            report("interactions", done, n_interactions)
-        if signal_batch:
-            Signal.insert_many(signal_batch, fields=signal_fields).execute()
-
-        latest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(
-            Interaction.client == Client.id
-        )
-        Client.update(last_contact_at=latest).execute()
+        _write_histories(rng, plans, entry_counts, n_interactions, report)
+        # ids were assigned here, not by the database (PostgreSQL's sequences must follow)
         sync_id_sequences(Client, Agreement, Interaction)
 
     from models.scoring import refresh_all
@@ -772,8 +889,135 @@ def generate(
     refresh_all(now, progress=lambda done, total: report("risk", done, total))
     return {
         "clients": len(clients),
+        "archived": len(archived_ids),
         "interactions": n_interactions,
         "signals": Signal.select().count(),
         "invoices": len(invoices),
         "follow_ups": len(follow_ups),
     }
+
+
+def _write_histories(
+    rng: random.Random,
+    plans: list[_Plan],
+    entry_counts: list[int],
+    n_interactions: int,
+    report: Callable[[str, int, int], None],
+) -> None:
+    """Write every client's log; each ends with a contact (not a note) at ``plan.last``."""
+    fields = [
+        Interaction.id,
+        Interaction.client,
+        Interaction.occurred_at,
+        Interaction.channel,
+        Interaction.direction,
+        Interaction.duration_min,
+        Interaction.tone,
+        Interaction.summary,
+    ]
+    signal_fields = [Signal.interaction, Signal.client, Signal.kind, Signal.at]
+    next_id = (Interaction.select(fn.MAX(Interaction.id)).scalar() or 0) + 1
+    batch, signal_batch, done = [], [], 0
+    minutes = (5, 10, 15, 30, 45, 60)
+    for client_id, (plan, count) in enumerate(zip(plans, entry_counts, strict=True), start=1):
+        if not count:
+            continue
+        moments = _moments(rng, plan, count)
+        channels = rng.choices(_CHANNELS, _CHANNEL_WEIGHTS, k=count)
+        channels[-1] = rng.choice(("call", "email", "meeting", "message"))  # the last contact
+        directions = rng.choices(("in", "out"), k=count)
+        routine = _ROUTINE[plan.language]
+        spoken_texts = rng.choices([routine[i] for i in _SPOKEN], k=count)
+        written_texts = rng.choices([routine[i] for i in _WRITTEN], k=count)
+        tones = rng.choices(plan.persona.tones, k=count)
+        signs: dict[int, list[str]] = {}
+        for kind, index in _incidents(rng, plan.persona, count):
+            kinds_here = signs.setdefault(index, [])
+            if kind not in kinds_here:  # one entry carries a sign once
+                kinds_here.append(kind)
+        notes = _NOTES[plan.language]
+        language = _LANG_INDEX[plan.language]
+        for index in range(count):
+            channel = channels[index]
+            kinds = signs.get(index)
+            tone = tones[index]
+            summary = (spoken_texts if channel in ("call", "meeting") else written_texts)[index]
+            if kinds:
+                channel, sign_tone = _SIGNAL_CHANNEL[kinds[0]]
+                tone = sign_tone or tone
+                summary = _SIGNAL_TEXT[kinds[0]][language]
+                for kind in kinds:
+                    signal_batch.append((next_id, client_id, kind, moments[index]))
+            elif channel == "note":
+                summary = rng.choice(notes)
+            spoken = channel in ("call", "meeting")
+            batch.append(
+                (
+                    next_id,
+                    client_id,
+                    moments[index],
+                    channel,
+                    "out" if channel == "note" else directions[index],
+                    rng.choice(minutes) if spoken else None,
+                    tone if spoken else None,
+                    summary,
+                )
+            )
+            next_id += 1
+        if len(batch) >= 4000:
+            done += _flush(batch, fields, signal_batch, signal_fields)
+            batch, signal_batch = [], []
+            report("interactions", done, n_interactions)
+    done += _flush(batch, fields, signal_batch, signal_fields)
+    report("interactions", done, n_interactions)
+
+
+def _flush(batch, fields, signal_batch, signal_fields) -> int:
+    for rows in chunked(batch, 4000):
+        Interaction.insert_many(rows, fields=fields).execute()
+    # signals only after their interactions are in (foreign keys)
+    for rows in chunked(signal_batch, 4000):
+        Signal.insert_many(rows, fields=signal_fields).execute()
+    return len(batch)
+
+
+def _moments(rng: random.Random, plan: _Plan, count: int) -> list[int]:
+    """``count`` moments between the first and last contact, oldest first, most of them
+    inside projects; the newest is the last contact itself."""
+    start, last = plan.start, plan.last
+    span = max(last - start, 1)
+    projects = plan.projects
+    moments = []
+    for _ in range(count - 1):
+        if projects and rng.random() < 0.75:
+            begin, end = projects[rng.randrange(len(projects))]
+            at = begin + rng.randrange(max(end - begin, 1))
+        else:
+            at = start + rng.randrange(span)
+        at = _working_hours(at, rng)
+        if not start <= at < last:  # moved out of the relationship: anywhere inside it
+            at = start + rng.randrange(span)
+        moments.append(at)
+    moments.sort()
+    moments.append(last)
+    return moments
+
+
+def _incidents(rng: random.Random, persona: Persona, count: int) -> list[tuple[str, int]]:
+    """(signal, entry index) for each sign in this history: a handful, placed where the
+    persona's trouble lies (recent months, or the early years for faded trouble)."""
+    scale = 1 + count // 300
+    placed = []
+    for kind, (fewest, most) in persona.incidents.items():
+        for _ in range(rng.randint(fewest, most) * scale):
+            if persona.recent:
+                # in the later part of the history; now and then on the newest entries,
+                # so a few clients' risk is rising this week
+                if rng.random() < 0.03:
+                    index = count - 1 - rng.randrange(min(count, 3))
+                else:
+                    index = count - 1 - int(count * 0.6 * rng.random())
+            else:
+                index = int(count * 0.5 * rng.random())
+            placed.append((kind, max(0, min(index, count - 1))))
+    return placed

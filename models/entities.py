@@ -25,6 +25,9 @@ from models.db import BaseModel, IsoDateField, UtcDateTimeField
 
 STATUSES = ("prospect", "active", "paused", "declined", "former")
 CHANNELS = ("call", "email", "meeting", "message", "note")
+#: The channels that are contact with the client, in either direction: a note (or a saved
+#: outline) is the consultant writing to themselves, so it never moves the last contact.
+CONTACT_CHANNELS = ("call", "email", "meeting", "message")
 DIRECTIONS = ("in", "out")
 TONES = ("warm", "neutral", "tense", "hostile")
 AGREEMENT_STATUSES = ("draft", "active", "done", "cancelled")

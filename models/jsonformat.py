@@ -28,6 +28,7 @@ from models import validate
 from models.clients import name_key
 from models.db import database, read_snapshot
 from models.entities import (
+    CONTACT_CHANNELS,
     Agreement,
     Client,
     Email,
@@ -776,7 +777,7 @@ def _write(cleaned: list[_Clean], report: ImportReport, now: datetime, progress)
     for batch in chunked(ids, 500):
         # one statement per batch, not per client: a 10,000-card file is one import
         latest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(
-            Interaction.client == Client.id
+            (Interaction.client == Client.id) & Interaction.channel.in_(CONTACT_CHANNELS)
         )
         Client.update(last_contact_at=latest).where(Client.id.in_(batch)).execute()
     if ids:

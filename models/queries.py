@@ -5,15 +5,20 @@ Everything here returns plain tuples/dataclasses (no Textual) and is shaped for 
 (clients, phones, e-mails, money overdue), a client's log page uses the
 ``(client, occurred_at)`` index, and triage reads only small indexed sets (open follow-ups,
 unpaid invoices, the client table).
+
+Triage is a list of groups (:data:`TRIAGE_GROUPS`), each one query that gives both its
+items and its count, so the dashboard's header, the triage view and ``callsheet triage``
+can never disagree.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from peewee import fn
+from peewee import Select, fn
 
 from models.db import database
 from models.entities import (
@@ -134,8 +139,15 @@ class LogRow:
     signals: tuple[str, ...]
 
 
-def log_rows(client_id: int, limit: int | None = None, before: int | None = None) -> list[LogRow]:
-    """A client's interactions, newest first (a page of ``limit`` when given)."""
+def log_rows(
+    client_id: int, limit: int | None = None, before: tuple[int, int] | None = None
+) -> list[LogRow]:
+    """A client's interactions, newest first (a page of ``limit`` when given).
+
+    ``before`` is the ``(at, id)`` of the last row already shown: pages follow the log's
+    order (time, then id), so entries that share a second with the page's last one are
+    neither dropped nor repeated.
+    """
     query = (
         Interaction.select(
             Interaction.id,
@@ -150,7 +162,12 @@ def log_rows(client_id: int, limit: int | None = None, before: int | None = None
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
     )
     if before is not None:
-        query = query.where(Interaction.occurred_at < before)
+        at, interaction_id = before
+        # the first term bounds the index range scan; the second breaks ties on id
+        query = query.where(
+            (Interaction.occurred_at <= at)
+            & ((Interaction.occurred_at < at) | (Interaction.id < interaction_id))
+        )
     if limit is not None:
         query = query.limit(limit)
     rows = database.execute(query).fetchall()
@@ -168,52 +185,90 @@ def log_rows(client_id: int, limit: int | None = None, before: int | None = None
     ]
 
 
+# --- triage --------------------------------------------------------------------------------
+
+#: The statuses triage looks at. Former and declined clients are done with: their follow-ups,
+#: invoices and silence are no longer today's business (archived clients are left out too).
+TRIAGE_STATUSES = ("prospect", "active", "paused")
+
+
+def in_triage():
+    """The condition on :class:`Client` for clients triage looks at."""
+    return Client.archived_at.is_null() & Client.status.in_(TRIAGE_STATUSES)
+
+
 @dataclass(frozen=True)
 class Attention:
-    """One thing that needs the consultant today, most urgent first."""
+    """One thing that needs the consultant today."""
 
     client_id: int
     client_name: str
-    kind: str  # follow_up, overdue_invoice, risk_rose, not_contacted, cadence
+    kind: str  # follow_up, overdue_invoice, risk_rose, not_contacted, cadence, suggestion
     when: int  # epoch seconds it became due
     text: str
+    #: the follow-up, invoice or interaction this is about, when there is one
+    ref: int | None = None
 
 
-def triage_counts(now: datetime) -> dict[str, int]:
-    today = now.date()
-    end_of_day = datetime.combine(today + timedelta(days=1), datetime.min.time(), now.tzinfo)
-    return {
-        "high": Client.select()
-        .where(Client.archived_at.is_null() & (Client.risk_band == "high"))
-        .count(),
-        "overdue": Invoice.select()
-        .where(Invoice.paid.is_null() & (Invoice.due < today.isoformat()))
-        .count(),
-        "follow_ups": FollowUp.select()
-        .where(FollowUp.done_at.is_null() & (FollowUp.due_at < end_of_day))
-        .count(),
-    }
+@dataclass(frozen=True)
+class TriageMoment:
+    """What "today" means for one triage: the moment, and how long silence may last."""
 
+    now: datetime
+    stale_after_days: int = 21
 
-def needs_attention(now: datetime, stale_after_days: int = 21, limit: int = 500) -> list[Attention]:
-    """Follow-ups due or overdue, overdue invoices, risk that rose this week, active clients gone quiet."""
-    from models.validate import money_text
+    @property
+    def today(self) -> date:
+        return self.now.date()
 
-    today = now.date()
-    end_of_day = datetime.combine(today + timedelta(days=1), datetime.min.time(), now.tzinfo)
-    items: list[Attention] = []
-    for _follow_up_id, client_id, name, due, text in database.execute(
-        FollowUp.select(FollowUp.id, FollowUp.client, Client.name, FollowUp.due_at, FollowUp.text)
-        .join(Client)
-        .where(
-            FollowUp.done_at.is_null()
-            & (FollowUp.due_at < end_of_day)
-            & Client.archived_at.is_null()
+    @property
+    def end_of_day(self) -> datetime:
+        return datetime.combine(
+            self.today + timedelta(days=1), datetime.min.time(), self.now.tzinfo
         )
-        .order_by(FollowUp.due_at)
-    ).fetchall():
-        items.append(Attention(client_id, name, "follow_up", due, text))
-    for client_id, name, number, amount, currency, due in database.execute(
+
+
+@dataclass(frozen=True)
+class TriageGroup:
+    """One kind of thing to attend to: its items (most urgent first) and how many there are.
+
+    Build groups with :func:`query_group`, so the count and the items come from one query.
+    """
+
+    kind: str
+    title: str
+    count: Callable[[TriageMoment], int]
+    items: Callable[[TriageMoment], list[Attention]]
+
+
+def query_group(
+    kind: str,
+    title: str,
+    query: Callable[[TriageMoment], Select],
+    row: Callable[[tuple, TriageMoment], Attention],
+) -> TriageGroup:
+    """A group whose count and items are the same ``query`` (items: ``row`` per result)."""
+
+    def count(moment: TriageMoment) -> int:
+        return query(moment).order_by().count()
+
+    def items(moment: TriageMoment) -> list[Attention]:
+        return [row(values, moment) for values in database.execute(query(moment)).fetchall()]
+
+    return TriageGroup(kind, title, count, items)
+
+
+def _follow_ups_due(moment: TriageMoment) -> Select:
+    return (
+        FollowUp.select(FollowUp.client, Client.name, FollowUp.due_at, FollowUp.text, FollowUp.id)
+        .join(Client)
+        .where(FollowUp.done_at.is_null() & (FollowUp.due_at < moment.end_of_day) & in_triage())
+        .order_by(FollowUp.due_at, FollowUp.id)
+    )
+
+
+def _overdue_invoices(moment: TriageMoment) -> Select:
+    return (
         Invoice.select(
             Invoice.client,
             Client.name,
@@ -221,78 +276,192 @@ def needs_attention(now: datetime, stale_after_days: int = 21, limit: int = 500)
             _owed_cents(),
             Invoice.currency,
             Invoice.due,
+            Invoice.id,
         )
         .join(Client)
-        .where(
-            Invoice.paid.is_null()
-            & (Invoice.due < today.isoformat())
-            & Client.archived_at.is_null()
-        )
-        .order_by(Invoice.due)
-    ).fetchall():
-        days = (today - date.fromisoformat(due)).days
-        moment = int(
-            datetime.combine(date.fromisoformat(due), datetime.min.time(), now.tzinfo).timestamp()
-        )
-        items.append(
-            Attention(
-                client_id,
-                name,
-                "overdue_invoice",
-                moment,
-                f"invoice {number}: {money_text(amount)} {currency}, {days} days overdue",
-            )
-        )
-    for client_id, name, score, before in database.execute(
+        .where(Invoice.paid.is_null() & (Invoice.due < moment.today.isoformat()) & in_triage())
+        .order_by(Invoice.due, Invoice.id)
+    )
+
+
+def _overdue_invoice_row(values: tuple, moment: TriageMoment) -> Attention:
+    from models.validate import money_text
+
+    client_id, name, number, amount, currency, due, invoice_id = values
+    due_day = date.fromisoformat(due)
+    became_due = datetime.combine(due_day, datetime.min.time(), moment.now.tzinfo)
+    days = (moment.today - due_day).days
+    return Attention(
+        client_id,
+        name,
+        "overdue_invoice",
+        int(became_due.timestamp()),
+        f"invoice {number}: {money_text(amount)} {currency}, {days} days overdue",
+        invoice_id,
+    )
+
+
+#: How many points in a week make a client's risk "rising".
+RISK_RISE_POINTS = 10
+
+
+def _risk_rising(moment: TriageMoment) -> Select:
+    return (
         Client.select(Client.id, Client.name, Client.risk_score, Client.risk_week_ago)
-        .where(Client.archived_at.is_null() & (Client.risk_score >= Client.risk_week_ago + 10))
-        .order_by((Client.risk_score - Client.risk_week_ago).desc())
-    ).fetchall():
-        items.append(
-            Attention(
-                client_id,
-                name,
-                "risk_rose",
-                int(now.timestamp()),
-                f"risk rose {before} → {score} this week",
-            )
-        )
-    quiet_since = int((now - timedelta(days=stale_after_days)).timestamp())
-    for client_id, name, last in database.execute(
+        .where(in_triage() & (Client.risk_score >= Client.risk_week_ago + RISK_RISE_POINTS))
+        .order_by((Client.risk_score - Client.risk_week_ago).desc(), Client.id)
+    )
+
+
+def _quiet_clients(moment: TriageMoment) -> Select:
+    quiet_since = int((moment.now - timedelta(days=moment.stale_after_days)).timestamp())
+    return (
         Client.select(Client.id, Client.name, Client.last_contact_at)
         .where(
-            Client.archived_at.is_null()
+            in_triage()
             & (Client.status == "active")
             & (Client.last_contact_at.is_null() | (Client.last_contact_at < quiet_since))
         )
-        .order_by(Client.last_contact_at)
-    ).fetchall():
-        days = (int(now.timestamp()) - last) // 86400 if last else None
-        items.append(
-            Attention(
-                client_id,
-                name,
-                "not_contacted",
-                last or 0,
-                f"not contacted for {days} days" if days is not None else "never contacted",
-            )
-        )
-    from models.records import lapsed_cadences  # "stay in touch every N days", per client
+        # never contacted first, then the longest silence
+        .order_by(Client.last_contact_at.is_null(False), Client.last_contact_at, Client.id)
+    )
 
-    for lapsed in lapsed_cadences(now):
-        items.append(
-            Attention(
-                lapsed.client_id,
-                lapsed.client_name,
-                "cadence",
-                lapsed.due,
-                "stay in touch every "
-                + (f"{lapsed.cadence_days} days: " if lapsed.cadence_days > 1 else "day: ")
-                + (
-                    f"last contact {(int(now.timestamp()) - lapsed.last_contact) // 86400} days ago"
-                    if lapsed.last_contact
-                    else "never contacted"
-                ),
-            )
-        )
-    return items[:limit]
+
+def _quiet_row(values: tuple, moment: TriageMoment) -> Attention:
+    client_id, name, last = values
+    if last is None:
+        return Attention(client_id, name, "not_contacted", 0, "never contacted")
+    days = (int(moment.now.timestamp()) - last) // 86400
+    return Attention(client_id, name, "not_contacted", last, f"not contacted for {days} days")
+
+
+def _lapsed_cadences(moment: TriageMoment) -> Select:
+    from models.records import lapsed_cadence_query  # the cadence is models.records'
+
+    return lapsed_cadence_query(moment.now).where(in_triage())
+
+
+def _cadence_row(values: tuple, moment: TriageMoment) -> Attention:
+    client_id, name, days, last = values
+    every = f"every {days} days" if days > 1 else "every day"
+    if last is None:
+        return Attention(client_id, name, "cadence", 0, f"stay in touch {every}: never contacted")
+    ago = (int(moment.now.timestamp()) - last) // 86400
+    return Attention(
+        client_id, name, "cadence", last + days * 86400, f"stay in touch {every}: {ago} days since"
+    )
+
+
+#: The groups of triage, in the order they are shown. Capture's "suggestions to review"
+#: joins with :func:`register_triage_group` (see :func:`suggestions_to_review`).
+TRIAGE_GROUPS: list[TriageGroup] = [
+    query_group(
+        "follow_up",
+        "Follow-ups due",
+        _follow_ups_due,
+        lambda v, m: Attention(v[0], v[1], "follow_up", v[2], v[3], v[4]),
+    ),
+    query_group("overdue_invoice", "Overdue invoices", _overdue_invoices, _overdue_invoice_row),
+    query_group(
+        "risk_rose",
+        "Risk rising this week",
+        _risk_rising,
+        lambda v, m: Attention(
+            v[0], v[1], "risk_rose", int(m.now.timestamp()), f"risk rose {v[3]} → {v[2]} this week"
+        ),
+    ),
+    query_group("cadence", "Stay-in-touch cadence lapsed", _lapsed_cadences, _cadence_row),
+    query_group("not_contacted", "Active clients gone quiet", _quiet_clients, _quiet_row),
+]
+
+
+def register_triage_group(group: TriageGroup) -> None:
+    """Add (or replace, by kind) a group of triage; it is shown after the built-in ones."""
+    for index, existing in enumerate(TRIAGE_GROUPS):
+        if existing.kind == group.kind:
+            TRIAGE_GROUPS[index] = group
+            return
+    TRIAGE_GROUPS.append(group)
+
+
+def suggestions_to_review() -> TriageGroup | None:
+    """HOOK for capture: the "Suggestions to review" group, once interactions carry them.
+
+    Capture adds signals *suggested* on an interaction (read from its text) that the
+    consultant has neither accepted nor dismissed. That column is not in this schema yet,
+    so there is nothing honest to count and the group is not shown (rather than shown
+    with a false 0). To wire it when capture merges, return
+    ``query_group("suggestion", "Suggestions to review", query, row)`` here, where
+    ``query(moment)`` selects the interactions with open suggestions of clients
+    :func:`in_triage` (client id, client name, occurred_at, the suggestions as text,
+    interaction id) and ``row`` makes an :class:`Attention` of kind ``"suggestion"``.
+    The triage view, its counts and ``callsheet triage`` pick it up with no other change.
+    """
+    return None
+
+
+def triage_groups() -> list[TriageGroup]:
+    """Every group triage shows, in order."""
+    suggestions = suggestions_to_review()
+    return TRIAGE_GROUPS + ([suggestions] if suggestions is not None else [])
+
+
+@dataclass
+class TriageSection:
+    kind: str
+    title: str
+    items: list[Attention] = field(default_factory=list)
+
+
+@dataclass
+class Triage:
+    """Everything that needs attention, grouped by kind; nothing is left out."""
+
+    sections: list[TriageSection]
+
+    @property
+    def items(self) -> list[Attention]:
+        return [item for section in self.sections for item in section.items]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {section.kind: len(section.items) for section in self.sections}
+
+    @property
+    def total(self) -> int:
+        return sum(len(section.items) for section in self.sections)
+
+
+def triage(now: datetime, stale_after_days: int = 21) -> Triage:
+    """Every follow-up due, overdue invoice, rising risk and quiet active client (and
+    whatever other group is registered), for the clients :func:`in_triage`."""
+    moment = TriageMoment(now, stale_after_days)
+    return Triage([TriageSection(g.kind, g.title, g.items(moment)) for g in triage_groups()])
+
+
+def _group(kind: str) -> TriageGroup:
+    return next(group for group in triage_groups() if group.kind == kind)
+
+
+#: The groups the dashboard's header counts (the others are counted when triage is open).
+HEADER_KINDS = ("follow_up", "overdue_invoice")
+
+
+def triage_counts(now: datetime, stale_after_days: int = 21) -> dict[str, int]:
+    """The dashboard header's counts: high-risk clients, and the sizes of the triage groups
+    it names (``follow_ups`` and ``overdue`` are the "Follow-ups due" and "Overdue invoices"
+    groups: the same queries, so header and triage agree).
+
+    Only indexed counts: the header is drawn on the UI thread before the first frame.
+    """
+    moment = TriageMoment(now, stale_after_days)
+    counts = {g.kind: g.count(moment) for g in triage_groups() if g.kind in HEADER_KINDS}
+    counts["high"] = Client.select().where(in_triage() & (Client.risk_band == "high")).count()
+    counts["overdue"] = counts["overdue_invoice"]
+    counts["follow_ups"] = counts["follow_up"]
+    return counts
+
+
+def needs_attention(now: datetime, stale_after_days: int = 21) -> list[Attention]:
+    """Every item of :func:`triage`, group after group."""
+    return triage(now, stale_after_days).items

@@ -29,6 +29,7 @@ from models import validate
 from models.clients import refresh_risk
 from models.db import database
 from models.entities import (
+    CONTACT_CHANNELS,
     Agreement,
     Client,
     FollowUp,
@@ -174,9 +175,9 @@ def _get(model: type[Model], record_id: int | str, what: str) -> Model:
 
 
 def _refresh_contact(client: Client, now: datetime) -> None:
-    """Recompute the client's last contact from the log, then their risk."""
+    """Recompute the client's last contact from the log (notes are not contact), then risk."""
     latest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(
-        Interaction.client == client.id
+        (Interaction.client == client.id) & Interaction.channel.in_(CONTACT_CHANNELS)
     )
     client.last_contact_at = Interaction.occurred_at.python_value(latest.scalar())
     client.save(only=[Client.last_contact_at])
@@ -627,14 +628,14 @@ class LapsedCadence:
     last_contact: int | None
 
 
-def lapsed_cadences(now: datetime) -> list[LapsedCadence]:
-    """Clients whose stay-in-touch cadence has lapsed, longest overdue first.
+def lapsed_cadence_query(now: datetime):
+    """Clients (id, name, cadence_days, last_contact_at) whose cadence lapsed by ``now``.
 
     Contact resets the cadence by itself: it counts from ``last_contact_at``, which every
-    logged entry moves.
+    logged entry moves. Never contacted counts as lapsed. Longest overdue first.
     """
     stamp = int(now.timestamp())
-    rows = database.execute(
+    return (
         Client.select(Client.id, Client.name, Client.cadence_days, Client.last_contact_at)
         .where(
             Client.archived_at.is_null()
@@ -644,11 +645,16 @@ def lapsed_cadences(now: datetime) -> list[LapsedCadence]:
                 | (Client.last_contact_at + Client.cadence_days * 86400 < stamp)
             )
         )
-        .order_by(Client.last_contact_at)
-    ).fetchall()
+        .order_by(Client.last_contact_at.is_null(False), Client.last_contact_at, Client.id)
+    )
+
+
+def lapsed_cadences(now: datetime) -> list[LapsedCadence]:
+    """Clients whose stay-in-touch cadence has lapsed, longest overdue first (triage shows
+    them as its "Stay-in-touch cadence lapsed" group)."""
     return [
         LapsedCadence(cid, name, days, (last + days * 86400) if last else 0, last)
-        for cid, name, days, last in rows
+        for cid, name, days, last in database.execute(lapsed_cadence_query(now)).fetchall()
     ]
 
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from peewee import fn
 
 from models.demo import generate
-from models.entities import SIGNALS, Client, FollowUp, Interaction, Invoice, Signal
+from models.entities import (
+    CONTACT_CHANNELS,
+    SIGNALS,
+    Client,
+    FollowUp,
+    Interaction,
+    Invoice,
+    Signal,
+)
 from tests.conftest import NOW
 
 
@@ -47,16 +58,17 @@ def test_demo_data_uses_every_signal_and_all_four_languages(db):
     assert FollowUp.select().where(FollowUp.done_at.is_null()).exists()
 
 
-def test_demo_sets_each_clients_last_contact(db):
+def test_demo_sets_each_clients_last_contact_to_their_newest_call_email_meeting_or_message(db):
     generate(30, 2000, seed=3, now=NOW)
-    client = Client.select().join(Interaction).first()
-    newest = (
-        Interaction.select()
-        .where(Interaction.client == client)
-        .order_by(Interaction.occurred_at.desc())
-        .first()
+    newest = dict(
+        Interaction.select(Interaction.client, fn.MAX(Interaction.occurred_at))
+        .where(Interaction.channel.in_(CONTACT_CHANNELS))
+        .group_by(Interaction.client)
+        .tuples()
     )
-    assert Client.get_by_id(client.id).last_contact_at == newest.occurred_at
+    for client in Client.select():
+        assert client.last_contact_at == Interaction.occurred_at.python_value(newest[client.id])
+    assert Interaction.select().where(Interaction.channel == "note").exists()
 
 
 def test_demo_refuses_a_database_that_already_has_clients(db):
@@ -73,3 +85,70 @@ def test_demo_command_reports_what_it_made(cli):
     assert code == 0, err
     assert "20 clients" in out and "500 interactions" in out
     assert len(cli.json("list", "--json", "--archived")) == 20
+
+
+@pytest.fixture
+def book(db):
+    generate(300, 20_000, seed=42, now=NOW)
+
+
+def test_demo_histories_run_from_a_few_entries_to_a_few_hundred_over_years(book):
+    sizes = [
+        n
+        for (n,) in Interaction.select(fn.COUNT(Interaction.id))
+        .group_by(Interaction.client)
+        .tuples()
+    ]
+    assert len(sizes) == 300 and min(sizes) >= 2 and max(sizes) <= 8 * 20_000 / 300
+    oldest, newest = Interaction.select(
+        fn.MIN(Interaction.occurred_at), fn.MAX(Interaction.occurred_at)
+    ).scalar(as_tuple=True)
+    assert newest - oldest > timedelta(days=3 * 365) and newest <= NOW
+
+
+def test_demo_signs_are_a_handful_per_client_not_dozens(book):
+    most = (
+        Signal.select(fn.COUNT(Signal.id).alias("n"))
+        .group_by(Signal.client, Signal.kind)
+        .order_by(fn.COUNT(Signal.id).desc())
+        .scalar()
+    )
+    healthy = Client.select().where(Client.archived_at.is_null() & (Client.risk_band == "low"))
+    assert most <= 10
+    assert healthy.count() > 0.6 * Client.select().where(Client.archived_at.is_null()).count()
+
+
+def test_demo_archived_clients_went_quiet_months_before_they_were_archived(book):
+    from models.demo import archived_count
+
+    archived = list(Client.select().where(Client.archived_at.is_null(False)))
+    assert len(archived) == archived_count(300) > 0
+    for client in archived:
+        newest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(
+            Interaction.client == client
+        )
+        assert client.archived_at - client.last_contact_at >= timedelta(days=59)
+        assert NOW - Interaction.occurred_at.python_value(newest.scalar()) > timedelta(days=59)
+        assert client.status in ("former", "declined")
+
+
+def test_demo_former_and_declined_clients_are_not_contacted_lately(book):
+    recent = Client.select().where(
+        Client.status.in_(("former", "declined"))
+        & (Client.last_contact_at > NOW - timedelta(days=14))
+    )
+    assert not recent.exists()
+
+
+def test_demo_tags_are_lists_of_words(book):
+    tags = {tag for client in Client.select() for tag in client.tags}
+    assert tags and tags <= {"vip", "retainer"}
+
+
+def test_demo_command_says_how_many_clients_the_list_will_show(cli):
+    from models.demo import archived_count
+
+    code, out, err = cli("demo", "--clients", "200", "--interactions", "2000")
+    assert code == 0, err
+    assert f"({archived_count(200)} archived)" in out
+    assert len(cli.json("list", "--json")) == 200 - archived_count(200)

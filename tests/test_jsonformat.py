@@ -136,10 +136,14 @@ def test_import_sets_last_contact_and_links_the_referrer(db):
     )
     ion = Client.get(Client.name == "Ion Ionescu")
     assert ion.referred_by.name == "Anna Kowalska"
-    assert (
-        ion.last_contact_at
-        == Interaction.select().order_by(Interaction.occurred_at.desc()).first().occurred_at
+    # the fixture's newest entry is a note, which is not contact: the call before it is
+    newest_contact = (
+        Interaction.select()
+        .where(Interaction.channel != "note")
+        .order_by(Interaction.occurred_at.desc())
+        .first()
     )
+    assert newest_contact.channel == "call" and ion.last_contact_at == newest_contact.occurred_at
 
 
 def test_cli_import_then_export_gives_the_file_back(cli, tmp_path):

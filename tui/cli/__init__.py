@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "tui.cli.records",
     "tui.cli.edit",
     "tui.cli.risk",
+    "tui.cli.triage",
     "tui.cli.calls",
     "tui.cli.transfer",
     "tui.cli.demo",

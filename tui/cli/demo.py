@@ -13,11 +13,17 @@ def register(subparsers, common) -> None:
         parents=[common],
         help="fill an empty database with realistic, reproducible sample data",
     )
+    # defaults are models.demo's DEMO_CLIENTS and DEMO_INTERACTIONS, filled in when the
+    # command runs: importing the demo module here would slow every other command down
     demo.add_argument(
-        "--clients", type=int, default=500, metavar="N", help="number of clients (default 500)"
+        "--clients",
+        type=int,
+        default=None,
+        metavar="N",
+        help="number of clients, 3%% of them archived (default 500)",
     )
     demo.add_argument(
-        "--interactions", type=int, default=25_000, metavar="M", help="log entries (default 25,000)"
+        "--interactions", type=int, default=None, metavar="M", help="log entries (default 25,000)"
     )
     demo.add_argument("--seed", type=int, default=42, metavar="S", help="random seed (default 42)")
     demo.set_defaults(handler=cmd_demo)
@@ -25,10 +31,12 @@ def register(subparsers, common) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from models.db import database
-    from models.demo import generate
+    from models.demo import DEMO_CLIENTS, DEMO_INTERACTIONS, generate
     from models.validate import InputError
     from tui.cli import open_store
 
+    args.clients = DEMO_CLIENTS if args.clients is None else args.clients
+    args.interactions = DEMO_INTERACTIONS if args.interactions is None else args.interactions
     if args.clients < 1 or args.interactions < 0:
         raise InputError("--clients", "needs at least one client and no negative counts")
     open_store(args)
@@ -48,7 +56,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         sys.stderr.write("\r" + " " * 60 + "\r")
     elapsed = time.perf_counter() - started
     print(
-        f"made {counts['clients']:,} clients, {counts['interactions']:,} interactions, "
+        f"made {counts['clients']:,} clients ({counts['archived']:,} archived), "
+        f"{counts['interactions']:,} interactions, "
         f"{counts['signals']:,} signals, {counts['invoices']:,} invoices in {elapsed:.1f} s "
         f"({database.obj.database})"
     )

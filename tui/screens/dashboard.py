@@ -45,6 +45,14 @@ class FilterInput(Input):
         await super()._on_key(event)
 
 
+def _demo_book() -> str:
+    """What "load demo data" makes, in the numbers the client list will then show."""
+    from models.demo import DEMO_CLIENTS, archived_count
+
+    archived = archived_count(DEMO_CLIENTS)
+    return f"{DEMO_CLIENTS - archived:,} clients with a history, and {archived} archived"
+
+
 class DashboardScreen(Screen):
     """The one screen the consultant keeps open all day."""
 
@@ -88,6 +96,22 @@ class DashboardScreen(Screen):
             "Triage",
             id="dashboard.triage",
             tooltip="What needs attention today",
+        ),
+        Binding(
+            "right_square_bracket",
+            "triage_group(1)",
+            "Next kind",
+            show=False,
+            id="dashboard.triage_next_kind",
+            tooltip="Triage: jump to the next kind (follow-ups, invoices, risk, quiet)",
+        ),
+        Binding(
+            "left_square_bracket",
+            "triage_group(-1)",
+            "Previous kind",
+            show=False,
+            id="dashboard.triage_previous_kind",
+            tooltip="Triage: jump to the previous kind",
         ),
         Binding("n", "new_client", "New", id="dashboard.new_client", tooltip="Add a client"),
         Binding(
@@ -349,7 +373,7 @@ class DashboardScreen(Screen):
                     ("  n ", "bold reverse"),
                     "  add your first client\n",
                     ("  d ", "bold reverse"),
-                    "  load demo data (500 clients with a history) to look around\n",
+                    f"  load demo data ({_demo_book()}) to look around\n",
                     ("  ? ", "bold reverse"),
                     "  every key\n",
                 )
@@ -437,7 +461,7 @@ class DashboardScreen(Screen):
             self._show_selected, client_id, client.name, page, risk, trend, complete
         )
         if not complete:
-            rest = queries.log_rows(client_id, before=page[-1].at)
+            rest = queries.log_rows(client_id, before=(page[-1].at, page[-1].id))
             if not worker.is_cancelled:
                 self.app.call_from_thread(
                     self._append_log,
@@ -473,19 +497,19 @@ class DashboardScreen(Screen):
     def load_attention(self) -> None:
         from models import queries
 
-        items = queries.needs_attention(self.now(), self.app.config.stale_after_days)
-        self.app.call_from_thread(self._show_attention, items)
+        triage = queries.triage(self.now(), self.app.config.stale_after_days)
+        self.app.call_from_thread(self._show_attention, triage)
 
-    def _show_attention(self, items: list[Attention]) -> None:
+    def _show_attention(self, triage) -> None:
         attention = self.query_one("#attention", AttentionList)
         attention.now = self.now().timestamp()
-        keep = attention.current
-        attention.set_rows(
-            items,
-            keep=(keep.client_id, keep.kind, keep.text) if keep else None,
-            key=lambda a: (a.client_id, a.kind, a.text),
-        )
-        self.query_one("#left").border_title = f"Needs attention · {len(items)}"
+        attention.show(triage)
+        self.query_one("#left").border_title = f"Needs attention · {triage.total:,}"
+
+    def action_triage_group(self, step: int) -> None:
+        if self.query_one("#left-switcher", ContentSwitcher).current != "attention":
+            self.action_toggle_triage()
+        self.query_one("#attention", AttentionList).action_group(step)
 
     def action_toggle_triage(self) -> None:
         switcher = self.query_one("#left-switcher", ContentSwitcher)
@@ -762,17 +786,8 @@ class DashboardScreen(Screen):
     def _complete_follow_up(self, item: Attention) -> None:
         from models.entities import FollowUp
 
-        follow_up = (
-            FollowUp.select()
-            .where(
-                (FollowUp.client == item.client_id)
-                & FollowUp.done_at.is_null()
-                & (FollowUp.text == item.text)
-            )
-            .order_by(FollowUp.due_at)
-            .first()
-        )
-        if follow_up is not None:
+        follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
+        if follow_up is not None and follow_up.done_at is None:
             from models.records import edit_follow_up
             from tui.screens.records import remember
 
@@ -811,16 +826,7 @@ class DashboardScreen(Screen):
         from models.records import snooze_follow_up
         from tui.screens.records import remember
 
-        follow_up = (
-            FollowUp.select()
-            .where(
-                (FollowUp.client == item.client_id)
-                & FollowUp.done_at.is_null()
-                & (FollowUp.text == item.text)
-            )
-            .order_by(FollowUp.due_at)
-            .first()
-        )
+        follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
         if follow_up is not None:
             change = snooze_follow_up(follow_up, until)
             self.app.call_from_thread(remember, self.app, change)
@@ -933,7 +939,7 @@ class DashboardScreen(Screen):
         from models.demo import generate
 
         try:
-            generate(500, 25_000, seed=42, now=self.now())
+            generate(seed=42, now=self.now())
         except ValueError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return

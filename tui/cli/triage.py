@@ -1,0 +1,101 @@
+"""The ``triage`` subcommand: what needs attention today, as the dashboard's triage view shows it.
+
+Meant for a cron job, a morning e-mail or a status bar: the same groups, items and counts
+as the dashboard (both read :func:`models.queries.triage`), as text or as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+
+from tui.cli.records import _plain
+
+
+def register(subparsers, common) -> None:
+    triage = subparsers.add_parser(
+        "triage",
+        parents=[common],
+        help="what needs attention today: follow-ups due, overdue invoices, rising risk, "
+        "quiet clients",
+    )
+    triage.add_argument("--json", action="store_true", help="print one JSON object")
+    triage.add_argument(
+        "--as-of",
+        default=None,
+        metavar="WHEN",
+        help="as of this date or moment (default now; a bare date is the end of that day)",
+    )
+    triage.set_defaults(handler=cmd_triage)
+
+
+def _when(item, as_of: datetime) -> datetime | None:
+    if item.kind == "not_contacted" and not item.when:
+        return None  # never contacted
+    return datetime.fromtimestamp(item.when, UTC)
+
+
+def triage_json(triage, counts: dict, as_of: datetime) -> dict:
+    """The JSON ``callsheet triage --json`` prints (a stable shape for scripts)."""
+    from models.when import iso
+
+    return {
+        "as_of": iso(as_of),
+        "total": triage.total,
+        "counts": {**triage.counts, "high_risk": counts["high"]},
+        "groups": [
+            {
+                "kind": section.kind,
+                "title": section.title,
+                "count": len(section.items),
+                "items": [
+                    {
+                        "client_id": item.client_id,
+                        "client": item.client_name,
+                        "at": iso(moment) if (moment := _when(item, as_of)) else None,
+                        "text": item.text,
+                        "ref": item.ref,
+                    }
+                    for item in section.items
+                ],
+            }
+            for section in triage.sections
+        ],
+    }
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    from models import queries
+    from models.when import to_zone
+    from tui.cli import open_store
+    from tui.cli.risk import _as_of
+
+    config = open_store(args)
+    as_of = _as_of(args.as_of)
+    triage = queries.triage(as_of, config.stale_after_days)
+    counts = queries.triage_counts(as_of, config.stale_after_days)
+    out = sys.stdout
+    if args.json:
+        json.dump(triage_json(triage, counts, as_of), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    out.write(
+        f"Needs attention · {triage.total:,}  ({to_zone(as_of):%a %d %b %Y %H:%M}; "
+        f"{counts['high']:,} high-risk clients)\n"
+    )
+    for section in triage.sections:
+        out.write(f"\n{section.title} · {len(section.items):,}\n")
+        names = [f"{_plain(item.client_name)} (#{item.client_id})" for item in section.items]
+        width = min(max(map(len, names), default=0), 40)
+        for item, name in zip(section.items, names, strict=True):
+            moment = _when(item, as_of)
+            # an invoice falls due on a day, the rest at a moment
+            shape = "%d %b %Y" if item.kind == "overdue_invoice" else "%d %b %Y %H:%M"
+            if item.kind == "risk_rose":
+                stamp = "this week"  # the rise is over the week, not at one moment
+            else:
+                stamp = to_zone(moment).strftime(shape) if moment else "never"
+            out.write(f"  {stamp:<17}  {name:<{width}}  {_plain(item.text)}\n")
+    return 0
