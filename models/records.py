@@ -675,11 +675,14 @@ class RecordLine:
     full: str = ""
 
 
-def client_records(client_id: int, entries: int = 200) -> list[RecordLine]:
+def client_records(
+    client_id: int, entries: int = 200, also_entry: int | None = None
+) -> list[RecordLine]:
     """A client's open follow-ups, agreements, invoices with payments, time and newest log.
 
     Grouped by kind in the order a consultant corrects them most; log entries last, the
-    newest ``entries`` of them (the dashboard's log pane pages through the rest).
+    newest ``entries`` of them (the dashboard's log pane pages through the rest), and
+    ``also_entry`` (a search hit) even when it is older.
     """
     from models.validate import money_text
 
@@ -747,6 +750,12 @@ def client_records(client_id: int, entries: int = 200) -> list[RecordLine]:
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
         .limit(entries)
     )
+    if also_entry is not None and all(e.id != also_entry for e in log):
+        log += list(
+            Interaction.select().where(
+                (Interaction.id == also_entry) & (Interaction.client == client_id)
+            )
+        )
     for s in Signal.select(Signal.interaction, Signal.kind).where(
         Signal.interaction.in_([e.id for e in log])
     ):

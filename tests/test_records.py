@@ -179,3 +179,13 @@ def test_undo_after_the_client_was_deleted_says_so_and_writes_nothing(ion):
     with pytest.raises(ValueError, match="cannot undo"):
         change.undo(NOW)
     assert Interaction.select().count() == 0 and Signal.select().count() == 0
+
+
+def test_a_search_hit_older_than_the_listed_entries_is_listed_too(ion):
+    old = Interaction.get()
+    for day in range(3):
+        ops.log_interaction(ion, summary=f"call {day}", at=NOW - timedelta(hours=day), now=NOW)
+    lines = records.client_records(ion.id, entries=2)
+    assert old.id not in [line.id for line in lines if line.kind == "entry"]
+    lines = records.client_records(ion.id, entries=2, also_entry=old.id)
+    assert [line.id for line in lines if line.kind == "entry"][-1] == old.id

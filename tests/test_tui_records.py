@@ -258,8 +258,12 @@ async def test_question_mark_prefix_searches_text_and_enter_goes_to_the_client(a
             lambda: [h.kind for h in app.screen.query_one("#hit-list").rows] == ["entry"],
         )
         await pilot.press("enter")
-        assert not isinstance(app.screen, SearchScreen)
-        await wait_for(pilot, lambda: app.screen.selected_client_id == ana.id)
+        assert isinstance(app.screen, RecordsScreen)  # the entry itself, to read or correct
+        await wait_for(pilot, lambda: app.mark_counts.get("records"), what="records listed")
+        current = app.screen.record_list.current
+        assert (current.kind, current.id) == ("entry", Interaction.get().id)
+        await pilot.press("escape")
+        assert app.screen.selected_client_id == ana.id
 
 
 async def test_z_in_triage_snoozes_the_follow_up_to_next_week(ana):

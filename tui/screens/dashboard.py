@@ -560,10 +560,14 @@ class DashboardScreen(Screen):
         self.query_one("#filter", Input).value = ""
         self.client_list.query = ""
         self.client_list.apply()
-        if hit is not None:
-            self.select_client(hit.client_id)
-        else:
+        if hit is None:
             self.client_list.focus()
+            return
+        self.select_client(hit.client_id)
+        if hit.entry_id is not None:  # the entry itself, ready to read (v) or correct (e)
+            from tui.screens.records import RecordsScreen
+
+            self._open_form(RecordsScreen(hit.client_id, hit.client_name, hit.entry_id))
 
     def action_cycle_sort(self) -> None:
         clients = self.client_list

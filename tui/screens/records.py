@@ -202,12 +202,15 @@ class RecordsScreen(Screen[Saved | None]):
             id="records.cadence",
             tooltip="Stay in touch every N days",
         ),
+        Binding("question_mark", "help", "Help", id="records.help", tooltip="Every key"),
     ]
 
-    def __init__(self, client_id: int, client_name: str) -> None:
+    def __init__(self, client_id: int, client_name: str, entry_id: int | None = None) -> None:
         super().__init__()
         self.client_id = client_id
         self.client_name = client_name
+        #: a log entry to put the cursor on (a search hit), listed even if it is old
+        self.entry_id = entry_id
         self.changed = False
 
     def compose(self) -> ComposeResult:
@@ -223,13 +226,13 @@ class RecordsScreen(Screen[Saved | None]):
     def on_mount(self) -> None:
         self.record_list.empty_text = "Nothing recorded yet."
         self.record_list.focus()
-        self.load()
+        self.load(("entry", self.entry_id) if self.entry_id else None)
 
     @work(thread=True, exclusive=True, group="records-load")
     def load(self, keep: tuple[str, int] | None = None) -> None:
         from models.records import client_records
 
-        lines = client_records(self.client_id)
+        lines = client_records(self.client_id, also_entry=self.entry_id)
         self.app.call_from_thread(self._show, lines, keep)
 
     def _show(self, lines: list[RecordLine], keep) -> None:
@@ -369,6 +372,11 @@ class RecordsScreen(Screen[Saved | None]):
 
     def action_cadence(self) -> None:
         self.app.push_screen(CadenceForm(self.client_id, self.client_name), self._form_closed)
+
+    def action_help(self) -> None:
+        from tui.screens.dialogs import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.app.key_help(self)))
 
     def action_view(self) -> None:
         if not (row := self._current()):
