@@ -4,6 +4,7 @@ Copies use SQLite's online backup API (models.db.backup_to), so they are consist
 while the dashboard or the command line is writing. A restore checks the file first
 (integrity, that it is a callsheet database, a schema this version can open) and keeps the
 current database aside before replacing it. The dashboard keeps one copy a day, the last 7.
+Every copy is owner-only (0600) in owner-only folders (0700): it is the whole client book.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from models.db import (
     integrity_problems,
     sqlite_path,
 )
+from models.files import create_private_file, private_dir
 from models.migrations import CURRENT_VERSION
+from models.validate import InputError
 
 
 def backups_folder(db_path: Path) -> Path:
@@ -46,21 +49,21 @@ def backup(dest: str | Path | None = None) -> Path:
     current = sqlite_path()
     if current is None:
         raise DatabaseError(SERVER_BACKUPS)
-    problems = integrity_problems(current)
+    problems = integrity_problems()  # the open store, on its own connection
     if problems:
         raise DatabaseError(
             f"{current}: fails the integrity check ({problems[0]}); not copied. "
             "`callsheet doctor` tells more; `callsheet export` may still save what is readable"
-        )
+        ) from sqlite3.DatabaseError(problems[0])  # unusable store: exit 3
     if dest is None:
         target = backups_folder(current) / f"callsheet-{_stamp()}.db"
     else:
         target = Path(dest).expanduser()
         if target.is_dir():
             target = target / f"callsheet-{_stamp()}.db"
-    if target.exists():
-        raise DatabaseError(f"{target} already exists; choose another name")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():  # the destination is the problem (bad input), not the database
+        raise InputError("DEST", f"{target} already exists; choose another name")
+    private_dir(target.parent)
     return backup_to(target)
 
 
@@ -109,8 +112,7 @@ def restore(source: Path, current: Path | str) -> Path | None:
 
 def _copy(source: Path, target: Path) -> None:
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.touch(mode=0o600)
+        create_private_file(target)
     source_connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     target_connection = sqlite3.connect(str(target))
     try:
@@ -132,7 +134,7 @@ def daily_backup(db_path: str | Path, keep: int = 7, today: datetime | None = No
     target = folder / f"callsheet-{day}.db"
     if target.exists():
         return None
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     partial = folder / f".callsheet-{day}.db.partial"
     partial.unlink(missing_ok=True)
     backup_to(partial)

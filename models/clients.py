@@ -36,6 +36,10 @@ class ClientNotFound(LookupError):
     """No client, or more than one, answers to what the user typed."""
 
 
+class AmbiguousClient(ClientNotFound):
+    """Several clients (or nothing typed) answer: the person must say more (exit 2, not 1)."""
+
+
 def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
@@ -66,12 +70,12 @@ def find_client(ref: str | int, include_archived: bool = True) -> Client:
             return client
     key = name_key(text)
     if not key:
-        raise ClientNotFound("no client given")
+        raise AmbiguousClient("no client given")
     exact = list(query.where(Client.name_key == key).order_by(Client.id))
     if len(exact) == 1:
         return exact[0]
     if len(exact) > 1:
-        raise ClientNotFound(
+        raise AmbiguousClient(
             f"{len(exact)} clients are named {text!r}: {_match_list(exact)}; use the id"
         )
     # Prefix match via a range on the index: LIKE would not use it and would treat % and _.
@@ -91,7 +95,7 @@ def find_client(ref: str | int, include_archived: bool = True) -> Client:
             f"{text!r} matches several clients ({total:,}): {_match_list(first[:_PREFIX_LISTED])} "
             f"and {total - _PREFIX_LISTED:,} more; type more of the name or use the id"
         )
-    raise ClientNotFound(message)
+    raise AmbiguousClient(message)
 
 
 def find_by_phone(e164: str) -> Client | None:

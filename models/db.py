@@ -239,20 +239,27 @@ def backup_to(dest: str | os.PathLike) -> Path:
     return dest
 
 
-def integrity_problems(path: str | os.PathLike) -> list[str]:
-    """Return SQLite's integrity-check complaints for the file at ``path`` (empty if sound)."""
+def integrity_problems(path: str | os.PathLike | None = None) -> list[str]:
+    """SQLite's integrity-check complaints (empty if sound), one line each.
+
+    With no ``path``, the open store is checked on its own connection: it has already
+    recovered whatever a killed writer left behind, which a read-only look at the file
+    cannot do (it would call such a file damaged). A ``path`` (a backup to restore) is
+    opened read-only, so checking it never changes it.
+    """
     import sqlite3
 
     try:
-        connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
-    except sqlite3.Error as error:
+        if path is None:
+            rows = database.obj.execute_sql("PRAGMA integrity_check").fetchall()
+        else:
+            connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+            try:
+                rows = connection.execute("PRAGMA integrity_check").fetchall()
+            finally:
+                connection.close()
+    except Exception as error:  # sqlite3 or peewee DatabaseError: "file is not a database"
         return [str(error)]
-    try:
-        rows = connection.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as error:
-        return [str(error)]
-    finally:
-        connection.close()
     if rows == [("ok",)]:
         return []
     return [line for row in rows for line in str(row[0]).splitlines() if line.strip()]

@@ -79,7 +79,7 @@ def check(store: str) -> Health:
             f"schema version {health.schema_version}: the next command that writes "
             f"brings it to {CURRENT_VERSION}"
         )
-    damaged = integrity_problems(path) if path is not None else []
+    damaged = integrity_problems() if path is not None else []
     if not damaged:
         for model in ALL_MODELS:
             health.rows[model._meta.table_name] = model.select().count()

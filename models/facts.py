@@ -267,15 +267,22 @@ def default_folder() -> Path:
     return Path(platformdirs.user_data_dir("callsheet")) / "fact-sheets"
 
 
-def write_fact_sheet(client_id: int, as_of: datetime, path: Path | None = None) -> Path:
-    """Write the fact sheet to ``path`` (default: the data directory's fact-sheets/ folder)."""
+def slug_of(client: Client) -> str:
+    """The file-name stem of a client's fact sheets (``forget`` removes them by it)."""
+    return re.sub(r"[^\w-]+", "-", client.name.casefold()).strip("-") or f"client-{client.id}"
+
+
+def write_fact_sheet(client_id: int, as_of: datetime, path: Path | str | None = None) -> Path:
+    """Write the fact sheet to ``path`` (default: the data directory's fact-sheets/ folder).
+
+    Owner-only (0600, in 0700 folders it creates): a fact sheet is evidence about a person.
+    """
+    from models.files import private_text_file
+
     client = Client.get_by_id(client_id)
     text = fact_sheet(client, as_of)
     if path is None:
-        slug = re.sub(r"[^\w-]+", "-", client.name.casefold()).strip("-") or f"client-{client.id}"
-        path = default_folder() / f"{slug}-{to_zone(as_of):%Y-%m-%d}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
-    return path
+        path = default_folder() / f"{slug_of(client)}-{to_zone(as_of):%Y-%m-%d}.md"
+    with private_text_file(path) as stream:
+        stream.write(text)
+    return Path(path)

@@ -106,10 +106,10 @@ def test_cli_risk_prints_a_name_with_markup_as_typed(cli):
     assert code == 0 and "[bold red]x[/]" in out
 
 
-def test_cli_risk_of_an_unknown_client_or_unreadable_date_is_one_line_and_exit_2(cli):
+def test_cli_risk_of_an_unknown_client_is_exit_1_and_an_unreadable_date_exit_2(cli):
     _angry_and_calm(cli)
     code, _, err = cli("risk", "Nobody")
-    assert code == 2 and err.startswith("callsheet:") and len(err.strip().splitlines()) == 1
+    assert code == 1 and err.startswith("callsheet:") and len(err.strip().splitlines()) == 1
     code, _, err = cli("risk", "--as-of", "someday soon")
     assert code == 2 and "someday soon" in err
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from importlib import import_module
 
 #: The modules that contribute subcommands, in the order ``--help`` lists them.
@@ -23,8 +24,10 @@ COMMAND_MODULES = (
     "tui.cli.triage",
     "tui.cli.calls",
     "tui.cli.transfer",
+    "tui.cli.privacy",
     "tui.cli.demo",
     "tui.cli.store",
+    "tui.cli.completion",
 )
 
 
@@ -48,6 +51,38 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+#: One example per command, shown at the end of its ``--help``.
+EXAMPLES = {
+    "add": 'callsheet add "Ion Ionescu" --phone "0721 234 567" --email ion@example.ro',
+    "log": 'callsheet log Ion --channel call --signal late_payment --at "yesterday 14:30" "Promised to pay Friday"',
+    "list": "callsheet list --json --archived",
+    "show": 'callsheet show "Ion Ionescu" --json',
+    "risk": 'callsheet risk --band high   /   callsheet risk "Ion Ionescu" --as-of 2026-11-22',
+    "brief": 'callsheet brief "Ion Ionescu" --markdown',
+    "who": 'callsheet who "+40 721 234 567" --json',
+    "facts": 'callsheet facts "Ion Ionescu" -o ion.md   (-o - for standard output)',
+    "import": "callsheet import contacts.vcf   /   cat book.csv | callsheet import --format csv -",
+    "export": "callsheet export --format csv -o clients.csv   (-o - for standard output)",
+    "backup": "callsheet backup ~/safe/",
+    "restore": "callsheet restore ~/safe/callsheet-20261124-120000.db",
+    "forget": 'callsheet forget "Ion Ionescu"   (asks you to type the name; --yes for scripts)',
+    "completion": "callsheet completion bash > ~/.local/share/bash-completion/completions/callsheet",
+    "demo": "callsheet demo --clients 1000 --interactions 50000 --db demo.db",
+    "triage": "callsheet triage --json",
+}
+
+TOP_EPILOG = """examples:
+  callsheet                         open the dashboard
+  callsheet log Ion "Called back"   log a call from the shell
+  callsheet COMMAND --help          every command's options, with an example
+
+exit status: 0 ok, 1 not found or nothing done, 2 bad input, 3 database busy or
+unusable, 4 a bug (CALLSHEET_DEBUG=1 shows where)"""
+
+#: Exit codes, the same for every command (README lists them).
+EXIT_OK, EXIT_NOTHING, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_BUG = 0, 1, 2, 3, 4
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -60,12 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="callsheet",
         description="A keyboard-first dashboard of your clients, their history and their risk.",
+        epilog=TOP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--db", metavar="PATH|URL", default=None, help=common._actions[0].help)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         import_module(name).register(subparsers, common)
+    for command, sub in subparsers.choices.items():
+        if command in EXAMPLES and not sub.epilog:
+            sub.epilog = f"example:\n  {EXAMPLES[command]}"
+            sub.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
 
 
@@ -99,6 +140,10 @@ def open_store(args: argparse.Namespace):
         scoring.configure(config)
     create = getattr(args, "command", None) not in READ_ONLY_COMMANDS
     open_target(database_setting(getattr(args, "db", None)), create=create)
+    from models.busy import set_attempt_timeout
+
+    # short attempts, so a locked database is reported after about a second (main retries)
+    set_attempt_timeout()
     return config
 
 
@@ -125,30 +170,143 @@ def skip_unneeded_drivers(argv: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure ends as one line on stderr and an exit code.
+
+    0 ok, 1 not found or nothing done, 2 bad input (arguments, files, paths, a --db that
+    names nothing usable), 3 the database is busy or unusable (locked past the patience
+    limit, damaged, newer, not callsheet's, read-only, server down), 4 a bug
+    (``CALLSHEET_DEBUG=1`` shows the traceback).
+    """
     skip_unneeded_drivers(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    from models.clients import ClientNotFound
-    from models.config import ConfigError
-    from models.db import DatabaseError
-    from models.validate import InputError
-    from models.when import WhenError
-
     try:
         if args.command is None:
             from tui.app import run_dashboard
 
             config = open_store(args)
             run_dashboard(config)
-            return 0
-        return args.handler(args) or 0
-    except (InputError, ClientNotFound, ConfigError, DatabaseError, WhenError) as error:
-        print(f"callsheet: {error}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # `callsheet list --json | head`
-        return 0
-    except KeyboardInterrupt:
-        return 130
+            return EXIT_OK
+        return _run_patiently(args)
+    except BaseException as error:  # noqa: BLE001 - this is the one place that reports
+        code, message = _failure(error)
+        if code is None:
+            raise
+        if message:
+            print(f"callsheet: {_printable(message)}", file=sys.stderr)
+        if os.environ.get("CALLSHEET_DEBUG") and code == EXIT_BUG:
+            traceback.print_exception(error, file=sys.stderr)
+        return code
+
+
+def _run_patiently(args: argparse.Namespace) -> int:
+    """Run the command; while another program holds the write lock, wait and say so once."""
+    global _told_busy
+    _told_busy = False  # once per command (the tests run many in one process)
+    return patient(lambda: args.handler(args)) or EXIT_OK
+
+
+_told_busy = False
+
+
+def patient(write):
+    """Run ``write`` (one transaction, or a whole command) through a locked database.
+
+    Says once on stderr that it is waiting; a command that writes in several transactions
+    (import, one per file) wraps each, so a retry never repeats what was already done.
+    """
+    from models.busy import patiently
+
+    def waiting(_seconds: float) -> None:
+        global _told_busy
+        if not _told_busy:
+            _told_busy = True
+            print(
+                "callsheet: the database is busy (another program is writing); waiting...",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    return patiently(write, on_busy=waiting)
+
+
+def _failure(error: BaseException) -> tuple[int | None, str]:
+    """The exit code and the one line for ``error`` (code None: let it propagate)."""
+    import sqlite3
+
+    import peewee
+
+    from models.busy import DatabaseBusy, is_busy
+    from models.clients import AmbiguousClient, ClientNotFound
+    from models.config import ConfigError
+    from models.db import DatabaseError
+    from models.validate import InputError
+    from models.when import WhenError
+
+    if isinstance(error, SystemExit):
+        return None, ""
+    if isinstance(error, KeyboardInterrupt):
+        return 130, ""
+    if isinstance(error, BrokenPipeError):  # `callsheet list --json | head`
+        _silence_stdout()
+        return EXIT_OK, ""
+    if isinstance(error, AmbiguousClient):  # several match: the name needs saying more
+        return EXIT_BAD_INPUT, str(error)
+    if isinstance(error, ClientNotFound):
+        return EXIT_NOTHING, str(error)
+    if isinstance(error, InputError | ConfigError | WhenError):
+        return EXIT_BAD_INPUT, str(error)
+    if isinstance(error, DatabaseBusy):
+        return EXIT_UNAVAILABLE, str(error)
+    if is_busy(error):
+        return EXIT_UNAVAILABLE, "the database is busy (another program is writing); try again"
+    if isinstance(error, DatabaseError):
+        # Raised from the driver or the schema check: the store is there but unusable (3).
+        # Raised on its own or from the file system: --db names nothing usable, a typo (2).
+        cause = error.__cause__
+        if cause is None or isinstance(cause, ImportError | OSError):
+            return EXIT_BAD_INPUT, str(error)
+        return EXIT_UNAVAILABLE, str(error)
+    if isinstance(error, peewee.DatabaseError | sqlite3.DatabaseError):
+        return EXIT_UNAVAILABLE, f"the database cannot be used: {_one_line(error)}"
+    if isinstance(error, OSError):
+        name = error.filename
+        # a name that is empty or padded with spaces is shown quoted, so the problem shows
+        where = (
+            ""
+            if name is None
+            else f"{name!r}: "
+            if str(name).strip() != str(name) or not name
+            else f"{name}: "
+        )
+        return EXIT_BAD_INPUT, _one_line(f"{where}{error.strerror or error}")
+    return EXIT_BUG, (
+        f"unexpected error ({type(error).__name__}: {_one_line(error)}); "
+        "run again with CALLSHEET_DEBUG=1 to see where"
+    )
+
+
+def _one_line(value: object) -> str:
+    """A message for the terminal: one line, control characters made visible."""
+    text = " ".join(str(value).split())
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)[:500]
+
+
+def _printable(text: str) -> str:
+    """Keep line breaks (an import names each bad record on its own line), show the rest."""
+    return "\n".join(
+        "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in line)
+        for line in text.split("\n")
+    )
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the exit flush raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

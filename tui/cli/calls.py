@@ -26,6 +26,9 @@ def register(subparsers, common) -> None:
     who.add_argument(
         "phone", nargs="+", help="the number as shown on the phone, in any common format"
     )
+    who.add_argument(
+        "--json", action="store_true", help="print the client's id, name, greeting and risk"
+    )
     who.set_defaults(handler=cmd_who)
 
     facts = subparsers.add_parser(
@@ -37,7 +40,7 @@ def register(subparsers, common) -> None:
         "--output",
         metavar="FILE.md",
         default=None,
-        help="write to a file (default: standard output)",
+        help="write to a file, readable by you only (default, or -: standard output)",
     )
     facts.set_defaults(handler=cmd_facts)
 
@@ -82,12 +85,27 @@ def cmd_who(args: argparse.Namespace) -> int:
     name = "".join(ch if ch.isprintable() else "\ufffd" for ch in client.name)
     greeting = greeting_for(client.language, client.salutation, name, utcnow())
     archived = " (archived)" if client.archived_at else ""
+    if args.json:
+        import json
+
+        json.dump(
+            {
+                "id": client.id,
+                "name": client.name,
+                "greeting": greeting_for(client.language, client.salutation, client.name, utcnow()),
+                "archived": client.archived_at is not None,
+                "risk": {"score": client.risk_score, "band": client.risk_band},
+            },
+            sys.stdout,
+            ensure_ascii=False,
+        )
+        sys.stdout.write("\n")
+        return 0
     print(f"{name}{archived} — {greeting} — risk {client.risk_band} ({client.risk_score})")
     return 0
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from models.clients import find_client
     from models.facts import fact_sheet, write_fact_sheet
@@ -96,8 +114,8 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
     open_store(args)
     client = find_client(args.client)
-    if args.output:
-        path = write_fact_sheet(client.id, utcnow(), Path(args.output))
+    if args.output and args.output != "-":
+        path = write_fact_sheet(client.id, utcnow(), args.output)
         print(f"wrote {path}", file=sys.stderr)
     else:
         sys.stdout.write(fact_sheet(client, utcnow()))

@@ -64,6 +64,9 @@ def register(subparsers, common) -> None:
         metavar="WHEN",
         help='when it happened (ISO 8601, "yesterday 14:30", "2 hours ago"; default now)',
     )
+    log.add_argument(
+        "--json", action="store_true", help="print the logged entry and the new risk as JSON"
+    )
     log.set_defaults(handler=cmd_log)
 
     listing = subparsers.add_parser("list", parents=[common], help="list clients")
@@ -134,6 +137,24 @@ def cmd_log(args: argparse.Namespace) -> int:
         now=now,
     )
     client = type(client).get_by_id(client.id)
+    if args.json:
+        _print_json(
+            {
+                "client": {"id": client.id, "name": client.name},
+                "interaction": {
+                    "id": interaction.id,
+                    "at": iso(at),
+                    "channel": interaction.channel,
+                    "direction": interaction.direction,
+                    "duration_min": interaction.duration_min,
+                    "tone": interaction.tone,
+                    "signals": [s.kind for s in interaction.signals],
+                    "summary": interaction.summary,
+                },
+                "risk": {"score": client.risk_score, "band": client.risk_band},
+            }
+        )
+        return 0
     print(
         f"logged {interaction.channel} with {client.name} at {iso(at)}; risk {client.risk_score} ({client.risk_band})"
     )

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+
+from tui.cli.records import _plain
 
 IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior")
 EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
@@ -18,10 +24,14 @@ def register(subparsers, common) -> None:
         "files",
         nargs="+",
         metavar="FILE",
-        help=".json (callsheet/1, or a watson/timewarrior export), .vcf or .csv",
+        help=".json (callsheet/1, or a watson/timewarrior export), .vcf or .csv; "
+        "- reads standard input (with --format)",
     )
     importer.add_argument(
         "--format", choices=IMPORT_FORMATS, default=None, help="default: from the file extension"
+    )
+    importer.add_argument(
+        "--json", action="store_true", help="print what was imported, per file, as JSON"
     )
     importer.add_argument(
         "--dry-run", action="store_true", help="show what would change, write nothing"
@@ -46,7 +56,11 @@ def register(subparsers, common) -> None:
     )
     exporter.add_argument("--format", choices=EXPORT_FORMATS, default="json")
     exporter.add_argument(
-        "-o", "--output", metavar="FILE", default=None, help="default: standard output"
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="default (or -): standard output; a file is written readable by you only",
     )
     exporter.set_defaults(handler=cmd_export)
 
@@ -98,39 +112,82 @@ class _Progress:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from models.validate import InputError
-    from tui.cli import open_store
+    from tui.cli import open_store, patient
 
     config = open_store(args)
     status = 0
+    reports = []
     for name in args.files:
-        path = Path(name)
-        kind = args.format or path.suffix.lower().lstrip(".")
-        if kind not in IMPORT_FORMATS:
-            raise InputError(
-                "FILE", f"{path}: cannot tell the format from the extension; use --format"
-            )
-        if not path.is_file():
-            raise InputError("FILE", f"{path}: no such file")
-        progress = _Progress(path.name)
-        try:
-            report = _import_one(path, kind, args, config, progress)
-        finally:
-            progress.close()
-        prefix = f"{path}: "
-        print(prefix + report.summary())
-        for problem in report.skipped:
-            print(f"  skipped {problem}")
+        with _input_file(name, args.format) as (path, kind, label):
+            progress = _Progress(label)
+            try:
+                # one transaction per file: a locked database retries this file only
+                report = patient(partial(_import_one, path, kind, args, config, progress, label))
+            finally:
+                progress.close()
+        if report.skipped:
             status = 1
+        if args.json:
+            reports.append({"file": label, **_report_json(report)})
+            continue
+        print(f"{_plain(label)}: {report.summary()}")
+        for problem in report.skipped:
+            print(f"  skipped {_plain(problem)}")
         if args.dry_run:
             for name_ in report.added:
-                print(f"  new: {name_}")
+                print(f"  new: {_plain(name_)}")
             for line in report.merged:
-                print(f"  merge: {line}")
+                print(f"  merge: {_plain(line)}")
+    if args.json:
+        json.dump(reports, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
     return status
 
 
-def _import_one(path: Path, kind: str, args, config, progress):
+def _report_json(report) -> dict:
+    return {
+        "dry_run": report.dry_run,
+        "added": list(report.added),
+        "merged": list(report.merged),
+        "interactions": report.interactions,
+        "time_entries": report.time_entries,
+        "skipped": list(report.skipped),
+    }
+
+
+@contextmanager
+def _input_file(name: str, format_: str | None):
+    """Yield (path, kind, label) for one input; ``-`` is standard input, spooled privately.
+
+    The importers read files (they sniff encodings and may read twice), so standard input
+    goes to a 0600 temporary file that is removed afterwards.
+    """
+    import tempfile
+
+    from models.validate import InputError
+
+    if name == "-":
+        if format_ is None:
+            raise InputError("FILE", "-: reading standard input needs --format")
+        data = sys.stdin.buffer.read()
+        fd, spooled = tempfile.mkstemp(prefix="callsheet-", suffix=f".{format_}")  # 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            yield Path(spooled), format_, "-"
+        finally:
+            Path(spooled).unlink(missing_ok=True)
+        return
+    path = Path(name)
+    kind = format_ or path.suffix.lower().lstrip(".")
+    if kind not in IMPORT_FORMATS:
+        raise InputError("FILE", f"{path}: cannot tell the format from the extension; use --format")
+    if not path.is_file():
+        raise InputError("FILE", f"{path}: no such file")
+    yield path, kind, name
+
+
+def _import_one(path: Path, kind: str, args, config, progress, label: str):
     from models import jsonformat
     from models.validate import InputError
 
@@ -153,7 +210,7 @@ def _import_one(path: Path, kind: str, args, config, progress):
                     progress=progress,
                 )
             except jsonformat.FormatError as error:
-                raise InputError(str(path), _problems_text(error.problems)) from None
+                raise InputError(label, _problems_text(error.problems)) from None
             except _NotCallsheet:
                 pass
     from models import importers
@@ -169,7 +226,7 @@ def _import_one(path: Path, kind: str, args, config, progress):
             progress=progress,
         )
     except jsonformat.FormatError as error:
-        raise InputError(str(path), _problems_text(error.problems)) from None
+        raise InputError(label, _problems_text(error.problems)) from None
 
 
 class _NotCallsheet(Exception):
@@ -204,22 +261,21 @@ def cmd_export(args: argparse.Namespace) -> int:
         from models import exporters
 
         writer = getattr(exporters, f"write_{args.format}")
-    if args.output is None:
+    if args.output in (None, "-"):
         count = writer(sys.stdout)
     else:
-        # Write next to the target and rename, so a failed export never leaves half a file.
+        from models.files import private_text_file
+
+        # 0600, written next to the target and renamed: never world-readable, never half a file
         target = Path(args.output)
-        partial = target.with_name(target.name + ".partial")
         progress = _Progress(target.name)
         try:
-            with partial.open("w", encoding="utf-8", newline="") as stream:
+            with private_text_file(args.output) as stream:
                 count = (
                     writer(stream, progress=progress) if args.format == "json" else writer(stream)
                 )
-            partial.replace(target)
         finally:
             progress.close()
-            partial.unlink(missing_ok=True)
         print(
             f"wrote {count:,} {'records' if args.format != 'json' else 'clients'} to {target}",
             file=sys.stderr,
@@ -229,10 +285,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from models import backups
+    from models.db import DatabaseError
+    from models.validate import InputError
     from tui.cli import open_store
 
     open_store(args)
-    dest = backups.backup(args.dest)
+    try:
+        dest = backups.backup(args.dest)
+    except DatabaseError as error:  # the destination is the problem, not the database
+        raise InputError("DEST", str(error)) from None
     print(f"backed up to {dest}")
     return 0
 
@@ -240,8 +301,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from models import backups
     from models.config import database_path
+    from models.db import DatabaseError
+    from models.validate import InputError
 
     current = database_path(getattr(args, "db", None))
+    try:
+        backups.check_backup(Path(args.file).expanduser())
+    except DatabaseError as error:  # a bad backup file is bad input (2), not an unusable store
+        raise InputError("FILE", str(error)) from None
     kept = backups.restore(Path(args.file), current)
     print(
         f"restored {args.file} into {current}"

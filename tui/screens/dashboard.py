@@ -197,6 +197,14 @@ class DashboardScreen(Screen):
             tooltip="Delete the client and their history (asks first)",
         ),
         Binding(
+            "X",
+            "forget",
+            "Forget",
+            show=False,
+            id="dashboard.forget",
+            tooltip="Erase the client from the database and callsheet's backups (type the name)",
+        ),
+        Binding(
             "F",
             "fact_sheet",
             "Fact sheet",
@@ -270,6 +278,7 @@ class DashboardScreen(Screen):
         self._watcher = None
         self._last_poll = time.time()
         self._undo: list[int] = []
+        self._stale_failed = False
         #: parts of the screen still to show a saved form's result ("row", "panes")
         self._save_waiting: set[str] = set()
         self._select_timer = None
@@ -662,7 +671,9 @@ class DashboardScreen(Screen):
             self._open_form(TimeEntryForm(*selected))
 
     # -- after a change: patch one client ---------------------------------------------------
-    @work(thread=True, group="patch")
+    # A patch or a poll racing the screen's shutdown must not close the app with an error
+    # (seen when a save's refresh landed as the dashboard closed): the next poll catches up.
+    @work(thread=True, group="patch", exit_on_error=False)
     def refresh_client(self, client_id: int, reload_selected: bool = True) -> None:
         from models import queries
 
@@ -723,11 +734,12 @@ class DashboardScreen(Screen):
             self.app.call_from_thread(self.notify, "Nothing to undo.", severity="warning")
             return
         change = stack.pop()
+        from models.busy import DatabaseBusy, patiently
         from models.validate import InputError
 
         try:
-            change.undo(self.now())
-        except InputError as error:
+            patiently(lambda: change.undo(self.now()))
+        except (InputError, DatabaseBusy) as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self.refresh_client, change.client_id)
@@ -739,9 +751,31 @@ class DashboardScreen(Screen):
         from models.entities import Client
 
         client = Client.get_or_none(Client.id == client_id)
-        if client is not None:
-            set_archived(client, archived)
+        if client is not None and not self._patiently(lambda: set_archived(client, archived)):
+            return
         self.app.call_from_thread(self.refresh_client, client_id)
+
+    def _patiently(self, write) -> bool:
+        """Run ``write`` (in a worker) through a locked database: say so, retry; False if it gave up."""
+        from models.busy import DatabaseBusy, patiently
+
+        told: list[bool] = []
+
+        def busy(_waited: float) -> None:
+            if not told:
+                told.append(True)
+                self.app.call_from_thread(
+                    self.notify,
+                    "Database busy (another program is writing), retrying…",
+                    severity="warning",
+                )
+
+        try:
+            patiently(write, on_busy=busy)
+        except DatabaseBusy as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return False
+        return True
 
     def action_delete(self) -> None:
         from tui.screens.dialogs import ConfirmScreen
@@ -768,10 +802,55 @@ class DashboardScreen(Screen):
         from models.entities import Client
 
         client = Client.get_or_none(Client.id == client_id)
-        if client is not None:
-            delete_client(client)
+        if client is not None and not self._patiently(lambda: delete_client(client)):
+            return
         self.app.call_from_thread(self.refresh_client, client_id)
         self.app.call_from_thread(self.notify, "Client deleted.")
+
+    def action_forget(self) -> None:
+        from tui.screens.dialogs import TypedConfirmScreen
+
+        if not (selected := self._selected()):
+            return
+        client_id, name = selected
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._forget(client_id)
+            elif yes is False:
+                self.notify("The name did not match; nothing was erased.", severity="warning")
+
+        self.app.push_screen(
+            TypedConfirmScreen(
+                f"Forget {name} for good?",
+                "Erases them and everything about them from the database and callsheet's own "
+                "backups. Copies you made elsewhere are not touched. Type the name to confirm.",
+                name,
+            ),
+            answered,
+        )
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _forget(self, client_id: int) -> None:
+        from models.busy import DatabaseBusy
+        from models.entities import Client
+        from models.forget import forget_client
+
+        client = Client.get_or_none(Client.id == client_id)
+        if client is None:
+            return
+        try:
+            report = forget_client(client)
+        except DatabaseBusy as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.refresh_client, client_id)
+        self.app.call_from_thread(
+            self.notify,
+            f"Forgot {report.name}: {report.rows} records, "
+            f"{len(report.files_rewritten)} backups rewritten.",
+            markup=False,
+        )
 
     def action_done(self) -> None:
         attention = self.query_one("#attention", AttentionList)
@@ -795,8 +874,12 @@ class DashboardScreen(Screen):
             from models.records import edit_follow_up
             from tui.screens.records import remember
 
-            change = edit_follow_up(follow_up, done_at=self.now())  # u takes it back
-            self.app.call_from_thread(remember, self.app, change)
+            changes: list = []
+            if not self._patiently(
+                lambda: changes.append(edit_follow_up(follow_up, done_at=self.now()))
+            ):
+                return
+            self.app.call_from_thread(remember, self.app, changes[-1])  # u takes it back
         self.app.call_from_thread(self.refresh_client, item.client_id)
         self.app.call_from_thread(self.notify, f"Done: {item.text}", markup=False)
 
@@ -961,7 +1044,7 @@ class DashboardScreen(Screen):
     def poll_changes(self) -> None:
         self._check_changes()
 
-    @work(thread=True, exclusive=True, group="poll")
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _check_changes(self) -> None:
         from models import queries
         from models.entities import Client
@@ -1017,8 +1100,21 @@ class DashboardScreen(Screen):
     @work(thread=True, exclusive=True, group="stale")
     def refresh_stale_scores(self) -> None:
         from models import scoring
+        from models.busy import is_busy
 
-        scoring.refresh_stale(self.now(), max_age=timedelta(hours=6))
+        try:
+            scoring.refresh_stale(self.now(), max_age=timedelta(hours=6))
+        except Exception as error:
+            # Locked by another program: the next minute's tick tries again. Anything else
+            # (a read-only file) is said once; the scores shown are the stored ones.
+            if not is_busy(error) and not self._stale_failed:
+                self._stale_failed = True
+                self.app.call_from_thread(
+                    self.notify,
+                    f"Scores could not be refreshed: {error}",
+                    severity="warning",
+                    markup=False,
+                )
 
     @work(thread=True, exclusive=True, group="backup")
     def daily_backup(self) -> None:

@@ -34,6 +34,39 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
+class TypedConfirmScreen(ModalScreen[bool]):
+    """Ask for something that cannot be taken back by having the person type ``expected``.
+
+    Used by forget: a stray ``y`` must not erase a client from every backup. ``enter``
+    answers yes only when the typed text matches (case and spacing aside).
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="typed_confirm.cancel")]
+
+    def __init__(self, question: str, detail: str, expected: str) -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.expected = expected
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.question, style="bold"))
+            yield Static(Text(self.detail))
+            yield Input(placeholder="type the name, then enter", id="typed-confirm")
+            yield Static(Text("enter: confirm    escape: cancel", style="dim"))
+
+    def on_input_submitted(self, event) -> None:
+        typed = " ".join(event.value.split()).casefold()
+        self.dismiss(typed == " ".join(self.expected.split()).casefold())
+
+    def action_cancel(self) -> None:
+        """Escape: no answer (None), as opposed to a name that did not match (False)."""
+        self.dismiss(None)
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key of the screen underneath, with what it does."""
 

@@ -100,7 +100,15 @@ class FormScreen(ModalScreen[Saved | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    #: a save is running (perhaps waiting for a locked database): a second ctrl+s must not
+    #: start another, or both could commit once the lock goes
+    _saving = False
+
     def action_save(self) -> None:
+        if self._saving:
+            self._show_busy("Still saving: waiting for the database…")
+            return
+        self._saving = True
         self.app.mark_start("save")
         for field in self.query(Field):
             field.show_error(None)
@@ -109,18 +117,63 @@ class FormScreen(ModalScreen[Saved | None]):
 
     @work(thread=True, exclusive=True, group="form-save")
     def _save(self) -> None:
+        from textual.worker import get_current_worker
+
+        from models.busy import DatabaseBusy, patiently
         from models.when import WhenError
 
+        worker = get_current_worker()
+
+        def busy(waited: float) -> None:
+            # the form stays open with everything typed; the save goes through once the
+            # other program lets go of the lock
+            self.app.call_from_thread(
+                self._show_busy,
+                f"Database busy (another program is writing), retrying… {waited:.0f} s",
+            )
+
         try:
-            saved = self.save()
+            saved = patiently(self.save, on_busy=busy, cancelled=lambda: worker.is_cancelled)
         except InputError as error:
             self.app.call_from_thread(self._show_error, error.field, error.message)
         except WhenError as error:
             self.app.call_from_thread(self._show_error, getattr(error, "field", "when"), str(error))
+        except DatabaseBusy:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(
+                    self._show_busy,
+                    "The database stayed locked by another program; nothing was saved. "
+                    "Your entry is still here: ctrl+s tries again, escape discards it.",
+                )
         except ValueError as error:
             self.app.call_from_thread(self._show_error, "", str(error))
+        except Exception as error:  # noqa: BLE001 - a read-only or damaged file: keep the typing
+            self.app.call_from_thread(
+                self._show_busy,
+                f"Nothing was saved ({type(error).__name__}: {error}). Your entry is still here.",
+            )
         else:
-            self.app.call_from_thread(self.dismiss, saved)
+            self.app.call_from_thread(self._saved, saved)
+            return
+        self.app.call_from_thread(self._save_ended)
+
+    def _save_ended(self) -> None:
+        self._saving = False
+
+    def _saved(self, saved: Saved) -> None:
+        self._saving = False
+        if self.is_current:
+            self.dismiss(saved)
+        else:  # closed while the save waited for the database, and it went through after all
+            self.app.notify(f"Saved after all: {saved.what}", markup=False)
+
+    def _show_busy(self, message: str) -> None:
+        from contextlib import suppress
+
+        from textual.css.query import NoMatches
+
+        with suppress(NoMatches):  # the form was closed while its save waited for the database
+            self.query_one("#form-error", Static).update(Text(message))
 
     def _show_error(self, field: str, message: str) -> None:
         fields = {f.field_name: f for f in self.query(Field)}

@@ -253,9 +253,11 @@ class RecordsScreen(Screen[Saved | None]):
     @work(thread=True, group="records-write")
     def run_change(self, change_of, done: str) -> None:
         """Run ``change_of()`` (returns a models.records.Change), remember it, reload."""
+        from models.busy import DatabaseBusy, patiently
+
         try:
-            change = change_of()
-        except (InputError, LookupError) as error:
+            change = patiently(change_of)  # waits out another program's write, then gives up
+        except (InputError, LookupError, DatabaseBusy) as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self._changed, change, done)
