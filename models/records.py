@@ -43,11 +43,8 @@ from models.validate import InputError
 from models.when import WhenError, parse_when, to_zone, utcnow
 
 
-class RecordNotFound(InputError):
-    """No record of that kind has the id the user gave (bad input: exit 2, one line)."""
-
-    def __init__(self, message: str):
-        super().__init__("id", message)
+class RecordNotFound(LookupError):
+    """No record of that kind has the id the user gave (like an unknown client: exit 1)."""
 
 
 #: The languages natural dates are read in (dateparser guesses among these only: fast, and

@@ -69,8 +69,8 @@ def test_entry_delete_removes_it_and_an_unknown_id_is_one_line(ion):
     assert deleted["summary"] == "Asked for his lawyer"
     assert ion.json("entry", "list", "Ion", "--json") == []
     assert ion.json("show", "Ion", "--json")["interactions"] == []
-    code, _, err = ion("entry", "delete", str(entry["id"]))
-    assert code == 2 and err.strip() == f"callsheet: id: no log entry #{entry['id']}"
+    code, _, err = ion("entry", "delete", str(entry["id"]))  # not found, like a client: 1
+    assert code == 1 and err.strip() == f"callsheet: no log entry #{entry['id']}"
     code, _, err = ion("entry", "delete", "seven")
     assert code == 2 and "id:" in err
 
@@ -156,7 +156,7 @@ def test_follow_up_bad_input(ion):
     code, _, err = ion("followup", "add", "Ion", " ")
     assert code == 2 and err.startswith("callsheet: text:")
     code, _, err = ion("followup", "snooze", "99", "tomorrow")
-    assert code == 2 and "no follow-up #99" in err
+    assert code == 1 and "no follow-up #99" in err
 
 
 def test_agreements_added_edited_closed_and_read_by_the_call_sheet(ion):

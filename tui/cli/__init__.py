@@ -252,7 +252,9 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
         return EXIT_OK, ""
     if isinstance(error, AmbiguousClient):  # several match: the name needs saying more
         return EXIT_BAD_INPUT, str(error)
-    if isinstance(error, ClientNotFound):
+    from models.records import RecordNotFound
+
+    if isinstance(error, ClientNotFound | RecordNotFound):
         return EXIT_NOTHING, str(error)
     if isinstance(error, InputError | ConfigError | WhenError):
         return EXIT_BAD_INPUT, str(error)
