@@ -69,6 +69,13 @@ EXAMPLES = {
     "completion": "callsheet completion bash > ~/.local/share/bash-completion/completions/callsheet",
     "demo": "callsheet demo --clients 1000 --interactions 50000 --db demo.db",
     "triage": "callsheet triage --json",
+    "entry": 'callsheet entry list Ion   /   callsheet entry edit 812 --text "Asked for a discount"',
+    "invoice": "callsheet invoice pay 33 800 --on 2026-11-20   (a part; no amount pays the rest)",
+    "followup": 'callsheet followup add Ion "Send the offer" --due "w piątek"',
+    "agreement": 'callsheet agreement add Ion Website --scope "Five pages" --budget 8000',
+    "time": "callsheet time edit 91 --minutes 90",
+    "cadence": "callsheet cadence Ion 30   (stay in touch every 30 days; 0 removes it)",
+    "search": "callsheet search lawyer contr --json",
 }
 
 TOP_EPILOG = """examples:
