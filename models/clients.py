@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from peewee import fn
+from peewee import chunked, fn
 
 from models import validate
 from models.db import database
@@ -294,8 +294,13 @@ def log_interaction(
         summary=summary or "",
     )
     clean_signals = list(dict.fromkeys(validate.signal(s) for s in signals))
+    from models.capture.suggestions import suggest
+
+    suggested = suggest(clean["summary"], exclude=clean_signals)
     with database.atomic():
-        interaction = Interaction.create(client=client, occurred_at=at, **clean)
+        interaction = Interaction.create(
+            client=client, occurred_at=at, suggested_signals=suggested, **clean
+        )
         if clean_signals:
             Signal.insert_many(
                 [
@@ -310,6 +315,102 @@ def log_interaction(
         client.updated_at = now
         client.save(only=[Client.last_contact_at, Client.updated_at])
         refresh_risk(client, now)
+    return interaction
+
+
+def log_captured(entries: Sequence, now: datetime | None = None) -> list:
+    """Log many captured entries (:class:`models.capture.store.Captured`) in one transaction.
+
+    An entry whose ``(client, key)`` is already in the log, or earlier in ``entries``, is
+    left out, so capturing the same mail, meeting or call twice logs it once. Returns the
+    entries actually added. Last contact and risk are refreshed once per touched client.
+    """
+    now = now or utcnow()
+    added: list = []
+    with database.atomic():
+        client_ids = sorted({e.client_id for e in entries})
+        known: set[tuple[int, str]] = set()
+        for batch in chunked(client_ids, 500):
+            known.update(
+                Interaction.select(Interaction.client, Interaction.external_key)
+                .where(Interaction.client.in_(batch) & Interaction.external_key.is_null(False))
+                .tuples()
+            )
+        for entry in entries:
+            if (entry.client_id, entry.key) not in known:
+                known.add((entry.client_id, entry.key))
+                added.append(entry)
+        rows = [
+            {
+                "client": e.client_id,
+                "occurred_at": e.at,
+                "channel": validate.channel(e.channel),
+                "direction": validate.direction(e.direction),
+                "duration_min": e.minutes,
+                "summary": e.summary,
+                "source": e.source,
+                "external_key": e.key,
+                "suggested_signals": e.suggested,
+            }
+            for e in added
+        ]
+        for batch in chunked(rows, 500):
+            # A capture running at the same moment in another terminal may have won the race.
+            Interaction.insert_many(batch).on_conflict_ignore().execute()
+        touched = sorted({e.client_id for e in added})
+        for batch in chunked(touched, 500):
+            latest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(
+                Interaction.client == Client.id
+            )
+            Client.update(last_contact_at=latest).where(Client.id.in_(batch)).execute()
+        if touched:
+            from models.scoring import refresh_clients
+
+            refresh_clients(touched, now)
+    return added
+
+
+def resolve_suggestions(
+    interaction: Interaction,
+    *,
+    confirm: Iterable[str] | None = (),
+    dismiss: Iterable[str] | None = (),
+    now: datetime | None = None,
+) -> Interaction:
+    """Confirm suggested signals (they become signals and count) or dismiss them (for good).
+
+    ``None`` means all of the entry's suggestions. Kinds that are not suggested are ignored.
+    """
+    now = now or utcnow()
+    with database.atomic():
+        interaction = Interaction.get_by_id(interaction.id)
+        suggested = list(interaction.suggested_signals)
+        confirmed = [k for k in suggested if confirm is None or k in set(confirm)]
+        rest = [k for k in suggested if k not in confirmed]
+        dismissed = [k for k in rest if dismiss is None or k in set(dismiss)]
+        if not confirmed and not dismissed:
+            return interaction
+        existing = {s.kind for s in interaction.signals}
+        new = [k for k in confirmed if k not in existing]
+        if new:
+            Signal.insert_many(
+                [
+                    {
+                        "interaction": interaction.id,
+                        "client": interaction.client_id,
+                        "kind": kind,
+                        "at": interaction.occurred_at,
+                    }
+                    for kind in new
+                ]
+            ).execute()
+        interaction.suggested_signals = [k for k in rest if k not in dismissed]
+        interaction.dismissed_signals = list(
+            dict.fromkeys([*interaction.dismissed_signals, *dismissed])
+        )
+        interaction.save(only=[Interaction.suggested_signals, Interaction.dismissed_signals])
+        if new:
+            refresh_risk(interaction.client, now)
     return interaction
 
 

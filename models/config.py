@@ -61,9 +61,22 @@ class Config:
     stale_after_days: int = 21
     #: overrides of the risk table: {"rude": {"weight": 20, "half_life_days": 180}, ...}
     risk: dict = field(default_factory=dict)
+    #: the user's own e-mail addresses: mail From one of them is logged as outgoing
+    my_addresses: list[str] = field(default_factory=list)
+    #: Maildir folders or mbox files that `callsheet mail` reads when given no path
+    mail_paths: list[str] = field(default_factory=list)
 
 
-_KNOWN = {"default_region", "currency", "work_start", "work_end", "stale_after_days", "risk"}
+_KNOWN = {
+    "default_region",
+    "currency",
+    "work_start",
+    "work_end",
+    "stale_after_days",
+    "risk",
+    "my_addresses",
+    "mail_paths",
+}
 
 
 def locale_region() -> str | None:
@@ -103,4 +116,10 @@ def load_config(path: Path | None = None) -> Config:
         config.default_region = config.default_region.upper()
     if not isinstance(config.stale_after_days, int) or config.stale_after_days < 1:
         raise ConfigError(f"{path}: stale_after_days must be a whole number of days")
+    for name in ("my_addresses", "mail_paths"):
+        value = getattr(config, name)
+        if isinstance(value, str):  # one address or path written without brackets
+            setattr(config, name, [value])
+        elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{path}: {name} must be a list of strings")
     return config

@@ -15,6 +15,7 @@ import json
 
 from peewee import (
     AutoField,
+    BigIntegerField,
     BooleanField,
     ForeignKeyField,
     IntegerField,
@@ -47,6 +48,8 @@ WARNING_SIGNALS = (
 )
 #: The consultant's own mistakes: facts for the record, never client risk (rule 4).
 OWN_SIGNALS = ("own_mistake",)
+#: Where a log entry came from: typed by the user, or captured (models/capture).
+SOURCES = ("typed", "mail", "calendar", "phone")
 #: Signs of a healthy relationship (rule 5). ``paid_on_time`` is usually derived from
 #: invoices but may also be logged by hand.
 POSITIVE_SIGNALS = ("referral", "praise", "paid_on_time")
@@ -61,6 +64,19 @@ class JsonListField(TextField):
 
     def python_value(self, value):
         return json.loads(value) if value else []
+
+
+class SignalKindsField(TextField):
+    """A few signal names, stored space-separated: "" when empty, so one indexed range
+    (``> ""``) finds the entries that have any."""
+
+    def db_value(self, value):
+        if isinstance(value, str):
+            return value
+        return " ".join(value or ())
+
+    def python_value(self, value):
+        return value.split() if value else []
 
 
 class Client(BaseModel):
@@ -133,10 +149,24 @@ class Interaction(BaseModel):
     duration_min = IntegerField(null=True)
     tone = TextField(null=True)
     summary = TextField(default="")
+    #: one of SOURCES
+    source = TextField(default="typed")
+    #: what makes a captured entry unique for its client (Message-ID, UID + start, call
+    #: time + number), so capturing the same thing twice logs it once; None when typed
+    external_key = TextField(null=True)
+    #: signals the text seems to mention (models/capture/suggestions.py): never risk until
+    #: the user confirms them, which moves them to Signal rows
+    suggested_signals = SignalKindsField(default="")
+    #: suggestions the user set aside; never suggested again
+    dismissed_signals = SignalKindsField(default="")
 
     class Meta:
         # The log pane reads one client's entries newest first.
-        indexes = ((("client", "occurred_at"), False),)
+        indexes = (
+            (("client", "occurred_at"), False),
+            (("client", "external_key"), True),
+            (("suggested_signals",), False),
+        )
 
 
 class Signal(BaseModel):
@@ -211,6 +241,15 @@ class FollowUp(BaseModel):
         indexes = ((("done_at", "due_at"), False),)
 
 
+class CaptureMark(BaseModel):
+    """How far capture has read a mail folder or file, so the next run reads only what is new."""
+
+    #: the folder or mbox file, as an absolute path
+    place = TextField(unique=True)
+    #: nanoseconds: the newest file change time read (Maildir), or the mbox file's mtime
+    mark = BigIntegerField()
+
+
 ALL_MODELS = (
     Client,
     Phone,
@@ -222,4 +261,5 @@ ALL_MODELS = (
     Payment,
     TimeEntry,
     FollowUp,
+    CaptureMark,
 )

@@ -16,17 +16,10 @@ from pathlib import Path
 
 from models import scoring
 from models.entities import Agreement, Client, Interaction, Invoice, Payment, Signal, TimeEntry
+from models.markdown import md
+from models.scoring import client_since
 from models.validate import money_text
 from models.when import to_zone
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-
-
-def md(text: str | None) -> str:
-    """User text made safe for one line of Markdown (inline, or a table cell)."""
-    flat = " ".join((text or "").split())
-    flat = "".join(ch for ch in flat if ch.isprintable())
-    return _SPECIAL.sub(r"\\\1", flat)
 
 
 def _day(moment) -> str:
@@ -41,8 +34,6 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
     client = client if isinstance(client, Client) else Client.get_by_id(client)
     today = to_zone(as_of).date()
     lines = [f"# Fact sheet: {md(client.name)}", ""]
-    from models.callsheet import client_since
-
     about = [
         client.company,
         client.status,
@@ -245,7 +236,7 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
         lines.append(f"| {to_zone(as_of - timedelta(weeks=weeks_back)):%Y-%m-%d} | {score} |")
     lines += ["", "Why the score is what it is now:", ""]
     lines += [
-        f"- {f.points:+d} {f.signal.replace('_', ' ')} ({len(f.evidence)} event{'s' if len(f.evidence) != 1 else ''})"
+        f"- {f.points:+d} {f.label} ({len(f.evidence)} event{'s' if len(f.evidence) != 1 else ''})"
         for f in risk.factors
     ] or ["- No warning signs."]
     lines += [

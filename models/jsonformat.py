@@ -66,6 +66,9 @@ CLIENT_FIELDS = {
     "cadence_days",
 }
 INTERACTION_FIELDS = {"at", "channel", "direction", "duration_min", "tone", "signals", "summary"}
+#: written only when set: where a captured entry came from (models/capture), its key against
+#: duplicates, and suggested signals waiting for the user or dismissed by them
+CAPTURE_FIELDS = {"source", "external_key", "suggested_signals", "dismissed_signals"}
 AGREEMENT_FIELDS = {"title", "scope", "budget", "currency", "start", "end", "status"}
 INVOICE_FIELDS = {
     "number",
@@ -186,6 +189,7 @@ def _history(client: Client) -> dict:
             "tone": i.tone,
             "signals": signals.get(i.id, []),
             "summary": i.summary,
+            **_capture_json(i),
         }
         for i in Interaction.select()
         .where(Interaction.client == client)
@@ -253,6 +257,48 @@ def _history(client: Client) -> dict:
     }
 
 
+def _capture_json(interaction: Interaction) -> dict:
+    values = {
+        "source": interaction.source if interaction.source != "typed" else None,
+        "external_key": interaction.external_key,
+        "suggested_signals": interaction.suggested_signals,
+        "dismissed_signals": interaction.dismissed_signals,
+    }
+    return {key: value for key, value in values.items() if value}
+
+
+def _clean_capture(item: dict, where: str, problems: _Problems, place: str) -> dict:
+    from models.entities import SOURCES
+
+    clean: dict = {}
+    source = item.get("source") or "typed"
+    if source not in SOURCES:
+        problems.add(place, f"{where}.source: unknown source {source!r}")
+    clean["source"] = source
+    key = item.get("external_key")
+    if key is not None and not isinstance(key, str):
+        problems.add(place, f"{where}.external_key: expected text")
+        key = None
+    clean["external_key"] = key or None
+    for name in ("suggested_signals", "dismissed_signals"):
+        kinds = item.get(name) or []
+        if not isinstance(kinds, list):
+            problems.add(place, f"{where}.{name}: expected a list")
+            kinds = []
+        checked = (
+            _validated(
+                validate.signal,
+                k if isinstance(k, str) else repr(k),
+                f"{where}.{name}",
+                problems,
+                place,
+            )
+            for k in kinds
+        )
+        clean[name] = [kind for kind in dict.fromkeys(checked) if kind]
+    return clean
+
+
 def write_export(stream: IO[str], progress: Callable[[int, int], None] | None = None) -> int:
     """Write the complete, lossless document to ``stream``; return the number of clients.
 
@@ -310,7 +356,7 @@ class _Clean:
     archived: datetime | None
     interactions: list = field(
         default_factory=list
-    )  # (at, channel, direction, minutes, tone, summary, signals)
+    )  # (at, channel, direction, minutes, tone, summary, signals, capture fields)
     agreements: list = field(default_factory=list)
     invoices: list = field(default_factory=list)
     time_entries: list = field(default_factory=list)
@@ -477,7 +523,7 @@ def _clean_client(
         _list_of_objects(raw.get("interactions"), "interactions", problems, place)
     ):
         where = f"interactions[{n}]"
-        _unknown(item, INTERACTION_FIELDS, where + ".", problems, place)
+        _unknown(item, INTERACTION_FIELDS | CAPTURE_FIELDS, where + ".", problems, place)
         signals = item.get("signals") or []
         if not isinstance(signals, list):
             problems.add(place, f"{where}.signals: expected a list")
@@ -515,6 +561,7 @@ def _clean_client(
                 _validated(validate.tone, item.get("tone"), f"{where}.tone", problems, place),
                 _text(item.get("summary"), f"{where}.summary", problems, place),
                 list(dict.fromkeys(s for s in clean_signals if s)),
+                _clean_capture(item, where, problems, place),
             )
         )
     for n, item in enumerate(
@@ -786,14 +833,25 @@ def _write(cleaned: list[_Clean], report: ImportReport, now: datetime, progress)
 
 def _write_history(client: Client, clean: _Clean, known_events: set, report: ImportReport) -> None:
     new_rows = []
-    for at, channel, direction, minutes, tone, summary, signals in clean.interactions:
+    captured_keys = [c[-1]["external_key"] for c in clean.interactions if c[-1]["external_key"]]
+    known_keys = set()
+    for batch in chunked(captured_keys, 500):
+        known_keys.update(
+            k
+            for (k,) in Interaction.select(Interaction.external_key)
+            .where((Interaction.client == client) & Interaction.external_key.in_(batch))
+            .tuples()
+        )
+    for at, channel, direction, minutes, tone, summary, signals, capture in clean.interactions:
         key = (at, channel, summary)
-        if key in known_events:
+        if key in known_events or capture["external_key"] in known_keys:
             continue
         known_events.add(key)
-        new_rows.append((at, channel, direction, minutes, tone, summary, signals))
+        if capture["external_key"]:
+            known_keys.add(capture["external_key"])
+        new_rows.append((at, channel, direction, minutes, tone, summary, signals, capture))
     for batch in chunked(new_rows, 500):
-        for at, channel, direction, minutes, tone, summary, signals in batch:
+        for at, channel, direction, minutes, tone, summary, signals, capture in batch:
             interaction = Interaction.create(
                 client=client,
                 occurred_at=at,
@@ -802,6 +860,7 @@ def _write_history(client: Client, clean: _Clean, known_events: set, report: Imp
                 duration_min=minutes,
                 tone=tone,
                 summary=summary,
+                **capture,
             )
             if signals:
                 Signal.insert_many(

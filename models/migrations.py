@@ -83,7 +83,7 @@ def _v1_initial_schema(db: Database, migrator: SchemaMigrator) -> None:
     class Phone(Frozen):
         client = ForeignKeyField(Client, on_delete="CASCADE")
         e164 = TextField(index=True)
-        raw = TextField()  # type: ignore[assignment]  # the column's name; hides Model.raw()
+        raw = TextField()  # the column's name; it hides Model.raw(), never used on this model
         kind = TextField()
 
         class Meta:
@@ -213,7 +213,32 @@ def _v2_change_notifications(db: Database, migrator: SchemaMigrator) -> None:
         )
 
 
-def _v3_records(db: Database, migrator: SchemaMigrator) -> None:
+def _v3_captured_log(db: Database, migrator: SchemaMigrator) -> None:
+    """Capture (models/capture): where a log entry came from, its key against duplicates, the
+    signals suggested by its text and those the user dismissed; how far mail was read."""
+    from playhouse.migrate import migrate
+
+    class CaptureMark(Model):
+        place = TextField(unique=True)
+        mark = BigIntegerField()
+
+        class Meta:
+            database = db
+            table_name = "capture_mark"
+
+    migrate(
+        migrator.add_column("interaction", "source", TextField(default="typed")),
+        migrator.add_column("interaction", "external_key", TextField(null=True)),
+        migrator.add_column("interaction", "suggested_signals", TextField(default="")),
+        migrator.add_column("interaction", "dismissed_signals", TextField(default="")),
+        # NULL keys (typed entries) never collide, on SQLite and PostgreSQL alike
+        migrator.add_index("interaction", ("client_id", "external_key"), True),
+        migrator.add_index("interaction", ("suggested_signals",), False),
+    )
+    db.create_tables([CaptureMark], safe=False)
+
+
+def _v4_records(db: Database, migrator: SchemaMigrator) -> None:
     """Partial payments, a stay-in-touch cadence per client, and full-text search.
 
     ``payment`` holds each part paid of an invoice (``invoice.paid`` stays "fully paid on").
@@ -221,7 +246,8 @@ def _v3_records(db: Database, migrator: SchemaMigrator) -> None:
     index covers interaction summaries and client notes: on SQLite two external-content
     FTS5 tables kept current by triggers (the log itself is not copied; diacritics are
     folded, so "carpati" finds "Carpați"; prefixes of one to three letters are indexed,
-    so the first keystrokes of a search answer in a millisecond at a million entries), on PostgreSQL GIN indexes over
+    so the first keystrokes of a search answer in a millisecond at a million entries), on
+    PostgreSQL GIN indexes over
     ``to_tsvector('callsheet_text', ...)`` (``simple`` with diacritics folded: no stemming,
     right for mixed languages).
     """
@@ -307,7 +333,12 @@ def _text_search_configuration(db: Database) -> None:
 
 
 #: Append new steps at the end; never edit a released one.
-STEPS: tuple[Step, ...] = (_v1_initial_schema, _v2_change_notifications, _v3_records)
+STEPS: tuple[Step, ...] = (
+    _v1_initial_schema,
+    _v2_change_notifications,
+    _v3_captured_log,
+    _v4_records,
+)
 
 CURRENT_VERSION = len(STEPS)
 

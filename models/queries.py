@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 
 from peewee import Select, fn
 
+from models import vocabulary
 from models.db import database
 from models.entities import (
     Client,
@@ -137,6 +138,10 @@ class LogRow:
     tone: str | None
     summary: str
     signals: tuple[str, ...]
+    #: typed, mail, calendar or phone (models/capture)
+    source: str = "typed"
+    #: signals the text suggests, waiting for the user's yes or no; they do not count
+    suggested: tuple[str, ...] = ()
 
 
 def log_rows(
@@ -157,6 +162,8 @@ def log_rows(
             Interaction.duration_min,
             Interaction.tone,
             Interaction.summary,
+            Interaction.source,
+            Interaction.suggested_signals,
         )
         .where(Interaction.client == client_id)
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
@@ -180,16 +187,28 @@ def log_rows(
     for interaction_id, kind in database.execute(signal_query).fetchall():
         signals[interaction_id].append(kind)
     return [
-        LogRow(i, at, channel, direction, minutes, tone, summary or "", tuple(signals.get(i, ())))
-        for i, at, channel, direction, minutes, tone, summary in rows
+        LogRow(
+            i,
+            at,
+            channel,
+            direction,
+            minutes,
+            tone,
+            summary or "",
+            tuple(signals.get(i, ())),
+            source,
+            tuple(suggested.split()) if suggested else (),
+        )
+        for i, at, channel, direction, minutes, tone, summary, source, suggested in rows
     ]
 
 
 # --- triage --------------------------------------------------------------------------------
 
-#: The statuses triage looks at. Former and declined clients are done with: their follow-ups,
-#: invoices and silence are no longer today's business (archived clients are left out too).
-TRIAGE_STATUSES = ("prospect", "active", "paused")
+#: The statuses triage looks at (one definition, in the risk vocabulary). Former and declined
+#: clients are done with: their follow-ups, invoices and silence are no longer today's business
+#: (archived clients are left out too).
+TRIAGE_STATUSES = vocabulary.TRIAGE_STATUSES
 
 
 def in_triage():
@@ -352,8 +371,8 @@ def _cadence_row(values: tuple, moment: TriageMoment) -> Attention:
     )
 
 
-#: The groups of triage, in the order they are shown. Capture's "suggestions to review"
-#: joins with :func:`register_triage_group` (see :func:`suggestions_to_review`).
+#: The groups of triage, in the order they are shown; capture's "suggestions to review"
+#: comes last (:func:`suggestions_to_review`).
 TRIAGE_GROUPS: list[TriageGroup] = [
     query_group(
         "follow_up",
@@ -384,20 +403,37 @@ def register_triage_group(group: TriageGroup) -> None:
     TRIAGE_GROUPS.append(group)
 
 
-def suggestions_to_review() -> TriageGroup | None:
-    """HOOK for capture: the "Suggestions to review" group, once interactions carry them.
+def _open_suggestions(moment: TriageMoment) -> Select:
+    # ``> ""`` rather than ``!= ""``: a range, so the index on suggested_signals serves it
+    return (
+        Interaction.select(
+            Interaction.client,
+            Client.name,
+            Interaction.occurred_at,
+            Interaction.suggested_signals,
+            Interaction.summary,
+            Interaction.id,
+        )
+        .join(Client)
+        .where((Interaction.suggested_signals > "") & in_triage())
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+    )
 
-    Capture adds signals *suggested* on an interaction (read from its text) that the
-    consultant has neither accepted nor dismissed. That column is not in this schema yet,
-    so there is nothing honest to count and the group is not shown (rather than shown
-    with a false 0). To wire it when capture merges, return
-    ``query_group("suggestion", "Suggestions to review", query, row)`` here, where
-    ``query(moment)`` selects the interactions with open suggestions of clients
-    :func:`in_triage` (client id, client name, occurred_at, the suggestions as text,
-    interaction id) and ``row`` makes an :class:`Attention` of kind ``"suggestion"``.
-    The triage view, its counts and ``callsheet triage`` pick it up with no other change.
+
+def _suggestion_row(values: tuple, moment: TriageMoment) -> Attention:
+    client_id, name, at, kinds, summary, interaction_id = values
+    named = ", ".join(kind.replace("_", " ") for kind in kinds.split())
+    text = f"suggested {named}: {' '.join((summary or '').split())[:80]}"
+    return Attention(client_id, name, "suggestion", at, text, interaction_id)
+
+
+def suggestions_to_review() -> TriageGroup | None:
+    """The "Suggestions to review" group: log entries whose text suggested signals
+    (models/capture/suggestions.py) that the consultant has neither confirmed nor
+    dismissed, newest first. Suggestions never count toward risk until confirmed
+    (:func:`models.clients.resolve_suggestions`), so this is where they wait.
     """
-    return None
+    return query_group("suggestion", "Suggestions to review", _open_suggestions, _suggestion_row)
 
 
 def triage_groups() -> list[TriageGroup]:

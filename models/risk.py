@@ -1,54 +1,169 @@
-"""The risk model: a client's history in, an explainable 0-100 score and advice out.
+"""The risk model: a client's history in, an explainable 0-100 score, a stance and advice out.
 
-Pure functions of a client's signals and invoices and an explicit ``as_of`` moment: no
-database, no clock, so the same history always gives the same answer and the 12-week trend
-is the same function at earlier moments.
+Pure functions of a client's signals, tones and invoices and an explicit ``as_of`` moment:
+no database, no clock, so the same history always gives the same answer and the 12-week
+trend is the same function at earlier moments. The weights live in one table,
+:data:`models.vocabulary.DEFAULT_TABLE`; the inputs, and the evidence derived from invoices,
+sequences and repetition, in :mod:`models.evidence`.
 
 How a score is made:
 
-1. Every signal has a weight (points at full strength) and a half-life: an event ``d`` days
-   old counts ``weight * 0.5 ** (d / half_life)``. Warning signs add, positive signs
-   subtract, the consultant's own mistakes count nothing (they are kept as facts).
-2. Invoices are signals too: paid late (more the later), overdue now (more the longer and
-   the larger), disputed; paid by the due date is a positive sign.
-3. Patterns the practitioners name count more than their parts: missed calls or no-shows
-   followed by a complaint about the result; a change of mind followed by refusing to pay.
-4. The raw sum saturates smoothly: ``score = 100 * (1 - exp(-raw / SCALE))``, so more
-   trouble always means a higher score but never more than 100, and nothing jumps.
-5. A serious warning (rude, aggressive, refused payment, legal threat) still within its
-   half-life keeps the client at least in ``watch``, whatever the positives.
+1. **Each factor's points depend only on its own evidence.** An event ``d`` days old counts
+   ``weight * 0.5 ** (d / half_life)``; a factor is the sum over its events, up to its cap
+   (five times its weight unless the table says otherwise), rounded to whole points. Logging a rude call never
+   changes what an overdue invoice is worth. Factors at 0 are not shown.
+2. **Money stands on its own.** Invoices paid late (more the later), overdue now (more the
+   longer, the larger, and the larger against what the client has paid so far) and disputed
+   are money factors, with refused and late payment. Positive signs (referral, praise, paid
+   on time) offset behaviour only, never money: kind words do not pay invoices.
+3. **Tone is evidence**: a hostile conversation counts (and, weaker, a tense one), whatever
+   was ticked.
+4. **Repetition escalates**: three or more of the same warning within its window is a named
+   pattern ("keeps asking beyond scope", "repeatedly late") worth points of its own, on top
+   of its parts; so are the sequences practitioners name (missed calls, then a complaint).
+5. **The score** is a documented monotone function of the points::
 
-Each factor's ``points`` are its share of the final score, so the factors add up to the
-score the user sees.
+       counted = money + max(behaviour + positive, 0)
+       score   = round(100 * (1 - exp(-counted / SCALE)))
+
+   so more trouble always means a higher score, never above 100, and nothing jumps.
+6. **Floors**: a serious warning (rude, aggressive, refused payment, legal threat, disputed
+   invoice) within its half-life, or an invoice overdue longer than ``overdue_watch_days``
+   (30 by default), keeps the client at least in ``watch``; the floor is shown with its reason.
+
+Bands: low < 30 <= watch < 60 <= high. The stance and the advice are chosen from the same
+factors (:mod:`models.stance`).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from operator import attrgetter
+from typing import NamedTuple
+
+from models.evidence import (
+    SEQUENCE_ENDS,
+    Evidence,
+    InvoiceFact,
+    MoneyFacts,
+    SignalEvent,
+    ToneEvent,
+    age_days,
+    money_facts,
+    paid_now,
+    repetition,
+    sequences,
+    unpaid_numbers,
+)
+from models.stance import Assessment, Relationship, Stance, advice_for, stance_for
+from models.vocabulary import (
+    BEHAVIOUR_KINDS,
+    DEFAULT_TABLE,
+    MONEY_KINDS,
+    POSITIVE_KINDS,
+    REPEATS,
+    REPETITION_KINDS,
+    TONE_FACTORS,
+    Rule,
+    cap_of,
+    label_of,
+)
+
+__all__ = [
+    # the inputs and the evidence (models.evidence), so callers need one import
+    "Evidence",
+    "InvoiceFact",
+    "SignalEvent",
+    "ToneEvent",
+    "paid_now",
+    "unpaid_numbers",
+    # the model
+    "BANDS",
+    "HIGH_FROM",
+    "WATCH_FROM",
+    "DEFAULT_MODEL",
+    "SCALE",
+    "TONE_HORIZON_HALF_LIVES",
+    "Factor",
+    "Floor",
+    "Points",
+    "Risk",
+    "RiskModel",
+    "WhatIf",
+    "band_of",
+    "model_with",
+    "risk_of",
+    "score_at",
+    "score_of",
+    "table_with",
+    "trend",
+]
 
 BANDS = ("low", "watch", "high")
 WATCH_FROM = 30
 HIGH_FROM = 60
-#: raw points at which the score reaches 1 - 1/e (63); tuned so one fresh rude call is
+#: counted points at which the score reaches 1 - 1/e (63); tuned so one fresh rude call is
 #: "watch" and a pattern of them is "high"
 SCALE = 45.0
+#: tone older than this many half-lives is forgotten (it would count 3 % of its weight:
+#: under half a point for a hostile call, and not reading it keeps ``callsheet risk`` fast)
+TONE_HORIZON_HALF_LIVES = 5
 
 
-@dataclass(frozen=True)
-class Evidence:
-    at: datetime
-    summary: str
+class Factor(NamedTuple):
+    """One reason for the score: whole points from its own dated evidence alone."""
 
-
-@dataclass(frozen=True)
-class Factor:
     signal: str
     points: int
     evidence: tuple[Evidence, ...]
+
+    @property
+    def label(self) -> str:
+        return label_of(self.signal)
+
+
+@dataclass(frozen=True)
+class Floor:
+    """Why the score was lifted to the bottom of ``watch`` (a serious warning, overdue money)."""
+
+    reason: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Points:
+    """The factors' points by family, and what the score is computed from."""
+
+    money: int = 0
+    behaviour: int = 0
+    positive: int = 0  # zero or negative
+
+    @property
+    def counted(self) -> int:
+        """Money, plus behaviour less the positive signs (never below zero)."""
+        return self.money + max(self.behaviour + self.positive, 0)
+
+    def formula(self) -> str:
+        """How the counted points are made: "62 = money 40 + max(behaviour 30 - positive 8, 0)"."""
+        if self.positive:
+            return (
+                f"{self.counted} = money {self.money} + max(behaviour {self.behaviour}"
+                f" - positive {-self.positive}, 0)"
+            )
+        return f"{self.counted} = money {self.money} + behaviour {self.behaviour}"
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The score as it would be if some invoices were paid today (stored nowhere)."""
+
+    paid: tuple[str, ...]
+    score: int
+    band: str
 
 
 @dataclass(frozen=True)
@@ -58,88 +173,48 @@ class Risk:
     factors: tuple[Factor, ...]
     advice: tuple[str, ...]
     own_mistakes: tuple[Evidence, ...]
+    points: Points = field(default_factory=Points)
+    floor: Floor | None = None
+    stance: Stance = Stance("warm", "")
+    what_if: WhatIf | None = None
 
 
 @dataclass(frozen=True)
-class SignalEvent:
-    at: datetime
-    kind: str
-    summary: str = ""
+class RiskModel:
+    """The table of weights and the model's one setting (both overridable in config.toml)."""
+
+    table: Mapping[str, Rule] = field(default_factory=lambda: DEFAULT_TABLE)
+    #: an invoice overdue longer than this keeps the client at least in "watch"
+    overdue_watch_days: int = 30
 
 
-@dataclass(frozen=True)
-class InvoiceFact:
-    number: str
-    amount_cents: int
-    currency: str
-    issued: date
-    due: date | None
-    paid: date | None
-    disputed: bool = False
+DEFAULT_MODEL = RiskModel()
 
 
-@dataclass(frozen=True)
-class Rule:
-    """How one kind of signal counts: points at full strength, and how fast it fades."""
+def model_with(overrides: Mapping[str, object] | None) -> RiskModel:
+    """The default model with config.toml's ``[risk]`` table applied.
 
-    weight: float
-    half_life_days: float
-    #: keeps the client at least in "watch" while within its half-life (rule 2)
-    serious: bool = False
-    why: str = ""
-
-
-#: The one table of weights and half-lives. Overridable per signal from config.toml:
-#: ``[risk.rude] weight = 25`` (see :func:`table_with`).
-DEFAULT_TABLE: Mapping[str, Rule] = {
-    # Rule 2: practitioners decline rude or aggressive clients 9 times in 10, even for good money.
-    "rude": Rule(18, 180, serious=True, why="rule 2: rude or breaks etiquette"),
-    "aggressive": Rule(22, 180, serious=True, why="rule 2 and 7: raised voice, pressure, threats"),
-    # Rule 2 and 8: a formal dispute or legal threat is the strongest sign; it fades slowly.
-    "legal_threat": Rule(35, 365, serious=True, why="rule 2 and 8: threatens legal action"),
-    "refused_payment": Rule(30, 365, serious=True, why="rule 2: refuses to pay"),
-    "changed_mind": Rule(
-        10, 120, why="rule 2: changes their mind after work was agreed and delivered"
-    ),
-    "late_payment": Rule(8, 120, why="rule 2: pays late"),
-    "missed_call": Rule(4, 60, why="rule 2: misses calls"),
-    "no_show": Rule(7, 90, why="rule 2: misses meetings"),
-    "complaint": Rule(6, 90, why="rule 2: complains about the result"),
-    "scope_creep": Rule(6, 90, why="rule 2 and 6: asks beyond the agreed scope or budget"),
-    # Rule 4: the consultant's own mistakes are facts, never the client's risk.
-    "own_mistake": Rule(0, 365, why="rule 4: your own mistake, kept as a fact"),
-    # Rule 5: referrals and praise are signs of a healthy relationship.
-    "referral": Rule(-12, 365, why="rule 5: refers others"),
-    "praise": Rule(-6, 120, why="rule 5: praise"),
-    "paid_on_time": Rule(-4, 180, why="rule 5: pays on time"),
-    # Invoices (the money part of rule 2), derived from the invoice table.
-    "invoice_paid_late": Rule(
-        3, 180, why="rule 2: an invoice paid after its due date (more the later)"
-    ),
-    "invoice_overdue": Rule(
-        6, 10_000, why="rule 2: an invoice overdue now (more the longer and the larger)"
-    ),
-    "invoice_disputed": Rule(
-        20, 10_000, serious=True, why="rule 2 and 8: an invoice the client refuses to pay"
-    ),
-    # Patterns (rule 2): more than the sum of their parts.
-    "pattern_missed_then_complained": Rule(
-        10, 90, why="rule 2: misses calls or meetings, then complains about the result"
-    ),
-    "pattern_changed_mind_then_refused": Rule(
-        20, 365, why="rule 2: changes their mind after delivery, then refuses to pay"
-    ),
-}
-
-WARNING_KINDS = frozenset(k for k, r in DEFAULT_TABLE.items() if r.weight > 0)
-#: how many days the first event of a pattern may precede the second and still make it
-_PATTERN_WINDOW = {"pattern_missed_then_complained": 30, "pattern_changed_mind_then_refused": 90}
+    ``[risk] overdue_watch_days = 45`` sets the model's setting; ``[risk.rude] weight = 25``
+    (and ``half_life_days``) overrides one factor. Raises ValueError naming a bad entry.
+    """
+    settings = {k: v for k, v in (overrides or {}).items() if not isinstance(v, Mapping)}
+    per_kind = {k: v for k, v in (overrides or {}).items() if isinstance(v, Mapping)}
+    unknown = set(settings) - {"overdue_watch_days"}
+    for name in sorted(unknown):
+        if name in DEFAULT_TABLE:
+            raise ValueError(f"risk.{name}: expected a table with weight and/or half_life_days")
+        raise ValueError(f"risk.{name}: unknown signal or setting")
+    days = settings.get("overdue_watch_days", DEFAULT_MODEL.overdue_watch_days)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ValueError("risk.overdue_watch_days must be a whole number of days")
+    return RiskModel(table_with(per_kind), days)
 
 
 def table_with(overrides: Mapping[str, Mapping[str, float]] | None) -> dict[str, Rule]:
-    """DEFAULT_TABLE with per-signal overrides of ``weight`` and ``half_life_days``.
+    """DEFAULT_TABLE with per-factor overrides of ``weight`` and ``half_life_days``.
 
-    Raises ValueError naming an unknown signal or setting.
+    A warning cannot be turned into a positive sign or back (the vocabulary is built from
+    the signs of the defaults). Raises ValueError naming an unknown factor or setting.
     """
     table = dict(DEFAULT_TABLE)
     for kind, values in (overrides or {}).items():
@@ -150,14 +225,17 @@ def table_with(overrides: Mapping[str, Mapping[str, float]] | None) -> dict[str,
         unknown = set(values) - {"weight", "half_life_days"}
         if unknown:
             raise ValueError(f"risk.{kind}: unknown setting {sorted(unknown)[0]!r}")
-        half_life = float(values.get("half_life_days", table[kind].half_life_days))
+        try:
+            half_life = float(values.get("half_life_days", table[kind].half_life_days))
+            weight = float(values.get("weight", table[kind].weight))
+        except (TypeError, ValueError):
+            raise ValueError(f"risk.{kind}: weight and half_life_days must be numbers") from None
         if half_life <= 0:
             raise ValueError(f"risk.{kind}.half_life_days must be above 0")
-        table[kind] = replace(
-            table[kind],
-            weight=float(values.get("weight", table[kind].weight)),
-            half_life_days=half_life,
-        )
+        default = DEFAULT_TABLE[kind].weight
+        if (default > 0 and weight < 0) or (default < 0 and weight > 0):
+            raise ValueError(f"risk.{kind}.weight must keep its sign ({default:+g} by default)")
+        table[kind] = replace(table[kind], weight=weight, half_life_days=half_life)
     return table
 
 
@@ -166,231 +244,195 @@ def band_of(score: int) -> str:
     return "high" if score >= HIGH_FROM else "watch" if score >= WATCH_FROM else "low"
 
 
-def _decay(rule: Rule, age_days: float) -> float:
-    """What is left of an event ``age_days`` old: 1 when fresh, 0.5 after one half-life."""
-    return 0.5 ** (max(age_days, 0.0) / rule.half_life_days)
+def score_of(points: Points) -> int:
+    """The score of a set of points, before any floor (monotone in ``points.counted``)."""
+    return round(100 * (1 - math.exp(-max(points.counted, 0) / SCALE)))
 
 
-def _money(cents: int, currency: str) -> str:
-    whole, part = divmod(cents, 100)
-    return f"{whole:,}{f'.{part:02d}' if part else ''} {currency}"
+_AT = attrgetter("at")
+#: the kinds of evidence the repetition patterns count
+_REPEATED = frozenset(kind for pattern in REPETITION_KINDS for kind in DEFAULT_TABLE[pattern].reads)
 
 
-def _invoice_events(
-    invoices: Iterable[InvoiceFact], as_of: datetime, table
-) -> list[tuple[str, float, Evidence]]:
-    """(kind, points, evidence) for what the invoices say as of ``as_of``."""
-    today = as_of.date()
-    events = []
-    for invoice in invoices:
-        if invoice.issued > today:
+def _factor_points(rule: Rule, raw: float) -> int:
+    cap = cap_of(rule)
+    return round(max(-cap, min(raw, cap)))
+
+
+@dataclass
+class _Scored:
+    factors: list[Factor]
+    points: Points
+    score: int
+    floor: Floor | None
+    money: MoneyFacts
+    past: list[SignalEvent]
+    own_mistakes: list[Evidence]
+    #: factors with evidence still within its half-life
+    fresh: frozenset[str]
+
+
+def _score(
+    signals: Iterable[SignalEvent],
+    invoices: Iterable[InvoiceFact],
+    as_of: datetime,
+    model: RiskModel,
+    tones: Iterable[ToneEvent],
+) -> _Scored:
+    table = model.table
+    past = sorted((s for s in signals if s.at <= as_of), key=_AT)
+    raw: dict[str, float] = defaultdict(float)
+    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    own_mistakes = []
+    by_kind: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    # The two loops below run for every event of every client (``callsheet risk`` at 10,000
+    # clients): the decay is written out rather than called.
+    for signal in past:
+        kind = signal.kind
+        rule = table.get(kind)
+        if rule is None:
             continue
-        label = f"Invoice {invoice.number}, {_money(invoice.amount_cents, invoice.currency)}"
-        paid = invoice.paid if invoice.paid and invoice.paid <= today else None
-        due = invoice.due
-        if invoice.disputed and paid is None:
-            rule = table["invoice_disputed"]
-            moment = _at_noon(due or invoice.issued, as_of)
-            events.append(
-                ("invoice_disputed", rule.weight, Evidence(moment, f"{label}: disputed, unpaid"))
-            )
-        elif due and paid is None and due < today:
-            days = (today - due).days
-            rule = table["invoice_overdue"]
-            # longer and larger means more: up to x3 for 120+ days, + up to x2 for large sums
-            size = min(max(math.log10(max(invoice.amount_cents / 100, 1)) - 2, 0), 2)
-            points = rule.weight * (1 + min(days, 120) / 60) + rule.weight * size / 2
-            events.append(
-                (
-                    "invoice_overdue",
-                    points,
-                    Evidence(_at_noon(due, as_of), f"{label}: overdue {days} days"),
-                )
-            )
-        elif due and paid is not None:
-            age = (today - paid).days
-            if paid > due:
-                days = (paid - due).days
-                rule = table["invoice_paid_late"]
-                points = rule.weight * (1 + min(days, 90) / 30) * _decay(rule, age)
-                events.append(
-                    (
-                        "invoice_paid_late",
-                        points,
-                        Evidence(_at_noon(paid, as_of), f"{label}: paid {days} days late"),
-                    )
-                )
-            else:
-                rule = table["paid_on_time"]
-                events.append(
-                    (
-                        "paid_on_time",
-                        rule.weight * _decay(rule, age),
-                        Evidence(_at_noon(paid, as_of), f"{label}: paid on time"),
-                    )
-                )
-    return events
-
-
-def _at_noon(day: date, like: datetime) -> datetime:
-    return datetime(day.year, day.month, day.day, 12, tzinfo=like.tzinfo)
-
-
-def _patterns(
-    signals: list[SignalEvent], as_of: datetime, table
-) -> list[tuple[str, float, Evidence]]:
-    events = []
-    for pattern, (first_kinds, then_kind) in {
-        "pattern_missed_then_complained": ({"missed_call", "no_show"}, "complaint"),
-        "pattern_changed_mind_then_refused": ({"changed_mind"}, "refused_payment"),
-    }.items():
-        window = timedelta(days=_PATTERN_WINDOW[pattern])
-        firsts = sorted(s.at for s in signals if s.kind in first_kinds)
-        if not firsts:
+        if kind == "own_mistake":
+            own_mistakes.append(Evidence(signal.at, signal.summary))
             continue
-        rule = table[pattern]
-        for then in (s for s in signals if s.kind == then_kind):
-            # a "first" event in the window before this one makes the pattern
-            if any(then.at - window <= at <= then.at for at in firsts):
-                age = (as_of - then.at).total_seconds() / 86400
-                events.append(
-                    (
-                        pattern,
-                        rule.weight * _decay(rule, age),
-                        Evidence(then.at, then.summary or then_kind.replace("_", " ")),
-                    )
-                )
-    return events
+        age = (as_of - signal.at).total_seconds() / 86400  # >= 0: past only
+        raw[kind] += rule.weight * 0.5 ** (age / rule.half_life_days)
+        evidence[kind].append(Evidence(signal.at, signal.summary))
+        if kind in _REPEATED:
+            by_kind[kind].append((signal.at, signal.summary))
+
+    for tone in tones:
+        kind = TONE_FACTORS.get(tone.tone or "")
+        if kind is None or tone.at > as_of:
+            continue
+        rule = table[kind]
+        age = (as_of - tone.at).total_seconds() / 86400
+        if age > TONE_HORIZON_HALF_LIVES * rule.half_life_days:
+            continue
+        raw[kind] += rule.weight * 0.5 ** (age / rule.half_life_days)
+        evidence[kind].append(Evidence(tone.at, tone.summary))
+        by_kind["tone:" + tone.tone].append((tone.at, tone.summary))
+
+    money = money_facts(invoices, as_of, table)
+    items = money.items
+    if raw.keys() & SEQUENCE_ENDS:
+        items += sequences(past, as_of, table)
+    for kind in REPETITION_KINDS if by_kind or money.late_moments else ():
+        rule = table[kind]
+        moments = [m for source in rule.reads for m in by_kind.get(source, ())]
+        if "invoices" in rule.reads:
+            moments += money.late_moments
+        if len(moments) >= REPEATS:
+            items += repetition(kind, moments, as_of, rule)
+    for kind, value, proof in items:
+        raw[kind] += value
+        evidence[kind].append(proof)
+    factors = []
+    for kind, value in raw.items():
+        points = _factor_points(table[kind], value)
+        if points:
+            proof = tuple(sorted(evidence[kind], key=_AT, reverse=True))
+            factors.append(Factor(kind, points, proof))
+    factors.sort(key=lambda f: (-abs(f.points), f.signal))
+
+    points = Points(
+        money=sum(f.points for f in factors if f.signal in MONEY_KINDS),
+        behaviour=sum(f.points for f in factors if f.signal in BEHAVIOUR_KINDS),
+        positive=sum(f.points for f in factors if f.signal in POSITIVE_KINDS),
+    )
+    score = score_of(points)
+    floor = _floor(factors, money, as_of, model) if score < WATCH_FROM else None
+    if floor is not None:
+        score = WATCH_FROM
+    fresh = frozenset(
+        f.signal
+        for f in factors
+        if age_days(as_of, f.evidence[0].at) <= table[f.signal].half_life_days
+    )
+    return _Scored(factors, points, score, floor, money, past, own_mistakes, fresh)
+
+
+def score_at(
+    signals: Iterable[SignalEvent],
+    invoices: Iterable[InvoiceFact],
+    as_of: datetime,
+    model: RiskModel = DEFAULT_MODEL,
+    *,
+    tones: Iterable[ToneEvent] = (),
+) -> int:
+    """Only the score of :func:`risk_of` (no stance, no advice): for trends and storage."""
+    return _score(signals, invoices, as_of, model, tones).score
 
 
 def risk_of(
     signals: Iterable[SignalEvent],
     invoices: Iterable[InvoiceFact],
     as_of: datetime,
-    table: Mapping[str, Rule] = DEFAULT_TABLE,
+    model: RiskModel = DEFAULT_MODEL,
+    *,
+    tones: Iterable[ToneEvent] = (),
+    status: str = "active",
+    since: datetime | None = None,
+    referred: int = 0,
 ) -> Risk:
-    """The client's risk as of ``as_of``, from their signals and invoices."""
-    past = sorted((s for s in signals if s.at <= as_of), key=lambda s: s.at)
-    contributions: dict[str, float] = defaultdict(float)
-    evidence: dict[str, list[Evidence]] = defaultdict(list)
-    own_mistakes = []
-    serious_recent: list[SignalEvent] = []
-    for signal in past:
-        rule = table.get(signal.kind)
-        if rule is None:
+    """The client's risk as of ``as_of``: score, factors, floor, stance and advice.
+
+    The stance weighs what the relationship is worth: the invoices paid by ``as_of``, the
+    referrals (logged ones, plus ``referred`` clients in the book who name this one), and
+    the time since ``since``, when the relationship began.
+    """
+    scored = _score(signals, invoices, as_of, model, tones)
+    factors, money, score = scored.factors, scored.money, scored.score
+    band = band_of(score)
+    referrals = referred + sum(1 for s in scored.past if s.kind == "referral")
+    tenure = max((as_of - since).days, 0) if since else None
+    relationship = Relationship(money.paid_cents, referrals, tenure, money.currency)
+    assessment = Assessment(
+        score=score,
+        band=band,
+        points={f.signal: f.points for f in factors},
+        status=status,
+        overdue_cents=money.overdue_cents,
+        overdue_days=money.overdue_days,
+        disputed_cents=money.disputed_cents,
+        currency=money.currency or relationship.currency,
+        counts={f.signal: len(f.evidence) for f in factors},
+        fresh=scored.fresh,
+        overdue_watch_days=model.overdue_watch_days,
+    )
+    stance = stance_for(assessment, relationship)
+    return Risk(
+        score,
+        band,
+        tuple(factors),
+        advice_for(assessment, stance),
+        tuple(reversed(scored.own_mistakes)),
+        scored.points,
+        scored.floor,
+        stance,
+    )
+
+
+def _floor(factors: Sequence[Factor], money: MoneyFacts, as_of: datetime, model) -> Floor | None:
+    """The reason to keep the client at least in watch, if there is one."""
+    if money.oldest_overdue and money.oldest_overdue[0] > model.overdue_watch_days:
+        days, proof = money.oldest_overdue
+        return Floor(f"money overdue more than {model.overdue_watch_days} days", proof)
+    serious = []
+    for factor in factors:
+        rule = model.table[factor.signal]
+        if not rule.serious:
             continue
-        if signal.kind == "own_mistake":
-            own_mistakes.append(Evidence(signal.at, signal.summary))
-            continue
-        age = (as_of - signal.at).total_seconds() / 86400
-        contributions[signal.kind] += rule.weight * _decay(rule, age)
-        evidence[signal.kind].append(Evidence(signal.at, signal.summary))
-        if rule.serious and age <= rule.half_life_days:
-            serious_recent.append(signal)
-    for kind, points, proof in _invoice_events(invoices, as_of, table) + _patterns(
-        past, as_of, table
-    ):
-        contributions[kind] += points
-        evidence[kind].append(proof)
-        if table[kind].serious:
-            serious_recent.append(SignalEvent(proof.at, kind, proof.summary))
-
-    raw = sum(contributions.values())
-    score = round(100 * (1 - math.exp(-max(raw, 0.0) / SCALE)))
-    floor_points = 0
-    if serious_recent and score < WATCH_FROM:
-        floor_points = WATCH_FROM - score
-        score = WATCH_FROM
-    factors = _factors(contributions, evidence, score - floor_points, raw)
-    if floor_points:
-        latest = max(serious_recent, key=lambda s: s.at)
-        factors.append(
-            Factor("serious_warning_floor", floor_points, (Evidence(latest.at, latest.summary),))
-        )
-    factors.sort(key=lambda f: (-abs(f.points), f.signal))
-    risk = Risk(score, band_of(score), tuple(factors), (), tuple(reversed(own_mistakes)))
-    return replace(risk, advice=advice_for(risk, contributions))
-
-
-def _factors(contributions, evidence, score: int, raw: float) -> list[Factor]:
-    """Share ``score`` out among the contributions so the factors add up to it."""
-    positive_raw = sum(v for v in contributions.values() if v > 0)
-    if positive_raw <= 0:
-        scale = 0.0
-    else:
-        # positive contributions share out score + what the negatives took away
-        taken = 100 * (1 - math.exp(-positive_raw / SCALE)) - score
-        scale = (score + taken) / positive_raw
-        # the positive signs share out what they took away, in proportion to their size
-        negative_raw = -sum(v for v in contributions.values() if v < 0)
-        negative_scale = taken / negative_raw if negative_raw > 0 else 0.0
-    factors = []
-    for kind, value in contributions.items():
-        if abs(value) < 1e-9:
-            continue
-        if value > 0:
-            points = value * scale
-        else:
-            points = value * (negative_scale if positive_raw > 0 else 0.0)
-        proof = tuple(sorted(evidence[kind], key=lambda e: e.at, reverse=True))
-        factors.append([kind, points, proof])
-    rounded = [round(f[1]) for f in factors]
-    # keep the sum exact after rounding: correct the largest factor
-    if factors:
-        drift = score - sum(rounded)
-        largest = max(range(len(factors)), key=lambda i: abs(factors[i][1]))
-        rounded[largest] += drift
-    return [
-        Factor(kind, points, proof)
-        for (kind, _, proof), points in zip(factors, rounded, strict=True)
-        if points != 0 or kind in ("referral", "praise", "paid_on_time")
-    ]
-
-
-#: Advice, from the domain rules; chosen by what the factors show.
-ADVICE = {
-    "decline": "Decline politely: an accepted bad client costs time, effort and reputation (rule 2).",
-    "deposit": "Ask for a deposit or upfront payment before any further work (rule 2).",
-    "say_no": "Say no to work beyond the agreement: give the reasons with the agreed scope and budget, "
-    "and offer a priced alternative as close to the request as possible (rule 6).",
-    "sign_off": "Get written sign-off before the next phase, so a change of mind is a new request (rule 3).",
-    "calm": "Stay calm and do not mirror the tone; steer toward a solution both sides accept (rule 7).",
-    "document": "Document every missed call and meeting and confirm agreements in writing (rule 8).",
-    "stop_chasing": "Document and stop chasing: when the pattern repeats, doing nothing is sometimes right (rule 7).",
-    "dispute": "Prepare the facts for a dispute: timeline, who did what, time spent, money owed (rule 8).",
-    "keep": "Keep the relationship: this client refers others and is worth the care (rule 5).",
-    "healthy": "No warning signs: treat them as well as a big client; small clients grow and refer (rule 5).",
-}
-
-
-def advice_for(risk: Risk, contributions: Mapping[str, float]) -> tuple[str, ...]:
-    """The advice sentences (domain rules 2-8) that the client's live factors call for."""
-    active = {kind for kind, value in contributions.items() if value >= 1}
-    chosen = []
-    if active & {
-        "legal_threat",
-        "refused_payment",
-        "invoice_disputed",
-        "pattern_changed_mind_then_refused",
-    }:
-        chosen.append("dispute")
-    if active & {"late_payment", "invoice_overdue", "invoice_paid_late", "refused_payment"}:
-        chosen.append("deposit")
-    if "scope_creep" in active:
-        chosen.append("say_no")
-    if "changed_mind" in active:
-        chosen.append("sign_off")
-    if active & {"rude", "aggressive"}:
-        chosen.append("calm")
-    if active & {"missed_call", "no_show", "pattern_missed_then_complained"}:
-        chosen.append("document")
-    if risk.band == "high" and len(active & WARNING_KINDS) >= 3:
-        chosen.append("stop_chasing" if "dispute" not in chosen else "decline")
-    if contributions.get("referral", 0) <= -1:
-        chosen.append("keep")
-    if not chosen and risk.band == "low":
-        chosen.append("healthy")
-    return tuple(ADVICE[key] for key in dict.fromkeys(chosen))
+        for proof in factor.evidence:
+            if (
+                age_days(as_of, proof.at) <= rule.half_life_days
+                or factor.signal == "invoice_disputed"
+            ):
+                serious.append((proof, factor))
+    if serious:
+        proof, factor = max(serious, key=lambda pair: pair[0].at)
+        return Floor(f"a serious warning ({factor.label}) still fresh", proof)
+    return None
 
 
 def trend(
@@ -398,11 +440,13 @@ def trend(
     invoices: Iterable[InvoiceFact],
     as_of: datetime,
     weeks: int = 12,
-    table: Mapping[str, Rule] = DEFAULT_TABLE,
+    model: RiskModel = DEFAULT_MODEL,
+    *,
+    tones: Iterable[ToneEvent] = (),
 ) -> list[int]:
     """The score at weekly points, oldest first; the last is the score as of ``as_of``."""
-    signals, invoices = list(signals), list(invoices)
+    signals, invoices, tones = list(signals), list(invoices), list(tones)
     return [
-        risk_of(signals, invoices, as_of - timedelta(weeks=weeks - 1 - week), table).score
+        score_at(signals, invoices, as_of - timedelta(weeks=weeks - 1 - week), model, tones=tones)
         for week in range(weeks)
     ]

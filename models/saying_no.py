@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from models.callsheet import brief_of
+from models.briefing import brief_of
 from models.validate import money_text
 
 

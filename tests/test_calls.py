@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from models import clients as ops
-from models.callsheet import brief_of, render_markdown, render_text
+from models.briefing import brief_of, render_markdown, render_text
 from models.facts import fact_sheet, md
 from models.saying_no import reply_outline
 from tests.conftest import NOW
@@ -93,12 +93,9 @@ def test_the_call_sheet_has_greeting_history_money_scope_risk_and_stance(ion):
     assert brief.follow_ups[0][1] == "Send the priced change request"
     assert brief.overdue[0][0] == "14" and brief.owed_by_currency == {"EUR": 300000}
     assert brief.agreements[0].invoiced_cents == 300000 and brief.agreements[0].minutes == 240
-    assert brief.risk.band == "high" and brief.stance in (
-        "let it go",
-        "look for compromise",
-        "firm",
-        "say no with an alternative",
-    )
+    # refused to pay, with 3,000 EUR overdue and little paid so far: facts first (rule 8)
+    assert brief.risk.band == "high" and brief.stance.kind == "dispute"
+    assert "3,000 EUR at stake" in brief.stance.text
     text = render_text(brief)
     for expected in (
         "CALL SHEET: Ion Ionescu",
@@ -110,13 +107,13 @@ def test_the_call_sheet_has_greeting_history_money_scope_risk_and_stance(ion):
         assert expected in text
 
 
-def test_stance_follows_risk_and_the_value_of_the_relationship(db):
-    calm = ops.add_client("Calm", now=NOW)
-    assert brief_of(calm, NOW).stance == "warm"
-    creeper = ops.add_client("Creeper", now=NOW)
+def test_stance_follows_risk_status_and_the_value_of_the_relationship(db):
+    calm = ops.add_client("Calm", status="active", now=NOW)
+    assert brief_of(calm, NOW).stance.kind == "warm"
+    creeper = ops.add_client("Creeper", status="active", now=NOW)
     ops.log_interaction(creeper, summary="more please", signals=["scope_creep"], at=NOW, now=NOW)
-    assert brief_of(creeper, NOW).stance == "say no with an alternative"
-    threat = ops.add_client("Threat", now=NOW)
+    assert brief_of(creeper, NOW).stance.kind == "say_no"
+    threat = ops.add_client("Threat", status="active", now=NOW)
     ops.log_interaction(
         threat,
         summary="lawyer",
@@ -124,9 +121,73 @@ def test_stance_follows_risk_and_the_value_of_the_relationship(db):
         at=NOW,
         now=NOW,
     )
-    assert brief_of(threat, NOW).stance == "let it go"
-    ops.log_interaction(threat, summary="sent a friend", signals=["referral"], at=NOW, now=NOW)
-    assert brief_of(threat, NOW).stance == "look for compromise"
+    assert brief_of(threat, NOW).stance.kind == "firm"  # nothing at stake yet
+    ops.add_invoice(
+        threat, number="T1", amount=2000, issued=date(2026, 10, 1), due=date(2026, 10, 15), now=NOW
+    )
+    stance = brief_of(threat, NOW).stance
+    assert stance.kind == "dispute" and "2,000 EUR at stake" in stance.text
+
+
+def test_a_prospect_rude_on_the_first_call_is_declined_politely(db):
+    prospect = ops.add_client("Prospect", status="prospect", now=NOW)
+    ops.log_interaction(
+        prospect, summary="shouted", signals=["rude", "aggressive"], tone="hostile", at=NOW, now=NOW
+    )
+    brief = brief_of(prospect, NOW)
+    assert brief.stance.kind == "decline" and brief.risk.advice[0].startswith("Decline politely")
+    assert "DECLINE POLITELY" in render_text(brief)
+
+
+def test_a_valuable_client_in_a_dispute_gets_a_compromise_that_names_revenue_and_referrals(db):
+    old_friend = ops.add_client("Old Friend", status="active", now=NOW - timedelta(days=3 * 365))
+    for n in range(8):
+        issued = date(2024, 1, 1) + timedelta(days=90 * n)
+        invoice = ops.add_invoice(
+            old_friend,
+            number=f"P{n}",
+            amount=9000,
+            issued=issued,
+            due=issued + timedelta(days=14),
+            now=NOW,
+        )
+        ops.record_payment(invoice, issued + timedelta(days=10), now=NOW)
+    for _ in range(2):
+        ops.log_interaction(
+            old_friend,
+            summary="sent a friend",
+            signals=["referral"],
+            at=NOW - timedelta(days=200),
+            now=NOW,
+        )
+    ops.add_invoice(
+        old_friend,
+        number="D1",
+        amount=1500,
+        issued=date(2026, 10, 1),
+        due=date(2026, 10, 20),
+        now=NOW,
+    )
+    ops.log_interaction(
+        old_friend, summary="won't pay D1 as is", signals=["refused_payment"], at=NOW, now=NOW
+    )
+    stance = brief_of(old_friend, NOW).stance
+    assert stance.kind == "compromise", stance
+    assert "paid 72,000 EUR over" in stance.text and "2 referrals" in stance.text
+
+
+def test_brief_json_has_the_stance_and_everything_the_call_sheet_shows(cli, tmp_path):
+    cli("add", "Ion Ionescu", "--phone", "+40 721 234 567", "--status", "active")
+    cli("log", "Ion", "--signal", "scope_creep", "Wants an app too")
+    shown = cli.json("brief", "Ion", "--json")
+    assert shown["stance"]["kind"] == "say_no" and shown["stance"]["text"]
+    assert shown["name"] == "Ion Ionescu" and shown["greeting"].endswith("Ion Ionescu")
+    assert shown["last_contacts"][0]["summary"] == "Wants an app too"
+    assert shown["risk"]["score"] > 0 and shown["risk"]["factors"][0]["label"] == "scope creep"
+    for key in ("follow_ups", "money", "agreements", "phones", "recent_scope_requests"):
+        assert key in shown
+    code, _, err = cli("brief", "Ion", "--json", "--markdown")
+    assert code == 2
 
 
 def test_markdown_call_sheet_escapes_user_text(db):

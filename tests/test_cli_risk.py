@@ -26,13 +26,25 @@ def test_cli_risk_json_lists_clients_highest_first_with_evidence(cli):
     listed = cli.json("risk", "--json", "--as-of", "2026-11-22")
     assert [c["name"] for c in listed] == ["Angry Client", "Calm Client"]
     angry = listed[0]
-    assert set(angry) == {"id", "name", "score", "band", "factors", "advice"}
+    assert set(angry) == {
+        "id",
+        "name",
+        "score",
+        "band",
+        "points",
+        "factors",
+        "floor",
+        "stance",
+        "advice",
+    }
     assert angry["band"] in ("watch", "high") and angry["advice"]
-    assert set(angry["factors"][0]) == {"signal", "points", "evidence"}
+    assert set(angry["factors"][0]) == {"signal", "label", "points", "evidence"}
     assert angry["factors"][0]["evidence"][0]["summary"] == "Shouted at my assistant"
     assert angry["factors"][0]["evidence"][0]["at"].startswith("2026-11-20")
-    assert sum(f["points"] for f in angry["factors"]) == angry["score"]
+    assert sum(f["points"] for f in angry["factors"]) == angry["points"]["counted"]
+    assert angry["stance"]["kind"] in ("firm", "let_go", "decline") and angry["stance"]["text"]
     assert listed[1]["score"] == 0 and listed[1]["band"] == "low" and listed[1]["factors"] == []
+    assert listed[1]["stance"]["kind"] == "decline" or listed[1]["stance"]["kind"] == "warm"
 
 
 def test_cli_risk_band_keeps_only_clients_of_that_band(cli):
@@ -121,7 +133,7 @@ def test_cli_risk_of_an_empty_book_is_an_empty_json_list(db, cli):
 def test_risk_overrides_in_config_are_applied_and_checked(cli, tmp_path, monkeypatch):
     from models import scoring
 
-    monkeypatch.setattr(scoring, "_table", scoring.DEFAULT_TABLE)  # restored after the test
+    monkeypatch.setattr(scoring, "_model", scoring.DEFAULT_MODEL)  # restored after the test
     _angry_and_calm(cli)
     before = cli.json("risk", "--json", "--as-of", "2026-11-22")[0]["score"]
     config = tmp_path / "config.toml"
@@ -147,3 +159,96 @@ def test_cli_risk_explains_a_positive_sign_with_nothing_to_offset(cli):
     code, out, _ = cli("risk", "Kind")
     assert code == 0 and "0/100 (low)" in out and "referral (nothing to offset)" in out
     assert "Keep the relationship" in out
+
+
+def _import(cli, tmp_path, name: str, invoices: list[dict]) -> None:
+    document = {
+        "format": "callsheet/1",
+        "clients": [{"name": name, "status": "active", "invoices": invoices}],
+    }
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    code, _, err = cli("import", str(path))
+    assert code == 0, err
+
+
+def _owing(cli, tmp_path):
+    _import(
+        cli,
+        tmp_path,
+        "Owing Client",
+        [
+            {"number": "A-1", "amount": 3000, "issued": "2026-08-01", "due": "2026-08-15"},
+            {"number": "A-2", "amount": 500, "issued": "2026-10-01", "due": "2026-10-15"},
+            {
+                "number": "A-0",
+                "amount": 900,
+                "issued": "2026-05-01",
+                "due": "2026-05-15",
+                "paid": "2026-05-10",
+            },
+        ],
+    )
+
+
+def test_cli_risk_if_paid_shows_the_score_before_and_after_and_stores_nothing(cli, tmp_path):
+    _owing(cli, tmp_path)
+    stored = cli.json("list", "--json")[0]
+    code, out, err = cli("risk", "Owing", "--if-paid", "A-1", "--as-of", "2026-11-22")
+    assert code == 0, err
+    before = cli.json("risk", "Owing", "--json", "--as-of", "2026-11-22")["score"]
+    line = out.strip().splitlines()[-1]
+    assert line.startswith("If invoice A-1 was paid today: ") and f"{before} -> " in line
+    both = cli.json(
+        "risk", "Owing", "--json", "--if-paid", "A-1", "--if-paid", "A-2", "--as-of", "2026-11-22"
+    )
+    assert both["what_if"]["paid"] == ["A-1", "A-2"] and both["what_if"]["score"] < before
+    assert cli.json("list", "--json")[0] == stored  # nothing was written
+
+
+def test_cli_risk_if_paid_names_an_unknown_or_paid_invoice_and_exits_2(cli, tmp_path):
+    _owing(cli, tmp_path)
+    code, _, err = cli("risk", "Owing", "--if-paid", "Z-9")
+    assert code == 2 and "Z-9" in err and len(err.strip().splitlines()) == 1
+    code, _, err = cli("risk", "Owing", "--if-paid", "A-0")
+    assert code == 2 and "already paid" in err
+    code, _, err = cli("risk", "--if-paid", "A-1")
+    assert code == 2 and "--if-paid" in err
+
+
+def test_cli_risk_money_overdue_beyond_the_threshold_is_at_least_watch_and_says_why(cli, tmp_path):
+    _owing(cli, tmp_path)
+    cli("log", "Owing", "--signal", "praise", "--signal", "referral", "Lovely people")
+    code, out, _ = cli("risk", "Owing", "--as-of", "2026-11-22")
+    assert "(low)" not in out.splitlines()[0]
+    assert "never money" in out and "invoice overdue" in out
+
+
+def test_the_overdue_watch_threshold_comes_from_config(cli, tmp_path, monkeypatch):
+    from models import scoring
+
+    monkeypatch.setattr(scoring, "_model", scoring.DEFAULT_MODEL)
+    _import(
+        cli,
+        tmp_path,
+        "Small Debt",
+        [
+            {"number": "S-1", "amount": 50, "issued": "2026-10-01", "due": "2026-10-15"},
+            {
+                "number": "S-0",
+                "amount": 50000,
+                "issued": "2026-03-01",
+                "due": "2026-03-15",
+                "paid": "2026-03-10",
+            },
+        ],
+    )
+    floor = cli.json("risk", "Small", "--json", "--as-of", "2026-11-22")["floor"]
+    assert floor and "30 days" in floor["reason"]
+    config = tmp_path / "config.toml"
+    config.write_text("[risk]\noverdue_watch_days = 90\n")
+    monkeypatch.setenv("CALLSHEET_CONFIG", str(config))
+    assert cli.json("risk", "Small", "--json", "--as-of", "2026-11-22")["floor"] is None
+    config.write_text('[risk]\noverdue_watch_days = "soon"\n')
+    code, _, err = cli("risk", "--json")
+    assert code == 2 and "overdue_watch_days" in err

@@ -163,6 +163,7 @@ def test_triage_groups_every_kind_with_its_count_in_order(db):
         "risk_rose",
         "cadence",
         "not_contacted",
+        "suggestion",
     ]
     assert triage.counts == {
         "follow_up": 1,
@@ -170,8 +171,9 @@ def test_triage_groups_every_kind_with_its_count_in_order(db):
         "risk_rose": 1,
         "cadence": 1,
         "not_contacted": 1,
+        "suggestion": 0,
     }
-    [quiet_item] = triage.sections[-1].items
+    [quiet_item] = triage.sections[-2].items
     assert quiet_item.client_id == quiet.id and "40 days" in quiet_item.text
     assert triage.items[0].ref == ops.FollowUp.get().id
 
@@ -242,18 +244,18 @@ def test_a_registered_group_is_shown_and_counted_like_the_others(db, monkeypatch
 
     _book_with_one_of_each()
     group = queries.query_group(
-        "suggestion",
-        "Suggestions to review",
+        "birthday",
+        "Birthdays this week",
         lambda moment: Client.select(Client.id, Client.name).where(queries.in_triage()),
-        lambda v, moment: queries.Attention(v[0], v[1], "suggestion", 0, "check the signals"),
+        lambda v, moment: queries.Attention(v[0], v[1], "birthday", 0, "send a card"),
     )
     monkeypatch.setattr(queries, "TRIAGE_GROUPS", list(queries.TRIAGE_GROUPS))
     queries.register_triage_group(group)
 
     triage = queries.triage(NOW)
 
-    assert triage.sections[-1].title == "Suggestions to review"
-    assert triage.counts["suggestion"] == 2 == group.count(queries.TriageMoment(NOW))
+    assert "Birthdays this week" in [section.title for section in triage.sections]
+    assert triage.counts["birthday"] == 2 == group.count(queries.TriageMoment(NOW))
 
 
 def test_notes_and_saved_outlines_do_not_count_as_contact(db):
@@ -264,7 +266,8 @@ def test_notes_and_saved_outlines_do_not_count_as_contact(db):
     ops.log_interaction(ana, channel="note", summary="Saying no: outline", at=NOW, now=NOW)
 
     assert Client.get_by_id(ana.id).last_contact_at == call.occurred_at
-    quiet = queries.triage(NOW, stale_after_days=21).sections[-1].items
+    sections = queries.triage(NOW, stale_after_days=21).sections
+    (quiet,) = [section.items for section in sections if section.kind == "not_contacted"]
     assert [item.client_id for item in quiet] == [ana.id]
 
 

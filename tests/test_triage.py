@@ -68,7 +68,14 @@ def test_triage_json_lists_every_item_grouped_with_counts(busy_book, cli):
     report = cli.json("triage", "--json", "--as-of", AS_OF)
 
     groups = {group["kind"]: group for group in report["groups"]}
-    assert list(groups) == ["follow_up", "overdue_invoice", "risk_rose", "cadence", "not_contacted"]
+    assert list(groups) == [
+        "follow_up",
+        "overdue_invoice",
+        "risk_rose",
+        "cadence",
+        "not_contacted",
+        "suggestion",
+    ]
     assert groups["follow_up"]["count"] == len(groups["follow_up"]["items"]) == 600
     assert groups["overdue_invoice"]["count"] == len(groups["overdue_invoice"]["items"]) == 600
     assert [item["client"] for item in groups["risk_rose"]["items"]] == ["Ana Pop"]
@@ -153,7 +160,7 @@ def test_an_ambiguous_prefix_lists_its_matches_and_says_how_many_more(db):
 
 
 def test_a_saved_outline_does_not_push_the_real_call_off_the_call_sheet(db):
-    from models.callsheet import brief_of
+    from models.briefing import brief_of
 
     ana = ops.add_client("Ana Pop", status="active", now=NOW)
     for hours in (30, 20, 10):

@@ -7,6 +7,7 @@ Textual, no risk computation (the stored band is current), one indexed look-up.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 
@@ -15,8 +16,14 @@ def register(subparsers, common) -> None:
         "brief", parents=[common], help="the call sheet: read it before a call"
     )
     brief.add_argument("client", help="client id, name or unique prefix")
-    brief.add_argument(
+    shape = brief.add_mutually_exclusive_group()
+    shape.add_argument(
         "--markdown", action="store_true", help="print Markdown instead of plain text"
+    )
+    shape.add_argument(
+        "--json",
+        action="store_true",
+        help='print JSON: everything the call sheet shows, with "stance": {"kind", "text"}',
     )
     brief.set_defaults(handler=cmd_brief)
 
@@ -46,13 +53,17 @@ def register(subparsers, common) -> None:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from models.callsheet import brief_of, render_markdown, render_text
+    from models.briefing import brief_of, render_markdown, render_text, to_json
     from models.clients import find_client
     from models.when import utcnow
     from tui.cli import open_store
 
     open_store(args)
     brief = brief_of(find_client(args.client), utcnow())
+    if args.json:
+        json.dump(to_json(brief), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
     sys.stdout.write(render_markdown(brief) if args.markdown else render_text(brief))
     return 0
 

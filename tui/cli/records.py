@@ -158,6 +158,9 @@ def cmd_log(args: argparse.Namespace) -> int:
     print(
         f"logged {interaction.channel} with {client.name} at {iso(at)}; risk {client.risk_score} ({client.risk_band})"
     )
+    if interaction.suggested_signals:  # never silent: say what the text seems to mention
+        kinds = ", ".join(interaction.suggested_signals)
+        print(f"  suggested signals (not counted until confirmed with v in the log): {kinds}")
     return 0
 
 

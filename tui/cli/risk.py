@@ -1,4 +1,8 @@
-"""The ``risk`` subcommand: every client by score, or why one client scores what they do."""
+"""The ``risk`` subcommand: every client by score, or why one client scores what they do.
+
+``callsheet risk CLIENT --if-paid NUMBER`` (repeatable) adds what the score would be if
+those invoices were paid today ("62 -> 41"); nothing is stored.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import argparse
 import json
 import re
 import sys
+from dataclasses import replace
 
 from tui.cli.records import _plain
 
@@ -29,27 +34,20 @@ def register(subparsers, common) -> None:
     risk.add_argument(
         "--band", default=None, choices=("low", "watch", "high"), help="only clients in this band"
     )
+    risk.add_argument(
+        "--if-paid",
+        action="append",
+        default=None,
+        metavar="NUMBER",
+        help="with CLIENT: the score if this invoice were paid today (repeatable; stores nothing)",
+    )
     risk.set_defaults(handler=cmd_risk)
 
 
 def _risk_json(client, risk) -> dict:
-    from models.when import iso
+    from models.briefing import risk_json
 
-    return {
-        "id": client.id,
-        "name": client.name,
-        "score": risk.score,
-        "band": risk.band,
-        "factors": [
-            {
-                "signal": f.signal,
-                "points": f.points,
-                "evidence": [{"at": iso(e.at), "summary": e.summary} for e in f.evidence],
-            }
-            for f in risk.factors
-        ],
-        "advice": list(risk.advice),
-    }
+    return {"id": client.id, "name": client.name, **risk_json(risk)}
 
 
 def _as_of(text: str | None):
@@ -65,15 +63,20 @@ def _as_of(text: str | None):
 
 def cmd_risk(args: argparse.Namespace) -> int:
     from models import scoring
+    from models.validate import InputError
     from tui.cli import open_store
 
     open_store(args)
     as_of = _as_of(args.as_of)
+    if args.if_paid and not args.client:
+        raise InputError("--if-paid", "name the client whose invoices would be paid")
     if args.client:
         from models.clients import find_client
 
         client = find_client(args.client)
-        risk = scoring.explain(client, as_of)
+        risk = scoring.explain(client, as_of, if_paid=args.if_paid)
+        if not args.if_paid:  # the what-if is asked for, not offered unasked
+            risk = replace(risk, what_if=None)
         if args.json:
             json.dump(_risk_json(client, risk), sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
@@ -90,7 +93,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
         out.write("]\n" if separator == "\n " else "\n]\n")
         return 0
     for client, risk in results:
-        top = ", ".join(f"{f.signal} {f.points:+d}" for f in risk.factors[:3])
+        top = ", ".join(f"{f.label} {f.points:+d}" for f in risk.factors[:3])
         print(
             f"{risk.score:>3} {risk.band:<5}  #{client.id:<6} {_plain(client.name)[:30]:<30}  {top}"
         )
@@ -98,17 +101,27 @@ def cmd_risk(args: argparse.Namespace) -> int:
 
 
 def explanation(name: str, risk) -> str:
-    """A client's risk in plain text: score, each factor with its evidence, the advice."""
+    """A client's risk in plain text: score, the points it is made of, each factor with its
+    evidence, any floor, the stance, the advice, and the what-if when asked for."""
+    from models.briefing import what_if_line
     from models.when import to_zone
 
     lines = [f"{_plain(name)}: risk {risk.score}/100 ({risk.band})"]
-    if not risk.factors:
+    points = risk.points
+    if risk.factors:
+        lines.append(f"  points {points.formula()} (positive signs offset behaviour, never money)")
+    else:
         lines.append("  no signals")
+    if risk.floor:
+        lines.append(
+            f"  at least watch: {risk.floor.reason}: "
+            f"{to_zone(risk.floor.evidence.at):%Y-%m-%d} {_plain(risk.floor.evidence.summary)}"
+        )
     for factor in risk.factors:
-        label = factor.signal.replace("_", " ")
-        if factor.points == 0:  # a positive sign with no warning to offset
+        label = factor.label
+        if factor.points < 0 and points.behaviour == 0:
             label += " (nothing to offset)"
-        lines.append(f"  {factor.points:+4d}  {label}" if factor.points else f"     0  {label}")
+        lines.append(f"  {factor.points:+4d}  {label}")
         for evidence in factor.evidence[:5]:
             lines.append(f"          {to_zone(evidence.at):%Y-%m-%d}  {_plain(evidence.summary)}")
         if len(factor.evidence) > 5:
@@ -117,6 +130,9 @@ def explanation(name: str, risk) -> str:
         lines.append("  your own mistakes (facts, not counted):")
         for evidence in risk.own_mistakes[:5]:
             lines.append(f"          {to_zone(evidence.at):%Y-%m-%d}  {_plain(evidence.summary)}")
+    lines.append(f"stance: {risk.stance.title.upper()}: {risk.stance.text}")
     lines.append("advice:")
     lines.extend(f"  - {advice}" for advice in risk.advice)
+    if risk.what_if:
+        lines.append(what_if_line(risk))
     return "\n".join(lines)

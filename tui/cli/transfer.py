@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tui.cli.records import _plain
 
-IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior")
+IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior", "ics", "xml", "calls")
 EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
 
 
@@ -24,8 +24,8 @@ def register(subparsers, common) -> None:
         "files",
         nargs="+",
         metavar="FILE",
-        help=".json (callsheet/1, or a watson/timewarrior export), .vcf or .csv; "
-        "- reads standard input (with --format)",
+        help=".json (callsheet/1, or a watson/timewarrior export), .vcf, .csv; "
+        ".ics (meetings), .xml or .csv call logs; - reads standard input (with --format)",
     )
     importer.add_argument(
         "--format", choices=IMPORT_FORMATS, default=None, help="default: from the file extension"
@@ -190,6 +190,10 @@ def _input_file(name: str, format_: str | None):
 def _import_one(path: Path, kind: str, args, config, progress, label: str):
     from models import jsonformat
     from models.validate import InputError
+    from tui.cli.capture import capture_kind, import_capture
+
+    if capture := capture_kind(path, kind, _mapping(args.map)):  # meetings, calls: capture
+        return import_capture(path, capture, args, config, label)
 
     if kind == "json":
         from models.importers import detect_time_format

@@ -62,13 +62,13 @@ class CallSheetScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
-        from models.callsheet import brief_of
+        from models.briefing import brief_of
 
         brief = brief_of(self.client_id, self.app.now())
         self.app.call_from_thread(self._show, brief)
 
     def _show(self, brief) -> None:
-        from models.callsheet import sections
+        from models.briefing import sections
 
         self.brief = brief
         text = Text()

@@ -163,6 +163,30 @@ class DashboardScreen(Screen):
             tooltip="Mark the selected follow-up done (triage)",
         ),
         Binding(
+            "v",
+            "confirm_suggestions",
+            "Confirm suggestions",
+            show=False,
+            id="dashboard.confirm_suggestions",
+            tooltip="Confirm the suggested signals (?) of the log entry: they count from now on",
+        ),
+        Binding(
+            "V",
+            "dismiss_suggestions",
+            "Dismiss suggestions",
+            show=False,
+            id="dashboard.dismiss_suggestions",
+            tooltip="Dismiss the suggested signals (?) of the log entry for good",
+        ),
+        Binding(
+            "M",
+            "capture_mail",
+            "Capture mail",
+            show=False,
+            id="dashboard.capture_mail",
+            tooltip="Log mail with clients from mail_paths in config.toml (callsheet mail)",
+        ),
+        Binding(
             "s",
             "cycle_sort",
             "Sort",
@@ -213,6 +237,15 @@ class DashboardScreen(Screen):
             tooltip="Write the dispute fact sheet (Markdown)",
         ),
         Binding(
+            "dollar_sign",
+            "what_if_paid",
+            "If paid",
+            key_display="$",
+            show=False,
+            id="dashboard.what_if_paid",
+            tooltip="Risk if the unpaid invoices were paid today: 62 → 41 (stores nothing)",
+        ),
+        Binding(
             "d",
             "load_demo",
             "Demo data",
@@ -254,7 +287,7 @@ class DashboardScreen(Screen):
             tooltip="Snooze the follow-up selected in triage",
         ),
         Binding(
-            "V",
+            "P",
             "page_fact_sheet",
             "Read fact sheet",
             show=False,
@@ -942,6 +975,74 @@ class DashboardScreen(Screen):
             self.app.copy_to_clipboard(greeting)
             self.notify(f"Copied: {greeting}", markup=False)
 
+    # -- captured entries: suggested signals and mail (models/capture) ------------------------
+    def action_confirm_suggestions(self) -> None:
+        self._answer_suggestions(confirm=True)
+
+    def action_dismiss_suggestions(self) -> None:
+        self._answer_suggestions(confirm=False)
+
+    def _answer_suggestions(self, confirm: bool) -> None:
+        """The suggestion under the triage cursor; else the entry under the log cursor, else
+        the newest one with suggestions."""
+        if self.query_one("#left-switcher", ContentSwitcher).current == "attention":
+            item = self.query_one("#attention", AttentionList).current
+            if item is not None and item.kind == "suggestion" and item.ref:
+                self._resolve_suggestions(item.ref, confirm)
+                return
+        row = self.log_view.current
+        if row is None or not row.suggested:
+            row = next((r for r in self.log_view.rows if r.suggested), None)
+        if row is None:
+            self.notify("Nothing suggested in this client's log.", severity="warning")
+            return
+        self._resolve_suggestions(row.id, confirm)
+
+    @work(thread=True, group="write")
+    def _resolve_suggestions(self, interaction_id: int, confirm: bool) -> None:
+        from models.clients import resolve_suggestions
+        from models.entities import Interaction
+
+        entry = Interaction.get_or_none(Interaction.id == interaction_id)
+        if entry is None:
+            return
+        kinds = ", ".join(kind.replace("_", " ") for kind in entry.suggested_signals)
+        if confirm:
+            resolve_suggestions(entry, confirm=None)
+        else:
+            resolve_suggestions(entry, dismiss=None)
+        self.app.call_from_thread(self.refresh_client, entry.client_id)
+        verb = "Confirmed" if confirm else "Dismissed"
+        self.app.call_from_thread(self.notify, f"{verb}: {kinds}", markup=False)
+
+    def action_capture_mail(self) -> None:
+        config = self.app.config
+        if not config.mail_paths:
+            self.notify(
+                "Set mail_paths (and my_addresses) in config.toml first.", severity="warning"
+            )
+            return
+        self.notify("Reading mail...")
+        self._capture_mail(list(config.mail_paths), list(config.my_addresses))
+
+    @work(thread=True, exclusive=True, group="capture")
+    def _capture_mail(self, paths: list[str], me: list[str]) -> None:
+        from pathlib import Path
+
+        from models.capture.mail import capture_mail
+
+        missing = [p for p in paths if not Path(p).expanduser().exists()]
+        if missing:
+            message = f"mail_paths: {missing[0]} does not exist"
+            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
+        report = capture_mail(paths, me)
+        self.app.call_from_thread(self.load_clients)
+        message = f"Mail: {len(report.added):,} new log entries from {report.messages:,} messages"
+        if report.broken:
+            message += f"; {len(report.broken)} unreadable"
+        self.app.call_from_thread(self.notify, message, markup=False)
+
     # -- call sheet, caller lookup, fact sheet (tui/screens/call_sheet.py and friends) -------
     def action_call_sheet(self) -> None:
         if not (selected := self._selected()):
@@ -993,6 +1094,9 @@ class DashboardScreen(Screen):
                 clients._scroll_to_cursor()
                 break
         clients.focus()
+
+    def action_what_if_paid(self) -> None:
+        self.risk_pane.action_what_if_paid()
 
     def action_fact_sheet(self) -> None:
         if not (selected := self._selected()):

@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from models.queries import Attention, ClientRow, LogRow, Triage, TriageSection
 from models.validate import money_text
+from models.vocabulary import POSITIVE_KINDS, SERIOUS_KINDS
 from tui.widgets.row_list import RowList, printable, set_virtual_height
 
 BAND_STYLE = {
@@ -31,8 +32,6 @@ SIGNAL_STYLE = {
     "serious": Style(color="#ffffff", bgcolor="#b03030", bold=True),
     "warning": Style(color="#101010", bgcolor="#e0b050"),
 }
-SERIOUS = {"rude", "aggressive", "refused_payment", "legal_threat"}
-POSITIVE = {"referral", "praise", "paid_on_time"}
 DIM = Style(dim=True)
 TONE_STYLE = {
     "warm": Style(color="#7fbf7f"),
@@ -43,11 +42,11 @@ TONE_STYLE = {
 
 
 def signal_style(kind: str) -> Style:
-    if kind in POSITIVE:
+    if kind in POSITIVE_KINDS:
         return SIGNAL_STYLE["positive"]
     if kind == "own_mistake":
         return SIGNAL_STYLE["own"]
-    return SIGNAL_STYLE["serious" if kind in SERIOUS else "warning"]
+    return SIGNAL_STYLE["serious" if kind in SERIOUS_KINDS else "warning"]
 
 
 def ago(epoch: int | None, now: float) -> str:
@@ -225,6 +224,8 @@ def filter_rows(rows: list[ClientRow], query: str) -> tuple[list[ClientRow], boo
 # --- the log -------------------------------------------------------------------------------
 
 ARROW = {"in": "←", "out": "→"}
+#: where a captured entry came from (typed entries have none): mail @, calendar #, phone %
+SOURCE_MARK = {"mail": "@", "calendar": "#", "phone": "%"}
 
 
 class LogView(RowList[LogRow]):
@@ -238,17 +239,32 @@ class LogView(RowList[LogRow]):
     def row_segments(self, row: LogRow, width: int) -> list[Segment]:
         moment = datetime.fromtimestamp(row.at, UTC).astimezone()
         stamp = f"{moment:%d %b %H:%M}" if moment.year == self.year else f"{moment:%d %b %Y}"
+        tone = TONE_STYLE.get(row.tone, DIM)
         segments = [
             Segment(f"{stamp:<12} {ago(row.at, self.now):>4} ", DIM),
             Segment(f"{row.channel:<7}{ARROW.get(row.direction, ' ')}"),
-            Segment(" ● " if row.tone else "   ", TONE_STYLE.get(row.tone, DIM)),
+            # the source mark takes the space before the tone dot: typed rows look as before
+            Segment(SOURCE_MARK[row.source], DIM)
+            if row.source in SOURCE_MARK
+            else Segment(" ", tone),
+            Segment("● " if row.tone else "  ", tone),
         ]
         for kind in row.signals:
             segments.append(Segment(f" {kind.replace('_', ' ')} ", signal_style(kind)))
             segments.append(Segment(" "))
         used = sum(len(s.text) for s in segments)
-        segments.append(Segment(fit(row.summary, max(width - used, 0))))
-        return segments
+        # A suggestion is a question, not a fact: the signal's colour as italic text after
+        # the summary, no badge. The summary keeps at least half of what is left.
+        suggested = [
+            Segment(
+                f" ?{kind.replace('_', ' ')}", Style(color=signal_style(kind).bgcolor, italic=True)
+            )
+            for kind in row.suggested
+        ]
+        room = max(width - used, 0)
+        wanted = sum(len(s.text) for s in suggested)
+        summary = fit(row.summary, max(room - wanted, room // 2) if suggested else room)
+        return [*segments, Segment(summary), *suggested]
 
     @property
     def year(self) -> int:

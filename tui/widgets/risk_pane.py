@@ -1,4 +1,5 @@
-"""The risk pane: score and band, a 12-week sparkline, the factors with their evidence, advice.
+"""The risk pane: score and band, a 12-week sparkline, the factors with their evidence, the
+stance and advice; ``$`` shows what the score would be if the unpaid invoices were paid.
 
 Drawn line by line like the lists (a ``ScrollView`` with ``render_line`` over text wrapped
 once per width), so showing another client repaints only this pane and never re-lays out
@@ -40,6 +41,14 @@ class RiskPane(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="risk.up"),
         Binding("down,j", "scroll_down", "Scroll down", show=False, id="risk.down"),
+        Binding(
+            "dollar_sign",
+            "what_if_paid",
+            "If paid",
+            key_display="$",
+            id="risk.what_if_paid",
+            tooltip="The score if the unpaid invoices were paid today (stores nothing)",
+        ),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -47,11 +56,24 @@ class RiskPane(ScrollView, can_focus=True):
         self.paragraphs: list[Text] = [Text("No client selected.", style="dim italic")]
         self._lines: list[Strip] = []
         self._width = -1
+        self._shown: tuple[str, Risk | None, list[int]] = ("", None, [])
+        #: whether the what-if line is shown; it stays on from one client to the next
+        self.what_if_shown = False
 
     def show(self, name: str, risk: Risk | None, trend: list[int]) -> None:
+        self._shown = (name, risk, trend)
         self.paragraphs = self._compose_text(name, risk, trend)
         self._width = -1
         self.scroll_to(y=0, animate=False, immediate=True)
+        self._wrap()
+        self.refresh()
+
+    def action_what_if_paid(self) -> None:
+        """Show or hide the score as it would be if the unpaid invoices were paid today."""
+        self.what_if_shown = not self.what_if_shown
+        name, risk, trend = self._shown
+        self.paragraphs = self._compose_text(name, risk, trend)
+        self._width = -1
         self._wrap()
         self.refresh()
 
@@ -70,6 +92,8 @@ class RiskPane(ScrollView, can_focus=True):
         header.append(risk.band.upper(), style=BAND_STYLE[risk.band])
         out.append(header)
         out.append(Text(fit(name, 200), style="bold"))
+        if self.what_if_shown:
+            out.append(self._what_if_text(risk))
         if trend:
             line = Text(sparkline(trend), style=BAND_STYLE[risk.band])
             line.append(
@@ -79,10 +103,16 @@ class RiskPane(ScrollView, can_focus=True):
         out.append(Text(""))
         if not risk.factors:
             out.append(Text("No warning signs.", style="dim"))
+        else:
+            out.append(Text(f"points {risk.points.formula()}", style="dim"))
+        if risk.floor:
+            line = Text("At least watch: ", style=BAND_STYLE["watch"])
+            line.append(fit(f"{risk.floor.reason} ({risk.floor.evidence.summary})", 300))
+            out.append(line)
         for factor in risk.factors:
             line = Text()
             line.append(f"{factor.points:+4d} ", style="bold")
-            line.append(f" {factor.signal.replace('_', ' ')} ", style=signal_style(factor.signal))
+            line.append(f" {factor.label} ", style=signal_style(factor.signal))
             line.append(f"  {len(factor.evidence)}×", style="dim")
             out.append(line)
             for evidence in factor.evidence[:EVIDENCE_SHOWN]:
@@ -103,10 +133,32 @@ class RiskPane(ScrollView, can_focus=True):
                 line.append(fit(evidence.summary, 300))
                 out.append(line)
         out.append(Text(""))
+        stance = Text("Stance: ", style="bold")
+        stance.append(risk.stance.title.upper(), style="bold reverse")
+        out.append(stance)
+        out.append(Text(fit(risk.stance.text, 600)))
+        out.append(Text(""))
         out.append(Text("Advice", style="bold"))
         for advice in risk.advice:
             out.append(Text("• " + advice))
         return out
+
+    @staticmethod
+    def _what_if_text(risk: Risk) -> Text:
+        what = risk.what_if
+        if what is None:
+            return Text("$ nothing unpaid: paying changes nothing", style="dim")
+        line = Text("$ if ")
+        line.append(
+            f"invoice {fit(what.paid[0], 40)} was"
+            if len(what.paid) == 1
+            else f"{len(what.paid)} unpaid invoices were"
+        )
+        line.append(" paid today: ")
+        line.append(f"{risk.score}", style=BAND_STYLE[risk.band])
+        line.append(" → ")
+        line.append(f"{what.score} ({what.band})", style=BAND_STYLE[what.band] + Style(bold=True))
+        return line
 
     def _wrap(self) -> None:
         width = max(self.scrollable_content_region.width, 10)

@@ -2,9 +2,10 @@
 
 ``brief_of(client, as_of)`` gathers who they are and how to greet them, the last three
 contacts, open follow-ups, money owed, scope used against scope agreed, the risk with its
-top reasons, and a suggested stance that weighs the risk against the relationship's value
-(revenue to date, referrals given, how long they have been a client). ``render_text`` and
-``render_markdown`` print it; the dashboard's call-sheet screen shows the same data.
+top reasons, and the stance for the call (chosen by :mod:`models.stance` from the same
+factors as the risk's advice, weighing revenue, referrals and years together against the
+cost). ``render_text``, ``render_markdown`` and ``to_json`` print it; the dashboard's
+call-sheet screen shows the same :func:`sections`.
 """
 
 from __future__ import annotations
@@ -28,19 +29,13 @@ from models.entities import (
     TimeEntry,
 )
 from models.greeting import greeting_for
+from models.markdown import md
 from models.phones import pretty
 from models.risk import Risk
+from models.scoring import client_since
+from models.stance import Stance
 from models.validate import money_text
-from models.when import to_zone
-
-SERIOUS = {"rude", "aggressive", "refused_payment", "legal_threat", "invoice_disputed"}
-MONEY = {
-    "late_payment",
-    "invoice_overdue",
-    "invoice_paid_late",
-    "refused_payment",
-    "invoice_disputed",
-}
+from models.when import iso, to_zone
 
 
 @dataclass
@@ -85,57 +80,9 @@ class Brief:
     risk: Risk
     revenue_cents: dict[str, int]
     referrals_given: int
-    stance: str
-    stance_why: str
+    stance: Stance
     recent_scope_requests: list[Contact] = field(default_factory=list)
     as_of: datetime | None = None
-
-
-def stance_for(
-    risk: Risk, revenue_cents: int, referrals: int, tenure_days: int, recent_scope: bool
-) -> tuple[str, str]:
-    """A stance for the call: firm, look for compromise, say no with an alternative, or let it go."""
-    kinds = {f.signal for f in risk.factors if f.points > 0}
-    valuable = referrals > 0 or revenue_cents >= 1_000_000 or tenure_days >= 2 * 365
-    if risk.band == "high" and kinds & SERIOUS and not valuable:
-        return (
-            "let it go",
-            "Serious warnings and little at stake: document the facts, stay calm, and do not chase "
-            "(rule 7); decline further work politely (rule 2).",
-        )
-    if risk.band == "high" and valuable:
-        return (
-            "look for compromise",
-            "The relationship is worth keeping (revenue, referrals or years together): get "
-            "the facts straight and offer several solutions both sides can accept (rule 8).",
-        )
-    if recent_scope:
-        return (
-            "say no with an alternative",
-            "Recent requests go beyond what was agreed: say no with the reasons and "
-            "the agreed scope, and offer a priced alternative as close to the request as possible (rule 6).",
-        )
-    if risk.band != "low" or kinds & MONEY:
-        return (
-            "firm",
-            "Hold your position on what was agreed and on money owed; make the risks visible (rule 3).",
-        )
-    return (
-        "warm",
-        "No warning signs: a friendly, personal call; treat them like a big client (rule 5).",
-    )
-
-
-def client_since(client: Client) -> datetime:
-    """When the relationship began: the record's creation or the first contact, whichever is earlier."""
-    first_contact = (
-        Interaction.select(fn.MIN(Interaction.occurred_at))
-        .where(Interaction.client == client)
-        .scalar()
-    )
-    return min(
-        filter(None, [client.created_at, Interaction.occurred_at.python_value(first_contact)])
-    )
 
 
 def brief_of(client: Client | int, as_of: datetime) -> Brief:
@@ -243,15 +190,14 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
         .where(Agreement.client == client)
         .order_by(Agreement.start.desc(nulls="LAST"))
     ]
-    risk = scoring.explain(client.id, as_of)
+    risk = scoring.explain(client, as_of)
     referrals = (
-        Signal.select().where((Signal.client == client) & (Signal.kind == "referral")).count()
+        Signal.select()
+        .where((Signal.client == client) & (Signal.kind == "referral") & (Signal.at <= as_of))
+        .count()
         + Client.select().where(Client.referred_by == client).count()
     )
     since = client_since(client)
-    stance, why = stance_for(
-        risk, sum(revenue.values()), referrals, (as_of - since).days, bool(recent_scope)
-    )
     return Brief(
         client.id,
         client.name,
@@ -272,8 +218,7 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
         risk,
         dict(revenue),
         referrals,
-        stance,
-        why,
+        risk.stance,
         recent_scope,
         as_of,
     )
@@ -341,26 +286,29 @@ def sections(brief: Brief) -> list[tuple[str, list[str]]]:
         scope.append(f"{use.title} [{use.status}]: {used}; time {_hours(use.minutes)}")
         if use.scope:
             scope.append(f"  scope: {use.scope}")
-    risk = [f"{brief.risk.score}/100 ({brief.risk.band})"]
+    risk = [risk_headline(brief.risk)]
     for factor in brief.risk.factors[:3]:
         latest = factor.evidence[0] if factor.evidence else None
         risk.append(
-            f"{factor.points:+d} {factor.signal.replace('_', ' ')}"
+            f"{factor.points:+d} {factor.label}"
             + (f" — last {to_zone(latest.at):%d %b}: {latest.summary}" if latest else "")
         )
-    stance = [f"{brief.stance.upper()}: {brief.stance_why}"]
+    if brief.risk.what_if:
+        risk.append(what_if_line(brief.risk))
+    stance = [f"{brief.stance.title.upper()}: {brief.stance.text}"]
     stance += [f"Advice: {line}" for line in brief.risk.advice[:3]]
     if brief.recent_scope_requests:
         asked = dict.fromkeys(c.summary for c in brief.recent_scope_requests)
         stance.append("Recent requests beyond scope: " + "; ".join(asked))
     return [
         (f"{brief.name}", who),
+        # the stance first: it is what to take into the call, and the rest says why
+        ("Stance for this call", stance),
         ("Last contacts", last),
         ("Open follow-ups", follow),
         ("Money", money),
         ("Scope", scope or ["No agreement recorded."]),
         ("Risk", risk),
-        ("Stance for this call", stance),
     ]
 
 
@@ -374,14 +322,151 @@ def render_text(brief: Brief) -> str:
 
 
 def render_markdown(brief: Brief) -> str:
-    from models.facts import md
-
     out = [f"# Call sheet: {md(brief.name)}", ""]
     for heading, lines in sections(brief):
         if heading != brief.name:
             out += [f"## {heading}", ""]
         out += [f"- {md(line.strip())}" for line in lines] + [""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def risk_headline(risk: Risk) -> str:
+    """ "62/100 (high) from points 74 = money 40 + max(behaviour 46 - positive 12, 0)"."""
+    text = f"{risk.score}/100 ({risk.band})"
+    if risk.factors:
+        text += f" from points {risk.points.formula()}"
+    if risk.floor:
+        text += f"; at least watch: {risk.floor.reason}"
+    return text
+
+
+def what_if_line(risk: Risk) -> str:
+    """ "If 2 unpaid invoices were paid today: 62 -> 41 (watch)"."""
+    what = risk.what_if
+    if what is None:
+        return ""
+    invoices = f"invoice {what.paid[0]}" if len(what.paid) == 1 else f"{len(what.paid)} invoices"
+    return (
+        f"If {invoices} {'was' if len(what.paid) == 1 else 'were'} paid today: "
+        f"{risk.score} -> {what.score} ({what.band})"
+    )
+
+
+def to_json(brief: Brief) -> dict:
+    """Everything the call sheet shows, as one JSON object (``callsheet brief --json``)."""
+    risk = brief.risk
+    return {
+        "id": brief.client_id,
+        "name": brief.name,
+        "company": brief.company,
+        "status": brief.status,
+        "language": brief.language,
+        "salutation": brief.salutation,
+        "greeting": brief.greeting,
+        "rapport": brief.rapport,
+        "phones": brief.phones,
+        "client_since": brief.client_since.isoformat(),
+        "last_contacts": [
+            {
+                "at": iso(c.at),
+                "channel": c.channel,
+                "direction": c.direction,
+                "tone": c.tone,
+                "summary": c.summary,
+                "signals": c.signals,
+            }
+            for c in brief.last_contacts
+        ],
+        "follow_ups": [{"due": iso(due), "text": text} for due, text in brief.follow_ups],
+        "money": {
+            "owed": _by_currency(brief.owed_by_currency),
+            "paid": _by_currency(brief.revenue_cents),
+            "overdue": [
+                {
+                    "number": number,
+                    "amount": cents / 100,
+                    "currency": currency,
+                    "due": due.isoformat(),
+                    "days_overdue": days,
+                }
+                for number, cents, currency, due, days in brief.overdue
+            ],
+            "unpaid": [
+                {
+                    "number": number,
+                    "amount": cents / 100,
+                    "currency": currency,
+                    "due": due.isoformat() if due else None,
+                }
+                for number, cents, currency, due in brief.unpaid
+            ],
+        },
+        "agreements": [
+            {
+                "title": a.title,
+                "scope": a.scope,
+                "status": a.status,
+                "budget": None if a.budget_cents is None else a.budget_cents / 100,
+                "currency": a.currency,
+                "invoiced": a.invoiced_cents / 100,
+                "minutes": a.minutes,
+            }
+            for a in brief.agreements
+        ],
+        "risk": risk_json(risk),
+        "referrals_given": brief.referrals_given,
+        "stance": {"kind": brief.stance.kind, "text": brief.stance.text},
+        "recent_scope_requests": [
+            {"at": iso(c.at), "summary": c.summary} for c in brief.recent_scope_requests
+        ],
+    }
+
+
+def _by_currency(by_currency: dict[str, int]) -> dict[str, float]:
+    return {currency: cents / 100 for currency, cents in sorted(by_currency.items())}
+
+
+def risk_json(risk: Risk) -> dict:
+    """A risk as JSON: score, band, the points it is made of, factors, floor, stance, advice."""
+    out = {
+        "score": risk.score,
+        "band": risk.band,
+        "points": {
+            "money": risk.points.money,
+            "behaviour": risk.points.behaviour,
+            "positive": risk.points.positive,
+            "counted": risk.points.counted,
+        },
+        "factors": [
+            {
+                "signal": f.signal,
+                "label": f.label,
+                "points": f.points,
+                # iso() written out: this runs for every piece of evidence of every client
+                "evidence": [
+                    {"at": e.at.astimezone().isoformat(timespec="seconds"), "summary": e.summary}
+                    for e in f.evidence
+                ],
+            }
+            for f in risk.factors
+        ],
+        "floor": None
+        if risk.floor is None
+        else {
+            "reason": risk.floor.reason,
+            "at": iso(risk.floor.evidence.at),
+            "summary": risk.floor.evidence.summary,
+        },
+        "stance": {"kind": risk.stance.kind, "text": risk.stance.text},
+        "advice": list(risk.advice),
+    }
+    if risk.what_if is not None:
+        out["what_if"] = {
+            "paid": list(risk.what_if.paid),
+            "score": risk.what_if.score,
+            "band": risk.what_if.band,
+        }
+    return out
 
 
 def _printable(text: str) -> str:

@@ -1,0 +1,172 @@
+"""Captured entries on the dashboard: source marks, suggestions confirmed or dismissed by key,
+and mail captured from the palette."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from models import clients as ops
+from models.capture.store import Captured, save
+from models.entities import Interaction, Signal
+from tests.conftest import NOW
+from tests.tui_helpers import line_text, make_app, wait_for
+
+
+@pytest.fixture
+def captured(db):
+    """One client with a typed entry and a captured mail that suggests two signals."""
+    ion = ops.add_client("Ion Ionescu", emails=["ion@carpati.example"], status="active", now=NOW)
+    ops.log_interaction(ion, summary="Kick-off call", at=NOW - timedelta(days=3), now=NOW)
+    save(
+        [
+            Captured(
+                client_id=ion.id,
+                at=NOW - timedelta(hours=1),
+                channel="email",
+                direction="in",
+                summary="Factură — Nu plătesc, am vorbit cu avocatul",
+                source="mail",
+                key="mid:<1@carpati.example>",
+                suggested=["refused_payment", "legal_threat"],
+            )
+        ],
+        now=NOW,
+    )
+    return ion
+
+
+async def _started(pilot):
+    await wait_for(
+        pilot,
+        lambda: pilot.app.mark_counts.get("clients") and pilot.app.mark_counts.get("select"),
+        what="first data on screen",
+    )
+
+
+async def test_a_captured_entry_shows_its_source_and_suggestions_apart_from_signals(captured):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        newest = line_text(app.screen.log_view, 0)
+        assert "email  ←@" in newest
+        assert "Factură — Nu" in newest and "?refused" in newest
+        typed = line_text(app.screen.log_view, 1)
+        assert "@" not in typed and "?" not in typed
+        assert app.screen.selected_client_id == captured.id
+        assert "legal" not in app.screen.risk_pane.text  # suggestions never count
+
+
+async def test_v_confirms_the_suggestions_and_they_count_toward_risk(captured):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        await pilot.press("v")
+        await wait_for(
+            pilot,
+            lambda: (
+                set(app.screen.log_view.rows[0].signals) == {"refused_payment", "legal_threat"}
+                and not app.screen.log_view.rows[0].suggested
+            ),
+            what="the confirmed signals in the log",
+        )
+        assert " refused payment " in line_text(app.screen.log_view, 0)  # a badge now, no "?"
+        await wait_for(pilot, lambda: "legal" in app.screen.risk_pane.text, what="risk factors")
+    kinds = {s.kind for s in Signal.select().where(Signal.client == captured.id)}
+    assert kinds == {"refused_payment", "legal_threat"}
+
+
+async def test_shift_v_dismisses_them_for_good(captured):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        await pilot.press("V")
+        await wait_for(
+            pilot,
+            lambda: "?" not in line_text(app.screen.log_view, 0),
+            what="the suggestions gone from the log",
+        )
+    entry = Interaction.get(Interaction.source == "mail")
+    assert entry.suggested_signals == []
+    assert entry.dismissed_signals == ["refused_payment", "legal_threat"]
+    assert not Signal.select().where(Signal.client == captured.id).exists()
+
+
+async def test_capture_mail_from_the_palette_reads_the_configured_folders(captured, tmp_path):
+    maildir = tmp_path / "Mail"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mail" / "maildir", maildir)
+    app = make_app()
+    app.config.mail_paths = [str(maildir)]
+    app.config.my_addresses = ["me@consult.example"]
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"capture mail")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: any("Contract (encrypted)" in r.summary for r in app.screen.log_view.rows),
+            timeout=10,
+            what="captured mail in the log",
+        )
+    assert Interaction.select().where(Interaction.source == "mail").count() > 1
+
+
+async def test_mail_captured_in_another_terminal_appears_in_the_open_log(
+    captured, db_path, tmp_path
+):
+    maildir = tmp_path / "Mail"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mail" / "maildir", maildir)
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        callsheet = Path(sys.executable).with_name("callsheet")
+        subprocess.run(
+            [
+                str(callsheet),
+                "mail",
+                str(maildir),
+                "--me",
+                "me@consult.example",
+                "--db",
+                str(db_path),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        await wait_for(
+            pilot,
+            lambda: any("Contract (encrypted)" in r.summary for r in app.screen.log_view.rows),
+            timeout=8,
+            what="the captured mail in the log",
+        )
+
+
+async def test_triage_lists_the_suggestions_to_review_and_v_confirms_the_one_selected(captured):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        await pilot.press("t")
+        attention = app.screen.query_one("#attention")
+        await wait_for(
+            pilot,
+            lambda: any(item.kind == "suggestion" for item in attention.rows),
+            what="the suggestion in triage",
+        )
+        index = next(i for i, item in enumerate(attention.rows) if item.kind == "suggestion")
+        attention.cursor = index
+        assert "suggested refused payment, legal threat" in attention.rows[index].text
+        await pilot.press("v")
+        await wait_for(
+            pilot,
+            lambda: not any(item.kind == "suggestion" for item in attention.rows),
+            what="the suggestion answered",
+        )
+    kinds = {s.kind for s in Signal.select().where(Signal.client == captured.id)}
+    assert kinds == {"refused_payment", "legal_threat"}

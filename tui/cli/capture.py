@@ -1,0 +1,278 @@
+"""``callsheet mail``: the log filled from the user's mail (models/capture/mail.py does the work).
+
+Meetings (.ics) and phone calls (call-log .xml, call-log .csv) come in through ``callsheet
+import``, which hands them to :func:`import_capture` here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def register(subparsers, common) -> None:
+    mail = subparsers.add_parser(
+        "mail",
+        parents=[common],
+        help="log e-mail with your clients from Maildir folders, mbox or .eml files",
+    )
+    mail.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a Maildir tree (nested folders are read), an mbox or .eml file "
+        "(default: mail_paths in config.toml)",
+    )
+    mail.add_argument(
+        "--me",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="your own address (mail from it is outgoing); adds to my_addresses in config.toml",
+    )
+    mail.add_argument(
+        "--since", metavar="DATE", default=None, help="leave out mail sent before DATE"
+    )
+    mail.add_argument(
+        "--rescan",
+        action="store_true",
+        help="read every message again, not only what arrived since the last run "
+        "(after adding clients)",
+    )
+    mail.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what would be logged and who wrote who is not a client; write nothing",
+    )
+    mail.add_argument("--json", action="store_true", help="print the report as JSON")
+    mail.set_defaults(handler=cmd_mail)
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    from models.capture.mail import capture_mail
+    from models.validate import InputError
+    from models.when import parse_when
+    from tui.cli import open_store
+    from tui.cli.transfer import _Progress
+
+    config = open_store(args)
+    paths = args.paths or config.mail_paths
+    if not paths:
+        raise InputError(
+            "PATH", "give a Maildir folder, an mbox or .eml file, or set mail_paths in config.toml"
+        )
+    missing = [p for p in paths if not Path(p).expanduser().exists()]
+    if missing:
+        raise InputError("PATH", f"{missing[0]}: no such file or folder")
+    since = parse_when(args.since) if args.since else None
+    progress = _Progress("mail")
+    try:
+        report = capture_mail(
+            paths,
+            [*config.my_addresses, *args.me],
+            since=since,
+            rescan=args.rescan,
+            dry_run=args.dry_run,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, bool(config.my_addresses or args.me))
+    return 0
+
+
+def _names(entries) -> dict[int, str]:
+    from models.capture.store import client_names
+
+    return client_names({e.client_id for e in entries}) if entries else {}
+
+
+def _report_json(report) -> dict:
+    from models.when import iso
+
+    names = _names(report.added)
+    return {
+        "dry_run": report.dry_run,
+        "messages": report.messages,
+        "matched": report.matched,
+        "logged": len(report.added),
+        "already_logged": len(report.entries) - len(report.added),
+        "duplicates": report.duplicates,
+        "not_read": report.not_read,
+        "before_since": report.before_since,
+        "encrypted": report.encrypted,
+        "with_defects": report.with_defects,
+        "unreadable": report.broken,
+        "unknown": dict(report.unknown.most_common()),
+        "entries": [
+            {
+                "client": names.get(e.client_id, str(e.client_id)),
+                "at": iso(e.at),
+                "direction": e.direction,
+                "summary": e.summary,
+                "suggested_signals": e.suggested,
+            }
+            for e in report.added
+        ],
+    }
+
+
+def _print_report(report, knows_me: bool) -> None:
+    from models.when import iso
+    from tui.cli.records import _plain
+
+    verb = "would log" if report.dry_run else "logged"
+    already = len(report.entries) - len(report.added)
+    line = (
+        f"mail: read {report.messages:,} messages"
+        + (f" ({report.not_read:,} read by an earlier run)" if report.not_read else "")
+        + f", {report.matched:,} with clients: {verb} {len(report.added):,} entries"
+    )
+    if already:
+        line += f", {already:,} already in the log"
+    print(line)
+    if report.duplicates:
+        print(f"  {report.duplicates:,} copies of messages seen in another folder, read once")
+    if report.before_since:
+        print(f"  {report.before_since:,} from clients sent before --since, left out")
+    suggested = sum(1 for e in report.added if e.suggested)
+    if suggested:
+        print(f"  {suggested:,} entries with suggested signals: confirm or dismiss them in the log")
+    if report.encrypted:
+        print(f"  {report.encrypted:,} encrypted: logged with their subject only")
+    if report.with_defects:
+        print(f"  {report.with_defects:,} not quite RFC 5322: logged with what could be read")
+    if report.broken:
+        print(f"  {len(report.broken):,} unreadable, skipped:")
+        for problem in report.broken[:20]:
+            print(f"    {_plain(problem)}")
+    if not knows_me:
+        print("  no --me or my_addresses in config.toml: every message counted as incoming")
+    if report.unknown:
+        if report.dry_run:
+            print(f"  {len(report.unknown):,} correspondents are not clients (messages):")
+            for address, count in report.unknown.most_common(50):
+                print(f"    {count:>5}  {_plain(address)}")
+        else:
+            print(
+                f"  {len(report.unknown):,} correspondents are not clients "
+                "(--dry-run lists them; --rescan after adding some)"
+            )
+    if report.dry_run and report.added:
+        names = _names(report.added)
+        for entry in report.added[:50]:
+            print(
+                f"  {iso(entry.at)[:16]}  {entry.direction:<3}  "
+                f"{_plain(names.get(entry.client_id, ''))}: {_plain(entry.summary)[:80]}"
+            )
+        if len(report.added) > 50:
+            print(f"  ... and {len(report.added) - 50:,} more")
+
+
+# --- callsheet import FILE.ics / FILE.xml / call-log CSV -------------------------------------
+
+
+def capture_kind(path: Path, kind: str, mapping: dict[str, str]) -> str | None:
+    """ "ics", "xml" or "calls" when ``callsheet import`` is given a calendar or call log."""
+    if kind in ("ics", "xml", "calls"):
+        return kind
+    if kind == "csv":
+        from models.capture.calllog import looks_like_call_log
+
+        with path.open(encoding="utf-8-sig", errors="replace") as stream:
+            if looks_like_call_log(stream.readline(), mapping):
+                return "calls"
+    return None
+
+
+class CaptureImport:
+    """What ``callsheet import`` prints for a calendar or call log (the ImportReport shape)."""
+
+    def __init__(self, what: str, added: list, seen: int, notes: list[str], dry_run: bool):
+        self.what, self.seen, self.notes, self.dry_run = what, seen, notes, dry_run
+        self.entries = added
+        #: the ImportReport fields `callsheet import --json` prints
+        self.interactions = len(added)
+        self.time_entries: int | None = None
+        self.added: list[str] = []
+        self.merged: list[str] = []
+        self.skipped: list[str] = []
+
+    def summary(self) -> str:
+        verb = "would log" if self.dry_run else "logged"
+        already = self.seen - len(self.entries)
+        text = f"{verb} {len(self.entries)} {self.what}"
+        if already:
+            text += f", {already} already in the log"
+        return "; ".join([text, *self.notes])
+
+
+def _skip_bad_text(problems: list[str]) -> str:
+    from tui.cli.records import _plain
+    from tui.cli.transfer import _problems_text
+
+    text = _problems_text([_plain(p) for p in problems])
+    return text + "\n  (--skip-bad logs the rest and lists these)"
+
+
+def import_capture(path: Path, kind: str, args, config, label: str | None = None) -> CaptureImport:
+    """Log the meetings of an .ics file or the calls of a call log; nothing on any bad record."""
+    from models.capture import calllog
+    from models.capture.calendar import CalendarError, meeting_entries, read_meetings
+    from models.capture.store import client_names, match_addresses, match_phones, save
+    from models.validate import InputError
+    from models.when import iso, utcnow
+    from tui.cli.records import _plain
+    from tui.cli.transfer import _mapping, _problems_text
+
+    data = path.read_bytes()
+    name = label or str(path)  # "-" for standard input, not the spooled file's name
+    notes: list[str] = []
+    if kind == "ics":
+        try:
+            meetings, problems = read_meetings(data, utcnow())
+        except CalendarError as error:
+            raise InputError(name, str(error)) from None
+        if problems and not args.skip_bad:
+            raise InputError(name, _skip_bad_text(problems))
+        entries, without = meeting_entries(meetings, match_addresses(), set(config.my_addresses))
+        what = "meetings"
+        if without:
+            notes.append(f"{without} events without a client")
+    else:
+        try:
+            if kind == "xml":
+                calls, problems = calllog.read_android_xml(data)
+            else:
+                text = data.decode("utf-8-sig", errors="replace")
+                calls, problems = calllog.read_csv_calls(text, _mapping(args.map))
+        except calllog.CallLogError as error:
+            raise InputError(name, _problems_text(error.problems)) from None
+        if problems and not args.skip_bad:
+            raise InputError(name, _skip_bad_text(problems))
+        found = calllog.call_entries(calls, match_phones(), config.default_region)
+        entries, what = found.entries, "calls"
+        if found.private:
+            notes.append(f"{found.private} private or unknown numbers skipped")
+        if found.blocked:
+            notes.append(f"{found.blocked} blocked calls skipped")
+        if found.unknown:
+            notes.append(
+                f"{sum(found.unknown.values())} calls from {len(found.unknown)} numbers "
+                "that are no client's"
+            )
+    problems = [_plain(p) for p in problems]  # event titles and numbers are the file's text
+    added = save(entries, dry_run=args.dry_run)
+    report = CaptureImport(what, added, len(entries), notes, args.dry_run)
+    report.skipped = problems
+    if args.dry_run:
+        names = client_names({e.client_id for e in added}) if added else {}
+        report.added = [
+            f"{iso(e.at)[:16]} {_plain(names.get(e.client_id, ''))}: {_plain(e.summary)}"
+            for e in added
+        ]
+    return report
