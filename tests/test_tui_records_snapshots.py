@@ -35,8 +35,10 @@ def test_records_screen_snapshot(snap_compare):
 def test_agreement_form_snapshot(snap_compare):
     async def run_before(pilot):
         await _ready(pilot)
-        await pilot.press("A", *"Mobile app")
-        await pilot.pause(0.3)
+        await pilot.press("A")
+        await pilot.pause(0.3)  # the form is up before the title is typed into it
+        await pilot.press(*"Mobile app")
+        await pilot.pause(0.5)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
