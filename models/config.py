@@ -65,6 +65,10 @@ class Config:
     my_addresses: list[str] = field(default_factory=list)
     #: Maildir folders or mbox files that `callsheet mail` reads when given no path
     mail_paths: list[str] = field(default_factory=list)
+    #: the dashboard's keys by binding id: {"dashboard.log": "L", "dashboard.triage": "t,f2"}
+    keys: dict = field(default_factory=dict)
+    #: "dark" or "light"
+    theme: str = "dark"
 
 
 _KNOWN = {
@@ -76,6 +80,8 @@ _KNOWN = {
     "risk",
     "my_addresses",
     "mail_paths",
+    "keys",
+    "theme",
 }
 
 
@@ -122,4 +128,10 @@ def load_config(path: Path | None = None) -> Config:
             setattr(config, name, [value])
         elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{path}: {name} must be a list of strings")
+    if not isinstance(config.keys, dict) or not all(
+        isinstance(key, str) and key.strip() for key in config.keys.values()
+    ):
+        raise ConfigError(f'{path}: [keys] maps binding ids to keys, e.g. "dashboard.log" = "L"')
+    if config.theme not in ("dark", "light"):
+        raise ConfigError(f"{path}: theme must be 'dark' or 'light', not {config.theme!r}")
     return config

@@ -61,3 +61,27 @@ def pretty(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def why_invalid(e164: str) -> str | None:
+    """Why a possible-looking number cannot be dialled ("not a valid number in Romania"), or None.
+
+    ``to_e164`` accepts any number of a possible length so that imports keep what people
+    typed; a caller lookup offering to save a number should be stricter.
+    """
+    import phonenumbers
+    from phonenumbers import ValidationResult, geocoder
+
+    number = phonenumbers.parse(e164, None)
+    if phonenumbers.is_valid_number(number):
+        return None
+    country = geocoder.country_name_for_number(number, "en") or (
+        f"+{number.country_code}" if number.country_code else "any country"
+    )
+    reason = {
+        ValidationResult.TOO_SHORT: "too short",
+        ValidationResult.TOO_LONG: "too long",
+        ValidationResult.INVALID_LENGTH: "the wrong length",
+        ValidationResult.INVALID_COUNTRY_CODE: "not a country's code",
+    }.get(phonenumbers.is_possible_number_with_reason(number), "not a valid number")
+    return f"{reason} in {country}"

@@ -101,3 +101,20 @@ def parse_date(text: str) -> date:
 def iso(moment: datetime, tz: str = "local") -> str:
     """ISO 8601 with the local offset, seconds precision: what callsheet/1 writes."""
     return to_zone(moment, tz).isoformat(timespec="seconds")
+
+
+def day_text(moment: datetime | date, now: datetime, with_time: bool = False) -> str:
+    """The one date style on screen: "21 Jan", with the year when it is not this year's.
+
+    ``with_time`` adds the local "14:30" to moments of this year (an older moment's time
+    matters less than its year, and both would not fit a list column).
+    """
+    this_year = to_zone(now).year
+    if isinstance(moment, datetime):
+        local = to_zone(moment)
+        if local.year != this_year:
+            return f"{local.day} {local:%b %Y}"
+        return f"{local.day} {local:%b}" + (f" {local:%H:%M}" if with_time else "")
+    if moment.year != this_year:
+        return f"{moment.day} {moment:%b %Y}"
+    return f"{moment.day} {moment:%b}"

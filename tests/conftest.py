@@ -13,15 +13,12 @@ from __future__ import annotations
 import json
 import os
 import time
-from datetime import UTC, datetime
 
 import pytest
 
 from models.db import close_database
 from models.store import open_database
-
-#: A fixed "now" so that nothing in a test depends on the clock.
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+from tests.clock import NOW  # noqa: F401 (older tests import NOW from here)
 
 
 @pytest.fixture(autouse=True)

@@ -202,7 +202,8 @@ def test_the_reply_outline_says_what_was_agreed_and_offers_an_alternative(ion):
     outline = reply_outline(ion.id, NOW)
     assert "Wants a mobile app in the same budget" in outline
     assert "Two design rounds" in outline and "8,000 EUR" in outline
-    assert "priced change" in outline and "Bună ziua, dl. Ionescu" in outline
+    assert "modificare cu preț separat" in outline and "Bună ziua, dl. Ionescu" in outline
+    assert "Thank you" not in outline and ".;" not in outline and ".." not in outline
 
 
 def test_the_fact_sheet_has_every_section_in_order_and_escapes_tables(ion):
@@ -281,3 +282,23 @@ def test_brief_and_facts_commands_print_and_write(cli, tmp_path):
     code, _, err = cli("facts", "Ion", "-o", str(target))
     assert code == 0 and target.read_text(encoding="utf-8").startswith("# Fact sheet: Ion Ionescu")
     assert "Lawyer letter" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting", "phrase"),
+    [
+        ("pl", "Dzień dobry", "płatną zmianę"),
+        ("ru", "Добрый день", "отдельную плату"),
+        ("de", "Good afternoon", "priced change"),
+    ],
+)
+def test_the_reply_outline_is_all_in_the_clients_language_or_all_in_english(
+    db, language, greeting, phrase
+):
+    client = ops.add_client("Klient", language=language, now=NOW)
+    ops.log_interaction(client, summary="More pages.", signals=["scope_creep"], at=NOW, now=NOW)
+    outline = reply_outline(client.id, NOW)
+    assert greeting in outline and phrase in outline
+    assert 'More pages."' in outline and "More pages.." not in outline  # no doubled stop
+    if language != "de":
+        assert "Thank you" not in outline and "agreed" not in outline

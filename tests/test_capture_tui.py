@@ -54,7 +54,7 @@ async def test_a_captured_entry_shows_its_source_and_suggestions_apart_from_sign
     async with app.run_test(size=(160, 48)) as pilot:
         await _started(pilot)
         newest = line_text(app.screen.log_view, 0)
-        assert "email  ←@" in newest
+        assert "email   ←@" in newest  # channel, direction, then the source mark
         assert "Factură — Nu" in newest and "?refused" in newest
         typed = line_text(app.screen.log_view, 1)
         assert "@" not in typed and "?" not in typed

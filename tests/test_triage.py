@@ -237,5 +237,5 @@ async def test_a_log_of_1031_entries_shows_1031_even_with_entries_sharing_a_seco
     async with app.run_test(size=(160, 48)) as pilot:
         log = app.screen.query_one("#log")
         await wait_for(pilot, lambda: len(log.rows) == 1031, what="the whole log")
-        assert str(log.border_subtitle) == "1,031 entries"
+        assert str(log.border_subtitle).startswith("1,031 entries")
         assert len({row.id for row in log.rows}) == 1031

@@ -8,8 +8,8 @@ import pytest
 
 from models import clients as ops
 from models.entities import Client, Interaction
-from tests.conftest import NOW
-from tests.tui_helpers import make_app, wait_for
+from tests.clock import NOW
+from tests.tui_helpers import make_app, settle, wait_for
 from tui.screens.call_sheet import CallSheetScreen
 from tui.screens.caller_lookup import CallerLookupScreen
 from tui.screens.forms import ClientForm
@@ -38,9 +38,7 @@ def book(db):
 
 
 async def _started(pilot):
-    await wait_for(
-        pilot, lambda: pilot.app.mark_counts.get("clients") and pilot.app.mark_counts.get("select")
-    )
+    await settle(pilot)
 
 
 @pytest.mark.parametrize(
@@ -54,8 +52,8 @@ async def test_typing_the_callers_number_opens_their_call_sheet(book, typed):
         assert isinstance(app.screen, CallerLookupScreen)
         await pilot.press(*typed, "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CallSheetScreen), what="call sheet")
-        await wait_for(pilot, lambda: app.mark_counts.get("call_sheet"))
-        body = str(app.screen.query_one("#call-sheet-body").render())
+        await settle(pilot)
+        body = app.screen.text
         assert "Ion Ionescu" in body and "dl. Ionescu" in body and "Wants a mobile app too" in body
         await pilot.press("escape")
         assert app.screen.client_list.current.name == "Ion Ionescu"
@@ -92,7 +90,7 @@ async def test_c_opens_the_call_sheet_and_o_the_saying_no_outline_which_saves_to
         await wait_for(
             pilot, lambda: isinstance(app.screen, ReplyOutlineScreen) and app.screen.outline
         )
-        assert "priced change" in app.screen.outline
+        assert "modificare cu preț separat" in app.screen.outline  # Ion speaks Romanian
         await pilot.press("y")
         assert app.clipboard == app.screen.outline
         await pilot.press("s")
@@ -124,3 +122,30 @@ async def test_F_writes_the_fact_sheet(book, tmp_path, monkeypatch):
         )
     [written] = tmp_path.glob("callsheet/fact-sheets/*.md")
     assert written.read_text(encoding="utf-8").startswith("# Fact sheet:")
+
+
+async def test_an_impossible_number_is_refused_with_the_reason_and_not_offered_for_saving(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        await pilot.press("w", *"0774 068 73", "enter")
+        await settle(pilot)
+        message = str(app.screen.query_one("#lookup-result").render())
+        assert "0774 068 73" in message and "not a valid number in Romania" in message
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, CallerLookupScreen)  # nothing to add
+        assert not Client.select().where(Client.name == "").exists()
+
+
+async def test_the_call_sheet_leads_with_greeting_stance_and_money(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _started(pilot)
+        app.screen.select_client(book.id)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        text = app.screen.text
+        order = [text.index(h) for h in ("Greeting", "Stance", "Money", "Last contacts", "Risk")]
+        assert order == sorted(order)

@@ -275,7 +275,7 @@ async def test_z_in_triage_snoozes_the_follow_up_to_next_week(ana):
         await wait_for(pilot, lambda: any(i.kind == "follow_up" for i in attention.rows))
         index = next(i for i, item in enumerate(attention.rows) if item.kind == "follow_up")
         attention._move_to(index)
-        await pilot.press("z", "w")
+        await pilot.press("Z", "w")  # z moves between panes on the dashboard
         await wait_for(
             pilot, lambda: FollowUp.get().due_at.astimezone().weekday() == 0, what="snoozed"
         )

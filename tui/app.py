@@ -1,23 +1,48 @@
-"""The callsheet dashboard application: configuration, the clock, and the screens.
+"""The callsheet dashboard application: configuration, the clock, keys, themes, and errors.
 
 The app owns "now" (a callable, fixed in tests and screenshots so that relative times
 and decayed scores are reproducible) and a few timing marks that the benchmark reads:
 ``mark_start(name)`` when a user action begins and ``mark(name)`` after the refresh that
 shows its result (``clients``, ``filter``, ``select``, ``save``).
+
+Keys: every binding has an id; ``[keys]`` in config.toml maps ids to other keys (Textual's
+keymap), and help, footer and palette read the live bindings (:meth:`live_bindings`).
+Errors: workers run with ``exit_on_error=False``; one ``Worker.StateChanged`` handler here
+turns a failure into a notification (the error's kind and message, never logged).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.theme import Theme
+from textual.worker import Worker, WorkerState
 
 from models.config import Config
 from tui.commands import DashboardCommands
+
+#: a light theme whose warning and success colours are dark enough to read on white
+LIGHT = Theme(
+    name="callsheet-light",
+    primary="#1f5f99",
+    secondary="#4a5d75",
+    accent="#7a3e9d",
+    warning="#8a5a00",
+    error="#b3261e",
+    success="#2e6b30",
+    foreground="#1c1c1c",
+    background="#f7f7f5",
+    surface="#ffffff",
+    panel="#e6e6e2",
+    dark=False,
+)
+DARK = "textual-dark"
 
 
 class CallsheetApp(App):
@@ -25,14 +50,16 @@ class CallsheetApp(App):
     # absolute, so subclasses defined elsewhere (bench/, tests) find it too
     CSS_PATH = Path(__file__).resolve().parent / "styles" / "app.tcss"
     COMMANDS = App.COMMANDS | {DashboardCommands}
+    # ctrl+p is Textual's own palette binding, shown once at the footer's right end
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave callsheet"),
         Binding(
-            "ctrl+p",
-            "command_palette",
-            "Commands",
-            id="app.palette",
-            tooltip="Every action, and jump to any client",
+            "T",
+            "toggle_theme",
+            "Theme",
+            show=False,
+            id="app.theme",
+            tooltip="Switch between the dark and the light theme",
         ),
     ]
 
@@ -46,6 +73,11 @@ class CallsheetApp(App):
         self.started: dict[str, float] = {}
         self.marks: dict[str, float] = {}
         self.mark_counts: dict[str, int] = {}
+        self.register_theme(LIGHT)
+        self.theme = LIGHT.name if getattr(self.config, "theme", "dark") == "light" else DARK
+        keys = getattr(self.config, "keys", None)
+        if keys:
+            self.set_keymap(keys)
 
     def now(self) -> datetime:
         return self._now() if self._now else datetime.now(UTC).replace(microsecond=0)
@@ -63,17 +95,76 @@ class CallsheetApp(App):
         self.marks[name] = time.perf_counter()
         self.mark_counts[name] = self.mark_counts.get(name, 0) + 1
 
-    def key_help(self, screen) -> list[tuple[str, str]]:
-        """(keys, description) for every binding of ``screen`` and the app."""
-        rows = []
-        for binding in [*screen.BINDINGS, *self.BINDINGS]:
-            if binding.description:
-                keys = ", ".join(
-                    self.get_key_display(Binding(key, binding.action))
-                    for key in binding.key.split(",")
+    # -- keys -------------------------------------------------------------------------------
+    def live_bindings(self, node: DOMNode | type[DOMNode]) -> list[tuple[str, Binding]]:
+        """(key, binding) of ``node``'s own bindings (a widget or a screen class, for help
+        about a screen not open yet), after the user's ``[keys]`` keymap."""
+        merged = node._bindings if isinstance(node, DOMNode) else node._merged_bindings
+        bindings = merged.copy() if merged is not None else None
+        if bindings is None:
+            return []
+        if self._keymap:
+            bindings.apply_keymap(self._keymap)
+        return [
+            (key, binding)
+            for key, key_bindings in bindings.key_to_bindings.items()
+            for binding in key_bindings
+        ]
+
+    def key_help(
+        self, sections: Iterable[tuple[str, Iterable[DOMNode | type[DOMNode]]]] | DOMNode
+    ) -> list:
+        """Per section, (keys, what they do) for every binding with an id, each once.
+
+        Textual's own bindings without an id (focus next, scroll left, ...) are left out.
+        """
+        if isinstance(sections, DOMNode):  # one screen: its rows, without headings
+            return [row for _, rows in self.key_help([("Keys", [sections])]) for row in rows]
+        out = []
+        seen: set[str] = set()
+        for title, nodes in [*sections, ("Anywhere", [self])]:
+            rows: dict[str, tuple[list[str], str]] = {}
+            for node in nodes:
+                for key, binding in self.live_bindings(node):
+                    if not binding.id or binding.id in seen - set(rows):
+                        continue
+                    what = binding.tooltip or binding.description
+                    keys, _ = rows.setdefault(binding.id, ([], what))
+                    shown = self.get_key_display(Binding(key, binding.action))
+                    if shown not in keys:
+                        keys.append(shown)
+            if title == "Anywhere":
+                palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette")
+                rows["palette"] = (
+                    [self.get_key_display(palette)],
+                    "Command palette: every action, and any client by name",
                 )
-                rows.append((keys, binding.tooltip or binding.description))
-        return rows
+            seen |= set(rows)
+            out.append((title, [(" ".join(keys), what) for keys, what in rows.values()]))
+        return out
+
+    def action_toggle_theme(self) -> None:
+        self.theme = DARK if self.theme == LIGHT.name else LIGHT.name
+
+    # -- errors -----------------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker) -> None:
+        """The one place a worker's failure is reported: a notification, nothing logged.
+
+        Screens hand their workers' failures here (tui.messages.ReportsWorkerFailures).
+        """
+        error = worker.error
+        detail = str(error).splitlines()[0][:200] if error is not None and str(error) else ""
+        self.notify(
+            f"{type(error).__name__}: {detail}" if detail else type(error).__name__,
+            title="That did not work",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
 
 
 def run_dashboard(config: Config) -> None:

@@ -1,7 +1,8 @@
 """The command palette (ctrl+p): every action of the dashboard, and every client by name.
 
-Actions come from the screen's own ``BINDINGS``, so a new binding is in the palette
-without touching this file. Client names are user text: they are shown as plain
+Actions come from the screen's and the app's live bindings (after the user's ``[keys]``),
+so a new binding is in the palette, with the key that really triggers it, without touching
+this file. Client names are user text: they are shown as plain
 ``Content`` (Textual's default highlighter would parse them as markup).
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
@@ -39,37 +41,42 @@ class DashboardCommands(Provider):
         return None
 
     def _actions(self, screen):
-        seen = set()
-        for binding in screen.BINDINGS:
-            if binding.action in seen or binding.action == "leave_filter":
-                continue
-            seen.add(binding.action)
-            key = binding.key_display or self.app.get_key_display(binding)
+        """(title with the live key, help, action) per action of the screen and the app."""
+        keys: dict[str, list[str]] = {}
+        bindings = {}
+        for node in (screen, self.app):
+            for key, binding in self.app.live_bindings(node):
+                if binding.action in ("back", "command_palette") or not binding.description:
+                    continue
+                bindings.setdefault(binding.action, (binding, node))
+                shown = self.app.get_key_display(Binding(key, binding.action))
+                keys.setdefault(binding.action, []).append(shown)
+        for action, (binding, node) in bindings.items():
             yield (
-                f"{binding.description} ({key})",
+                f"{binding.description} ({' '.join(keys[action])})",
                 binding.tooltip or binding.description,
-                binding.action,
+                partial(node.run_action, action),
             )
 
     async def discover(self) -> Hits:
         screen = self._screen()
         if screen is None:
             return
-        for title, help_text, action in self._actions(screen):
-            yield DiscoveryHit(title, partial(screen.run_action, action), help=help_text)
+        for title, help_text, run in self._actions(screen):
+            yield DiscoveryHit(title, run, help=help_text)
 
     async def search(self, query: str) -> Hits:
         screen = self._screen()
         if screen is None:
             return
         matcher = self.matcher(query)
-        for title, help_text, action in self._actions(screen):
+        for title, help_text, run in self._actions(screen):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(
                     score,
                     matcher.highlight(title),
-                    partial(screen.run_action, action),
+                    run,
                     help=help_text,
                 )
         needle = query.casefold().strip()

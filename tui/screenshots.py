@@ -3,12 +3,14 @@
 Builds a demo database with a fixed seed and a fixed "now" in a temporary directory, drives
 the dashboard headless through the same keys a person would press, and writes an SVG of
 each view into ``screenshots/``, plus a PNG of each when ``rsvg-convert`` (Debian package
-librsvg2-bin) is installed.
+librsvg2-bin) is installed. The dashboard is taken at 160x48, 100x30 and 80x24.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +20,8 @@ from pathlib import Path
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 SIZE = (160, 48)
+#: the dashboard at the other sizes the layout is built for (file name suffix, size)
+OTHER_SIZES = [("-100x30", (100, 30)), ("-80x24", (80, 24))]
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 
 #: (file name, keys pressed from a fresh dashboard, what the picture shows)
@@ -51,7 +55,42 @@ VIEWS = [
 ]
 
 
-async def _shoot(name: str, keys: list[str], db_path: Path) -> str:
+async def _settle(app, pilot) -> None:
+    """Until no worker runs and what they posted is shown (a handled message may start more)."""
+    from textual.worker import WorkerState
+
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+            return
+
+
+_LEADING_SPACES = re.compile(
+    r'<text([^>]*?) x="([0-9.]+)"([^>]*?) textLength="([0-9.]+)"([^>]*)>((?:&#160;)+)([^<]+)</text>'
+)
+
+
+def for_rsvg(svg: str) -> str:
+    """The SVG with leading spaces of each text run turned into an x offset.
+
+    rsvg-convert drops a text element's leading (non-breaking) spaces, so right-aligned
+    columns and indented lines would be drawn shifted left in the PNG; the SVG is right.
+    """
+
+    def shift(match: re.Match) -> str:
+        before, x, middle, length, after, spaces, rest = match.groups()
+        lead = spaces.count("&#160;")
+        cell = float(length) / (lead + len(html.unescape(rest)))
+        return (
+            f'<text{before} x="{float(x) + lead * cell:.1f}"{middle} '
+            f'textLength="{float(length) - lead * cell:.1f}"{after}>{rest}</text>'
+        )
+
+    return _LEADING_SPACES.sub(shift, svg)
+
+
+async def _shoot(name: str, keys: list[str], db_path: Path, size=SIZE) -> str:
     from models.config import Config
     from models.db import close_database
     from models.store import open_database
@@ -59,14 +98,11 @@ async def _shoot(name: str, keys: list[str], db_path: Path) -> str:
 
     open_database(db_path)
     app = CallsheetApp(Config(default_region="RO"), now=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        for _ in range(200):
-            if app.mark_counts.get("clients") and app.mark_counts.get("select"):
-                break
-            await pilot.pause(0.05)
+    async with app.run_test(size=size) as pilot:
+        await _settle(app, pilot)
         for key in keys:
             await pilot.press(key)
-        await pilot.pause(0.8)
+        await _settle(app, pilot)
         svg = app.export_screenshot(title=f"callsheet — {name}")
     close_database()
     return svg
@@ -94,13 +130,20 @@ def main() -> int:
         open_database(db_path)
         generate(500, 25_000, seed=42, now=NOW)
         close_database()
-        for name, keys, caption in VIEWS:
-            svg = asyncio.run(_shoot(name, keys, db_path))
+        shots = [(name, keys, caption, SIZE) for name, keys, caption in VIEWS]
+        shots += [
+            (f"dashboard{suffix}", [], f"the dashboard at {size[0]}x{size[1]}", size)
+            for suffix, size in OTHER_SIZES
+        ]
+        for name, keys, caption, size in shots:
+            svg = asyncio.run(_shoot(name, keys, db_path, size))
             target = OUT / f"{name}.svg"
             target.write_text(svg, encoding="utf-8")
             if converter:
                 subprocess.run(
-                    [converter, str(target), "-o", str(target.with_suffix(".png"))], check=True
+                    [converter, "-o", str(target.with_suffix(".png"))],
+                    input=for_rsvg(svg).encode("utf-8"),
+                    check=True,
                 )
             print(f"{target}: {caption}")
     return 0

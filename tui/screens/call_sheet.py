@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -10,16 +12,29 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.messages import ReportsWorkerFailures
 from tui.widgets.row_list import printable
 
+#: heading -> component class (colours in styles/app.tcss)
 _HEADING = {
-    "Stance for this call": "bold reverse #e0b050",
-    "Risk": "bold #ff6060",
-    "Money": "bold #e0b050",
+    "Stance for this call": "call-sheet--stance",
+    "Risk": "call-sheet--risk",
+    "Money": "call-sheet--money",
 }
+#: what matters in the seconds before a call comes first, so the stance is above the fold:
+#: who (greeting), stance, money, last contacts; then follow-ups, scope, the risk's detail
+_ORDER = ("Stance for this call", "Money", "Last contacts", "Open follow-ups", "Scope", "Risk")
 
 
-class CallSheetScreen(ModalScreen[None]):
+def lead_with_what_matters(sections: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """The call sheet's sections in screen order: the first (the person) stays first."""
+    first, rest = sections[:1], sections[1:]
+    rank = {heading: index for index, heading in enumerate(_ORDER)}
+    return first + sorted(rest, key=lambda section: rank.get(section[0], len(_ORDER)))
+
+
+class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
+    COMPONENT_CLASSES = set(_HEADING.values())
     BINDINGS = [
         Binding("escape,q,c", "close", "Close", id="call_sheet.close"),
         Binding(
@@ -49,6 +64,7 @@ class CallSheetScreen(ModalScreen[None]):
         super().__init__()
         self.client_id = client_id
         self.brief = None
+        self.text = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="call-sheet"):
@@ -60,7 +76,7 @@ class CallSheetScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         from models.briefing import brief_of
 
@@ -71,15 +87,24 @@ class CallSheetScreen(ModalScreen[None]):
         from models.briefing import sections
 
         self.brief = brief
-        text = Text()
-        for index, (heading, lines) in enumerate(sections(brief)):
+        parts: list = []
+        for index, (heading, lines) in enumerate(lead_with_what_matters(sections(brief))):
             if index == 0:
-                text.append(printable(heading) + "\n", style="bold underline")
+                parts.append(Text(printable(heading), style="bold underline"))
             else:
-                text.append("\n" + heading + "\n", style=_HEADING.get(heading, "bold"))
-            for line in lines:
-                text.append("  " + printable(line) + "\n")
-        self.query_one("#call-sheet-body", Static).update(text)
+                style = (
+                    self.get_component_rich_style(_HEADING[heading], partial=True)
+                    if heading in _HEADING
+                    else "bold"
+                )
+                parts += [Text(""), Text(heading, style=style)]
+            # each line indented, and so are its wrapped continuations
+            parts += [Padding(Text(printable(line)), (0, 0, 0, 2)) for line in lines]
+        self.query_one("#call-sheet-body", Static).update(Group(*parts))
+        #: the sheet as plain text, in screen order (for tests and copying)
+        self.text = "\n".join(
+            part.plain if isinstance(part, Text) else part.renderable.plain for part in parts
+        )
         self.app.mark("call_sheet")
         if brief.recent_scope_requests:
             self.notify(
@@ -113,7 +138,7 @@ class CallSheetScreen(ModalScreen[None]):
     def action_facts(self) -> None:
         self._facts()
 
-    @work(thread=True)
+    @work(thread=True, exit_on_error=False)
     def _facts(self) -> None:
         from models.facts import write_fact_sheet
 

@@ -14,8 +14,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui.messages import ReportsWorkerFailures
 
-class CallerLookupScreen(ModalScreen[object]):
+
+class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
+    COMPONENT_CLASSES = {"lookup--error", "lookup--unknown"}
     BINDINGS = [
         Binding("escape", "close", "Cancel", id="lookup.cancel"),
         Binding(
@@ -44,10 +47,10 @@ class CallerLookupScreen(ModalScreen[object]):
         self.unknown = None
         self.lookup(event.value)
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def lookup(self, typed: str) -> None:
         from models.clients import find_by_phone
-        from models.phones import PhoneError, international_digits, to_e164
+        from models.phones import PhoneError, international_digits, to_e164, why_invalid
 
         client = None
         quick = international_digits(typed)
@@ -57,22 +60,30 @@ class CallerLookupScreen(ModalScreen[object]):
             try:
                 e164 = to_e164(typed, self.app.config.default_region)
             except PhoneError as error:
-                self.app.call_from_thread(self._message, str(error), "bold #ff6060")
+                self.app.call_from_thread(self._message, str(error), "lookup--error")
                 return
             client = find_by_phone(e164)
+            problem = why_invalid(e164) if client is None else None
+            if problem:
+                # nobody can call from an impossible number: say why, offer nothing to save
+                self.app.call_from_thread(
+                    self._message, f"{typed.strip()}: {problem}. Check the digits.", "lookup--error"
+                )
+                return
         if client is not None:
             self.app.call_from_thread(self.dismiss, client.id)
         else:
             self.app.call_from_thread(self._not_found, typed.strip(), e164)
 
-    def _message(self, message: str, style: str) -> None:
+    def _message(self, message: str, class_: str) -> None:
+        style = self.get_component_rich_style(class_, partial=True)
         self.query_one("#lookup-result", Static).update(Text(message, style=style))
 
     def _not_found(self, typed: str, e164: str) -> None:
         self.unknown = typed
         self._message(
             f"Nobody in your book has {e164}. Press ctrl+n to add them as a new client, escape to cancel.",
-            "#e0b050",
+            "lookup--unknown",
         )
 
     def action_add(self) -> None:

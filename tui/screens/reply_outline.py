@@ -10,10 +10,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.messages import ReportsWorkerFailures
 from tui.widgets.row_list import printable
 
 
-class ReplyOutlineScreen(ModalScreen[None]):
+class ReplyOutlineScreen(ReportsWorkerFailures, ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="outline.close"),
         Binding(
@@ -43,7 +44,7 @@ class ReplyOutlineScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True)
+    @work(thread=True, exit_on_error=False)
     def load(self) -> None:
         from models.saying_no import reply_outline
 
@@ -63,7 +64,7 @@ class ReplyOutlineScreen(ModalScreen[None]):
     def action_save(self) -> None:
         self._save()
 
-    @work(thread=True)
+    @work(thread=True, exit_on_error=False)
     def _save(self) -> None:
         from models.clients import log_interaction
         from models.entities import Client

@@ -19,7 +19,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from models.risk import Risk
-from tui.widgets.lists import BAND_STYLE, fit, signal_style
+from models.when import day_text
+from tui.widgets.lists import MARK_CLASSES, Marks, fit
 from tui.widgets.row_list import set_virtual_height
 
 EVIDENCE_SHOWN = 3
@@ -31,12 +32,13 @@ def sparkline(values: list[int]) -> str:
     return "".join(BARS[min(len(BARS) - 1, value * len(BARS) // 101)] for value in values)
 
 
-class RiskPane(ScrollView, can_focus=True):
+class RiskPane(Marks, ScrollView, can_focus=True):
     """Why the selected client scores what they do."""
 
     DEFAULT_CSS = """
     RiskPane { overflow-y: scroll; overflow-x: hidden; }
     """
+    COMPONENT_CLASSES = MARK_CLASSES
 
     BINDINGS = [
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="risk.up"),
@@ -54,25 +56,42 @@ class RiskPane(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.paragraphs: list[Text] = [Text("No client selected.", style="dim italic")]
+        #: per paragraph, how far its wrapped lines are indented (hanging indent)
+        self.indents: list[int] = [0]
         self._lines: list[Strip] = []
         self._width = -1
         self._shown: tuple[str, Risk | None, list[int]] = ("", None, [])
+        self.now: datetime | None = None
         #: whether the what-if line is shown; it stays on from one client to the next
         self.what_if_shown = False
 
-    def show(self, name: str, risk: Risk | None, trend: list[int]) -> None:
+    def show(
+        self, name: str, risk: Risk | None, trend: list[int], now: datetime | None = None
+    ) -> None:
         self._shown = (name, risk, trend)
+        self.now = now or self.now
         self.paragraphs = self._compose_text(name, risk, trend)
+        self.indents = [getattr(p, "indent", 0) for p in self.paragraphs]
         self._width = -1
         self.scroll_to(y=0, animate=False, immediate=True)
         self._wrap()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted and self._shown[1] is not None:  # a new theme: redraw in its colours
+            self.paragraphs = self._compose_text(*self._shown)
+            self.indents = [getattr(p, "indent", 0) for p in self.paragraphs]
+            self._width = -1
+            self._wrap()
+            self.refresh()
 
     def action_what_if_paid(self) -> None:
         """Show or hide the score as it would be if the unpaid invoices were paid today."""
         self.what_if_shown = not self.what_if_shown
         name, risk, trend = self._shown
         self.paragraphs = self._compose_text(name, risk, trend)
+        self.indents = [getattr(p, "indent", 0) for p in self.paragraphs]
         self._width = -1
         self._wrap()
         self.refresh()
@@ -87,15 +106,15 @@ class RiskPane(ScrollView, can_focus=True):
             return [Text("No client selected.", style="dim italic")]
         out = []
         header = Text()
-        header.append(f"{risk.score:>3}", style=BAND_STYLE[risk.band] + Style(bold=True))
+        header.append(f"{risk.score:>3}", style=self.band_style(risk.band) + Style(bold=True))
         header.append(" / 100  ")
-        header.append(risk.band.upper(), style=BAND_STYLE[risk.band])
+        header.append(risk.band.upper(), style=self.band_style(risk.band))
         out.append(header)
         out.append(Text(fit(name, 200), style="bold"))
         if self.what_if_shown:
             out.append(self._what_if_text(risk))
         if trend:
-            line = Text(sparkline(trend), style=BAND_STYLE[risk.band])
+            line = Text(sparkline(trend), style=self.band_style(risk.band))
             line.append(
                 f"  12 weeks: {trend[0]} → {trend[-1]} ({trend[-1] - trend[0]:+d})", style="dim"
             )
@@ -106,20 +125,17 @@ class RiskPane(ScrollView, can_focus=True):
         else:
             out.append(Text(f"points {risk.points.formula()}", style="dim"))
         if risk.floor:
-            line = Text("At least watch: ", style=BAND_STYLE["watch"])
+            line = Text("At least watch: ", style=self.band_style("watch"))
             line.append(fit(f"{risk.floor.reason} ({risk.floor.evidence.summary})", 300))
             out.append(line)
         for factor in risk.factors:
             line = Text()
             line.append(f"{factor.points:+4d} ", style="bold")
-            line.append(f" {factor.label} ", style=signal_style(factor.signal))
+            line.append(f" {factor.label} ", style=self.signal_style(factor.signal))
             line.append(f"  {len(factor.evidence)}×", style="dim")
             out.append(line)
             for evidence in factor.evidence[:EVIDENCE_SHOWN]:
-                line = Text("  ")
-                line.append(_day(evidence.at) + "  ", style="dim")
-                line.append(fit(evidence.summary, 300))
-                out.append(line)
+                out.append(self._evidence(evidence))
             if len(factor.evidence) > EVIDENCE_SHOWN:
                 out.append(
                     Text(f"  … {len(factor.evidence) - EVIDENCE_SHOWN} earlier", style="dim")
@@ -128,10 +144,7 @@ class RiskPane(ScrollView, can_focus=True):
             out.append(Text(""))
             out.append(Text("Your own mistakes (facts, not counted):", style="dim"))
             for evidence in risk.own_mistakes[:EVIDENCE_SHOWN]:
-                line = Text("  ")
-                line.append(_day(evidence.at) + "  ", style="dim")
-                line.append(fit(evidence.summary, 300))
-                out.append(line)
+                out.append(self._evidence(evidence))
         out.append(Text(""))
         stance = Text("Stance: ", style="bold")
         stance.append(risk.stance.title.upper(), style="bold reverse")
@@ -140,11 +153,18 @@ class RiskPane(ScrollView, can_focus=True):
         out.append(Text(""))
         out.append(Text("Advice", style="bold"))
         for advice in risk.advice:
-            out.append(Text("• " + advice))
+            out.append(_hanging(Text("• " + advice), 2))
         return out
 
-    @staticmethod
-    def _what_if_text(risk: Risk) -> Text:
+    def _evidence(self, evidence) -> Text:
+        """ "  21 Jan  what happened", wrapped lines indented under "what happened"."""
+        day = day_text(evidence.at, self.now or evidence.at)
+        line = Text("  ")
+        line.append(f"{day}  ", style="dim")
+        line.append(fit(evidence.summary, 300))
+        return _hanging(line, 2 + len(day) + 2)
+
+    def _what_if_text(self, risk: Risk) -> Text:
         what = risk.what_if
         if what is None:
             return Text("$ nothing unpaid: paying changes nothing", style="dim")
@@ -155,9 +175,11 @@ class RiskPane(ScrollView, can_focus=True):
             else f"{len(what.paid)} unpaid invoices were"
         )
         line.append(" paid today: ")
-        line.append(f"{risk.score}", style=BAND_STYLE[risk.band])
+        line.append(f"{risk.score}", style=self.band_style(risk.band))
         line.append(" → ")
-        line.append(f"{what.score} ({what.band})", style=BAND_STYLE[what.band] + Style(bold=True))
+        line.append(
+            f"{what.score} ({what.band})", style=self.band_style(what.band) + Style(bold=True)
+        )
         return line
 
     def _wrap(self) -> None:
@@ -166,8 +188,8 @@ class RiskPane(ScrollView, can_focus=True):
             return
         console = self.app.console
         lines: list[Strip] = []
-        for paragraph in self.paragraphs:
-            for line in paragraph.wrap(console, width, overflow="fold") or [Text("")]:
+        for paragraph, indent in zip(self.paragraphs, self.indents, strict=False):
+            for line in _wrap_hanging(console, paragraph, width, indent):
                 lines.append(Strip(list(line.render(console))))
         self._lines = lines
         self._width = width
@@ -187,5 +209,25 @@ class RiskPane(ScrollView, can_focus=True):
         self.refresh()
 
 
-def _day(moment: datetime) -> str:
-    return f"{moment.astimezone():%d %b %Y}"
+class _Hanging(Text):
+    """A paragraph whose wrapped lines start ``indent`` cells in."""
+
+    indent = 0
+
+
+def _hanging(text: Text, indent: int) -> Text:
+    paragraph = _Hanging()
+    paragraph.append_text(text)
+    paragraph.indent = indent
+    return paragraph
+
+
+def _wrap_hanging(console, paragraph: Text, width: int, indent: int) -> list[Text]:
+    """``paragraph`` wrapped to ``width``, every line after the first indented by ``indent``."""
+    if indent <= 0 or indent >= width - 4 or paragraph.cell_len <= width:
+        return list(paragraph.wrap(console, width, overflow="fold")) or [Text("")]
+    head, body = paragraph[:indent], paragraph[indent:]
+    wrapped = list(body.wrap(console, width - indent, overflow="fold")) or [Text("")]
+    lines = [head + wrapped[0]]
+    lines += [Text(" " * indent) + line for line in wrapped[1:]]
+    return lines

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Generic, TypeVar
 
 from rich.segment import Segment
-from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -51,17 +50,24 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     """A cursor over ``rows``, drawn line by line."""
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="row_list.up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="row_list.down"),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="row_list.up", tooltip="Up a row"),
+        Binding(
+            "down,j", "cursor(1)", "Down", show=False, id="row_list.down", tooltip="Down a row"
+        ),
         Binding("pageup", "page(-1)", "Page up", show=False, id="row_list.page_up"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="row_list.page_down"),
-        Binding("home,g", "jump(0)", "First", show=False, id="row_list.first"),
-        Binding("end,G", "jump(-1)", "Last", show=False, id="row_list.last"),
+        Binding("home,g", "jump(0)", "First", show=False, id="row_list.first", tooltip="First row"),
+        Binding("end,G", "jump(-1)", "Last", show=False, id="row_list.last", tooltip="Last row"),
     ]
 
     DEFAULT_CSS = """
     RowList { background: $surface; overflow-y: scroll; overflow-x: hidden; }
+    RowList > .row-list--cursor { background: $primary 50%; }
+    RowList > .row-list--cursor-blurred { background: $panel-lighten-1; }
+    RowList > .row-list--empty { color: $text-muted; text-style: italic; }
     """
+    #: the cursor line (focused or not) and the "nothing here" line, from the theme
+    COMPONENT_CLASSES = {"row-list--cursor", "row-list--cursor-blurred", "row-list--empty"}
 
     class Highlighted(Message):
         """The cursor moved to ``row`` (None when the list is empty)."""
@@ -115,20 +121,27 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         base = self.rich_style
         if not self.rows:
             if y == 0 and self.empty_text:
-                return Strip(
-                    [Segment(self.empty_text[:width], base + Style(dim=True, italic=True))]
-                ).extend_cell_length(width, base)
+                empty = self.get_component_rich_style("row-list--empty", partial=True)
+                return Strip([Segment(self.empty_text[:width], base + empty)]).extend_cell_length(
+                    width, base
+                )
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
         segments = self.row_segments(self.rows[index], width)
         strip = Strip(segments).crop(0, width).extend_cell_length(width)
         if index == self.cursor:
-            highlight = Style(bgcolor="#2a4d69" if self.has_focus else "#333a44", bold=False)
+            highlight = self.get_component_rich_style(
+                "row-list--cursor" if self.has_focus else "row-list--cursor-blurred", partial=True
+            )
             strip = strip.apply_style(highlight)
         return strip.apply_style(base)
 
     # -- moving ---------------------------------------------------------------------------
+    def move_to(self, index: int) -> None:
+        """Put the cursor on row ``index`` and scroll it into view."""
+        self._move_to(index)
+
     def _move_to(self, index: int) -> None:
         if not self.rows:
             return

@@ -1,0 +1,106 @@
+"""The dashboard's actions on captured entries (models/capture): suggested signals
+confirmed or dismissed, and mail captured on demand. A mixin of DashboardScreen."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.binding import Binding
+
+from tui.messages import ClientsAddedOrRemoved, Notice
+
+#: the dashboard's keys for captured entries (ids ``dashboard.*`` like the rest)
+CAPTURE_BINDINGS = [
+    Binding(
+        "v",
+        "confirm_suggestions",
+        "Confirm suggestions",
+        show=False,
+        id="dashboard.confirm_suggestions",
+        tooltip="Confirm the suggested signals (?) of the log entry: they count from now on",
+    ),
+    Binding(
+        "V",
+        "dismiss_suggestions",
+        "Dismiss suggestions",
+        show=False,
+        id="dashboard.dismiss_suggestions",
+        tooltip="Dismiss the suggested signals (?) of the log entry for good",
+    ),
+    Binding(
+        "M",
+        "capture_mail",
+        "Capture mail",
+        show=False,
+        id="dashboard.capture_mail",
+        tooltip="Log mail with clients from mail_paths in config.toml (callsheet mail)",
+    ),
+]
+
+
+class CaptureActions:
+    """``v`` / ``V`` on suggestions, ``M`` to read mail now."""
+
+    def action_confirm_suggestions(self) -> None:
+        self._answer_suggestions(confirm=True)
+
+    def action_dismiss_suggestions(self) -> None:
+        self._answer_suggestions(confirm=False)
+
+    def _answer_suggestions(self, confirm: bool) -> None:
+        """The suggestion under the triage cursor; else the entry under the log cursor, else
+        the newest one with suggestions."""
+        if self.pane.in_triage:
+            item = self.pane.attention.current
+            if item is not None and item.kind == "suggestion" and item.ref:
+                self._resolve_suggestions(item.ref, confirm)
+                return
+        row = self.log_view.current
+        if row is None or not row.suggested:
+            row = next((r for r in self.log_view.rows if r.suggested), None)
+        if row is None:
+            self.notify("Nothing suggested in this client's log.", severity="warning")
+            return
+        self._resolve_suggestions(row.id, confirm)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _resolve_suggestions(self, interaction_id: int, confirm: bool) -> None:
+        from models.clients import resolve_suggestions
+        from models.entities import Interaction
+
+        entry = Interaction.get_or_none(Interaction.id == interaction_id)
+        if entry is None:
+            return
+        kinds = ", ".join(kind.replace("_", " ") for kind in entry.suggested_signals)
+        if confirm:
+            resolve_suggestions(entry, confirm=None)
+        else:
+            resolve_suggestions(entry, dismiss=None)
+        self._post_client_changed(entry.client_id)
+        self.post_message(Notice(f"{'Confirmed' if confirm else 'Dismissed'}: {kinds}"))
+
+    def action_capture_mail(self) -> None:
+        config = self.app.config
+        if not config.mail_paths:
+            self.notify(
+                "Set mail_paths (and my_addresses) in config.toml first.", severity="warning"
+            )
+            return
+        self.notify("Reading mail...")
+        self._capture_mail(list(config.mail_paths), list(config.my_addresses))
+
+    @work(thread=True, exclusive=True, group="capture", exit_on_error=False)
+    def _capture_mail(self, paths: list[str], me: list[str]) -> None:
+        from pathlib import Path
+
+        from models.capture.mail import capture_mail
+
+        missing = [p for p in paths if not Path(p).expanduser().exists()]
+        if missing:
+            self.post_message(Notice(f"mail_paths: {missing[0]} does not exist", "error"))
+            return
+        report = capture_mail(paths, me)
+        self.post_message(ClientsAddedOrRemoved())
+        message = f"Mail: {len(report.added):,} new log entries from {report.messages:,} messages"
+        if report.broken:
+            message += f"; {len(report.broken)} unreadable"
+        self.post_message(Notice(message))

@@ -1,0 +1,168 @@
+"""Keeping the all-day dashboard current: the poll, the minute tick, stale scores, the daily copy.
+
+- every ``POLL_SECONDS``: has another process (the CLI in another terminal) committed? Then
+  the changed clients' rows and the header counts are re-read and posted as ``StoreChanged``
+  (or, when clients were added or removed, the whole list is reloaded);
+- every ``TICK_SECONDS``: "now" moves on, so relative times, decayed scores and the header
+  clock and counts are redrawn (``MinutePassed``), and scores older than six hours are
+  recomputed in the background;
+- once, a minute in: the daily backup (last seven kept), so it never competes with start-up.
+
+Everything here runs in thread workers of the screen it serves and reports by message;
+a failure reaches the app's one ``Worker.StateChanged`` handler like any other. What the
+dashboard does with those messages is here too (``StaysCurrent``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from tui.messages import ClientsAddedOrRemoved, CountsLoaded, Notice, StoreChanged
+from tui.widgets.header_bar import HeaderBar
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+POLL_SECONDS = 2.0
+TICK_SECONDS = 60.0
+BACKUP_AFTER_SECONDS = 60.0
+STALE_AFTER = timedelta(hours=6)
+
+
+@dataclass
+class MinutePassed(Message):
+    """A minute went by: redraw what depends on "now"."""
+
+
+class StoreSync:
+    """The timers and background jobs that keep ``screen`` in step with the store and the clock."""
+
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        self._watcher = None
+        self._last_poll = time.time()
+        self._stale_failed = False
+
+    def watch(self) -> None:
+        """Start noticing other processes' writes: call before the first read, so none is missed."""
+        from models.db import ChangeWatcher
+
+        self._watcher = ChangeWatcher()
+        self._last_poll = time.time()
+
+    def start(self) -> None:
+        screen = self.screen
+        screen.set_interval(POLL_SECONDS, self.poll)
+        screen.set_interval(TICK_SECONDS, self.tick)
+        self.refresh_stale_scores()
+        screen.set_timer(BACKUP_AFTER_SECONDS, self.daily_backup)
+
+    def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+
+    def _run(self, job, group: str) -> None:
+        self.screen.run_worker(job, thread=True, exclusive=True, group=group, exit_on_error=False)
+
+    # -- other processes' writes -----------------------------------------------------------
+    def poll(self) -> None:
+        self._run(self._check_changes, "poll")
+
+    def _check_changes(self) -> None:
+        from models import queries
+        from models.entities import Client
+
+        if self._watcher is None or not self._watcher.changed():
+            return
+        since = self._last_poll - 5
+        self._last_poll = time.time()
+        shown = getattr(self.screen, "client_count", None)
+        if Client.select().count() != shown:
+            self.screen.post_message(ClientsAddedOrRemoved())
+            return
+        since_dt = datetime.fromtimestamp(since, UTC)
+        changed = [
+            row[0]
+            for row in Client.select(Client.id)
+            .where((Client.updated_at >= since_dt) | (Client.risk_as_of >= since_dt))
+            .tuples()
+        ]
+        if not changed:
+            return
+        now = self.screen.app.now()
+        rows = queries.client_rows(now.date(), client_ids=changed)
+        self.screen.post_message(StoreChanged(rows, queries.triage_counts(now)))
+
+    # -- the clock -------------------------------------------------------------------------
+    def tick(self) -> None:
+        self.screen.post_message(MinutePassed())
+        self.refresh_stale_scores()
+
+    def refresh_stale_scores(self) -> None:
+        self._run(self._refresh_stale_scores, "stale")
+
+    def _refresh_stale_scores(self) -> None:
+        from models import scoring
+        from models.busy import is_busy
+
+        try:
+            scoring.refresh_stale(self.screen.app.now(), max_age=STALE_AFTER)
+        except Exception as error:
+            # Locked by another program: the next minute's tick tries again. Anything else
+            # (a read-only file) is said once; the scores shown are the stored ones.
+            if not is_busy(error) and not self._stale_failed:
+                self._stale_failed = True
+                self.screen.post_message(
+                    Notice(f"Scores could not be refreshed: {error}", severity="warning")
+                )
+
+    # -- the daily copy --------------------------------------------------------------------
+    def daily_backup(self) -> None:
+        self._run(self._daily_backup, "backup")
+
+    def _daily_backup(self) -> None:
+        from models.backups import daily_backup
+        from models.db import database
+
+        daily_backup(database.obj.database)
+
+
+class StaysCurrent:
+    """The dashboard's side of the sync: what it does when the store or the clock moved.
+
+    A mixin of DashboardScreen; its handlers go by name (``on_minute_passed``) because
+    Textual collects ``@on`` handlers only from classes built by its own metaclass.
+    """
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.client_list.patch(message.rows)
+        self.pane.update_title()
+        self._show_counts(CountsLoaded(message.counts))
+        if self.selected_client_id in {row.id for row in message.rows}:
+            self.load_selected(self.selected_client_id)
+
+    def on_clients_added_or_removed(self, message: ClientsAddedOrRemoved) -> None:
+        self.load_clients()
+
+    def on_minute_passed(self, message: MinutePassed) -> None:
+        self._set_now()
+        self.client_list.refresh()
+        self.log_view.refresh()
+        self.pane.attention.refresh()
+        if self._counts is not None:
+            self.query_one(HeaderBar).show(self.app.now(), self._counts)  # the clock at once
+        self.load_counts()  # and counts that moved with it (follow-ups fall due)
+
+    def _epoch(self) -> float:
+        return self.app.now().timestamp()
+
+    def _set_now(self) -> None:
+        now = self._epoch()
+        for widget in (self.client_list, self.log_view, self.pane.attention):
+            widget.now = now

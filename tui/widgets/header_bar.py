@@ -1,0 +1,52 @@
+"""The dashboard's top line: the clock, then what needs attention, in the theme's colours."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+#: (count, long words, short words for a narrow terminal, component class)
+_COUNTS = (
+    ("high", "high-risk clients", "high risk", "header--high"),
+    ("overdue", "overdue invoices", "overdue", "header--overdue"),
+    ("follow_ups", "follow-ups due today", "due today", "header--due"),
+)
+
+
+class HeaderBar(Static):
+    """The top line: the clock, then high-risk clients, overdue invoices, follow-ups due."""
+
+    COMPONENT_CLASSES = {"header--title", "header--high", "header--overdue", "header--due"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple[datetime, dict] | None = None
+
+    def show(self, now: datetime, counts: dict) -> None:
+        """Redraw with ``now`` and ``counts``, in words that fit the terminal's width."""
+        self._shown = (now, counts)
+        for short in (False, True):
+            bar = self._bar(now, counts, short)
+            if bar.cell_len <= self.size.width or short or not self.size.width:
+                break
+        self.update(bar)
+
+    def _bar(self, now: datetime, counts: dict, short: bool) -> Text:
+        bar = Text()
+        bar.append(" callsheet ", style=self.get_component_rich_style("header--title"))
+        clock = (
+            f"{now.astimezone():%-d %b %H:%M}" if short else f"{now.astimezone():%a %-d %b %H:%M}"
+        )
+        bar.append(f"  {clock}  ", style="dim")
+        for index, (key, words, short_words, class_) in enumerate(_COUNTS):
+            if index:
+                bar.append(" · ")
+            style = self.get_component_rich_style(class_, partial=True) if counts[key] else "dim"
+            bar.append(f"{counts[key]:,} {short_words if short else words}", style=style)
+        return bar
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)

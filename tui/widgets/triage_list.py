@@ -1,0 +1,217 @@
+"""The triage list: every item that needs attention today, under a heading per kind.
+
+A :class:`~tui.widgets.row_list.RowList` like the client list, with the headings drawn as
+extra lines between the items; the colours of the kinds are component classes (app.tcss).
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from models.queries import Attention, Triage, TriageSection
+from tui.widgets.lists import DIM, ago, fit
+from tui.widgets.row_list import RowList, set_virtual_height
+
+#: kind -> (label, component class with its colours in styles/app.tcss)
+ATTENTION_LABEL = {
+    "follow_up": ("follow-up", "attention--follow-up"),
+    "overdue_invoice": ("overdue", "attention--overdue"),
+    "risk_rose": ("risk up", "attention--risk-up"),
+    "not_contacted": ("quiet", "attention--quiet"),
+    "cadence": ("in touch", "attention--quiet"),
+    "suggestion": ("suggested", "attention--suggestion"),
+}
+HEADING_STYLE = Style(bold=True, underline=True)
+
+
+def _attention_key(item: Attention) -> tuple:
+    return (item.kind, item.ref, item.client_id, item.text)
+
+
+class AttentionList(RowList[Attention]):
+    """What needs the consultant today: every item, under a heading per kind with its count.
+
+    ``rows`` holds only the items (the cursor, ``current`` and ``Highlighted`` are about
+    items); the headings are extra lines drawn between them, so a line of the screen maps
+    to a heading or to a row through two small sorted lists.
+    """
+
+    COMPONENT_CLASSES = RowList.COMPONENT_CLASSES | {
+        class_ for _, class_ in ATTENTION_LABEL.values()
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.now = time.time()
+        self.empty_text = "Nothing needs attention today."
+        self.sections: list[TriageSection] = []
+        #: the row index where each section's items begin, and the line of its heading
+        self._starts: list[int] = []
+        self._heading_lines: list[int] = []
+
+    # -- data -----------------------------------------------------------------------------
+    def show(self, triage: Triage) -> None:
+        """Show every item of ``triage`` grouped by kind, keeping the cursor on the same item."""
+        keep = self.current
+        self.sections = triage.sections if triage.total else []
+        self._starts, self._heading_lines, index = [], [], 0
+        for number, section in enumerate(self.sections):
+            self._starts.append(index)
+            self._heading_lines.append(index + number)
+            index += len(section.items)
+        self.set_rows(triage.items, keep=_attention_key(keep) if keep else None, key=_attention_key)
+
+    def set_rows(self, rows: list[Attention], keep: object | None = None, key=None) -> None:
+        if len(rows) != sum(len(section.items) for section in self.sections):
+            self.sections, self._starts, self._heading_lines = [], [], []  # a plain list
+        # as RowList.set_rows, but the height counts the headings too
+        self.rows = rows
+        if keep is not None and key is not None:
+            self.cursor = next((i for i, row in enumerate(rows) if key(row) == keep), 0)
+        self.cursor = max(0, min(self.cursor, len(rows) - 1))
+        set_virtual_height(self, self._line_count())
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    # -- lines and rows -------------------------------------------------------------------
+    def _line_count(self) -> int:
+        return len(self.rows) + len(self._heading_lines) if self.rows else 0
+
+    def _line_of(self, index: int) -> int:
+        return index + bisect.bisect_right(self._starts, index)
+
+    def _at_line(self, line: int) -> tuple[str, int]:
+        """("heading", section number) or ("row", row index) for a line of the list."""
+        before = bisect.bisect_right(self._heading_lines, line)
+        if before and self._heading_lines[before - 1] == line:
+            return "heading", before - 1
+        return "row", line - before
+
+    def _section_of(self, index: int) -> int:
+        """The section the row ``index`` is in (the last one starting at or before it)."""
+        return max(bisect.bisect_right(self._starts, index) - 1, 0)
+
+    # -- drawing --------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        if not self.rows:
+            return super().render_line(y)  # the empty text
+        line = round(self.scroll_offset.y) + y
+        if line >= self._line_count():
+            return Strip.blank(self.scrollable_content_region.width, self.rich_style)
+        what, number = self._at_line(line)
+        if what == "row":
+            return self._row_strip(number)
+        width = self.scrollable_content_region.width
+        section = self.sections[number]
+        count = len(section.items)
+        text = f" {section.title} · {count:,}"
+        style = HEADING_STYLE if count else DIM
+        return (
+            Strip([Segment(fit(text, width), style)])
+            .extend_cell_length(width)
+            .apply_style(self.rich_style)
+        )
+
+    def _row_strip(self, index: int) -> Strip:
+        width = self.scrollable_content_region.width
+        segments = self.row_segments(self.rows[index], width)
+        strip = Strip(segments).crop(0, width).extend_cell_length(width)
+        if index == self.cursor:
+            highlight = self.get_component_rich_style(
+                "row-list--cursor" if self.has_focus else "row-list--cursor-blurred", partial=True
+            )
+            strip = strip.apply_style(highlight)
+        return strip.apply_style(self.rich_style)
+
+    def row_segments(self, row: Attention, width: int) -> list[Segment]:
+        label, class_ = ATTENTION_LABEL.get(row.kind, (row.kind, ""))
+        style = self.get_component_rich_style(class_, partial=True) if class_ else DIM
+        if row.kind == "not_contacted" and not row.when:
+            when = "never"
+        elif row.kind == "risk_rose":
+            when = "7 days"  # the rise is over the week, not at one moment
+        elif row.kind == "follow_up" and row.when > self.now:
+            when = "in " + ago(self.now - (row.when - self.now), self.now)
+        else:
+            when = ago(row.when, self.now)
+        if width >= 60 or not self.sections:
+            head = [Segment(f" {label:<9}", style), Segment(f" {when:>6}  ", DIM)]
+        else:
+            # narrow: the heading above already names the kind; a coloured bar keeps the hint
+            head = [Segment("▌", Style(color=style.bgcolor)), Segment(f"{when:>6} ", DIM)]
+        used = sum(len(s.text) for s in head)
+        # the name gets about half of what is left, the text what remains after it
+        name_width = min(22, max((width - used) // 2, 8))
+        return head + [
+            Segment(fit(row.client_name, name_width).ljust(name_width + 1), Style(bold=True)),
+            Segment(fit(row.text, max(width - used - name_width - 1, 0))),
+        ]
+
+    # -- moving ---------------------------------------------------------------------------
+    def _move_to(self, index: int) -> None:
+        if not self.rows:
+            return
+        index = max(0, min(index, len(self.rows) - 1))
+        if index == self.cursor:
+            return
+        previous, self.cursor = self.cursor, index
+        top = round(self.scroll_offset.y)
+        self._scroll_to_cursor()
+        if round(self.scroll_offset.y) == top:
+            self.refresh_lines(self._line_of(previous) - top)
+            self.refresh_lines(self._line_of(index) - top)
+        else:
+            self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return  # not laid out yet (just switched to): on_resize comes back here
+        top = round(self.scroll_offset.y)
+        line = self._line_of(self.cursor)
+        # the first item of a kind brings its heading into view with it
+        first = line - 1 if self._starts and self.cursor in self._starts else line
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False, immediate=True)
+
+    def action_group(self, step: int) -> None:
+        """Go to the first item of the next (or previous) kind that has items."""
+        if not self.sections:
+            return
+        here = self._section_of(self.cursor)
+        if step < 0 and self.cursor != self._starts[here]:
+            self._move_to(self._starts[here])  # first back to the top of this kind
+            return
+        number = here + step
+        while 0 <= number < len(self.sections) and not self.sections[number].items:
+            number += step
+        if 0 <= number < len(self.sections):
+            self._move_to(self._starts[number])
+            # a new kind reads from its heading down
+            self.scroll_to(y=self._heading_lines[number], animate=False, immediate=True)
+            self.refresh()
+
+    def on_click(self, event) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self.rows:
+            return
+        what, number = self._at_line(round(self.scroll_offset.y) + offset.y)
+        if what == "heading":
+            section = self.sections[number]
+            if section.items:
+                self._move_to(self._starts[number])
+        elif number < len(self.rows):
+            self._move_to(number)
+
+    def on_resize(self) -> None:
+        set_virtual_height(self, self._line_count())
+        self._scroll_to_cursor()
