@@ -5,15 +5,22 @@ from __future__ import annotations
 import pytest
 
 from models.demo import generate
-from tests.test_tui_snapshots import SIZE, _ready
-from tests.tui_helpers import make_app
+from tests.test_tui_snapshots import _still
+from tests.tui_helpers import make_app, settle
+
+SIZE = (160, 48)
+
+
+async def _ready(pilot):
+    await settle(pilot)
+
 
 pytestmark = pytest.mark.usefixtures("demo_book")
 
 
 @pytest.fixture
 def demo_book(db):
-    from tests.conftest import NOW
+    from tests.clock import NOW
 
     generate(120, 4000, seed=42, now=NOW)
 
@@ -38,7 +45,7 @@ def test_agreement_form_snapshot(snap_compare):
         await pilot.press("A")
         await pilot.pause(0.3)  # the form is up before the title is typed into it
         await pilot.press(*"Mobile app")
-        await pilot.pause(0.5)
+        await _still(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
@@ -48,7 +55,7 @@ def test_snooze_dialog_snapshot(snap_compare):
 
     from models.clients import add_follow_up
     from models.entities import Client
-    from tests.conftest import NOW
+    from tests.clock import NOW
 
     for client in Client.select().order_by(Client.risk_score.desc()).limit(5):
         add_follow_up(client, NOW + timedelta(days=1), "Send the priced change request")
