@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 PG_TESTS := tests/test_store.py tests/test_store_backends.py tests/test_cli_records.py \
 	tests/test_cli_risk.py tests/test_jsonformat.py tests/test_transfer_formats.py \
 	tests/test_queries.py tests/test_scoring.py tests/test_calls.py tests/test_triage.py \
-	tests/test_demo.py \
+	tests/test_demo.py tests/test_cli_edit.py tests/test_records.py \
 	tests/test_capture_store.py tests/test_capture_calendar_calls.py tests/test_capture_suggestions.py \
 	tests/test_capture_mail.py
 

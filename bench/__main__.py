@@ -242,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.vcards import measure
 
         result.update(measure(CALLSHEET))
+    log("full-text search (bench/search.py)")
+    from bench.search import measure as measure_search
+
+    result.update(measure_search(str(db), keystrokes=args.keystrokes, runs=args.runs))
     print(json.dumps(result))
     return 0
 

@@ -24,6 +24,7 @@ from models.entities import (
     FollowUp,
     Interaction,
     Invoice,
+    Payment,
     Signal,
     TimeEntry,
 )
@@ -142,25 +143,34 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
     owed: dict[str, int] = defaultdict(int)
     revenue: dict[str, int] = defaultdict(int)
     invoiced_by_agreement: dict[int, int] = defaultdict(int)
+    part_paid = dict(  # partial payments: what is owed is what remains
+        Payment.select(Payment.invoice, fn.SUM(Payment.amount_cents))
+        .join(Invoice)
+        .where((Invoice.client == client) & (Payment.paid_on <= today.isoformat()))
+        .group_by(Payment.invoice)
+        .tuples()
+    )
     for invoice in Invoice.select().where(Invoice.client == client).order_by(Invoice.due):
         if invoice.agreement_id:
             invoiced_by_agreement[invoice.agreement_id] += invoice.amount_cents
         if invoice.paid and invoice.paid <= today:
             revenue[invoice.currency] += invoice.amount_cents
             continue
-        owed[invoice.currency] += invoice.amount_cents
+        revenue[invoice.currency] += part_paid.get(invoice.id, 0)
+        remaining = invoice.amount_cents - part_paid.get(invoice.id, 0)
+        owed[invoice.currency] += remaining
         if invoice.due and invoice.due < today:
             overdue.append(
                 (
                     invoice.number,
-                    invoice.amount_cents,
+                    remaining,
                     invoice.currency,
                     invoice.due,
                     (today - invoice.due).days,
                 )
             )
         else:
-            unpaid.append((invoice.number, invoice.amount_cents, invoice.currency, invoice.due))
+            unpaid.append((invoice.number, remaining, invoice.currency, invoice.due))
     minutes_by_agreement = dict(
         TimeEntry.select(TimeEntry.agreement, fn.SUM(TimeEntry.minutes))
         .where(TimeEntry.client == client)

@@ -24,6 +24,7 @@ from models.entities import (
     FollowUp,
     Interaction,
     Invoice,
+    Payment,
     Phone,
     Signal,
     TimeEntry,
@@ -751,7 +752,10 @@ def add_money_and_plans(client: Client, agreements, invoices, time_entries, foll
             continue
         known_invoices.add(item["number"])
         row = {**item, "agreement": by_title.get(item["agreement"] or "")}
-        Invoice.create(client=client, **row)
+        parts = row.pop("payments", [])
+        invoice = Invoice.create(client=client, **row)
+        if parts:  # an invoice paid in parts (models.records keeps them current afterwards)
+            Payment.insert_many([{"invoice": invoice.id, **part} for part in parts]).execute()
     known_time = set(
         TimeEntry.select(TimeEntry.started_at, TimeEntry.minutes)
         .where(TimeEntry.client == client)

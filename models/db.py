@@ -111,6 +111,18 @@ def create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def read_snapshot():
+    """A transaction that only reads: one consistent view that never blocks a writer.
+
+    SQLite stores open with write transactions that take the lock at BEGIN (see
+    :mod:`models.store`); a long read such as an export must not hold that lock.
+    """
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        return db.atomic(lock_type="DEFERRED")
+    return db.atomic()
+
+
 def close_database() -> None:
     """Close this thread's connection, if one is open."""
     db = database.obj

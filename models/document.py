@@ -78,6 +78,14 @@ class AgreementDoc(_Strict):
     status: Short | None = None
 
 
+class PaymentDoc(_Strict):
+    """One part of an invoice paid: {"amount": 800, "on": "2026-11-20", "note": ""}."""
+
+    amount: Amount
+    on: Short
+    note: Long | None = None
+
+
 class InvoiceDoc(_Strict):
     issued: Short
     amount: Amount
@@ -87,6 +95,7 @@ class InvoiceDoc(_Strict):
     paid: Short | None = None
     disputed: bool = False
     agreement: Short | None = None
+    payments: list[PaymentDoc] = []
 
 
 class TimeEntryDoc(_Strict):
@@ -115,6 +124,8 @@ class ClientDoc(_Strict):
     notes: Long | None = None
     rapport: Long | None = None
     archived: Short | None = None
+    #: "stay in touch every N days"
+    cadence_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
     interactions: list[InteractionDoc] = []
     agreements: list[AgreementDoc] = []
     invoices: list[InvoiceDoc] = []
@@ -344,6 +355,7 @@ def check_client(
         "tags": [t.strip() for t in doc.tags if t.strip()],
         "notes": _text(doc.notes),
         "rapport": _text(doc.rapport),
+        "cadence_days": doc.cadence_days,
     }
     archived = (
         problems.valid(parse_when, doc.archived, "archived") if doc.archived is not None else None
@@ -423,6 +435,16 @@ def check_client(
                 "paid": _day(problems, invoice.paid, f"{at_}.paid"),
                 "disputed": invoice.disputed,
                 "agreement": invoice.agreement,
+                "payments": [
+                    {
+                        "amount_cents": problems.valid(
+                            validate.positive_cents, part.amount, f"{at_}.payments[{k}].amount"
+                        ),
+                        "paid_on": _day(problems, part.on, f"{at_}.payments[{k}].on"),
+                        "note": _text(part.note),
+                    }
+                    for k, part in enumerate(invoice.payments)
+                ],
             }
         )
     for n, time_entry in enumerate(doc.time_entries):

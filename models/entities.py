@@ -105,6 +105,8 @@ class Client(BaseModel):
     risk_as_of = UtcDateTimeField(null=True)
     #: the score a week before ``risk_as_of``, so triage can see who got worse
     risk_week_ago = IntegerField(default=0)
+    #: "stay in touch every N days" (None: no cadence); lapsed cadences come up in triage
+    cadence_days = IntegerField(null=True)
 
     class Meta:
         indexes = ((("archived_at", "risk_score"), False),)
@@ -211,6 +213,16 @@ class Invoice(BaseModel):
         indexes = ((("paid", "due"), False),)
 
 
+class Payment(BaseModel):
+    """One part paid of an invoice. ``Invoice.paid`` is set when the parts cover the amount."""
+
+    id = AutoField()
+    invoice = ForeignKeyField(Invoice, backref="payments", on_delete="CASCADE")
+    amount_cents = IntegerField()
+    paid_on = IsoDateField()
+    note = TextField(default="")
+
+
 class TimeEntry(BaseModel):
     client = ForeignKeyField(Client, backref="time_entries", on_delete="CASCADE")
     agreement = ForeignKeyField(Agreement, null=True, backref="time_entries", on_delete="SET NULL")
@@ -246,6 +258,7 @@ ALL_MODELS = (
     Signal,
     Agreement,
     Invoice,
+    Payment,
     TimeEntry,
     FollowUp,
     CaptureMark,

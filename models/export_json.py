@@ -17,7 +17,7 @@ from typing import IO
 
 from peewee import chunked
 
-from models.db import database
+from models.db import read_snapshot
 from models.document import FORMAT
 from models.entities import (
     Agreement,
@@ -26,6 +26,7 @@ from models.entities import (
     FollowUp,
     Interaction,
     Invoice,
+    Payment,
     Phone,
     Signal,
     TimeEntry,
@@ -78,6 +79,8 @@ def _flat(client: Client, phones, emails, referrers: dict[int, str], with_id: bo
         rapport=client.rapport,
         archived=iso(client.archived_at) if client.archived_at else None,
     )
+    if client.cadence_days:  # written only when set, like an invoice's payments
+        record["cadence_days"] = client.cadence_days
     return record
 
 
@@ -130,6 +133,16 @@ def _history(client: Client) -> dict:
         .order_by(Interaction.occurred_at, Interaction.id)
     ]
     agreements = list(Agreement.select().where(Agreement.client == client).order_by(Agreement.id))
+    payments = defaultdict(list)  # partial payments; an invoice without any has no key
+    for p in (
+        Payment.select()
+        .join(Invoice)
+        .where(Invoice.client == client)
+        .order_by(Payment.paid_on, Payment.id)
+    ):
+        payments[p.invoice_id].append(
+            {"amount": _money(p.amount_cents), "on": _day(p.paid_on), "note": p.note}
+        )
     titles = {a.id: a.title for a in agreements}
     return {
         "interactions": interactions,
@@ -155,6 +168,7 @@ def _history(client: Client) -> dict:
                 "paid": _day(v.paid),
                 "disputed": v.disputed,
                 "agreement": titles.get(v.agreement_id),
+                **({"payments": payments[v.id]} if v.id in payments else {}),
             }
             for v in Invoice.select()
             .where(Invoice.client == client)
@@ -200,7 +214,7 @@ def write_export(stream: IO[str], progress: Callable[[int, int], None] | None = 
     total = Client.select().count()
     stream.write(f'{{"format": "{FORMAT}", "clients": [')
     written = 0
-    with database.atomic():  # one consistent snapshot while the dashboard may be writing
+    with read_snapshot():  # one consistent snapshot while the dashboard may be writing
         for client in Client.select().order_by(Client.id).iterator():
             stream.write(",\n  " if written else "\n  ")
             record = client_record(client, nested=True)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from models import scoring
-from models.entities import Agreement, Client, Interaction, Invoice, Signal, TimeEntry
+from models.entities import Agreement, Client, Interaction, Invoice, Payment, Signal, TimeEntry
 from models.scoring import client_since
 from models.text import markdown_inline as md
 from models.text import money_text
@@ -49,16 +49,27 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
     invoices = list(
         Invoice.select().where(Invoice.client == client).order_by(Invoice.issued, Invoice.id)
     )
+    payments: defaultdict[int, list] = defaultdict(list)  # partial payments, by invoice
+    for payment in (
+        Payment.select()
+        .join(Invoice)
+        .where(Invoice.client == client)
+        .order_by(Payment.paid_on, Payment.id)
+    ):
+        payments[payment.invoice_id].append(payment)
     totals: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for invoice in invoices:
         bucket = totals[invoice.currency]
         bucket["invoiced"] += invoice.amount_cents
+        part = sum(p.amount_cents for p in payments[invoice.id] if p.paid_on <= today)
         if invoice.paid and invoice.paid <= today:
             bucket["paid"] += invoice.amount_cents
-        elif invoice.due and invoice.due < today:
-            bucket["overdue"] += invoice.amount_cents
-        if invoice.disputed and not invoice.paid:
-            bucket["disputed"] += invoice.amount_cents
+            continue
+        bucket["paid"] += part
+        if invoice.due and invoice.due < today:
+            bucket["overdue"] += invoice.amount_cents - part
+        if invoice.disputed:
+            bucket["disputed"] += invoice.amount_cents - part
     minutes = sum(
         t.minutes for t in TimeEntry.select(TimeEntry.minutes).where(TimeEntry.client == client)
     )
@@ -209,6 +220,12 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
                 f"| {md(invoice.number)} | {money_text(invoice.amount_cents)} {invoice.currency} | "
                 f"{invoice.issued} | {invoice.due or ''} | {invoice.paid or ''} | {state} |"
             )
+            for payment in payments[invoice.id]:
+                note = f" ({md(payment.note)})" if payment.note else ""
+                lines.append(
+                    f"| ↳ payment | {money_text(payment.amount_cents)} {invoice.currency} | | "
+                    f"| {payment.paid_on} | part paid{note} |"
+                )
     else:
         lines.append("No invoices recorded.")
     lines.append("")

@@ -238,8 +238,107 @@ def _v3_captured_log(db: Database, migrator: SchemaMigrator) -> None:
     db.create_tables([CaptureMark], safe=False)
 
 
+def _v4_records(db: Database, migrator: SchemaMigrator) -> None:
+    """Partial payments, a stay-in-touch cadence per client, and full-text search.
+
+    ``payment`` holds each part paid of an invoice (``invoice.paid`` stays "fully paid on").
+    ``client.cadence_days`` is "stay in touch every N days" (null: no cadence). The text
+    index covers interaction summaries and client notes: on SQLite two external-content
+    FTS5 tables kept current by triggers (the log itself is not copied; diacritics are
+    folded, so "carpati" finds "Carpați"; prefixes of one to three letters are indexed,
+    so the first keystrokes of a search answer in a millisecond at a million entries), on
+    PostgreSQL GIN indexes over
+    ``to_tsvector('callsheet_text', ...)`` (``simple`` with diacritics folded: no stemming,
+    right for mixed languages).
+    """
+    from playhouse.migrate import migrate as apply
+
+    class Frozen(Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class Invoice(Frozen):
+        class Meta:
+            table_name = "invoice"
+
+    class Payment(Frozen):
+        id = AutoField()
+        invoice = ForeignKeyField(Invoice, on_delete="CASCADE")
+        amount_cents = IntegerField()
+        paid_on = TextField()
+        note = TextField()
+
+        class Meta:
+            table_name = "payment"
+
+    db.create_tables([Payment], safe=False)
+    apply(migrator.add_column("client", "cadence_days", IntegerField(null=True)))
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql(  # the change watch of step 2 covers the new table too
+            'CREATE TRIGGER "payment_notify_change" AFTER INSERT OR UPDATE OR DELETE '
+            'OR TRUNCATE ON "payment" FOR EACH STATEMENT EXECUTE FUNCTION callsheet_notify_change()'
+        )
+        _text_search_configuration(db)
+        db.execute_sql(
+            'CREATE INDEX "interaction_summary_text" ON "interaction" '
+            "USING GIN (to_tsvector('callsheet_text', \"summary\"))"
+        )
+        db.execute_sql(
+            'CREATE INDEX "client_notes_text" ON "client" '
+            "USING GIN (to_tsvector('callsheet_text', \"notes\"))"
+        )
+        return
+    for table, column in (("interaction", "summary"), ("client", "notes")):
+        index = f"{table}_text"
+        db.execute_sql(
+            f'CREATE VIRTUAL TABLE "{index}" USING fts5("{column}", content="{table}", '
+            "content_rowid=\"id\", tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')"
+        )
+        db.execute_sql(f'INSERT INTO "{index}"("{index}") VALUES (\'rebuild\')')
+        db.execute_sql(
+            f'CREATE TRIGGER "{index}_insert" AFTER INSERT ON "{table}" BEGIN '
+            f'INSERT INTO "{index}"(rowid, "{column}") VALUES (new."id", new."{column}"); END'
+        )
+        db.execute_sql(
+            f'CREATE TRIGGER "{index}_delete" AFTER DELETE ON "{table}" BEGIN '
+            f'INSERT INTO "{index}"("{index}", rowid, "{column}") '
+            f'VALUES (\'delete\', old."id", old."{column}"); END'
+        )
+        db.execute_sql(
+            f'CREATE TRIGGER "{index}_update" AFTER UPDATE OF "{column}" ON "{table}" BEGIN '
+            f'INSERT INTO "{index}"("{index}", rowid, "{column}") '
+            f'VALUES (\'delete\', old."id", old."{column}"); '
+            f'INSERT INTO "{index}"(rowid, "{column}") VALUES (new."id", new."{column}"); END'
+        )
+
+
+def _text_search_configuration(db: Database) -> None:
+    """PostgreSQL: ``callsheet_text``, the ``simple`` configuration that also folds diacritics.
+
+    ``simple`` (no stemming) suits log entries written in several languages; ``unaccent``
+    (a contrib extension a database owner may create) makes "carpati" find "Carpați" as on
+    SQLite. Where the server lacks it, the configuration is plain ``simple``.
+    """
+    try:
+        with db.atomic():  # a savepoint: a missing extension must not end the migration
+            db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+            db.execute_sql("CREATE TEXT SEARCH CONFIGURATION callsheet_text (COPY = simple)")
+            db.execute_sql(
+                "ALTER TEXT SEARCH CONFIGURATION callsheet_text "
+                "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple"
+            )
+    except Exception:  # noqa: BLE001 - any refusal (not installed, not allowed) means: plain
+        db.execute_sql("CREATE TEXT SEARCH CONFIGURATION callsheet_text (COPY = simple)")
+
+
 #: Append new steps at the end; never edit a released one.
-STEPS: tuple[Step, ...] = (_v1_initial_schema, _v2_change_notifications, _v3_captured_log)
+STEPS: tuple[Step, ...] = (
+    _v1_initial_schema,
+    _v2_change_notifications,
+    _v3_captured_log,
+    _v4_records,
+)
 
 CURRENT_VERSION = len(STEPS)
 

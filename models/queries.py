@@ -22,8 +22,25 @@ from peewee import Select, fn
 
 from models import vocabulary
 from models.db import database
-from models.entities import Client, Email, FollowUp, Interaction, Invoice, Phone, Signal
+from models.entities import (
+    Client,
+    Email,
+    FollowUp,
+    Interaction,
+    Invoice,
+    Payment,
+    Phone,
+    Signal,
+)
 from models.text import fold
+
+
+def _owed_cents():
+    """An unpaid invoice's amount less its partial payments: what is overdue is what remains."""
+    paid = Payment.select(fn.COALESCE(fn.SUM(Payment.amount_cents), 0)).where(
+        Payment.invoice == Invoice.id
+    )
+    return Invoice.amount_cents - paid
 
 
 @dataclass(slots=True)
@@ -46,7 +63,7 @@ class ClientRow:
 
 def _overdue_by_client(today: date, client_ids: list[int] | None = None) -> dict[int, int]:
     query = (
-        Invoice.select(Invoice.client, fn.SUM(Invoice.amount_cents))
+        Invoice.select(Invoice.client, fn.SUM(_owed_cents()))
         .where(Invoice.paid.is_null() & (Invoice.due < today.isoformat()))
         .group_by(Invoice.client)
     )
@@ -206,7 +223,7 @@ class Attention:
 
     client_id: int
     client_name: str
-    kind: str  # follow_up, overdue_invoice, risk_rose, not_contacted, suggestion
+    kind: str  # follow_up, overdue_invoice, risk_rose, not_contacted, cadence, suggestion
     when: int  # epoch seconds it became due
     text: str
     #: the follow-up, invoice or interaction this is about, when there is one
@@ -276,7 +293,7 @@ def _overdue_invoices(moment: TriageMoment) -> Select:
             Invoice.client,
             Client.name,
             Invoice.number,
-            Invoice.amount_cents,
+            _owed_cents(),
             Invoice.currency,
             Invoice.due,
             Invoice.id,
@@ -338,6 +355,23 @@ def _quiet_row(values: tuple, moment: TriageMoment) -> Attention:
     return Attention(client_id, name, "not_contacted", last, f"not contacted for {days} days")
 
 
+def _lapsed_cadences(moment: TriageMoment) -> Select:
+    from models.records import lapsed_cadence_query  # the cadence is models.records'
+
+    return lapsed_cadence_query(moment.now).where(in_triage())
+
+
+def _cadence_row(values: tuple, moment: TriageMoment) -> Attention:
+    client_id, name, days, last = values
+    every = f"every {days} days" if days > 1 else "every day"
+    if last is None:
+        return Attention(client_id, name, "cadence", 0, f"stay in touch {every}: never contacted")
+    ago = (int(moment.now.timestamp()) - last) // 86400
+    return Attention(
+        client_id, name, "cadence", last + days * 86400, f"stay in touch {every}: {ago} days since"
+    )
+
+
 #: The groups of triage, in the order they are shown; capture's "suggestions to review"
 #: comes last (:func:`suggestions_to_review`).
 TRIAGE_GROUPS: list[TriageGroup] = [
@@ -356,6 +390,7 @@ TRIAGE_GROUPS: list[TriageGroup] = [
             v[0], v[1], "risk_rose", int(m.now.timestamp()), f"risk rose {v[3]} → {v[2]} this week"
         ),
     ),
+    query_group("cadence", "Stay-in-touch cadence lapsed", _lapsed_cadences, _cadence_row),
     query_group("not_contacted", "Active clients gone quiet", _quiet_clients, _quiet_row),
 ]
 

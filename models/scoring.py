@@ -24,7 +24,7 @@ from typing import Any
 from peewee import Value, chunked, fn
 
 from models.db import database, execute_many
-from models.entities import Client, Interaction, Invoice, Signal
+from models.entities import Client, Interaction, Invoice, Payment, Signal
 from models.risk import (
     DEFAULT_MODEL,
     TONE_HORIZON_HALF_LIVES,
@@ -128,11 +128,24 @@ def _invoices_for(client_ids: Iterable[int] | None) -> dict[int, list[InvoiceFac
     )
     if client_ids is not None:
         query = query.where(Invoice.client.in_(list(client_ids)))
+    # Partly paid invoices count with what remains of them (an invoice paid in full keeps
+    # its whole amount: that is what was paid late or on time).
+    part_paid = (
+        Payment.select(Invoice.id, fn.SUM(Payment.amount_cents))
+        .join(Invoice)
+        .where(Invoice.paid.is_null())
+        .group_by(Invoice.id)
+    )
+    if client_ids is not None:
+        part_paid = part_paid.where(Invoice.client.in_(list(client_ids)))
+    paid_so_far = dict(part_paid.tuples())
+    query = query.select_extend(Invoice.id)
     grouped: dict[int, list[InvoiceFact]] = defaultdict(list)
     day = Invoice.issued.python_value
-    for client_id, number, cents, currency, issued, due, paid, disputed in database.execute(
-        query
-    ).fetchall():
+    for row in database.execute(query).fetchall():
+        client_id, number, cents, currency, issued, due, paid, disputed, invoice_id = row
+        if invoice_id in paid_so_far and paid is None:
+            cents -= paid_so_far[invoice_id]
         grouped[client_id].append(
             InvoiceFact(number, cents, currency, day(issued), day(due), day(paid), bool(disputed))
         )

@@ -157,7 +157,10 @@ def _open_sqlite(target: Target, *, create: bool) -> SqliteDatabase:
             create_private_file(path)
         except OSError as error:
             raise DatabaseError(f"{path}: cannot create the database ({error.strerror})") from error
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+    # Transactions take the write lock when they begin (BEGIN IMMEDIATE): a deferred one that
+    # reads first (as the full-text index's triggers do) cannot wait for another writer in
+    # WAL mode and fails at once with "database is locked" instead of queueing.
+    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)

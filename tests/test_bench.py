@@ -63,6 +63,10 @@ def test_bench_prints_one_json_object_with_every_figure_at_a_tiny_scale():
     assert figures["ratios_to_floor"]["select"] == round(
         figures["select_client_ms"] / floor["median"], 2
     )
+    for key in ("search_ms", "search_keystroke_ms"):
+        assert set(figures[key]) == {"median", "p95"}, key
+        assert all(isinstance(value, (int, float)) for value in figures[key].values()), key
+    assert isinstance(figures["search_cli_ms"], (int, float)) and figures["search_cli_ms"] > 0
 
 
 def test_the_vcard_figure_imports_every_card_and_times_khard_on_the_same_cards(tmp_path):

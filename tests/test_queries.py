@@ -151,6 +151,9 @@ def _book_with_one_of_each():
 
 def test_triage_groups_every_kind_with_its_count_in_order(db):
     ana, quiet = _book_with_one_of_each()
+    from models.records import set_cadence
+
+    set_cadence(quiet, 30)  # meant to call every 30 days, silent for 40
 
     triage = queries.triage(NOW, stale_after_days=21)
 
@@ -158,6 +161,7 @@ def test_triage_groups_every_kind_with_its_count_in_order(db):
         "follow_up",
         "overdue_invoice",
         "risk_rose",
+        "cadence",
         "not_contacted",
         "suggestion",
     ]
@@ -165,6 +169,7 @@ def test_triage_groups_every_kind_with_its_count_in_order(db):
         "follow_up": 1,
         "overdue_invoice": 1,
         "risk_rose": 1,
+        "cadence": 1,
         "not_contacted": 1,
         "suggestion": 0,
     }

@@ -72,6 +72,7 @@ def test_triage_json_lists_every_item_grouped_with_counts(busy_book, cli):
         "follow_up",
         "overdue_invoice",
         "risk_rose",
+        "cadence",
         "not_contacted",
         "suggestion",
     ]

@@ -32,6 +32,9 @@ class DashboardCommands(Provider):
     def _screen(self):
         from tui.screens.dashboard import DashboardScreen
 
+        if self.screen.COMMANDS:  # a screen with palette actions of its own offers only those
+            return None
+
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, DashboardScreen):
                 return screen

@@ -19,6 +19,7 @@ from importlib import import_module
 #: The modules that contribute subcommands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
     "tui.cli.records",
+    "tui.cli.edit",
     "tui.cli.risk",
     "tui.cli.triage",
     "tui.cli.calls",
@@ -70,6 +71,13 @@ EXAMPLES = {
     "completion": "callsheet completion bash > ~/.local/share/bash-completion/completions/callsheet",
     "demo": "callsheet demo --clients 1000 --interactions 50000 --db demo.db",
     "triage": "callsheet triage --json",
+    "entry": 'callsheet entry list Ion   /   callsheet entry edit 812 --text "Asked for a discount"',
+    "invoice": "callsheet invoice pay 33 800 --on 2026-11-20   (a part; no amount pays the rest)",
+    "followup": 'callsheet followup add Ion "Send the offer" --due "w piątek"',
+    "agreement": 'callsheet agreement add Ion Website --scope "Five pages" --budget 8000',
+    "time": "callsheet time edit 91 --minutes 90",
+    "cadence": "callsheet cadence Ion 30   (stay in touch every 30 days; 0 removes it)",
+    "search": "callsheet search lawyer contr --json",
 }
 
 TOP_EPILOG = """examples:
@@ -285,7 +293,9 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
         return EXIT_OK, ""
     if isinstance(error, AmbiguousClient):  # several match: the name needs saying more
         return EXIT_BAD_INPUT, str(error)
-    if isinstance(error, ClientNotFound):
+    from models.records import RecordNotFound
+
+    if isinstance(error, ClientNotFound | RecordNotFound):
         return EXIT_NOTHING, str(error)
     if isinstance(error, InputError | ConfigError | WhenError):
         return EXIT_BAD_INPUT, str(error)

@@ -172,7 +172,7 @@ class ClientActions:
 
     def action_undo(self) -> None:
         if not self._undo:
-            self.notify("Nothing to undo.", severity="warning")
+            self.undo_record_change()  # the session's corrections (tui/screens/record_actions)
             return
         client_id = self._undo.pop()
         self._set_archived(client_id, False)
@@ -296,16 +296,19 @@ class ClientActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _complete_follow_up(self, item: Attention) -> None:
-        from models.clients import complete_follow_up
         from models.entities import FollowUp
 
         follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
-        if (
-            follow_up is not None
-            and follow_up.done_at is None
-            and not self._patiently(lambda: complete_follow_up(follow_up))
-        ):
-            return
+        if follow_up is not None and follow_up.done_at is None:
+            from models.records import edit_follow_up
+            from tui.screens.records import remember
+
+            changes: list = []
+            if not self._patiently(
+                lambda: changes.append(edit_follow_up(follow_up, done_at=self.app.now()))
+            ):
+                return
+            self.app.call_from_thread(remember, self.app, changes[-1])  # u takes it back
         self._post_client_changed(item.client_id)
         self.post_message(Notice(f"Done: {item.text}"))
 

@@ -39,6 +39,7 @@ from tui.messages import (
 )
 from tui.screens.capture_actions import CAPTURE_BINDINGS, CaptureActions
 from tui.screens.client_actions import FORMS, ClientActions
+from tui.screens.record_actions import RECORD_BINDINGS, RecordActions
 from tui.sync import StaysCurrent, StoreSync
 from tui.widgets.clients_pane import ClientsPane
 from tui.widgets.header_bar import HeaderBar
@@ -57,7 +58,9 @@ def _binding(key, action, label, id_, tooltip, show=False, **extra) -> Binding:
     return Binding(key, action, label, show=show, id=f"dashboard.{id_}", tooltip=tooltip, **extra)
 
 
-class DashboardScreen(ClientActions, CaptureActions, StaysCurrent, ReportsWorkerFailures, Screen):
+class DashboardScreen(
+    ClientActions, CaptureActions, RecordActions, StaysCurrent, ReportsWorkerFailures, Screen
+):
     """The one screen the consultant keeps open all day."""
 
     #: after a dialog closes with nothing to give focus back to, the list gets it, never the
@@ -96,6 +99,7 @@ class DashboardScreen(ClientActions, CaptureActions, StaysCurrent, ReportsWorker
         _binding("z", "next_pane", "Pane", "next_pane", "Next pane (clients, log, risk)", True),
         _binding("x", "done", "Done", "done", "Mark the selected follow-up done (triage)"),
         *CAPTURE_BINDINGS,
+        *RECORD_BINDINGS,
         _binding("s", "cycle_sort", "Sort", "sort", "Sort by risk, name, last contact, overdue"),
         _binding("H", "toggle_archived", "Archived", "archived", "Show or hide archived clients"),
         _binding("a", "archive", "Archive", "archive", "Archive the selected client (u undoes)"),
@@ -363,6 +367,8 @@ class DashboardScreen(ClientActions, CaptureActions, StaysCurrent, ReportsWorker
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        if event.value.startswith("?"):  # full-text search: enter opens the results
+            return
         self.pane.apply_filter(event.value)
 
     def action_cycle_sort(self) -> None:

@@ -108,6 +108,9 @@ class ClientsPane(Vertical):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if event.value.startswith("?"):  # "?words": full-text search (tui/screens/search.py)
+            self.screen.open_search(event.value[1:])
+            return
         self.client_list.focus()
 
     def cycle_sort(self) -> str:

@@ -23,6 +23,7 @@ ATTENTION_LABEL = {
     "overdue_invoice": ("overdue", "attention--overdue"),
     "risk_rose": ("risk up", "attention--risk-up"),
     "not_contacted": ("quiet", "attention--quiet"),
+    "cadence": ("in touch", "attention--quiet"),
     "suggestion": ("suggested", "attention--suggestion"),
 }
 HEADING_STYLE = Style(bold=True, underline=True)
