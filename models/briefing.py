@@ -6,6 +6,9 @@ top reasons, and the stance for the call (chosen by :mod:`models.stance` from th
 factors as the risk's advice, weighing revenue, referrals and years together against the
 cost). ``render_text``, ``render_markdown`` and ``to_json`` print it; the dashboard's
 call-sheet screen shows the same :func:`sections`.
+
+(Over 450 lines on purpose: the call sheet's data and its text and Markdown forms, kept
+together so the three never disagree.)
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ Every write here is one transaction, validates before it touches the database, a
 the derived columns of :class:`~models.entities.Client` (last contact, risk) current, so
 the dashboard and the command line never disagree. The command line, the dashboard forms
 and the importers all write through these functions.
+
+(Over 450 lines on purpose: every insert and update of clients, contact points, interactions
+and signals goes through this one write path, bulk helpers for imports included; one module
+keeps each transaction's rules (derived columns, risk refresh, the contact rule) in one place.)
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ Files are decoded as UTF-8 when they are, else in the encoding ``charset-normali
 detects (Outlook writes cp1252, old phones Latin-1 or UTF-16). Every card and row ends up
 added, merged (and reported with whom) or named in the report: a card whose ``END:VCARD``
 is missing is read up to the next ``BEGIN:VCARD`` and reported, never dropped.
+
+(Over 450 lines on purpose: vCard, CSV and time-tracker exports, each turned into callsheet/1;
+they share decoding, size limits and the report of what was read.)
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ unpaid invoices, the client table).
 Triage is a list of groups (:data:`TRIAGE_GROUPS`), each one query that gives both its
 items and its count, so the dashboard's header, the triage view and ``callsheet triage``
 can never disagree.
+
+(Over 450 lines on purpose: every read the dashboard and triage make, each a short query; one
+place shows what the screens read and which indexes they need.)
 """
 
 from __future__ import annotations

@@ -33,6 +33,9 @@ How a score is made:
 
 Bands: low < 30 <= watch < 60 <= high. The stance and the advice are chosen from the same
 factors (:mod:`models.stance`).
+
+(Over 450 lines on purpose: the scoring itself, a few lines over; its rule table lives in
+models/vocabulary.py, evidence helpers in models/evidence.py.)
 """
 
 from __future__ import annotations

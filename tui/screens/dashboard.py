@@ -12,6 +12,9 @@ at a time (``v`` cycles).
 
 To add an action: a ``Binding`` with an ``id`` in ``BINDINGS`` and an ``action_*`` method (a
 form: one row in ``FORMS``); help, footer and the command palette read the live bindings.
+
+(Over 450 lines on purpose: the screen's loading, selection and layout, a few lines over;
+forms, actions, panes and the sync loop live in their own modules.)
 """
 
 from __future__ import annotations

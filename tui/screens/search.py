@@ -20,8 +20,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from models.search import Hit
+from models.text import printable
 from tui.screens.records import CSS, ScreenActions
-from tui.widgets.row_list import RowList, printable
+from tui.widgets.row_list import RowList
 
 
 class HitList(RowList[Hit]):
