@@ -115,7 +115,9 @@ def test_a_lapsed_cadence_comes_up_and_contact_resets_it(ion):
     assert records.lapsed_cadences(NOW + timedelta(days=4)) == []
     [lapsed] = records.lapsed_cadences(NOW + timedelta(days=6))
     assert lapsed.client_name == "Ion Ionescu" and lapsed.cadence_days == 7
-    ops.log_interaction(ion, summary="Called", at=NOW + timedelta(days=6), now=NOW)
+    ops.log_interaction(
+        ion, summary="Called", at=NOW + timedelta(days=6), now=NOW + timedelta(days=6)
+    )
     assert records.lapsed_cadences(NOW + timedelta(days=6)) == []
     with pytest.raises(ValueError, match="cadence"):
         records.set_cadence(ion, "weekly")
