@@ -147,7 +147,7 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
     revenue: dict[str, int] = defaultdict(int)
     invoiced_by_agreement: dict[int, int] = defaultdict(int)
     part_paid = dict(  # partial payments: what is owed is what remains
-        Payment.select(Payment.invoice, fn.SUM(Payment.amount_cents))
+        Payment.select(Payment.invoice, fn.SUM(Payment.amount_cents).cast("BIGINT"))
         .join(Invoice)
         .where((Invoice.client == client) & (Payment.paid_on <= today.isoformat()))
         .group_by(Payment.invoice)

@@ -40,7 +40,8 @@ from models.text import fold
 
 def _owed_cents():
     """An unpaid invoice's amount less its partial payments: what is overdue is what remains."""
-    paid = Payment.select(fn.COALESCE(fn.SUM(Payment.amount_cents), 0)).where(
+    # PostgreSQL sums a BIGINT as NUMERIC (a Decimal in Python): cast back to whole cents.
+    paid = Payment.select(fn.COALESCE(fn.SUM(Payment.amount_cents), 0).cast("BIGINT")).where(
         Payment.invoice == Invoice.id
     )
     return Invoice.amount_cents - paid
@@ -66,7 +67,7 @@ class ClientRow:
 
 def _overdue_by_client(today: date, client_ids: list[int] | None = None) -> dict[int, int]:
     query = (
-        Invoice.select(Invoice.client, fn.SUM(_owed_cents()))
+        Invoice.select(Invoice.client, fn.SUM(_owed_cents()).cast("BIGINT"))
         .where(Invoice.paid.is_null() & (Invoice.due < today.isoformat()))
         .group_by(Invoice.client)
     )

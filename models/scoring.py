@@ -131,7 +131,7 @@ def _invoices_for(client_ids: Iterable[int] | None) -> dict[int, list[InvoiceFac
     # Partly paid invoices count with what remains of them (an invoice paid in full keeps
     # its whole amount: that is what was paid late or on time).
     part_paid = (
-        Payment.select(Invoice.id, fn.SUM(Payment.amount_cents))
+        Payment.select(Invoice.id, fn.SUM(Payment.amount_cents).cast("BIGINT"))
         .join(Invoice)
         .where(Invoice.paid.is_null())
         .group_by(Invoice.id)

@@ -410,3 +410,30 @@ def test_the_client_filter_ignores_case_and_diacritics_on_every_backend(db_path)
     assert names("lukasiewicz wisla") == ["Paweł Łukasiewicz"]
     assert names("елкин") == ["Ион Ёлкин"]
     assert names("dunarea") == ["Ana Ștefănescu"]
+
+
+def test_money_partly_paid_sums_to_whole_cents_on_every_backend(db_path):
+    """PostgreSQL's SUM of a BIGINT is NUMERIC: the list, triage and call sheet want ints."""
+    from datetime import date
+
+    from models import queries, records
+    from models.briefing import brief_of
+    from models.text import money_text
+
+    open_store(db_path)
+    client = ops.add_client("Part Payer", now=NOW)
+    invoice = ops.add_invoice(
+        client,
+        number="7",
+        amount="1200.50",
+        issued=date(2026, 9, 1),
+        due=date(2026, 9, 15),
+        now=NOW,
+    )
+    records.add_payment(invoice, amount="200", paid_on=date(2026, 10, 1), now=NOW)
+    [row] = queries.client_rows(NOW.date())
+    assert row.overdue_cents == 100050 and type(row.overdue_cents) is int
+    assert money_text(row.overdue_cents) == "1,000.50"
+    counts = queries.triage_counts(NOW)
+    assert all(type(value) is int for value in counts.values())
+    assert "1,000.50" in json.dumps(brief_of(client, NOW), default=str)
