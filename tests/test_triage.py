@@ -10,7 +10,7 @@ import pytest
 from models import clients as ops
 from models.entities import Client, FollowUp, Interaction, Invoice
 from tests.conftest import NOW
-from tests.tui_helpers import line_text, make_app, wait_for
+from tests.tui_helpers import line_text, make_app, settle, wait_for
 
 AS_OF = "2026-11-24T12:00:00+00:00"  # conftest's NOW
 
@@ -186,6 +186,9 @@ async def test_the_triage_view_shows_every_item_under_headings_and_agrees_with_t
         await pilot.press("t")
         attention = app.screen.query_one("#attention")
         await wait_for(pilot, lambda: len(attention.rows) > 1000, what="triage items")
+        # A reload still under way (the first load, the change watch) would move the view
+        # under the keys pressed below.
+        await settle(pilot)
 
         assert len(attention.rows) == 1202
         assert "600 overdue invoices" in header and "600 follow-ups due today" in header
@@ -201,11 +204,14 @@ async def test_the_triage_view_shows_every_item_under_headings_and_agrees_with_t
         await pilot.press("right_square_bracket", "down")
         assert attention.current.client_name == "Quiet One"
         await pilot.press("end")
+        await settle(pilot)
 
         def shown() -> str:
             return "\n".join(line_text(attention, y) for y in range(attention.size.height))
 
-        await wait_for(pilot, lambda: "Active clients gone quiet · 1" in shown(), what="heading")
+        await wait_for(
+            pilot, lambda: "Active clients gone quiet · 1" in shown(), timeout=15, what="heading"
+        )
         assert "Quiet One" in shown() and attention.current.client_name == "Quiet One"
 
 
