@@ -117,6 +117,9 @@ async def test_user_text_is_shown_literally(db, name):
         assert "[i]co[/i]" in line_text(app.screen.client_list, 0)
         assert visible[:15] in line_text(app.screen.log_view, 0)
         assert visible in app.screen.risk_pane.text
+        # the pane's title (Textual keeps it as escaped markup; escapes must not reach it raw)
+        title = str(app.screen.log_view.border_title).replace("\\[", "[")
+        assert title == f"Log · {visible}" and "\x1b" not in title
         assert app.is_running  # [@click=app.quit] did nothing
 
 

@@ -30,6 +30,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from models.queries import Attention
+from models.text import printable
 from tui.messages import (
     AttentionLoaded,
     ClientChanged,
@@ -297,7 +298,7 @@ class DashboardScreen(
         log.cursor = 0
         log.scroll_to(y=0, animate=False, immediate=True)
         log.set_rows(message.page)
-        log.border_title = Text(f"Log · {message.name}" if message.name else "Log")
+        log.border_title = Text(f"Log · {printable(message.name)}" if message.name else "Log")
         log.border_subtitle = (
             f"{len(message.page):,}{'' if message.complete else '+'} entries · enter opens one"
         )
