@@ -78,6 +78,8 @@ def test_search_results_snapshot(snap_compare):
             if pilot.app.mark_counts.get("search"):
                 break
             await pilot.pause(0.05)
+        # each keystroke searches: wait for the last search's worker, not the first one's
+        await settle(pilot)
         await pilot.pause(0.3)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
