@@ -68,18 +68,3 @@ def test_snooze_dialog_snapshot(snap_compare):
         await pilot.pause(0.3)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
-
-
-def test_search_results_snapshot(snap_compare):
-    async def run_before(pilot):
-        await _ready(pilot)
-        await pilot.press("slash", "question_mark", *"invoice", "enter")
-        for _ in range(100):
-            if pilot.app.mark_counts.get("search"):
-                break
-            await pilot.pause(0.05)
-        # each keystroke searches: wait for the last search's worker, not the first one's
-        await settle(pilot)
-        await pilot.pause(0.3)
-
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
