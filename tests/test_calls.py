@@ -10,41 +10,21 @@ from models import clients as ops
 from models.briefing import brief_of, render_markdown, render_text
 from models.facts import fact_sheet, md
 from models.saying_no import reply_outline
-from tests.conftest import NOW
+from tests.clock import NOW
+from tests.factories import entry, invoice, ion_ionescu
 
 
 @pytest.fixture
 def ion(db):
-    client = ops.add_client(
-        "Ion Ionescu",
-        phones=["+40 721 234 567"],
-        salutation="dl. Ionescu",
-        language="ro",
+    client = ion_ionescu(
         company="Carpați Soft",
         status="active",
         rapport="Prefers short calls",
-        region="RO",
         now=NOW - timedelta(days=400),
     )
     agreement = ops.add_agreement(client, title="Website", scope="Two design rounds", budget=8000)
-    ops.add_invoice(
-        client,
-        number="14",
-        amount=3000,
-        issued=date(2026, 9, 1),
-        due=date(2026, 9, 15),
-        agreement=agreement,
-        now=NOW,
-    )
-    ops.add_invoice(
-        client,
-        number="15",
-        amount=1000,
-        issued=date(2026, 6, 1),
-        due=date(2026, 6, 15),
-        paid=date(2026, 7, 20),
-        now=NOW,
-    )
+    invoice(client, "14", 3000, date(2026, 9, 1), date(2026, 9, 15), agreement=agreement)
+    invoice(client, "15", 1000, date(2026, 6, 1), date(2026, 6, 15), paid=date(2026, 7, 20))
     ops.add_time_entry(
         client,
         started_at=NOW - timedelta(days=30),
@@ -52,35 +32,17 @@ def ion(db):
         note="Wireframes",
         agreement=agreement,
     )
-    ops.log_interaction(
+    entry(client, "Changed his mind about the delivered design", "changed_mind", days_ago=20)
+    entry(
         client,
-        summary="Changed his mind about the delivered design",
-        signals=["changed_mind"],
-        at=NOW - timedelta(days=20),
-        now=NOW,
-    )
-    ops.log_interaction(
-        client,
-        summary="Refuses to pay | wants it redone",
-        signals=["refused_payment", "aggressive"],
+        "Refuses to pay | wants it redone",
+        "refused_payment",
+        "aggressive",
+        days_ago=10,
         tone="hostile",
-        at=NOW - timedelta(days=10),
-        now=NOW,
     )
-    ops.log_interaction(
-        client,
-        summary="I sent the wrong file",
-        signals=["own_mistake"],
-        at=NOW - timedelta(days=8),
-        now=NOW,
-    )
-    ops.log_interaction(
-        client,
-        summary="Wants a mobile app in the same budget",
-        signals=["scope_creep"],
-        at=NOW - timedelta(days=2),
-        now=NOW,
-    )
+    entry(client, "I sent the wrong file", "own_mistake", days_ago=8)
+    entry(client, "Wants a mobile app in the same budget", "scope_creep", days_ago=2)
     ops.add_follow_up(client, NOW + timedelta(days=1), "Send the priced change request")
     return client
 
@@ -143,34 +105,12 @@ def test_a_valuable_client_in_a_dispute_gets_a_compromise_that_names_revenue_and
     old_friend = ops.add_client("Old Friend", status="active", now=NOW - timedelta(days=3 * 365))
     for n in range(8):
         issued = date(2024, 1, 1) + timedelta(days=90 * n)
-        invoice = ops.add_invoice(
-            old_friend,
-            number=f"P{n}",
-            amount=9000,
-            issued=issued,
-            due=issued + timedelta(days=14),
-            now=NOW,
-        )
-        ops.record_payment(invoice, issued + timedelta(days=10), now=NOW)
+        paid = invoice(old_friend, f"P{n}", 9000, issued, issued + timedelta(days=14))
+        ops.record_payment(paid, issued + timedelta(days=10), now=NOW)
     for _ in range(2):
-        ops.log_interaction(
-            old_friend,
-            summary="sent a friend",
-            signals=["referral"],
-            at=NOW - timedelta(days=200),
-            now=NOW,
-        )
-    ops.add_invoice(
-        old_friend,
-        number="D1",
-        amount=1500,
-        issued=date(2026, 10, 1),
-        due=date(2026, 10, 20),
-        now=NOW,
-    )
-    ops.log_interaction(
-        old_friend, summary="won't pay D1 as is", signals=["refused_payment"], at=NOW, now=NOW
-    )
+        entry(old_friend, "sent a friend", "referral", days_ago=200)
+    invoice(old_friend, "D1", 1500, date(2026, 10, 1), date(2026, 10, 20))
+    entry(old_friend, "won't pay D1 as is", "refused_payment")
     stance = brief_of(old_friend, NOW).stance
     assert stance.kind == "compromise", stance
     assert "paid 72,000 EUR over" in stance.text and "2 referrals" in stance.text

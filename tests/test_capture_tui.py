@@ -4,8 +4,6 @@ and mail captured from the palette."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,8 +12,9 @@ import pytest
 from models import clients as ops
 from models.capture.store import Captured, save
 from models.entities import Interaction, Signal
-from tests.conftest import NOW
-from tests.tui_helpers import line_text, make_app, wait_for
+from tests.clock import NOW
+from tests.commands import callsheet
+from tests.tui_helpers import from_palette, line_text, make_app, running, triage_on, wait_for
 
 
 @pytest.fixture
@@ -41,18 +40,8 @@ def captured(db):
     return ion
 
 
-async def _started(pilot):
-    await wait_for(
-        pilot,
-        lambda: pilot.app.mark_counts.get("clients") and pilot.app.mark_counts.get("select"),
-        what="first data on screen",
-    )
-
-
 async def test_a_captured_entry_shows_its_source_and_suggestions_apart_from_signals(captured):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
+    async with running() as (app, pilot):
         newest = line_text(app.screen.log_view, 0)
         assert "email   ←@" in newest  # channel, direction, then the source mark
         assert "Factură — Nu" in newest and "?refused" in newest
@@ -63,9 +52,7 @@ async def test_a_captured_entry_shows_its_source_and_suggestions_apart_from_sign
 
 
 async def test_v_confirms_the_suggestions_and_they_count_toward_risk(captured):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("v")
         await wait_for(
             pilot,
@@ -82,9 +69,7 @@ async def test_v_confirms_the_suggestions_and_they_count_toward_risk(captured):
 
 
 async def test_shift_v_dismisses_them_for_good(captured):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("V")
         await wait_for(
             pilot,
@@ -100,15 +85,9 @@ async def test_shift_v_dismisses_them_for_good(captured):
 async def test_capture_mail_from_the_palette_reads_the_configured_folders(captured, tmp_path):
     maildir = tmp_path / "Mail"
     shutil.copytree(Path(__file__).parent / "fixtures" / "mail" / "maildir", maildir)
-    app = make_app()
-    app.config.mail_paths = [str(maildir)]
-    app.config.my_addresses = ["me@consult.example"]
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.press(*"capture mail")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+    app = make_app(mail_paths=[str(maildir)], my_addresses=["me@consult.example"])
+    async with running(app) as (app, pilot):
+        await from_palette(pilot, "capture mail", pause=0.3)
         await wait_for(
             pilot,
             lambda: any("Contract (encrypted)" in r.summary for r in app.screen.log_view.rows),
@@ -123,23 +102,8 @@ async def test_mail_captured_in_another_terminal_appears_in_the_open_log(
 ):
     maildir = tmp_path / "Mail"
     shutil.copytree(Path(__file__).parent / "fixtures" / "mail" / "maildir", maildir)
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
-        callsheet = Path(sys.executable).with_name("callsheet")
-        subprocess.run(
-            [
-                str(callsheet),
-                "mail",
-                str(maildir),
-                "--me",
-                "me@consult.example",
-                "--db",
-                str(db_path),
-            ],
-            check=True,
-            capture_output=True,
-        )
+    async with running() as (app, pilot):
+        callsheet("mail", str(maildir), "--me", "me@consult.example", db=db_path)
         await wait_for(
             pilot,
             lambda: any("Contract (encrypted)" in r.summary for r in app.screen.log_view.rows),
@@ -149,19 +113,9 @@ async def test_mail_captured_in_another_terminal_appears_in_the_open_log(
 
 
 async def test_triage_lists_the_suggestions_to_review_and_v_confirms_the_one_selected(captured):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
-        await pilot.press("t")
-        attention = app.screen.query_one("#attention")
-        await wait_for(
-            pilot,
-            lambda: any(item.kind == "suggestion" for item in attention.rows),
-            what="the suggestion in triage",
-        )
-        index = next(i for i, item in enumerate(attention.rows) if item.kind == "suggestion")
-        attention.cursor = index
-        assert "suggested refused payment, legal threat" in attention.rows[index].text
+    async with running() as (app, pilot):
+        attention = await triage_on(pilot, "suggestion")
+        assert "suggested refused payment, legal threat" in attention.current.text
         await pilot.press("v")
         await wait_for(
             pilot,

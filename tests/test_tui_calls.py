@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from models import clients as ops
 from models.entities import Client, Interaction
 from tests.clock import NOW
-from tests.tui_helpers import make_app, settle, wait_for
+from tests.factories import entry, ion_ionescu
+from tests.tui_helpers import running, settle, wait_for
 from tui.screens.call_sheet import CallSheetScreen
 from tui.screens.caller_lookup import CallerLookupScreen
 from tui.screens.forms import ClientForm
@@ -19,35 +18,16 @@ from tui.screens.reply_outline import ReplyOutlineScreen
 @pytest.fixture
 def book(db):
     ops.add_client("Ana Pop", phones=["+40 744 555 010"], now=NOW)
-    ion = ops.add_client(
-        "Ion Ionescu",
-        phones=["0721 234 567"],
-        salutation="dl. Ionescu",
-        language="ro",
-        region="RO",
-        now=NOW,
-    )
-    ops.log_interaction(
-        ion,
-        summary="Wants a mobile app too",
-        signals=["scope_creep"],
-        at=NOW - timedelta(days=1),
-        now=NOW,
-    )
+    ion = ion_ionescu(phones=["0721 234 567"])
+    entry(ion, "Wants a mobile app too", "scope_creep", days_ago=1)
     return ion
-
-
-async def _started(pilot):
-    await settle(pilot)
 
 
 @pytest.mark.parametrize(
     "typed", ["+40 721 234 567", "0040721234567", "0721-234-567", "0721234567"]
 )
 async def test_typing_the_callers_number_opens_their_call_sheet(book, typed):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("w")
         assert isinstance(app.screen, CallerLookupScreen)
         await pilot.press(*typed, "enter")
@@ -60,9 +40,7 @@ async def test_typing_the_callers_number_opens_their_call_sheet(book, typed):
 
 
 async def test_an_unknown_number_can_be_added_as_a_new_client(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("w", *"0799 111 222", "enter")
         await wait_for(
             pilot, lambda: "Nobody" in str(app.screen.query_one("#lookup-result").render())
@@ -77,9 +55,7 @@ async def test_an_unknown_number_can_be_added_as_a_new_client(book):
 
 
 async def test_c_opens_the_call_sheet_and_o_the_saying_no_outline_which_saves_to_the_log(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("slash", *"ion", "enter")
         await wait_for(pilot, lambda: app.screen.selected_client_id == book.id)
         await pilot.press("c")
@@ -100,9 +76,7 @@ async def test_c_opens_the_call_sheet_and_o_the_saying_no_outline_which_saves_to
 
 
 async def test_logging_scope_creep_offers_the_saying_no_outline(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("l", *"Asks for an extra report")
         app.screen.query_one("#signals").focus()
         await pilot.press("s", "ctrl+s")
@@ -113,9 +87,7 @@ async def test_logging_scope_creep_offers_the_saying_no_outline(book):
 
 async def test_F_writes_the_fact_sheet(book, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("F")
         await wait_for(
             pilot, lambda: any(tmp_path.glob("callsheet/fact-sheets/*.md")), what="fact sheet file"
@@ -125,9 +97,7 @@ async def test_F_writes_the_fact_sheet(book, tmp_path, monkeypatch):
 
 
 async def test_an_impossible_number_is_refused_with_the_reason_and_not_offered_for_saving(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("w", *"0774 068 73", "enter")
         await settle(pilot)
         message = str(app.screen.query_one("#lookup-result").render())
@@ -139,9 +109,7 @@ async def test_an_impossible_number_is_refused_with_the_reason_and_not_offered_f
 
 
 async def test_the_call_sheet_leads_with_greeting_stance_and_money(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _started(pilot)
+    async with running() as (app, pilot):
         app.screen.select_client(book.id)
         await settle(pilot)
         await pilot.press("c")

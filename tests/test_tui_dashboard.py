@@ -2,36 +2,33 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from models import clients as ops
 from models.entities import Client, FollowUp, Interaction, Invoice, Signal, TimeEntry
 from tests.clock import NOW
-from tests.tui_helpers import line_text, make_app, settle, wait_for
-from tui.screens.forms import Field, FormScreen
+from tests.commands import callsheet
+from tests.factories import client, entry, invoice
+from tests.tui_helpers import (
+    from_palette,
+    line_text,
+    refused,
+    running,
+    settle,
+    submit,
+    wait_for,
+)
+from tui.screens.forms import FormScreen
 
 
 @pytest.fixture
 def book(db):
     """Three clients with some history."""
-    ana = ops.add_client(
-        "Ana Pop",
-        phones=["0721 234 567"],
-        company="Lumina SRL",
-        status="active",
-        region="RO",
-        now=NOW,
-    )
-    ops.log_interaction(ana, summary="Kick-off call", at=NOW, now=NOW, signals=["praise"])
-    bob = ops.add_client("Bob Stone", emails=["bob@example.com"], status="active", now=NOW)
-    ops.log_interaction(
-        bob, summary="Shouted about the invoice", signals=["aggressive", "rude"], at=NOW, now=NOW
-    )
-    ops.add_client("Cora Lee", company="Kestrel", now=NOW)
+    ana = client("Ana Pop", phones=["0721 234 567"], company="Lumina SRL", status="active")
+    entry(ana, "Kick-off call", "praise")
+    bob = client("Bob Stone", emails=["bob@example.com"], status="active")
+    entry(bob, "Shouted about the invoice", "aggressive", "rude")
+    client("Cora Lee", company="Kestrel")
     return {"ana": ana, "bob": bob}
 
 
@@ -39,15 +36,8 @@ def client_names(app) -> list[str]:
     return [row.name for row in app.screen.client_list.rows]
 
 
-async def started(pilot):
-    """The first screen is complete: clients listed, the first one's log and risk shown."""
-    await settle(pilot)
-
-
 async def test_dashboard_shows_clients_by_risk_and_the_selected_clients_log_and_risk(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         assert client_names(app)[0] == "Bob Stone"  # riskiest first
         assert set(client_names(app)) == {"Ana Pop", "Bob Stone", "Cora Lee"}
         log = app.screen.log_view
@@ -59,9 +49,7 @@ async def test_dashboard_shows_clients_by_risk_and_the_selected_clients_log_and_
 
 
 async def test_j_and_k_move_the_selection_and_reload_log_and_risk(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         first = app.screen.selected_client_id
         await pilot.press("j")
         await settle(pilot)
@@ -72,9 +60,7 @@ async def test_j_and_k_move_the_selection_and_reload_log_and_risk(book):
 
 
 async def test_slash_filters_by_name_company_phone_and_email_and_escape_leaves(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("slash", *"lumi")
         assert client_names(app) == ["Ana Pop"]
         await pilot.press(*["backspace"] * 4, *"0721 234")
@@ -89,17 +75,13 @@ async def test_slash_filters_by_name_company_phone_and_email_and_escape_leaves(b
 
 
 async def test_a_typo_still_finds_the_client_by_fuzzy_match(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("slash", *"bob stoen")
         assert client_names(app) == ["Bob Stone"]
 
 
 async def test_s_cycles_the_sort(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("s")
         assert app.screen.client_list.sort == "name"
         assert client_names(app) == ["Ana Pop", "Bob Stone", "Cora Lee"]
@@ -109,9 +91,7 @@ async def test_s_cycles_the_sort(book):
 async def test_user_text_is_shown_literally(db, name):
     client = ops.add_client(name, company="[i]co[/i]", now=NOW)
     ops.log_interaction(client, summary=name, signals=["rude"], at=NOW, now=NOW)
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         visible = name.replace("\x1b", "\\x1b")  # made visible by models.text
         assert visible[:15] in line_text(app.screen.client_list, 0)  # the column may cut the end
         assert "[i]co[/i]" in line_text(app.screen.client_list, 0)
@@ -124,9 +104,7 @@ async def test_user_text_is_shown_literally(db, name):
 
 
 async def test_logging_a_call_with_two_signals_updates_list_log_and_risk(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("slash", *"ana", "enter")
         await wait_for(
             pilot,
@@ -170,25 +148,14 @@ async def test_logging_a_call_with_two_signals_updates_list_log_and_risk(book):
 
 
 async def test_a_bad_value_is_named_under_its_field_and_nothing_is_saved(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         before = Interaction.select().count()
-        await pilot.press("l", *"Quick call")
-        form = app.screen
-        form.query_one("#field-minutes Input").value = "lots"
-        form.query_one("#field-when Input").value = "the day after never"
-        await pilot.press("ctrl+s")
-        await wait_for(
-            pilot,
-            lambda: form.query_one("#field-when", Field).has_class("-invalid"),
-            what="error shown",
-        )
-        assert "the day after never" in str(form.query_one("#field-when .field-error").render())
+        bad = {"minutes": "lots", "when": "the day after never"}
+        form = await submit(pilot, "l", bad, typed="Quick call")
+        assert "the day after never" in await refused(pilot, form, "when")
         form.query_one("#field-when Input").value = "yesterday 10:00"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: form.query_one("#field-minutes", Field).has_class("-invalid"))
-        assert "lots" in str(form.query_one("#field-minutes .field-error").render())
+        assert "lots" in await refused(pilot, form, "minutes")
         assert Interaction.select().count() == before
         await pilot.press("escape")
         assert not isinstance(app.screen, FormScreen)
@@ -196,14 +163,9 @@ async def test_a_bad_value_is_named_under_its_field_and_nothing_is_saved(book):
 
 
 async def test_new_client_form_validates_the_phone_and_adds_the_client(db):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("n", *"Dana Ionescu")
-        form = app.screen
-        form.query_one("#field-phone Input").value = "12"
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: form.query_one("#field-phone", Field).has_class("-invalid"))
+    async with running() as (app, pilot):
+        form = await submit(pilot, "n", {"phone": "12"}, typed="Dana Ionescu")
+        await refused(pilot, form, "phone")
         assert Client.select().count() == 0
         form.query_one("#field-phone Input").value = "0722 111 222, +40 744 555 010"
         await pilot.press("ctrl+s")
@@ -211,22 +173,16 @@ async def test_new_client_form_validates_the_phone_and_adds_the_client(db):
         await wait_for(
             pilot, lambda: client_names(app) == ["Dana Ionescu"], what="new client in list"
         )
-    [client] = Client.select()
-    assert sorted(p.e164 for p in client.phones) == ["+40722111222", "+40744555010"]
+    [added] = Client.select()
+    assert sorted(p.e164 for p in added.phones) == ["+40722111222", "+40744555010"]
 
 
 async def test_follow_up_invoice_payment_and_time_entry_forms_save(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         client_id = app.screen.selected_client_id
 
         async def fill_and_save(key, values):
-            await pilot.press(key)
-            form = app.screen
-            for name, value in values.items():
-                form.query_one(f"#field-{name} Input").value = value
-            await pilot.press("ctrl+s")
+            await submit(pilot, key, values)
             await wait_for(
                 pilot, lambda: not isinstance(app.screen, FormScreen), what=f"{key} form to save"
             )
@@ -236,13 +192,9 @@ async def test_follow_up_invoice_payment_and_time_entry_forms_save(book):
             "i",
             {"number": "2026-7", "amount": "1 200,50", "issued": "2026-10-01", "due": "2026-10-15"},
         )
-        await pilot.press("p")
-        form = app.screen
-        select = form.query_one("#field-invoice Select")
-        select.value = str(Invoice.get(Invoice.number == "2026-7").id)
-        form.query_one("#field-paid Input").value = "2026-11-20"
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
+        # the payment form picks the invoice from a list (its id), then takes the day
+        paid = {"invoice": str(Invoice.get(Invoice.number == "2026-7").id), "paid": "2026-11-20"}
+        await fill_and_save("p", paid)
         await fill_and_save(
             "m", {"start": "2026-11-20T09:00", "minutes": "90", "note": "Wireframes"}
         )
@@ -253,22 +205,14 @@ async def test_follow_up_invoice_payment_and_time_entry_forms_save(book):
 
 
 async def test_a_bad_amount_is_named_and_no_invoice_is_saved(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
-        await pilot.press("i")
-        form = app.screen
-        form.query_one("#field-number Input").value = "9"
-        form.query_one("#field-amount Input").value = "twelve"
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: form.query_one("#field-amount", Field).has_class("-invalid"))
+    async with running() as (app, pilot):
+        form = await submit(pilot, "i", {"number": "9", "amount": "twelve"})
+        await refused(pilot, form, "amount")
     assert Invoice.select().count() == 0
 
 
 async def test_archive_hides_the_client_and_u_undoes_it(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         name = app.screen.client_list.current.name
         await pilot.press("a")
         await wait_for(pilot, lambda: name not in client_names(app), what="archived client hidden")
@@ -279,9 +223,7 @@ async def test_archive_hides_the_client_and_u_undoes_it(book):
 
 
 async def test_delete_asks_first_and_n_keeps_the_client(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         name = app.screen.client_list.current.name
         await pilot.press("D")
         await pilot.press("n")
@@ -294,18 +236,9 @@ async def test_delete_asks_first_and_n_keeps_the_client(book):
 async def test_triage_lists_overdue_money_and_due_follow_ups(book):
     from datetime import date, timedelta
 
-    ops.add_invoice(
-        book["bob"],
-        number="77",
-        amount=500,
-        issued=date(2026, 9, 1),
-        due=date(2026, 9, 15),
-        now=NOW,
-    )
+    invoice(book["bob"], "77", 500, date(2026, 9, 1), date(2026, 9, 15))
     ops.add_follow_up(book["ana"], NOW - timedelta(hours=2), "Call back about the proposal")
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("t")
         attention = app.screen.query_one("#attention")
         await wait_for(pilot, lambda: len(attention.rows) >= 2, what="triage items")
@@ -319,9 +252,7 @@ async def test_triage_lists_overdue_money_and_due_follow_ups(book):
 
 
 async def test_help_lists_every_binding_of_the_dashboard(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         dashboard = app.screen
         await pilot.press("question_mark")
         text = str(app.screen.query_one("Static").render())
@@ -338,31 +269,21 @@ async def test_every_binding_has_an_id_and_a_description(book):
 
 
 async def test_the_command_palette_jumps_to_a_client_by_name(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
-        await pilot.press("ctrl+p", *"cora")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+    async with running() as (app, pilot):
+        await from_palette(pilot, "cora")
         await wait_for(
             pilot, lambda: app.screen.client_list.current.name == "Cora Lee", what="jump to client"
         )
 
 
 async def test_the_command_palette_runs_actions(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
-        await pilot.press("ctrl+p", *"triage")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+    async with running() as (app, pilot):
+        await from_palette(pilot, "triage")
         await wait_for(pilot, lambda: app.screen.query_one("#left-switcher").current == "attention")
 
 
 async def test_an_empty_database_explains_what_to_do_and_d_loads_demo_data(db):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running() as (app, pilot):
         welcome = app.screen.query_one("#welcome")
         assert welcome.display and "add your first client" in str(welcome.render())
         await pilot.press("d")
@@ -373,32 +294,12 @@ async def test_an_empty_database_explains_what_to_do_and_d_loads_demo_data(db):
 
 
 async def test_changes_from_the_command_line_show_up_without_restarting(book, db_path):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
-        callsheet = Path(sys.executable).with_name("callsheet")
-        subprocess.run(
-            [str(callsheet), "add", "Eve Outside", "--db", str(db_path)],
-            check=True,
-            capture_output=True,
-        )
+    async with running() as (app, pilot):
+        callsheet("add", "Eve Outside", db=db_path)
         await wait_for(
             pilot, lambda: "Eve Outside" in client_names(app), timeout=8, what="external add"
         )
-        subprocess.run(
-            [
-                str(callsheet),
-                "log",
-                "Ana",
-                "--signal",
-                "legal_threat",
-                "--db",
-                str(db_path),
-                "Lawyer letter",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        callsheet("log", "Ana", "--signal", "legal_threat", "Lawyer letter", db=db_path)
         await wait_for(
             pilot,
             lambda: (
@@ -412,9 +313,7 @@ async def test_changes_from_the_command_line_show_up_without_restarting(book, db
 
 async def test_notifications_show_user_text_literally_and_do_not_crash(db):
     ops.add_client("[b]Bold[/b] [@click=app.quit]Client[/]", now=NOW)
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("a")
         await wait_for(
             pilot, lambda: any("Archived" in n.message for n in app._notifications), what="toast"

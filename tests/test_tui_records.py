@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
 import pytest
 
 from models import clients as ops
 from models.entities import Agreement, Client, FollowUp, Interaction, Invoice, Payment, Signal
-from tests.conftest import NOW
-from tests.tui_helpers import line_text, make_app, wait_for
+from tests.clock import NOW
+from tests.factories import entry, invoice
+from tests.tui_helpers import (
+    from_palette,
+    line_text,
+    refused,
+    running,
+    submit,
+    triage_on,
+    wait_for,
+)
 from tui.screens.records import RecordsScreen, SnoozeScreen
 from tui.screens.search import SearchScreen
 
@@ -17,34 +27,26 @@ from tui.screens.search import SearchScreen
 @pytest.fixture
 def ana(db):
     client = ops.add_client("Ana Pop", status="active", notes="Her lawyer is Mr. Vasile", now=NOW)
-    ops.log_interaction(
-        client, summary="Shouted about the invoice", signals=["rude"], at=NOW, now=NOW
-    )
-    ops.add_invoice(
-        client,
-        number="2026-7",
-        amount=1000,
-        issued=date(2026, 10, 1),
-        due=date(2026, 10, 15),
-        now=NOW,
-    )
+    entry(client, "Shouted about the invoice", "rude")
+    invoice(client, "2026-7", 1000, date(2026, 10, 1), date(2026, 10, 15))
     ops.add_follow_up(client, NOW - timedelta(hours=1), "Send the offer")
     return client
 
 
-async def started(pilot):
-    await wait_for(
-        pilot,
-        lambda: pilot.app.mark_counts.get("clients") and pilot.app.mark_counts.get("select"),
-        what="first data on screen",
-    )
-
-
 async def open_records(pilot):
-    await started(pilot)
     await pilot.press("r")
     assert isinstance(pilot.app.screen, RecordsScreen)
     await wait_for(pilot, lambda: pilot.app.mark_counts.get("records"), what="records listed")
+
+
+@asynccontextmanager
+async def records_screen(kind: str | None = None):
+    """The dashboard with Ana's records open, the cursor on her first record of ``kind``."""
+    async with running() as (app, pilot):
+        await open_records(pilot)
+        if kind:
+            await cursor_on(pilot, kind)
+        yield app, pilot
 
 
 async def cursor_on(pilot, kind: str) -> None:
@@ -54,14 +56,19 @@ async def cursor_on(pilot, kind: str) -> None:
     await pilot.pause()
 
 
-async def reloaded(pilot, before: int) -> None:
+async def reloaded_after(pilot, *keys: str, form: dict[str, str] | None = None) -> None:
+    """Press ``keys`` (with ``form``: fill the form behind the key and save it), then wait
+    until the records screen has listed the records again."""
+    before = pilot.app.mark_counts["records"]
+    if form is None:
+        await pilot.press(*keys)
+    else:
+        await submit(pilot, *keys, form)
     await wait_for(pilot, lambda: pilot.app.mark_counts["records"] > before, what="reload")
 
 
 async def test_r_lists_every_kind_of_record_of_the_client(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await open_records(pilot)
+    async with records_screen() as (app, pilot):
         kinds = [row.kind for row in app.screen.record_list.rows]
         assert kinds == ["follow_up", "invoice", "entry"]
         texts = [line_text(app.screen.record_list, y) for y in range(3)]
@@ -70,18 +77,11 @@ async def test_r_lists_every_kind_of_record_of_the_client(ana):
 
 
 async def test_x_deletes_a_log_entry_with_its_signals_and_u_brings_both_back(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await open_records(pilot)
-        await cursor_on(pilot, "entry")
-        count = app.mark_counts["records"]
-        await pilot.press("x")
-        await reloaded(pilot, count)
+    async with records_screen("entry") as (app, pilot):
+        await reloaded_after(pilot, "x")
         assert Interaction.select().count() == 0 and Signal.select().count() == 0
         assert Client.get_by_id(ana.id).risk_score < ana.risk_score
-        count = app.mark_counts["records"]
-        await pilot.press("u")
-        await reloaded(pilot, count)
+        await reloaded_after(pilot, "u")
         [entry] = Interaction.select()
         assert entry.summary == "Shouted about the invoice"
         assert [s.kind for s in entry.signals] == ["rude"]
@@ -89,110 +89,67 @@ async def test_x_deletes_a_log_entry_with_its_signals_and_u_brings_both_back(ana
 
 
 async def test_e_corrects_a_log_entry_text_and_signals_and_u_reverts_it(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await open_records(pilot)
-        await cursor_on(pilot, "entry")
+    async with records_screen("entry") as (app, pilot):
         await pilot.press("e")
         form = app.screen
         area = form.query_one("#summary")
         area.text = "Raised his voice about the invoice"
         form.query_one("#signals").focus()
         await pilot.press("u", "e")  # rude off, praise on (keys of the signal picker)
-        count = app.mark_counts["records"]
-        await pilot.press("ctrl+s")
-        await reloaded(pilot, count)
+        await reloaded_after(pilot, "ctrl+s")
         [entry] = Interaction.select()
         assert entry.summary == "Raised his voice about the invoice"
         assert [s.kind for s in entry.signals] == ["praise"]
-        count = app.mark_counts["records"]
-        await pilot.press("u")
-        await reloaded(pilot, count)
+        await reloaded_after(pilot, "u")
         [entry] = Interaction.select()
         assert entry.summary == "Shouted about the invoice"
         assert [s.kind for s in entry.signals] == ["rude"]
 
 
 async def test_a_bad_date_in_the_entry_form_is_named_and_nothing_changes(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await open_records(pilot)
-        await cursor_on(pilot, "entry")
-        await pilot.press("e")
-        form = app.screen
-        form.query_one("#field-when").widget.value = "the day after never"
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: form.query_one("#field-when").has_class("-invalid"))
+    async with records_screen("entry") as (app, pilot):
+        form = await submit(pilot, "e", {"when": "the day after never"})
+        await refused(pilot, form, "when")
         assert Interaction.get().occurred_at == NOW
 
 
 async def test_p_records_a_partial_payment_and_u_takes_it_back(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await open_records(pilot)
-        await cursor_on(pilot, "invoice")
-        await pilot.press("p")
-        app.screen.query_one("#field-amount").widget.value = "400"
-        count = app.mark_counts["records"]
-        await pilot.press("ctrl+s")
-        await reloaded(pilot, count)
+    async with records_screen("invoice") as (app, pilot):
+        await reloaded_after(pilot, "p", form={"amount": "400"})
         [payment] = Payment.select()
         assert payment.amount_cents == 40000 and Invoice.get().paid is None
         assert any("600 still owed" in row.text for row in app.screen.record_list.rows)
-        count = app.mark_counts["records"]
-        await pilot.press("u")
-        await reloaded(pilot, count)
+        await reloaded_after(pilot, "u")
         assert Payment.select().count() == 0
 
 
 async def test_exclamation_mark_disputes_an_invoice_and_e_corrects_its_amount(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await open_records(pilot)
-        await cursor_on(pilot, "invoice")
-        count = app.mark_counts["records"]
-        await pilot.press("exclamation_mark")
-        await reloaded(pilot, count)
+    async with records_screen("invoice") as (app, pilot):
+        await reloaded_after(pilot, "exclamation_mark")
         assert Invoice.get().disputed is True
-        await pilot.press("e")
-        app.screen.query_one("#field-amount").widget.value = "1200.50"
-        count = app.mark_counts["records"]
-        await pilot.press("ctrl+s")
-        await reloaded(pilot, count)
+        await reloaded_after(pilot, "e", form={"amount": "1200.50"})
         assert Invoice.get().amount_cents == 120050
 
 
 async def test_z_snoozes_a_follow_up_to_tomorrow_and_c_marks_it_done(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await open_records(pilot)
-        await cursor_on(pilot, "follow_up")
+    async with records_screen("follow_up") as (app, pilot):
         await pilot.press("z")
         assert isinstance(app.screen, SnoozeScreen)
-        count = app.mark_counts["records"]
-        await pilot.press("t")
-        await reloaded(pilot, count)
+        await reloaded_after(pilot, "t")
         due = FollowUp.get().due_at.astimezone()
         assert due.date() == NOW.astimezone().date() + timedelta(days=1) and due.hour == 9
-        count = app.mark_counts["records"]
-        await pilot.press("c")
-        await reloaded(pilot, count)
+        await reloaded_after(pilot, "c")
         assert FollowUp.get().done_at is not None
 
 
 async def test_a_follow_up_snoozed_to_a_typed_polish_weekday(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await open_records(pilot)
-        await cursor_on(pilot, "follow_up")
+    async with records_screen("follow_up") as (app, pilot):
         await pilot.press("z", "tab", *"w piątek", "enter")
         await wait_for(pilot, lambda: FollowUp.get().due_at.astimezone().weekday() == 4)
 
 
 async def test_capital_a_adds_an_agreement_that_the_call_sheet_reads_and_c_closes_it(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("A")
         form = app.screen
         form.query_one("#field-title").widget.value = "Website"
@@ -209,33 +166,21 @@ async def test_capital_a_adds_an_agreement_that_the_call_sheet_reads_and_c_close
         await pilot.press("r")
         await wait_for(pilot, lambda: app.mark_counts.get("records"))
         await cursor_on(pilot, "agreement")
-        count = app.mark_counts["records"]
-        await pilot.press("c")
-        await reloaded(pilot, count)
+        await reloaded_after(pilot, "c")
         assert Agreement.get().status == "done"
 
 
 async def test_a_duplicate_agreement_title_is_named_under_its_field(ana):
     ops.add_agreement(ana, title="Website")
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
-        await pilot.press("A")
-        form = app.screen
-        form.query_one("#field-title").widget.value = "Website"
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: form.query_one("#field-title").has_class("-invalid"))
+    async with running() as (app, pilot):
+        form = await submit(pilot, "A", {"title": "Website"})
+        await refused(pilot, form, "title")
         assert Agreement.select().count() == 1
 
 
 async def test_the_dashboards_u_undoes_a_delete_made_in_the_records_screen(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await open_records(pilot)
-        await cursor_on(pilot, "invoice")
-        count = app.mark_counts["records"]
-        await pilot.press("x")
-        await reloaded(pilot, count)
+    async with records_screen("invoice") as (app, pilot):
+        await reloaded_after(pilot, "x")
         assert Invoice.select().count() == 0
         await pilot.press("escape")
         await pilot.press("u")
@@ -244,9 +189,7 @@ async def test_the_dashboards_u_undoes_a_delete_made_in_the_records_screen(ana):
 
 async def test_question_mark_prefix_searches_text_and_enter_goes_to_the_client(ana):
     ops.add_client("Bob Stone", now=NOW)
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
+    async with running() as (app, pilot):
         await pilot.press("slash", "question_mark", *"lawy", "enter")
         assert isinstance(app.screen, SearchScreen)
         await wait_for(pilot, lambda: app.mark_counts.get("search"), what="results")
@@ -267,14 +210,8 @@ async def test_question_mark_prefix_searches_text_and_enter_goes_to_the_client(a
 
 
 async def test_z_in_triage_snoozes_the_follow_up_to_next_week(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
-        await pilot.press("t")
-        attention = app.screen.query_one("#attention")
-        await wait_for(pilot, lambda: any(i.kind == "follow_up" for i in attention.rows))
-        index = next(i for i, item in enumerate(attention.rows) if item.kind == "follow_up")
-        attention._move_to(index)
+    async with running() as (app, pilot):
+        await triage_on(pilot, "follow_up")
         await pilot.press("Z", "w")  # z moves between panes on the dashboard
         await wait_for(
             pilot, lambda: FollowUp.get().due_at.astimezone().weekday() == 0, what="snoozed"
@@ -283,27 +220,16 @@ async def test_z_in_triage_snoozes_the_follow_up_to_next_week(ana):
 
 
 async def test_cadence_form_saves_the_days(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await open_records(pilot)
+    async with records_screen() as (app, pilot):
         await pilot.press("C")
         app.screen.query_one("#cadence").value = "14"
-        count = app.mark_counts["records"]
-        await pilot.press("ctrl+s")
-        await reloaded(pilot, count)
+        await reloaded_after(pilot, "ctrl+s")
         assert Client.get_by_id(ana.id).cadence_days == 14
 
 
 async def test_x_in_triage_marks_a_follow_up_done_and_u_reopens_it(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await started(pilot)
-        await pilot.press("t")
-        attention = app.screen.query_one("#attention")
-        await wait_for(pilot, lambda: any(i.kind == "follow_up" for i in attention.rows))
-        attention._move_to(
-            next(i for i, item in enumerate(attention.rows) if item.kind == "follow_up")
-        )
+    async with running() as (app, pilot):
+        await triage_on(pilot, "follow_up")
         await pilot.press("x")
         await wait_for(pilot, lambda: FollowUp.get().done_at is not None, what="done")
         await pilot.press("u")
@@ -343,11 +269,7 @@ def test_edit_in_editor_hands_a_private_file_to_editor_and_reads_back_what_was_s
 
 
 async def test_the_command_palette_reaches_the_records_screens_actions(ana):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await open_records(pilot)
+    async with records_screen() as (app, pilot):
         assert app.screen.record_list.current.kind == "follow_up"
-        await pilot.press("ctrl+p", *"snooze")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await from_palette(pilot, "snooze")
         await wait_for(pilot, lambda: isinstance(app.screen, SnoozeScreen), what="snooze dialog")

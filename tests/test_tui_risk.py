@@ -6,27 +6,16 @@ from datetime import date
 
 from models import clients as ops
 from models.entities import Client, Invoice
-from tests.conftest import NOW
-from tests.tui_helpers import make_app, wait_for
-
-
-async def _selected(pilot):
-    await wait_for(
-        pilot,
-        lambda: pilot.app.mark_counts.get("clients") and pilot.app.mark_counts.get("select"),
-        what="first data on screen",
-    )
+from tests.clock import NOW
+from tests.factories import invoice
+from tests.tui_helpers import running
 
 
 async def test_dollar_shows_the_score_if_the_unpaid_invoices_were_paid_and_stores_nothing(db):
     client = ops.add_client("Owing Ana", status="active", now=NOW)
-    ops.add_invoice(
-        client, number="A-1", amount=4000, issued=date(2026, 5, 1), due=date(2026, 5, 15), now=NOW
-    )
+    invoice(client, "A-1", 4000, date(2026, 5, 1), date(2026, 5, 15))
     stored = Client.get_by_id(client.id).risk_score
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _selected(pilot)
+    async with running() as (app, pilot):
         pane = app.screen.risk_pane
         assert "if invoice" not in pane.text and "Stance:" in pane.text
         await pilot.press("dollar_sign")
@@ -42,9 +31,7 @@ async def test_dollar_shows_the_score_if_the_unpaid_invoices_were_paid_and_store
 
 async def test_the_what_if_key_is_in_help_and_the_palette(db):
     ops.add_client("Ana", status="active", now=NOW)
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _selected(pilot)
+    async with running() as (app, pilot):
         rows = dict(app.key_help(app.screen))
         assert any("stores nothing" in text for text in rows.values())
         assert "$" in [keys for keys, text in rows.items() if "stores nothing" in text]

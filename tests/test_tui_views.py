@@ -11,7 +11,7 @@ from models import clients as ops
 from models.config import ConfigError, load_config
 from models.db import database
 from tests.clock import NOW
-from tests.tui_helpers import line_text, make_app, settle
+from tests.tui_helpers import line_text, make_app, running, settle
 from tui.app import CallsheetApp
 from tui.screens.dialogs import HelpScreen, LogEntryScreen
 from tui.screens.forms import ClientForm, InvoiceForm
@@ -40,9 +40,7 @@ def dashboard(app):
 
 
 async def test_a_new_client_is_selected_and_a_filter_that_hides_them_is_cleared(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running() as (app, pilot):
         await pilot.press("slash", *"bob", "enter")
         await settle(pilot)
         assert [r.name for r in app.screen.client_list.rows] == ["Bob Stone"]
@@ -59,9 +57,7 @@ async def test_a_new_client_is_selected_and_a_filter_that_hides_them_is_cleared(
 
 
 async def test_escape_leaves_triage_and_the_filter(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running() as (app, pilot):
         await pilot.press("t")
         await settle(pilot)
         assert app.screen.pane.in_triage
@@ -75,9 +71,7 @@ async def test_escape_leaves_triage_and_the_filter(book):
 
 
 async def test_enter_on_a_log_entry_opens_it_in_full(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running() as (app, pilot):
         app.screen.select_client(book["ana"].id)
         await settle(pilot)
         app.screen.log_view.focus()
@@ -91,9 +85,7 @@ async def test_enter_on_a_log_entry_opens_it_in_full(book):
 
 
 async def test_keys_from_config_rebind_actions_and_help_shows_the_live_keys(book):
-    app = make_app(keys={"dashboard.triage": "f2"})
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running(make_app(keys={"dashboard.triage": "f2"})) as (app, pilot):
         await pilot.press("t")
         assert not app.screen.pane.in_triage  # t is no longer triage
         await pilot.press("f2")
@@ -107,9 +99,7 @@ async def test_keys_from_config_rebind_actions_and_help_shows_the_live_keys(book
 
 
 async def test_help_lists_list_keys_the_call_sheet_and_the_palette_once(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running() as (app, pilot):
         await pilot.press("question_mark")
         text = str(app.screen.query_one("#help-text").render())
         keys = [line.split()[0] for line in text.splitlines() if line.startswith("  ")]
@@ -119,9 +109,7 @@ async def test_help_lists_list_keys_the_call_sheet_and_the_palette_once(book):
 
 
 async def test_footer_shows_the_palette_key_once(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running() as (app, pilot):
         footer = app.screen.query_one("Footer")
         labels = [str(item.render()) for item in footer.query("FooterKey")]
         assert sum("palette" in label or "Commands" in label for label in labels) <= 1
@@ -129,9 +117,7 @@ async def test_footer_shows_the_palette_key_once(book):
 
 
 async def test_T_switches_to_the_light_theme_and_back(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running() as (app, pilot):
         band_dark = app.screen.client_list.band_style("low")
         await pilot.press("T")
         await pilot.pause()
@@ -143,9 +129,8 @@ async def test_T_switches_to_the_light_theme_and_back(book):
 
 async def test_the_header_clock_and_counts_move_with_the_minute(book):
     moments = [NOW]
-    app = CallsheetApp(make_app().config, now=lambda: moments[0])
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    clocked = CallsheetApp(make_app().config, now=lambda: moments[0])
+    async with running(clocked) as (app, pilot):
         header = app.screen.query_one("#triage-bar")
         assert "14:00" in str(header.render())  # NOW is 12:00 UTC, 14:00 in Bucharest
         assert "1 follow-ups due today" in str(header.render())
@@ -156,9 +141,7 @@ async def test_the_header_clock_and_counts_move_with_the_minute(book):
 
 
 async def test_a_failing_worker_is_reported_and_the_app_keeps_running(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running() as (app, pilot):
         database.execute_sql("DROP TABLE follow_up")  # a store that broke under the app
         await pilot.press("t")
         await settle(pilot)
@@ -168,9 +151,7 @@ async def test_a_failing_worker_is_reported_and_the_app_keeps_running(book):
 
 
 async def test_a_narrow_terminal_shows_one_pane_at_a_time_and_z_cycles(book):
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(size=(80, 24)) as (app, pilot):
         screen = app.screen
         assert screen.pane.region.width == 80 and not screen.log_view.display
         assert "Bob Stone" in line_text(screen.client_list, 0)
@@ -186,9 +167,7 @@ async def test_a_narrow_terminal_shows_one_pane_at_a_time_and_z_cycles(book):
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
 async def test_forms_fit_small_terminals_with_the_save_line_in_view(book, size):
-    app = make_app()
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
+    async with running(size=size) as (app, pilot):
         await pilot.press("l")
         form = app.screen.query_one(".form")
         help_line = app.screen.query_one(".form-help")
@@ -198,9 +177,7 @@ async def test_forms_fit_small_terminals_with_the_save_line_in_view(book, size):
 
 
 async def test_forms_take_their_dates_from_the_apps_clock(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running() as (app, pilot):
         await pilot.press("i")
         assert isinstance(app.screen, InvoiceForm)
         assert app.screen.query_one("#field-issued Input").value == "2026-11-24"
@@ -224,9 +201,7 @@ async def test_a_save_is_announced_by_typed_messages(book):
     from tui.messages import ClientChanged, CountsLoaded, SelectionLoaded
 
     seen = []
-    app = make_app()
-    async with app.run_test(size=(160, 48), message_hook=seen.append) as pilot:
-        await settle(pilot)
+    async with running(message_hook=seen.append) as (app, pilot):
         app.screen.select_client(book["ana"].id)
         await settle(pilot)
         seen.clear()
