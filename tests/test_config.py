@@ -26,19 +26,18 @@ def test_region_falls_back_to_the_locale_country(monkeypatch):
     assert load_config().default_region == "RO"
 
 
-def test_an_unknown_setting_is_named(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        pytest.param('default_regoin = "RO"\n', "default_regoin", id="an unknown setting"),
+        pytest.param("default_region = \n", "config.toml", id="a broken file, by its path"),
+    ],
+)
+def test_a_bad_config_file_is_reported_naming_what_is_wrong(tmp_path, monkeypatch, text, named):
     config_file = tmp_path / "config.toml"
-    config_file.write_text('default_regoin = "RO"\n')
+    config_file.write_text(text)
     monkeypatch.setenv("CALLSHEET_CONFIG", str(config_file))
-    with pytest.raises(ConfigError, match="default_regoin"):
-        load_config()
-
-
-def test_a_broken_config_file_is_reported_with_its_path(tmp_path, monkeypatch):
-    config_file = tmp_path / "config.toml"
-    config_file.write_text("default_region = \n")
-    monkeypatch.setenv("CALLSHEET_CONFIG", str(config_file))
-    with pytest.raises(ConfigError, match="config.toml"):
+    with pytest.raises(ConfigError, match=named):
         load_config()
 
 

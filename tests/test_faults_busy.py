@@ -16,11 +16,10 @@ from pathlib import Path
 
 from models import clients as ops
 from models.entities import Client, Interaction
-from tests.conftest import NOW
-from tests.tui_helpers import make_app, wait_for
+from tests.clock import NOW
+from tests.commands import CALLSHEET
+from tests.tui_helpers import running, wait_for
 from tui.screens.forms import FormScreen
-
-CALLSHEET = str(Path(sys.executable).with_name("callsheet"))
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -35,6 +34,17 @@ def _hold_lock(db_path: Path) -> sqlite3.Connection:
     holder.execute("BEGIN IMMEDIATE")
     holder.execute("UPDATE client SET notes = notes")
     return holder
+
+
+def _log_from_cli(db_path: Path, summary: str, give_up_after_s: str) -> subprocess.Popen:
+    """``callsheet log Ana SUMMARY`` in another process, patient for ``give_up_after_s``."""
+    return subprocess.Popen(
+        [CALLSHEET, "log", "Ana", "--db", str(db_path), summary],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_env(CALLSHEET_BUSY_LIMIT_S=give_up_after_s),
+    )
 
 
 def _wait_for_line(stream, needle: str, deadline: float) -> str:
@@ -53,13 +63,7 @@ def test_cli_log_waits_for_a_lock_held_past_the_busy_timeout_says_so_and_saves(d
     ops.add_client("Ana Pop", now=NOW)
     holder = _hold_lock(db_path)
     try:
-        process = subprocess.Popen(
-            [CALLSHEET, "log", "Ana", "--db", str(db_path), "Called while locked"],
-            stderr=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=_env(CALLSHEET_BUSY_LIMIT_S="60"),
-        )
+        process = _log_from_cli(db_path, "Called while locked", give_up_after_s="60")
         _wait_for_line(process.stderr, "busy", time.monotonic() + 30)
         assert process.poll() is None  # still waiting, not crashed
     finally:
@@ -75,19 +79,14 @@ def test_cli_gives_up_on_a_lock_that_is_never_released_with_exit_3_and_no_traceb
     ops.add_client("Ana Pop", now=NOW)
     holder = _hold_lock(db_path)
     try:
-        result = subprocess.run(
-            [CALLSHEET, "log", "Ana", "--db", str(db_path), "Never saved"],
-            capture_output=True,
-            text=True,
-            env=_env(CALLSHEET_BUSY_LIMIT_S="1"),
-            timeout=60,
-        )
+        process = _log_from_cli(db_path, "Never saved", give_up_after_s="1")
+        _, err = process.communicate(timeout=60)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert result.returncode == 3
-    lines = result.stderr.strip().splitlines()
-    assert "Traceback" not in result.stderr and len(lines) <= 2
+    assert process.returncode == 3
+    lines = err.strip().splitlines()
+    assert "Traceback" not in err and len(lines) <= 2
     assert lines[-1].startswith("callsheet:") and "locked" in lines[-1]
     assert Interaction.select().where(Interaction.summary == "Never saved").count() == 0
 
@@ -97,10 +96,8 @@ async def test_dashboard_form_stays_open_while_locked_and_saves_with_the_cli_whe
 ):
     monkeypatch.setenv("CALLSHEET_BUSY_TIMEOUT_MS", "100")
     ops.add_client("Ana Pop", status="active", now=NOW)
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: app.mark_counts.get("clients"), what="clients on screen")
-        await wait_for(pilot, lambda: app.screen.selected_client_id, what="a selection")
+    async with running() as (app, pilot):
+        assert app.screen.selected_client_id
         await pilot.press("l")
         form = app.screen
         assert isinstance(form, FormScreen)
@@ -115,13 +112,7 @@ async def test_dashboard_form_stays_open_while_locked_and_saves_with_the_cli_whe
                 timeout=15,
                 what="the busy notice in the form",
             )
-            cli = subprocess.Popen(
-                [CALLSHEET, "log", "Ana", "--db", str(db_path), "From the command line"],
-                stderr=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-                env=_env(CALLSHEET_BUSY_LIMIT_S="60"),
-            )
+            cli = _log_from_cli(db_path, "From the command line", give_up_after_s="60")
             await pilot.press("ctrl+s")  # impatient: a second save must not save twice
             await pilot.pause(1.5)
             # still open, still holding what was typed

@@ -13,8 +13,8 @@ import sys
 
 from models import clients as ops
 from models.entities import Client, Interaction
-from tests.conftest import NOW
-from tests.tui_helpers import make_app, wait_for
+from tests.clock import NOW
+from tests.tui_helpers import running, wait_for
 from tui.screens.forms import FormScreen
 
 WRITES = 250
@@ -39,10 +39,8 @@ print("done", flush=True)
 async def test_four_writers_and_the_open_dashboard_lose_nothing(db, db_path, monkeypatch):
     monkeypatch.setenv("CALLSHEET_BUSY_TIMEOUT_MS", "200")
     ops.add_client("Ana Pop", status="active", now=NOW)
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: app.mark_counts.get("clients"), what="clients on screen")
-        await wait_for(pilot, lambda: app.screen.selected_client_id, what="a selection")
+    async with running() as (app, pilot):
+        assert app.screen.selected_client_id
         writers = [
             subprocess.Popen(
                 [sys.executable, "-c", WRITER, str(db_path), f"Writer {k}", str(WRITES)],

@@ -11,14 +11,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from models.migrations import CURRENT_VERSION, VERSION_TABLE
+from tests.commands import CALLSHEET
 
-CALLSHEET = str(Path(sys.executable).with_name("callsheet"))
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

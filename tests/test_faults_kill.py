@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from models.db import close_database
+from tests.commands import CALLSHEET, callsheet
 
-CALLSHEET = str(Path(sys.executable).with_name("callsheet"))
 TRIALS = int(os.environ.get("CALLSHEET_KILL_TRIALS", "4"))
 
 
@@ -32,6 +32,18 @@ def _kill_after(process: subprocess.Popen, seconds: float) -> None:
     if process.poll() is None:
         os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+
+
+def _killed_at_random(args: list[str], store: Path, rng: random.Random, window) -> None:
+    """Run ``callsheet ARGS --db STORE``, SIGKILL it at a random moment within ``window``
+    seconds, and check the store it leaves passes the integrity check."""
+    process = subprocess.Popen(
+        [CALLSHEET, *args, "--db", str(store)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _kill_after(process, rng.uniform(*window))
+    assert integrity_problems(store) == []
 
 
 def integrity_problems(path: Path) -> list[str]:
@@ -82,13 +94,7 @@ def test_an_import_killed_at_random_moments_is_all_or_nothing(empty_store, tmp_p
     shutil.copy(empty_store, template)
     for _ in range(TRIALS):
         shutil.copy(template, empty_store)  # each trial starts empty: re-importing adds nothing
-        process = subprocess.Popen(
-            [CALLSHEET, "import", str(source), "--db", str(empty_store)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _kill_after(process, rng.uniform(0.3, 2.5))
-        assert integrity_problems(empty_store) == []
+        _killed_at_random(["import", str(source)], empty_store, rng, (0.3, 2.5))
         clients = _count(empty_store, "SELECT count(*) FROM client")
         interactions = _count(empty_store, "SELECT count(*) FROM interaction")
         assert (clients, interactions) in {(0, 0), (400, 2000)}  # never half an import
@@ -143,25 +149,13 @@ def test_log_bursts_killed_at_random_moments_keep_every_acknowledged_write(empty
 def test_a_restore_killed_at_random_moments_leaves_the_old_or_the_new_database(
     empty_store, tmp_path
 ):
-    subprocess.run(
-        [CALLSHEET, "add", "Old Client", "--db", str(empty_store)], check=True, capture_output=True
-    )
+    callsheet("add", "Old Client", db=empty_store)
     backup = tmp_path / "big-backup.db"
-    subprocess.run(
-        [CALLSHEET, "demo", "--clients", "300", "--interactions", "20000", "--db", str(backup)],
-        check=True,
-        capture_output=True,
-    )
+    callsheet("demo", "--clients", "300", "--interactions", "20000", db=backup)
     rng = random.Random(21)
     outcomes = []
     for _ in range(TRIALS):
-        process = subprocess.Popen(
-            [CALLSHEET, "restore", str(backup), "--db", str(empty_store)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _kill_after(process, rng.uniform(0.15, 0.7))
-        assert integrity_problems(empty_store) == []
+        _killed_at_random(["restore", str(backup)], empty_store, rng, (0.15, 0.7))
         names = _count(empty_store, "SELECT count(*) FROM client WHERE name = 'Old Client'")
         total = _count(empty_store, "SELECT count(*) FROM client")
         assert (names, total) in {(1, 1), (0, 300)}

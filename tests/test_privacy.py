@@ -17,7 +17,7 @@ import pytest
 from models.backups import daily_backup
 from models.db import close_database
 from models.store import open_database
-from tests.tui_helpers import make_app, wait_for
+from tests.tui_helpers import running, wait_for
 
 SECRETS = (
     b"Zamfira Quuxley",
@@ -140,9 +140,7 @@ def test_forget_without_the_typed_name_erases_nothing(cli, monkeypatch):
 async def test_the_dashboard_forgets_a_client_after_the_name_is_typed(cli, db_path):
     _add_zamfira(cli)
     open_database(db_path)
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: app.mark_counts.get("clients"), what="clients on screen")
+    async with running() as (app, pilot):
         dashboard = app.screen
         rows = dashboard.client_list.all_rows
         zamfira = next(r for r in rows if r.name == "Zamfira Quuxley")

@@ -8,6 +8,7 @@ from conftest import NOW
 
 import models.clients as ops
 from models import queries
+from tests.promises import TRIAGE_KINDS
 
 
 def test_client_rows_carry_money_overdue_contacts_and_archived_flag(db):
@@ -157,14 +158,7 @@ def test_triage_groups_every_kind_with_its_count_in_order(db):
 
     triage = queries.triage(NOW, stale_after_days=21)
 
-    assert [section.kind for section in triage.sections] == [
-        "follow_up",
-        "overdue_invoice",
-        "risk_rose",
-        "cadence",
-        "not_contacted",
-        "suggestion",
-    ]
+    assert [section.kind for section in triage.sections] == TRIAGE_KINDS
     assert triage.counts == {
         "follow_up": 1,
         "overdue_invoice": 1,

@@ -9,8 +9,9 @@ import pytest
 
 from models import clients as ops
 from models.entities import Client, FollowUp, Interaction, Invoice
-from tests.conftest import NOW
-from tests.tui_helpers import line_text, make_app, settle, wait_for
+from tests.clock import NOW
+from tests.promises import TRIAGE_KINDS
+from tests.tui_helpers import line_text, make_app, running, settle, wait_for
 
 AS_OF = "2026-11-24T12:00:00+00:00"  # conftest's NOW
 
@@ -68,14 +69,7 @@ def test_triage_json_lists_every_item_grouped_with_counts(busy_book, cli):
     report = cli.json("triage", "--json", "--as-of", AS_OF)
 
     groups = {group["kind"]: group for group in report["groups"]}
-    assert list(groups) == [
-        "follow_up",
-        "overdue_invoice",
-        "risk_rose",
-        "cadence",
-        "not_contacted",
-        "suggestion",
-    ]
+    assert list(groups) == TRIAGE_KINDS
     assert groups["follow_up"]["count"] == len(groups["follow_up"]["items"]) == 600
     assert groups["overdue_invoice"]["count"] == len(groups["overdue_invoice"]["items"]) == 600
     assert [item["client"] for item in groups["risk_rose"]["items"]] == ["Ana Pop"]
@@ -179,9 +173,7 @@ def test_a_saved_outline_does_not_push_the_real_call_off_the_call_sheet(db):
 async def test_the_triage_view_shows_every_item_under_headings_and_agrees_with_the_header(
     busy_book, db
 ):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: app.mark_counts.get("clients"), what="clients")
+    async with running() as (app, pilot):
         header = str(app.screen.query_one("#triage-bar").render())
         await pilot.press("t")
         attention = app.screen.query_one("#attention")
@@ -217,9 +209,7 @@ async def test_x_in_triage_marks_the_selected_follow_up_done(db):
     ops.log_interaction(ana, at=NOW, now=NOW)  # not quiet: the follow-ups are all of triage
     ops.add_follow_up(ana, NOW - timedelta(hours=3), "Same words")
     later = ops.add_follow_up(ana, NOW - timedelta(hours=1), "Same words")
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: app.mark_counts.get("clients"), what="clients")
+    async with running() as (app, pilot):
         await pilot.press("t")
         attention = app.screen.query_one("#attention")
         await wait_for(pilot, lambda: len(attention.rows) == 2, what="triage items")
