@@ -17,6 +17,11 @@ from tests.conftest import NOW
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+#: who is in the contact files the tests import (tests/fixtures)
+IN_CONTACTS_3_0_VCF = ["Ștefan Țurcanu", "Małgorzata Wiśniewska", "Дмитрий Кузнецов"]
+IN_GOOGLE_CSV = ["Ion Popescu", "Anna Kowalska"]
+
+
 def names() -> list[str]:
     return sorted(c.name for c in Client.select())
 
@@ -30,13 +35,7 @@ def test_vcards_of_three_versions_import_with_names_phones_emails_and_notes(cli,
     )
     assert code == 0, err
     open_database(db_path)
-    assert names() == [
-        "Ana-Mară Ionescu",
-        "Małgorzata Wiśniewska",
-        "Olivia Turner",
-        "Ștefan Țurcanu",
-        "Дмитрий Кузнецов",
-    ]
+    assert names() == sorted([*IN_CONTACTS_3_0_VCF, "Ana-Mară Ionescu", "Olivia Turner"])
     stefan = Client.get(Client.name == "Ștefan Țurcanu")
     assert {(p.e164, p.kind) for p in stefan.phones} == {
         ("+40721234567", "mobile"),
@@ -94,7 +93,7 @@ def test_google_and_outlook_csv_with_bom_semicolons_and_quoted_newlines(cli, db_
     code, out, err = cli("import", str(FIXTURES / "google.csv"), str(FIXTURES / "outlook.csv"))
     assert code == 0, err
     open_database(db_path)
-    assert names() == ["Anna Kowalska", "Ion Popescu", "James Wright", "Георгий Смирнов"]
+    assert names() == sorted([*IN_GOOGLE_CSV, "James Wright", "Георгий Смирнов"])
     assert (
         Client.get(Client.name == "Георгий Смирнов").notes
         == "Two lines\nof notes; with a semicolon"
@@ -161,13 +160,7 @@ def test_csv_and_vcf_exports_round_trip_the_clients(cli, tmp_path):
         assert code == 0, err
     open_database(fresh)
     # the second file merged into the first on phones and e-mails: no duplicates
-    assert names() == [
-        "Anna Kowalska",
-        "Ion Popescu",
-        "Małgorzata Wiśniewska",
-        "Ștefan Țurcanu",
-        "Дмитрий Кузнецов",
-    ]
+    assert names() == sorted(IN_CONTACTS_3_0_VCF + IN_GOOGLE_CSV)
     assert Client.get(Client.name == "Ion Popescu").notes == "Owes for the audit"
     assert Phone.select().where(Phone.e164 == "+40721234567").count() == 1
 
