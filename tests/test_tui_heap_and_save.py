@@ -11,7 +11,7 @@ import pytest
 
 from models import clients as ops
 from tests.clock import NOW
-from tests.tui_helpers import make_app, settle
+from tests.tui_helpers import running, settle
 from tui.screens.forms import InteractionForm
 
 
@@ -25,10 +25,8 @@ def book(db):
 
 
 async def test_the_collector_is_frozen_over_the_loaded_list_and_restored_on_exit(book):
-    app = make_app()
     assert gc.isenabled()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running() as (app, pilot):
         # on again once the list is shown, with what was alive then exempt from it
         assert gc.isenabled()
         assert gc.get_freeze_count() > 0
@@ -39,9 +37,7 @@ async def test_the_collector_is_frozen_over_the_loaded_list_and_restored_on_exit
 
 
 async def test_a_saved_entry_shows_without_a_second_read(book):
-    app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with running() as (app, pilot):
         screen = app.screen
         screen.select_client(book["bob"].id)
         await settle(pilot)
