@@ -3,7 +3,8 @@
 Tests synchronise with the app itself, not with the benchmark's timing marks: ``settle``
 waits until no worker is running and the messages they posted have been handled.
 ``running()`` opens the dashboard on the test's store and settles it; ``submit()`` fills a
-form and saves it; ``refused()`` waits for a field's error and returns it.
+form and saves it; ``refused()`` waits for a field's error and returns it; ``triage_on()``
+and ``from_palette()`` reach an item of triage and a command of the palette.
 """
 
 from __future__ import annotations
