@@ -2,8 +2,8 @@
 search, undo of corrections, the fact sheet in $PAGER, the greeting to the clipboard.
 
 A mixin of :class:`~tui.screens.dashboard.DashboardScreen` (like ClientActions and
-CaptureActions); the screens and forms themselves are in tui/screens/records.py and
-search.py.
+CaptureActions); the screens and forms themselves are in tui/screens/records.py,
+record_forms.py and search.py.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class RecordActions:
             self.app.push_screen(RecordsScreen(*selected), self._form_saved)
 
     def action_agreement(self) -> None:
-        from tui.screens.records import AgreementForm
+        from tui.screens.record_forms import AgreementForm
 
         if selected := self._selected():
             self.app.push_screen(AgreementForm(*selected), self._form_saved)
@@ -144,7 +144,7 @@ class RecordActions:
 
     def action_page_fact_sheet(self) -> None:
         from models.facts import fact_sheet
-        from tui.screens.records import show_in_pager
+        from tui.widgets.editor_text import show_in_pager
 
         if selected := self._selected():
             try:
