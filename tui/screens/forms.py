@@ -169,6 +169,19 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
             )
 
 
+class AboutClientForm(FormScreen):
+    """A form about one client: ``HEADING`` is its title, ``{name}`` the client's name."""
+
+    HEADING = "{name}"
+
+    def __init__(self, client_id: int, client_name: str) -> None:
+        super().__init__()
+        self.client_id, self.client_name = client_id, client_name
+
+    def form_title(self) -> str:
+        return self.HEADING.format(name=self.client_name)
+
+
 def _when(text: str, field: str, now: datetime) -> datetime | None:
     from models.when import WhenError, parse_when
 
@@ -284,16 +297,10 @@ class ClientForm(FormScreen):
 # --- the log -------------------------------------------------------------------------------
 
 
-class InteractionForm(FormScreen):
+class InteractionForm(AboutClientForm):
     """Log a call, email, meeting, message or note (defaults: now, call, in)."""
 
-    def __init__(self, client_id: int, client_name: str) -> None:
-        super().__init__()
-        self.client_id = client_id
-        self.client_name = client_name
-
-    def form_title(self) -> str:
-        return f"Log an interaction with {self.client_name}"
+    HEADING = "Log an interaction with {name}"
 
     def fields(self) -> ComposeResult:
         yield Field(
@@ -345,13 +352,8 @@ class InteractionForm(FormScreen):
         return Saved(client.id, f"Logged {self.value('channel')} with {client.name}", signals)
 
 
-class FollowUpForm(FormScreen):
-    def __init__(self, client_id: int, client_name: str) -> None:
-        super().__init__()
-        self.client_id, self.client_name = client_id, client_name
-
-    def form_title(self) -> str:
-        return f"Follow-up with {self.client_name}"
+class FollowUpForm(AboutClientForm):
+    HEADING = "Follow-up with {name}"
 
     def fields(self) -> ComposeResult:
         yield Field(
@@ -371,13 +373,12 @@ class FollowUpForm(FormScreen):
         return Saved(client.id, f"Follow-up added for {client.name}")
 
 
-class InvoiceForm(FormScreen):
-    def __init__(self, client_id: int, client_name: str, currency: str = "EUR") -> None:
-        super().__init__()
-        self.client_id, self.client_name, self.currency = client_id, client_name, currency
+class InvoiceForm(AboutClientForm):
+    HEADING = "Invoice for {name}"
 
-    def form_title(self) -> str:
-        return f"Invoice for {self.client_name}"
+    def __init__(self, client_id: int, client_name: str, currency: str = "EUR") -> None:
+        super().__init__(client_id, client_name)
+        self.currency = currency
 
     def fields(self) -> ComposeResult:
         today = to_zone(self.app.now()).date()
@@ -411,15 +412,10 @@ class InvoiceForm(FormScreen):
         return Saved(client.id, f"Invoice {self.value('number')} recorded")
 
 
-class PaymentForm(FormScreen):
+class PaymentForm(AboutClientForm):
     """Mark one of the client's unpaid invoices as paid."""
 
-    def __init__(self, client_id: int, client_name: str) -> None:
-        super().__init__()
-        self.client_id, self.client_name = client_id, client_name
-
-    def form_title(self) -> str:
-        return f"Payment from {self.client_name}"
+    HEADING = "Payment from {name}"
 
     def fields(self) -> ComposeResult:
         from models.entities import Invoice
@@ -456,13 +452,8 @@ class PaymentForm(FormScreen):
         return Saved(self.client_id, f"Invoice {invoice.number} marked paid")
 
 
-class TimeEntryForm(FormScreen):
-    def __init__(self, client_id: int, client_name: str) -> None:
-        super().__init__()
-        self.client_id, self.client_name = client_id, client_name
-
-    def form_title(self) -> str:
-        return f"Time spent for {self.client_name}"
+class TimeEntryForm(AboutClientForm):
+    HEADING = "Time spent for {name}"
 
     def fields(self) -> ComposeResult:
         with Horizontal(classes="row"):

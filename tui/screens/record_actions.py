@@ -9,48 +9,23 @@ record_forms.py and search.py.
 from __future__ import annotations
 
 from textual import work
-from textual.binding import Binding
+
+from tui.screens.keys import keys_of
+
+_key = keys_of("dashboard", show=False)
 
 RECORD_BINDINGS = [
-    Binding(
+    _key(
         "r",
         "records",
         "Records",
-        id="dashboard.records",
-        tooltip="Edit, delete, pay or snooze anything recorded about the client",
+        "Edit, delete, pay or snooze anything recorded about the client",
+        show=True,
     ),
-    Binding(
-        "A",
-        "agreement",
-        "Agreement",
-        show=False,
-        id="dashboard.agreement",
-        tooltip="Add an agreement: scope, budget, dates",
-    ),
-    Binding(
-        "Z",
-        "snooze",
-        "Snooze",
-        show=False,
-        id="dashboard.snooze",
-        tooltip="Snooze the follow-up selected in triage",
-    ),
-    Binding(
-        "P",
-        "page_fact_sheet",
-        "Read fact sheet",
-        show=False,
-        id="dashboard.page_fact_sheet",
-        tooltip="Read the fact sheet in $PAGER",
-    ),
-    Binding(
-        "y",
-        "copy_greeting",
-        "Copy greeting",
-        show=False,
-        id="dashboard.copy_greeting",
-        tooltip="Copy the client's greeting to the clipboard",
-    ),
+    _key("A", "agreement", "Agreement", "Add an agreement: scope, budget, dates"),
+    _key("Z", "snooze", "Snooze", "Snooze the follow-up selected in triage"),
+    _key("P", "page_fact_sheet", "Read fact sheet", "Read the fact sheet in $PAGER"),
+    _key("y", "copy_greeting", "Copy greeting", "Copy the client's greeting to the clipboard"),
 ]
 
 

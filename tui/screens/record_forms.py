@@ -17,22 +17,22 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from models.entities import AGREEMENT_STATUSES, CHANNELS, DIRECTIONS, TONES
 from models.validate import InputError
-from tui.screens.forms import Field, FormScreen, Saved, SignalPicker
+from tui.screens.forms import AboutClientForm, Field, Saved, SignalPicker
 from tui.widgets.editor_text import EditorTextArea
 
 #: the records screen, the search results and these forms
 CSS = Path(__file__).resolve().parent.parent / "styles" / "records.tcss"
 
 
-class RecordForm(FormScreen):
+class RecordForm(AboutClientForm):
     """A form about one record of a client; ``save()`` returns ``Saved`` with a ``change``."""
 
     AUTO_FOCUS = ".form-body Input, .form-body TextArea, .form-body Select"
     CSS_PATH = CSS
 
     def __init__(self, client_id: int, client_name: str, record_id: int | None = None) -> None:
-        super().__init__()
-        self.client_id, self.client_name, self.record_id = client_id, client_name, record_id
+        super().__init__(client_id, client_name)
+        self.record_id = record_id
 
     def value(self, name: str) -> str:
         widget = self.query_one(f"#field-{name}", Field).widget
@@ -79,8 +79,7 @@ def _moment_text(moment) -> str:
 class EntryForm(RecordForm):
     """Correct a log entry: text, channel, direction, tone, moment, minutes and signals."""
 
-    def form_title(self) -> str:
-        return f"Correct a log entry of {self.client_name}"
+    HEADING = "Correct a log entry of {name}"
 
     def fields(self) -> ComposeResult:
         from models.records import get_interaction
@@ -136,8 +135,7 @@ class EntryForm(RecordForm):
 
 
 class InvoiceEditForm(RecordForm):
-    def form_title(self) -> str:
-        return f"Correct an invoice of {self.client_name}"
+    HEADING = "Correct an invoice of {name}"
 
     def fields(self) -> ComposeResult:
         from models.records import get_invoice
@@ -183,8 +181,7 @@ class InvoiceEditForm(RecordForm):
 class PaymentPartForm(RecordForm):
     """Record a payment of an invoice: all that remains by default, or a part."""
 
-    def form_title(self) -> str:
-        return f"Payment from {self.client_name}"
+    HEADING = "Payment from {name}"
 
     def fields(self) -> ComposeResult:
         from models.records import get_invoice, remaining_cents
@@ -215,8 +212,7 @@ class PaymentPartForm(RecordForm):
 
 
 class FollowUpEditForm(RecordForm):
-    def form_title(self) -> str:
-        return f"Change a follow-up with {self.client_name}"
+    HEADING = "Change a follow-up with {name}"
 
     def fields(self) -> ComposeResult:
         from models.records import get_follow_up
@@ -312,8 +308,7 @@ class AgreementForm(RecordForm):
 
 
 class TimeEditForm(RecordForm):
-    def form_title(self) -> str:
-        return f"Correct time spent for {self.client_name}"
+    HEADING = "Correct time spent for {name}"
 
     def fields(self) -> ComposeResult:
         from models.records import get_time_entry
@@ -337,8 +332,7 @@ class TimeEditForm(RecordForm):
 
 
 class CadenceForm(RecordForm):
-    def form_title(self) -> str:
-        return f"Stay in touch with {self.client_name}"
+    HEADING = "Stay in touch with {name}"
 
     def fields(self) -> ComposeResult:
         from models.entities import Client

@@ -21,7 +21,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
@@ -32,9 +31,13 @@ from models.text import printable
 from models.validate import InputError
 from tui.screens import record_forms
 from tui.screens.forms import Saved
+from tui.screens.keys import keys_of
 from tui.screens.record_forms import CSS
 from tui.widgets.editor_text import show_in_pager
 from tui.widgets.row_list import RowList
+
+_key = keys_of("records")
+_snooze_key = keys_of("snooze")
 
 #: How many changes ``u`` can take back in one session.
 UNDO_DEPTH = 30
@@ -114,36 +117,18 @@ class RecordsScreen(Screen[Saved | None]):
     COMMANDS = {ScreenActions}
 
     BINDINGS = [
-        Binding("escape", "close", "Back", id="records.close", tooltip="Back to the dashboard"),
-        Binding("e,enter", "edit", "Edit", id="records.edit", tooltip="Edit the record"),
-        Binding("x,delete", "delete", "Delete", id="records.delete", tooltip="Delete (u undoes)"),
-        Binding("u", "undo", "Undo", id="records.undo", tooltip="Undo the last change"),
-        Binding("z", "snooze", "Snooze", id="records.snooze", tooltip="Snooze a follow-up"),
-        Binding(
-            "c",
-            "complete",
-            "Done/close",
-            id="records.complete",
-            tooltip="Mark a follow-up done, close an agreement",
-        ),
-        Binding("p", "pay", "Pay", id="records.pay", tooltip="Record a payment, in full or part"),
-        Binding(
-            "exclamation_mark",
-            "dispute",
-            "Dispute",
-            id="records.dispute",
-            tooltip="Mark an invoice disputed, or not",
-        ),
-        Binding("A", "add_agreement", "Agreement", id="records.agreement", tooltip="Add one"),
-        Binding("v", "view", "View", id="records.view", tooltip="Read the record in $PAGER"),
-        Binding(
-            "C",
-            "cadence",
-            "Cadence",
-            id="records.cadence",
-            tooltip="Stay in touch every N days",
-        ),
-        Binding("question_mark", "help", "Help", id="records.help", tooltip="Every key"),
+        _key("escape", "close", "Back", "Back to the dashboard"),
+        _key("e,enter", "edit", "Edit", "Edit the record"),
+        _key("x,delete", "delete", "Delete", "Delete (u undoes)"),
+        _key("u", "undo", "Undo", "Undo the last change"),
+        _key("z", "snooze", "Snooze", "Snooze a follow-up"),
+        _key("c", "complete", "Done/close", "Mark a follow-up done, close an agreement"),
+        _key("p", "pay", "Pay", "Record a payment, in full or part"),
+        _key("exclamation_mark", "dispute", "Dispute", "Mark an invoice disputed, or not"),
+        _key("A", "add_agreement", "Agreement", "Add one", name="agreement"),
+        _key("v", "view", "View", "Read the record in $PAGER"),
+        _key("C", "cadence", "Cadence", "Stay in touch every N days"),
+        _key("question_mark", "help", "Help", "Every key"),
     ]
 
     def __init__(self, client_id: int, client_name: str, entry_id: int | None = None) -> None:
@@ -339,9 +324,9 @@ class SnoozeScreen(ModalScreen):
     """When a follow-up should come back: ``t`` tomorrow, ``w`` next week, or a typed date."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="snooze.cancel", tooltip="Keep the due date"),
-        Binding("t", "choose('tomorrow')", "Tomorrow", id="snooze.tomorrow", tooltip="09:00"),
-        Binding("w", "choose('next week')", "Next week", id="snooze.week", tooltip="Monday"),
+        _snooze_key("escape", "cancel", "Cancel", "Keep the due date"),
+        _snooze_key("t", "choose('tomorrow')", "Tomorrow", "09:00", name="tomorrow"),
+        _snooze_key("w", "choose('next week')", "Next week", "Monday", name="week"),
     ]
     AUTO_FOCUS = ""
     CSS_PATH = CSS
