@@ -12,9 +12,6 @@ at a time (``v`` cycles).
 
 To add an action: a ``Binding`` with an ``id`` in ``BINDINGS`` and an ``action_*`` method (a
 form: one row in ``FORMS``); help, footer and the command palette read the live bindings.
-
-(Over 450 lines on purpose: the screen's loading, selection and layout, a few lines over;
-forms, actions, panes and the sync loop live in their own modules.)
 """
 
 from __future__ import annotations
@@ -136,33 +133,25 @@ class DashboardScreen(
         #: a client just added: selected as soon as their row arrives
         self._select_when_shown: int | None = None
         self._counts: dict | None = None
+        #: the three panes, made once and kept (the actions reach them through these)
+        self.pane = ClientsPane(id="left")
+        self.log_view = LogView(id="log")
+        self.risk_pane = RiskPane(id="risk")
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield HeaderBar(id="triage-bar")
         with Horizontal(id="panes", classes="-show-left"):
-            yield ClientsPane(id="left")
+            yield self.pane
             with Container(id="detail"):
-                yield LogView(id="log")
-                yield RiskPane(id="risk")
+                yield self.log_view
+                yield self.risk_pane
         yield Static(id="welcome")
         yield Footer(compact=True)
 
     @property
-    def pane(self) -> ClientsPane:
-        return self.query_one("#left", ClientsPane)
-
-    @property
     def client_list(self) -> ClientList:
         return self.pane.client_list
-
-    @property
-    def log_view(self) -> LogView:
-        return self.query_one("#log", LogView)
-
-    @property
-    def risk_pane(self) -> RiskPane:
-        return self.query_one("#risk", RiskPane)
 
     @property
     def total_clients(self) -> int | None:

@@ -2,11 +2,14 @@
 pay an invoice in part, set the cadence (opened from the records screen, tui/screens/records.py).
 
 Each ``save()`` goes through :mod:`models.records` and returns ``Saved`` with the ``change``
-the records screen keeps on the session's undo stack.
+the records screen keeps on the session's undo stack. How each kind of record is read,
+corrected and deleted is one table, ``KINDS``; a correction form adds only how the record
+fills its fields (``fill()``) and how they are read back (``edits()``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -15,13 +18,34 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static, TextArea
 
+from models import records
 from models.entities import AGREEMENT_STATUSES, CHANNELS, DIRECTIONS, TONES
 from models.validate import InputError
-from tui.screens.forms import AboutClientForm, Field, Saved, SignalPicker
+from tui.screens.form_screen import AboutClientForm, Saved, options
 from tui.widgets.editor_text import EditorTextArea
+from tui.widgets.field import Field
+from tui.widgets.signal_picker import SignalPicker
 
 #: the records screen, the search results and these forms
 CSS = Path(__file__).resolve().parent.parent / "styles" / "records.tcss"
+
+#: kind of record -> how one is read, corrected and deleted (models.records)
+KINDS: dict[str, tuple[Callable, Callable | None, Callable]] = {
+    "entry": (records.get_interaction, records.edit_interaction, records.delete_interaction),
+    "invoice": (records.get_invoice, records.edit_invoice, records.delete_invoice),
+    "payment": (records.get_payment, None, records.delete_payment),
+    "follow_up": (records.get_follow_up, records.edit_follow_up, records.delete_follow_up),
+    "agreement": (records.get_agreement, records.edit_agreement, records.delete_agreement),
+    "time": (records.get_time_entry, records.edit_time_entry, records.delete_time_entry),
+}
+#: kind -> the correction form's title, and what is said once it is saved ("{number}": a
+#: value saved)
+_SAID = {
+    "entry": ("Correct a log entry of {name}", "Log entry corrected."),
+    "invoice": ("Correct an invoice of {name}", "Invoice {number} corrected."),
+    "follow_up": ("Change a follow-up with {name}", "Follow-up changed."),
+    "time": ("Correct time spent for {name}", "Time entry corrected."),
+}
 
 
 class RecordForm(AboutClientForm):
@@ -29,10 +53,15 @@ class RecordForm(AboutClientForm):
 
     AUTO_FOCUS = ".form-body Input, .form-body TextArea, .form-body Select"
     CSS_PATH = CSS
+    #: the kind of record (a key of ``KINDS``)
+    KIND = ""
 
     def __init__(self, client_id: int, client_name: str, record_id: int | None = None) -> None:
         super().__init__(client_id, client_name)
         self.record_id = record_id
+
+    def record(self):
+        return KINDS[self.KIND][0](self.record_id)
 
     def value(self, name: str) -> str:
         widget = self.query_one(f"#field-{name}", Field).widget
@@ -46,8 +75,31 @@ class RecordForm(AboutClientForm):
         return result
 
 
+class CorrectionForm(RecordForm):
+    """Correct a record: ``fill()`` shows it in fields, ``edits()`` reads them back."""
+
+    def form_title(self) -> str:
+        return _SAID[self.KIND][0].format(name=self.client_name)
+
+    def fields(self) -> ComposeResult:
+        yield from self.fill(self.record())
+
+    def fill(self, record) -> ComposeResult:
+        raise NotImplementedError
+
+    def edits(self) -> dict:
+        """The keyword arguments of the kind's edit function, read from the fields."""
+        raise NotImplementedError
+
+    def save(self) -> Saved:
+        edit = KINDS[self.KIND][1]
+        assert edit is not None
+        values = self.edits()
+        change = edit(self.record(), **values)
+        return self.saved(f"{_SAID[self.KIND][1].format(**values)} u undoes it.", change)
+
+
 def _natural_day(text: str, field: str, now, required: bool = False) -> date | None:
-    from models.records import natural_date
     from models.when import WhenError
 
     if not text.strip():
@@ -55,19 +107,18 @@ def _natural_day(text: str, field: str, now, required: bool = False) -> date | N
             raise InputError(field, "a date is needed")
         return None
     try:
-        return natural_date(text, now)
+        return records.natural_date(text, now)
     except WhenError as error:
         raise InputError(field, str(error)) from None
 
 
 def _natural_moment(text: str, field: str, now, prefer: str):
-    from models.records import natural_moment
     from models.when import WhenError
 
     if not text.strip():
         raise InputError(field, "a date is needed")
     try:
-        return natural_moment(text, now, prefer=prefer)
+        return records.natural_moment(text, now, prefer=prefer)
     except WhenError as error:
         raise InputError(field, str(error)) from None
 
@@ -76,16 +127,12 @@ def _moment_text(moment) -> str:
     return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else ""
 
 
-class EntryForm(RecordForm):
+class EntryForm(CorrectionForm):
     """Correct a log entry: text, channel, direction, tone, moment, minutes and signals."""
 
-    HEADING = "Correct a log entry of {name}"
+    KIND = "entry"
 
-    def fields(self) -> ComposeResult:
-        from models.records import get_interaction
-
-        entry = get_interaction(self.record_id)
-        self._signals = [s.kind for s in entry.signals]
+    def fill(self, entry) -> ComposeResult:
         yield Field(
             "What happened (ctrl+e: $EDITOR)",
             EditorTextArea(entry.summary, id="summary", soft_wrap=True),
@@ -94,54 +141,45 @@ class EntryForm(RecordForm):
         with Horizontal(classes="row"):
             yield Field(
                 "Channel",
-                Select([(c, c) for c in CHANNELS], value=entry.channel, allow_blank=False),
+                Select(options(CHANNELS), value=entry.channel, allow_blank=False),
                 "channel",
             )
             yield Field(
                 "Direction",
-                Select([(d, d) for d in DIRECTIONS], value=entry.direction, allow_blank=False),
+                Select(options(DIRECTIONS), value=entry.direction, allow_blank=False),
                 "direction",
             )
             yield Field(
                 "Tone",
-                Select([(t, t) for t in TONES], prompt="—", value=entry.tone or Select.NULL),
+                Select(options(TONES), prompt="—", value=entry.tone or Select.NULL),
                 "tone",
             )
         with Horizontal(classes="row"):
             yield Field("When", Input(_moment_text(entry.occurred_at)), "when")
             yield Field("Minutes", Input(str(entry.duration_min or "")), "minutes")
-        yield Field("Signals (focus, then press a key)", SignalPicker(id="signals"), "signals")
+        yield Field(
+            "Signals (focus, then press a key)",
+            SignalPicker([s.kind for s in entry.signals], id="signals"),
+            "signals",
+        )
 
-    def on_mount(self) -> None:
-        self.query_one(SignalPicker).chosen = list(self._signals)
-        self.query_one(SignalPicker)._draw()
-
-    def save(self) -> Saved:
-        from models import records
-
+    def edits(self) -> dict:
         now = self.app.now()
-        change = records.edit_interaction(
-            records.get_interaction(self.record_id),
-            summary=self.value("summary"),
-            channel=self.value("channel"),
-            direction=self.value("direction"),
+        return self.values("summary", "channel", "direction") | dict(
             tone=self.value("tone") or None,
             minutes=self.value("minutes"),
             at=_natural_moment(self.value("when"), "when", now, "past"),
             signals=list(self.query_one(SignalPicker).chosen),
             now=now,
         )
-        return self.saved("Log entry corrected. u undoes it.", change)
 
 
-class InvoiceEditForm(RecordForm):
-    HEADING = "Correct an invoice of {name}"
+class InvoiceEditForm(CorrectionForm):
+    KIND = "invoice"
 
-    def fields(self) -> ComposeResult:
-        from models.records import get_invoice
+    def fill(self, invoice) -> ComposeResult:
         from models.text import money_text
 
-        invoice = get_invoice(self.record_id)
         with Horizontal(classes="row"):
             yield Field("Number", Input(invoice.number, id="number"), "number")
             yield Field(
@@ -161,34 +199,27 @@ class InvoiceEditForm(RecordForm):
                 "disputed",
             )
 
-    def save(self) -> Saved:
-        from models import records
-
+    def edits(self) -> dict:
         now = self.app.now()
-        change = records.edit_invoice(
-            records.get_invoice(self.record_id),
-            number=self.value("number"),
-            amount=self.value("amount"),
-            currency=self.value("currency"),
+        return self.values("number", "amount", "currency") | dict(
             issued=_natural_day(self.value("issued"), "issued", now, required=True),
             due=_natural_day(self.value("due"), "due", now),
             disputed=self.value("disputed") == "yes",
             now=now,
         )
-        return self.saved(f"Invoice {self.value('number')} corrected. u undoes it.", change)
 
 
 class PaymentPartForm(RecordForm):
     """Record a payment of an invoice: all that remains by default, or a part."""
 
     HEADING = "Payment from {name}"
+    KIND = "invoice"
 
     def fields(self) -> ComposeResult:
-        from models.records import get_invoice, remaining_cents
         from models.text import money_text
 
-        invoice = get_invoice(self.record_id)
-        remaining = remaining_cents(invoice)
+        invoice = self.record()
+        remaining = records.remaining_cents(invoice)
         yield Static(
             Text(f"Invoice {invoice.number}: {money_text(remaining)} {invoice.currency} owed")
         )
@@ -198,11 +229,9 @@ class PaymentPartForm(RecordForm):
         yield Field("Note", Input(""), "note")
 
     def save(self) -> Saved:
-        from models import records
-
         now = self.app.now()
         _payment, change = records.add_payment(
-            records.get_invoice(self.record_id),
+            self.record(),
             amount=self.value("amount"),
             paid_on=_natural_day(self.value("on"), "on", now, required=True),
             note=self.value("note"),
@@ -211,13 +240,10 @@ class PaymentPartForm(RecordForm):
         return self.saved("Payment recorded. u undoes it.", change)
 
 
-class FollowUpEditForm(RecordForm):
-    HEADING = "Change a follow-up with {name}"
+class FollowUpEditForm(CorrectionForm):
+    KIND = "follow_up"
 
-    def fields(self) -> ComposeResult:
-        from models.records import get_follow_up
-
-        follow_up = get_follow_up(self.record_id)
+    def fill(self, follow_up) -> ComposeResult:
         yield Field("What to do", Input(follow_up.text, id="text"), "text")
         yield Field(
             "Due (tomorrow 10:00, next monday, vineri, w piątek)",
@@ -225,15 +251,9 @@ class FollowUpEditForm(RecordForm):
             "due",
         )
 
-    def save(self) -> Saved:
-        from models import records
-
-        change = records.edit_follow_up(
-            records.get_follow_up(self.record_id),
-            text=self.value("text"),
-            due_at=_natural_moment(self.value("due"), "due", self.app.now(), "future"),
-        )
-        return self.saved("Follow-up changed. u undoes it.", change)
+    def edits(self) -> dict:
+        due_at = _natural_moment(self.value("due"), "due", self.app.now(), "future")
+        return dict(text=self.value("text"), due_at=due_at)
 
 
 class AgreementForm(RecordForm):
@@ -243,11 +263,12 @@ class AgreementForm(RecordForm):
         verb = "Correct an agreement" if self.record_id else "New agreement"
         return f"{verb} with {self.client_name}"
 
+    KIND = "agreement"
+
     def fields(self) -> ComposeResult:
-        from models.records import get_agreement
         from models.text import money_text
 
-        a = get_agreement(self.record_id) if self.record_id else None
+        a = self.record() if self.record_id else None
         yield Field("Title", Input(a.title if a else "", id="title"), "title")
         yield Field(
             "Scope: what is included (ctrl+e: $EDITOR)",
@@ -263,7 +284,7 @@ class AgreementForm(RecordForm):
             yield Field(
                 "Status",
                 Select(
-                    [(s, s) for s in AGREEMENT_STATUSES],
+                    options(AGREEMENT_STATUSES),
                     value=a.status if a else "active",
                     allow_blank=False,
                 ),
@@ -274,23 +295,16 @@ class AgreementForm(RecordForm):
             yield Field("End", Input(str(a.end or "") if a else ""), "end")
 
     def save(self) -> Saved:
-        from models import records
         from models.clients import add_agreement
         from models.entities import Agreement, Client
 
         now = self.app.now()
-        values = dict(
-            scope=self.value("scope"),
-            budget=self.value("budget"),
-            currency=self.value("currency"),
+        values = self.values("scope", "budget", "currency", "status") | dict(
             start=_natural_day(self.value("start"), "start", now),
             end=_natural_day(self.value("end"), "end", now),
-            status=self.value("status"),
         )
         if self.record_id:
-            change = records.edit_agreement(
-                records.get_agreement(self.record_id), title=self.value("title"), **values
-            )
+            change = records.edit_agreement(self.record(), title=self.value("title"), **values)
             return self.saved("Agreement corrected. u undoes it.", change)
         title = self.value("title").strip()
         if Agreement.get_or_none((Agreement.client == self.client_id) & (Agreement.title == title)):
@@ -307,28 +321,18 @@ class AgreementForm(RecordForm):
         return self.saved(f"Agreement {title!r} added.", change)
 
 
-class TimeEditForm(RecordForm):
-    HEADING = "Correct time spent for {name}"
+class TimeEditForm(CorrectionForm):
+    KIND = "time"
 
-    def fields(self) -> ComposeResult:
-        from models.records import get_time_entry
-
-        entry = get_time_entry(self.record_id)
+    def fill(self, entry) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Field("Started", Input(_moment_text(entry.started_at)), "start")
             yield Field("Minutes", Input(str(entry.minutes), id="minutes"), "minutes")
         yield Field("Note", Input(entry.note), "note")
 
-    def save(self) -> Saved:
-        from models import records
-
-        change = records.edit_time_entry(
-            records.get_time_entry(self.record_id),
-            started_at=_natural_moment(self.value("start"), "start", self.app.now(), "past"),
-            minutes=self.value("minutes"),
-            note=self.value("note"),
-        )
-        return self.saved("Time entry corrected. u undoes it.", change)
+    def edits(self) -> dict:
+        started_at = _natural_moment(self.value("start"), "start", self.app.now(), "past")
+        return self.values("minutes", "note") | dict(started_at=started_at)
 
 
 class CadenceForm(RecordForm):
@@ -345,8 +349,14 @@ class CadenceForm(RecordForm):
         )
 
     def save(self) -> Saved:
-        from models import records
         from models.entities import Client
 
         change = records.set_cadence(Client.get_by_id(self.client_id), self.value("cadence"))
         return self.saved("Cadence saved.", change)
+
+
+#: kind -> the form that corrects a record of it (a payment is deleted and paid again)
+EDIT_FORMS = {
+    form.KIND: form
+    for form in (EntryForm, InvoiceEditForm, FollowUpEditForm, AgreementForm, TimeEditForm)
+}

@@ -15,9 +15,9 @@ The edit forms are tui/screens/record_forms.py; ``v`` shows a long entry in ``$P
 from __future__ import annotations
 
 from functools import partial
+from typing import TypeVar
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -30,7 +30,7 @@ from models.records import RecordLine
 from models.text import printable
 from models.validate import InputError
 from tui.screens import record_forms
-from tui.screens.forms import Saved
+from tui.screens.form_screen import AboutClient, Saved
 from tui.screens.keys import keys_of
 from tui.screens.record_forms import CSS
 from tui.widgets.editor_text import show_in_pager
@@ -89,32 +89,39 @@ class ScreenActions(Provider):
 
 # -- the list ---------------------------------------------------------------------------
 
+#: kind -> the word shown; its colour is the component class ``record--<kind>`` (records.tcss)
 _KIND_LABEL = {
-    "follow_up": ("follow-up", "#e5c07b"),
-    "agreement": ("agreement", "#61afef"),
-    "invoice": ("invoice", "#98c379"),
-    "payment": ("payment", "#98c379"),
-    "time": ("time", "#abb2bf"),
-    "entry": ("log", "#c678dd"),
+    "follow_up": "follow-up",
+    "agreement": "agreement",
+    "invoice": "invoice",
+    "payment": "payment",
+    "time": "time",
+    "entry": "log",
 }
 
 
 class RecordList(RowList[RecordLine]):
     """One line per record: its kind in colour, then its text exactly as typed."""
 
+    COMPONENT_CLASSES = RowList.COMPONENT_CLASSES | {f"record--{kind}" for kind in _KIND_LABEL}
+
     def row_segments(self, row: RecordLine, width: int) -> list[Segment]:
-        label, colour = _KIND_LABEL[row.kind]
-        return [
-            Segment(f" {label:<10} ", Style(color=colour, bold=True)),
-            Segment(printable(row.text)),
-        ]
+        style = self.get_component_rich_style(f"record--{row.kind}", partial=True)
+        return [Segment(f" {_KIND_LABEL[row.kind]:<10} ", style), Segment(printable(row.text))]
 
 
-class RecordsScreen(Screen[Saved | None]):
-    """Everything recorded about one client, to correct, complete or delete."""
+Result = TypeVar("Result")
+
+
+class PaletteScreen(Screen[Result]):
+    """A full screen over the dashboard whose command palette offers its own actions."""
 
     CSS_PATH = CSS
     COMMANDS = {ScreenActions}
+
+
+class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
+    """Everything recorded about one client, to correct, complete or delete."""
 
     BINDINGS = [
         _key("escape", "close", "Back", "Back to the dashboard"),
@@ -132,9 +139,7 @@ class RecordsScreen(Screen[Saved | None]):
     ]
 
     def __init__(self, client_id: int, client_name: str, entry_id: int | None = None) -> None:
-        super().__init__()
-        self.client_id = client_id
-        self.client_name = client_name
+        super().__init__(client_id, client_name)
         #: a log entry to put the cursor on (a search hit), listed even if it is old
         self.entry_id = entry_id
         self.changed = False
@@ -170,7 +175,7 @@ class RecordsScreen(Screen[Saved | None]):
     def _current(self, *kinds: str) -> RecordLine | None:
         row = self.record_list.current
         if row is None or (kinds and row.kind not in kinds):
-            names = " or ".join(_KIND_LABEL[k][0] for k in kinds) if kinds else "record"
+            names = " or ".join(_KIND_LABEL[k] for k in kinds) if kinds else "record"
             self.notify(f"Select a {names} first.", severity="warning")
             return None
         return row
@@ -206,13 +211,7 @@ class RecordsScreen(Screen[Saved | None]):
     def action_edit(self) -> None:
         if not (row := self._current()):
             return
-        form = {
-            "entry": record_forms.EntryForm,
-            "invoice": record_forms.InvoiceEditForm,
-            "follow_up": record_forms.FollowUpEditForm,
-            "agreement": record_forms.AgreementForm,
-            "time": record_forms.TimeEditForm,
-        }.get(row.kind)
+        form = record_forms.EDIT_FORMS.get(row.kind)
         if form is None:
             self.notify("A payment is corrected by deleting it and paying again.")
             return
@@ -221,17 +220,8 @@ class RecordsScreen(Screen[Saved | None]):
     def action_delete(self) -> None:
         if not (row := self._current()):
             return
-        from models import records
-
-        getter, deleter = {
-            "entry": (records.get_interaction, records.delete_interaction),
-            "invoice": (records.get_invoice, records.delete_invoice),
-            "payment": (records.get_payment, records.delete_payment),
-            "follow_up": (records.get_follow_up, records.delete_follow_up),
-            "agreement": (records.get_agreement, records.delete_agreement),
-            "time": (records.get_time_entry, records.delete_time_entry),
-        }[row.kind]
-        label = _KIND_LABEL[row.kind][0]
+        getter, _edit, deleter = record_forms.KINDS[row.kind]
+        label = _KIND_LABEL[row.kind]
         self.run_change(lambda: deleter(getter(row.id)), f"Deleted the {label}. u undoes it.")
 
     def action_undo(self) -> None:

@@ -15,13 +15,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from models.search import Hit
 from models.text import printable
 from tui.screens.keys import keys_of
-from tui.screens.records import CSS, ScreenActions
+from tui.screens.records import PaletteScreen
 from tui.widgets.row_list import RowList
 
 _key = keys_of("search")
@@ -41,11 +40,9 @@ class HitList(RowList[Hit]):
         ]
 
 
-class SearchScreen(Screen[Hit | None]):
+class SearchScreen(PaletteScreen[Hit | None]):
     """Log entries and notes that contain every word typed."""
 
-    CSS_PATH = CSS
-    COMMANDS = {ScreenActions}
     BINDINGS = [
         _key("escape", "close", "Back", "Back to the dashboard"),
         _key("enter", "open", "Open", "Go to this client's entry"),
