@@ -1,0 +1,97 @@
+"""What every subcommand module shares: arguments declared as data, JSON on stdout, and
+typed dates that fail as one line naming the option.
+
+A command is a row: its name, help, handler and a tuple of :func:`arg` specs, built by
+:func:`command`. Options that mean the same thing in several commands (``--json``,
+``--as-of``, ``-o``, the client) are built here once, with each command's own help text,
+so ``--help`` reads as it always has.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+#: One argparse argument as data: the flags (or a positional's name) and add_argument's options.
+Arg = tuple[tuple[str, ...], dict[str, Any]]
+
+
+def arg(*flags: str, **options: Any) -> Arg:
+    """``arg("--due", default=None)`` is ``parser.add_argument("--due", default=None)`` later."""
+    return flags, options
+
+
+def add_arguments(parser: argparse.ArgumentParser, arguments: Iterable[Arg]) -> None:
+    for flags, options in arguments:
+        parser.add_argument(*flags, **options)
+
+
+def command(
+    subparsers,
+    name: str,
+    help: str,
+    handler: Callable[[argparse.Namespace], int],
+    arguments: Iterable[Arg] = (),
+    *,
+    parents: Iterable[argparse.ArgumentParser] = (),
+    **parser_options: Any,
+) -> argparse.ArgumentParser:
+    """Add the subcommand ``name`` with its arguments; running it calls ``handler(args)``."""
+    parser = subparsers.add_parser(name, parents=list(parents), help=help, **parser_options)
+    add_arguments(parser, arguments)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def json_flag(help: str) -> Arg:
+    return arg("--json", action="store_true", help=help)
+
+
+def client_arg(help: str = "client id, exact name, or unique prefix of the name") -> Arg:
+    return arg("client", help=help)
+
+
+def as_of_arg(help: str) -> Arg:
+    return arg("--as-of", default=None, metavar="WHEN", help=help)
+
+
+def output_arg(metavar: str, help: str) -> Arg:
+    return arg("-o", "--output", metavar=metavar, default=None, help=help)
+
+
+def repeatable(flag: str, metavar: str, help: str, default: list | None) -> Arg:
+    """An option given once per value (``--signal a --signal b``)."""
+    return arg(flag, action="append", default=default, metavar=metavar, help=help)
+
+
+def print_json(value: Any, *, indent: int | None = 2) -> None:
+    """``value`` as JSON on stdout, with no raw terminal controls (see models.text.json_safe)."""
+    from models.text import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=indent)) + "\n")
+
+
+def print_json_list(records: Iterable[Any]) -> None:
+    """A JSON list streamed one object a line, so 100,000 records never sit in memory at once."""
+    from models.text import json_safe
+
+    out, separator = sys.stdout, "\n "
+    out.write("[")
+    for record in records:
+        out.write(separator + json_safe(json.dumps(record, ensure_ascii=False)))
+        separator = ",\n "
+    out.write("]\n" if separator == "\n " else "\n]\n")
+
+
+def typed_when(field: str, read: Callable[..., Any], *args: Any, **options: Any) -> Any:
+    """``read(*args, **options)`` (a date or moment parser), its WhenError bad input for ``field``."""
+    from models.validate import InputError
+    from models.when import WhenError
+
+    try:
+        return read(*args, **options)
+    except WhenError as error:
+        raise InputError(field, str(error)) from None
