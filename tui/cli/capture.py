@@ -7,46 +7,33 @@ import``, which hands them to :func:`import_capture` here.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
+
+from tui.cli.common import arg, command, json_flag, repeatable
 
 
 def register(subparsers, common) -> None:
-    mail = subparsers.add_parser(
-        "mail",
-        parents=[common],
-        help="log e-mail with your clients from Maildir folders, mbox or .eml files",
+    mail = (
+        arg("paths", nargs="*", metavar="PATH", help=_PATHS_HELP),
+        repeatable("--me", "ADDRESS", _ME_HELP, default=[]),
+        arg("--since", metavar="DATE", default=None, help="leave out mail sent before DATE"),
+        arg("--rescan", action="store_true", help=_RESCAN_HELP),
+        arg("--dry-run", action="store_true", help=_DRY_RUN_HELP),
+        json_flag("print the report as JSON"),
     )
-    mail.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="a Maildir tree (nested folders are read), an mbox or .eml file "
-        "(default: mail_paths in config.toml)",
-    )
-    mail.add_argument(
-        "--me",
-        action="append",
-        default=[],
-        metavar="ADDRESS",
-        help="your own address (mail from it is outgoing); adds to my_addresses in config.toml",
-    )
-    mail.add_argument(
-        "--since", metavar="DATE", default=None, help="leave out mail sent before DATE"
-    )
-    mail.add_argument(
-        "--rescan",
-        action="store_true",
-        help="read every message again, not only what arrived since the last run "
-        "(after adding clients)",
-    )
-    mail.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="show what would be logged and who wrote who is not a client; write nothing",
-    )
-    mail.add_argument("--json", action="store_true", help="print the report as JSON")
-    mail.set_defaults(handler=cmd_mail)
+    command(subparsers, "mail", _HELP, cmd_mail, mail, parents=[common])
+
+
+_HELP = "log e-mail with your clients from Maildir folders, mbox or .eml files"
+_PATHS_HELP = (
+    "a Maildir tree (nested folders are read), an mbox or .eml file "
+    "(default: mail_paths in config.toml)"
+)
+_ME_HELP = "your own address (mail from it is outgoing); adds to my_addresses in config.toml"
+_RESCAN_HELP = (
+    "read every message again, not only what arrived since the last run (after adding clients)"
+)
+_DRY_RUN_HELP = "show what would be logged and who wrote who is not a client; write nothing"
 
 
 def cmd_mail(args: argparse.Namespace) -> int:
@@ -79,7 +66,9 @@ def cmd_mail(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     if args.json:
-        print(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
+        from tui.cli.common import print_json
+
+        print_json(_report_json(report))
     else:
         _print_report(report, bool(config.my_addresses or args.me))
     return 0

@@ -46,12 +46,18 @@ def command(
     return parser
 
 
+def commands(subparsers, parents, rows) -> None:
+    """Add a module's commands, each row ``(name, help, handler, arguments)``, in order."""
+    for name, help_text, handler, arguments in rows:
+        command(subparsers, name, help_text, handler, arguments, parents=parents)
+
+
 def json_flag(help: str) -> Arg:
     return arg("--json", action="store_true", help=help)
 
 
-def client_arg(help: str = "client id, exact name, or unique prefix of the name") -> Arg:
-    return arg("client", help=help)
+def client_arg(help: str = "client id, exact name, or unique prefix of the name", **options) -> Arg:
+    return arg("client", help=help, **options)
 
 
 def as_of_arg(help: str) -> Arg:

@@ -3,88 +3,56 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from models.text import json_safe, printable
+from models.text import printable
+from tui.cli.common import arg, commands, json_flag, output_arg, print_json, repeatable
 
 IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior", "ics", "xml", "calls")
 EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
 
 
 def register(subparsers, common) -> None:
-    importer = subparsers.add_parser(
-        "import", parents=[common], help="import clients and history from files"
+    importer = (
+        arg("files", nargs="+", metavar="FILE", help=_FILES_HELP),
+        arg("--format", choices=IMPORT_FORMATS, default=None, help=_FORMAT_HELP),
+        json_flag("print what was imported, per file, as JSON"),
+        arg("--dry-run", action="store_true", help="show what would change, write nothing"),
+        arg("--skip-bad", action="store_true", help="import the good records, list the bad ones"),
+        repeatable("--map", "COLUMN=FIELD", _MAP_HELP, default=[]),
     )
-    importer.add_argument(
-        "files",
-        nargs="+",
-        metavar="FILE",
-        help=".json (callsheet/1, or a watson/timewarrior export), .vcf, .csv; "
-        ".ics (meetings), .xml or .csv call logs; - reads standard input (with --format)",
+    exporter = (
+        arg("--format", choices=EXPORT_FORMATS, default="json"),
+        output_arg("FILE", _OUTPUT_HELP),
     )
-    importer.add_argument(
-        "--format", choices=IMPORT_FORMATS, default=None, help="default: from the file extension"
+    backup = arg("dest", nargs="?", default=None, metavar="DEST", help=_DEST_HELP)
+    rows = (
+        ("import", "import clients and history from files", cmd_import, importer),
+        ("export", _EXPORT_HELP, cmd_export, exporter),
+        ("backup", _BACKUP_HELP, cmd_backup, [backup]),
+        ("restore", _RESTORE_HELP, cmd_restore, [arg("file", metavar="FILE")]),
     )
-    importer.add_argument(
-        "--json", action="store_true", help="print what was imported, per file, as JSON"
-    )
-    importer.add_argument(
-        "--dry-run", action="store_true", help="show what would change, write nothing"
-    )
-    importer.add_argument(
-        "--skip-bad", action="store_true", help="import the good records, list the bad ones"
-    )
-    importer.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="COLUMN=FIELD",
-        help="CSV: read COLUMN as FIELD (name, phone, email, company, ...); "
-        "time exports: PROJECT_OR_TAG=CLIENT",
-    )
-    importer.set_defaults(handler=cmd_import)
+    commands(subparsers, [common], rows)
 
-    exporter = subparsers.add_parser(
-        "export",
-        parents=[common],
-        help="export everything (json) or clients (csv, vcf), follow-ups (ics)",
-    )
-    exporter.add_argument("--format", choices=EXPORT_FORMATS, default="json")
-    exporter.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        default=None,
-        help="default (or -): standard output; a file is written readable by you only",
-    )
-    exporter.set_defaults(handler=cmd_export)
 
-    backup = subparsers.add_parser(
-        "backup",
-        parents=[common],
-        help="a consistent copy of the database, safe while it is in use",
-    )
-    backup.add_argument(
-        "dest",
-        nargs="?",
-        default=None,
-        metavar="DEST",
-        help="file or directory (default: the backups directory)",
-    )
-    backup.set_defaults(handler=cmd_backup)
-
-    restore = subparsers.add_parser(
-        "restore",
-        parents=[common],
-        help="replace the database with a backup (the current one is kept aside)",
-    )
-    restore.add_argument("file", metavar="FILE")
-    restore.set_defaults(handler=cmd_restore)
+_FILES_HELP = (
+    ".json (callsheet/1, or a watson/timewarrior export), .vcf, .csv; "
+    ".ics (meetings), .xml or .csv call logs; - reads standard input (with --format)"
+)
+_MAP_HELP = (
+    "CSV: read COLUMN as FIELD (name, phone, email, company, ...); "
+    "time exports: PROJECT_OR_TAG=CLIENT"
+)
+_FORMAT_HELP = "default: from the file extension"
+_OUTPUT_HELP = "default (or -): standard output; a file is written readable by you only"
+_BACKUP_HELP = "a consistent copy of the database, safe while it is in use"
+_EXPORT_HELP = "export everything (json) or clients (csv, vcf), follow-ups (ics)"
+_DEST_HELP = "file or directory (default: the backups directory)"
+_RESTORE_HELP = "replace the database with a backup (the current one is kept aside)"
 
 
 class _Progress:
@@ -140,7 +108,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         lines += [f"  merge: {line}" for line in report.merged]
         print("\n".join(printable(line) for line in lines))
     if args.json:
-        sys.stdout.write(json_safe(json.dumps(reports, ensure_ascii=False, indent=2)) + "\n")
+        print_json(reports)
     return status
 
 
