@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from models.text import printable
 from tui.cli.common import arg, command, json_flag, repeatable
 
 
@@ -41,7 +42,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     from models.validate import InputError
     from models.when import parse_when
     from tui.cli import open_store
-    from tui.cli.transfer import _Progress
+    from tui.cli.common import Progress
 
     config = open_store(args)
     paths = args.paths or config.mail_paths
@@ -53,7 +54,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     if missing:
         raise InputError("PATH", f"{missing[0]}: no such file or folder")
     since = parse_when(args.since) if args.since else None
-    progress = _Progress("mail")
+    progress = Progress("mail")
     try:
         report = capture_mail(
             paths,
@@ -112,7 +113,6 @@ def _report_json(report) -> dict:
 
 def _print_report(report, knows_me: bool) -> None:
     from models.when import iso
-    from tui.cli.records import _plain
 
     verb = "would log" if report.dry_run else "logged"
     already = len(report.entries) - len(report.added)
@@ -138,14 +138,14 @@ def _print_report(report, knows_me: bool) -> None:
     if report.broken:
         print(f"  {len(report.broken):,} unreadable, skipped:")
         for problem in report.broken[:20]:
-            print(f"    {_plain(problem)}")
+            print(f"    {printable(problem)}")
     if not knows_me:
         print("  no --me or my_addresses in config.toml: every message counted as incoming")
     if report.unknown:
         if report.dry_run:
             print(f"  {len(report.unknown):,} correspondents are not clients (messages):")
             for address, count in report.unknown.most_common(50):
-                print(f"    {count:>5}  {_plain(address)}")
+                print(f"    {count:>5}  {printable(address)}")
         else:
             print(
                 f"  {len(report.unknown):,} correspondents are not clients "
@@ -156,7 +156,7 @@ def _print_report(report, knows_me: bool) -> None:
         for entry in report.added[:50]:
             print(
                 f"  {iso(entry.at)[:16]}  {entry.direction:<3}  "
-                f"{_plain(names.get(entry.client_id, ''))}: {_plain(entry.summary)[:80]}"
+                f"{printable(names.get(entry.client_id, ''))}: {printable(entry.summary)[:80]}"
             )
         if len(report.added) > 50:
             print(f"  ... and {len(report.added) - 50:,} more")
@@ -201,10 +201,9 @@ class CaptureImport:
 
 
 def _skip_bad_text(problems: list[str]) -> str:
-    from tui.cli.records import _plain
-    from tui.cli.transfer import _problems_text
+    from tui.cli.transfer import problems_text
 
-    text = _problems_text([_plain(p) for p in problems])
+    text = problems_text([printable(p) for p in problems])
     return text + "\n  (--skip-bad logs the rest and lists these)"
 
 
@@ -215,8 +214,7 @@ def import_capture(path: Path, kind: str, args, config, label: str | None = None
     from models.capture.store import client_names, match_addresses, match_phones, save
     from models.validate import InputError
     from models.when import iso, utcnow
-    from tui.cli.records import _plain
-    from tui.cli.transfer import _mapping, _problems_text
+    from tui.cli.transfer import column_mapping, problems_text
 
     data = path.read_bytes()
     name = label or str(path)  # "-" for standard input, not the spooled file's name
@@ -238,9 +236,9 @@ def import_capture(path: Path, kind: str, args, config, label: str | None = None
                 calls, problems = calllog.read_android_xml(data)
             else:
                 text = data.decode("utf-8-sig", errors="replace")
-                calls, problems = calllog.read_csv_calls(text, _mapping(args.map))
+                calls, problems = calllog.read_csv_calls(text, column_mapping(args.map))
         except calllog.CallLogError as error:
-            raise InputError(name, _problems_text(error.problems)) from None
+            raise InputError(name, problems_text(error.problems)) from None
         if problems and not args.skip_bad:
             raise InputError(name, _skip_bad_text(problems))
         found = calllog.call_entries(calls, match_phones(), config.default_region)
@@ -254,14 +252,14 @@ def import_capture(path: Path, kind: str, args, config, label: str | None = None
                 f"{sum(found.unknown.values())} calls from {len(found.unknown)} numbers "
                 "that are no client's"
             )
-    problems = [_plain(p) for p in problems]  # event titles and numbers are the file's text
+    problems = [printable(p) for p in problems]  # event titles and numbers are the file's text
     added = save(entries, dry_run=args.dry_run)
     report = CaptureImport(what, added, len(entries), notes, args.dry_run)
     report.skipped = problems
     if args.dry_run:
         names = client_names({e.client_id for e in added}) if added else {}
         report.added = [
-            f"{iso(e.at)[:16]} {_plain(names.get(e.client_id, ''))}: {_plain(e.summary)}"
+            f"{iso(e.at)[:16]} {printable(names.get(e.client_id, ''))}: {printable(e.summary)}"
             for e in added
         ]
     return report

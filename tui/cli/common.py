@@ -1,5 +1,5 @@
-"""What every subcommand module shares: arguments declared as data, JSON on stdout, and
-typed dates that fail as one line naming the option.
+"""What every subcommand module shares: arguments declared as data, JSON on stdout, typed
+dates that fail as one line naming the option, and the progress bar of long commands.
 
 A command is a row: its name, help, handler and a tuple of :func:`arg` specs, built by
 :func:`command`. Options that mean the same thing in several commands (``--json``,
@@ -101,3 +101,27 @@ def typed_when(field: str, read: Callable[..., Any], *args: Any, **options: Any)
         return read(*args, **options)
     except WhenError as error:
         raise InputError(field, str(error)) from None
+
+
+class Progress:
+    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.tty = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.tty or total < 200 or (done % 100 and done != total):
+            return
+        width = 30
+        filled = int(width * done / max(total, 1))
+        sys.stderr.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}"
+        )
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")

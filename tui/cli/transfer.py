@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from models.text import printable
-from tui.cli.common import arg, commands, json_flag, output_arg, print_json, repeatable
+from tui.cli.common import Progress, arg, commands, json_flag, output_arg, print_json, repeatable
 
 IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior", "ics", "xml", "calls")
 EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
@@ -55,30 +55,6 @@ _DEST_HELP = "file or directory (default: the backups directory)"
 _RESTORE_HELP = "replace the database with a backup (the current one is kept aside)"
 
 
-class _Progress:
-    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, label: str):
-        self.label = label
-        self.tty = sys.stderr.isatty()
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.tty or total < 200 or (done % 100 and done != total):
-            return
-        width = 30
-        filled = int(width * done / max(total, 1))
-        sys.stderr.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}"
-        )
-        sys.stderr.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     from tui.cli import open_store, patient
 
@@ -87,7 +63,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     reports = []
     for name in args.files:
         with _input_file(name, args.format) as (path, kind, label):
-            progress = _Progress(label)
+            progress = Progress(label)
             try:
                 # one transaction per file: a locked database retries this file only
                 report = patient(partial(_import_one, path, kind, args, config, progress, label))
@@ -162,7 +138,7 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
     from models.validate import InputError
     from tui.cli.capture import capture_kind, import_capture
 
-    if capture := capture_kind(path, kind, _mapping(args.map)):  # meetings, calls: capture
+    if capture := capture_kind(path, kind, column_mapping(args.map)):  # meetings, calls: capture
         return import_capture(path, capture, args, config, label)
 
     if kind == "json":
@@ -183,7 +159,7 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
                     progress=progress,
                 )
         except FormatError as error:
-            raise InputError(label, _problems_text(error.problems)) from None
+            raise InputError(label, problems_text(error.problems)) from None
     from models import importers
 
     try:
@@ -193,20 +169,22 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
             dry_run=args.dry_run,
             skip_bad=args.skip_bad,
             region=config.default_region,
-            mapping=_mapping(args.map),
+            mapping=column_mapping(args.map),
             progress=progress,
         )
     except FormatError as error:
-        raise InputError(label, _problems_text(error.problems)) from None
+        raise InputError(label, problems_text(error.problems)) from None
 
 
-def _problems_text(problems: list[str]) -> str:
+def problems_text(problems: list[str]) -> str:
+    """The one message for a file with bad records: how many, the first 20 of them."""
     head = "\n  ".join(problems[:20])
     more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
     return f"nothing imported; {len(problems)} problem(s):\n  {head}{more}"
 
 
-def _mapping(pairs: list[str]) -> dict[str, str]:
+def column_mapping(pairs: list[str]) -> dict[str, str]:
+    """``--map COLUMN=FIELD`` options as a dict; a pair without ``=`` is bad input."""
     from models.validate import InputError
 
     mapping = {}
@@ -238,7 +216,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         # 0600, written next to the target and renamed: never world-readable, never half a file
         target = Path(args.output)
-        progress = _Progress(target.name)
+        progress = Progress(target.name)
         try:
             with private_text_file(args.output) as stream:
                 count = (
