@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from models.text import printable
-from tui.cli.common import add_arguments, arg, client_arg, command, json_flag, output_arg
+from tui.cli.common import add_arguments, arg, client_arg, command, commands, json_flag, output_arg
 
 
 def register(subparsers, common) -> None:
@@ -18,19 +18,18 @@ def register(subparsers, common) -> None:
     brief = command(subparsers, "brief", _BRIEF_HELP, cmd_brief, [client], parents=[common])
     markdown = arg("--markdown", action="store_true", help="print Markdown instead of plain text")
     add_arguments(brief.add_mutually_exclusive_group(), [markdown, json_flag(_BRIEF_JSON)])
-    who = (
-        arg("phone", nargs="+", help="the number as shown on the phone, in any common format"),
-        json_flag("print the client's id, name, greeting and risk"),
-    )
-    command(subparsers, "who", _WHO_HELP, cmd_who, who, parents=[common])
+    phone = arg("phone", nargs="+", help="the number as shown on the phone, in any common format")
+    who = (phone, json_flag("print the client's id, name, greeting and risk"))
     facts = (client, output_arg("FILE.md", _FACTS_OUTPUT))
-    command(subparsers, "facts", _FACTS_HELP, cmd_facts, facts, parents=[common])
+    rows = (
+        ("who", "who is calling: name, greeting and risk for a phone number", cmd_who, who),
+        ("facts", "the dispute fact sheet of a client, as Markdown", cmd_facts, facts),
+    )
+    commands(subparsers, [common], rows)
 
 
 _BRIEF_HELP = "the call sheet: read it before a call"
 _BRIEF_JSON = 'print JSON: everything the call sheet shows, with "stance": {"kind", "text"}'
-_WHO_HELP = "who is calling: name, greeting and risk for a phone number"
-_FACTS_HELP = "the dispute fact sheet of a client, as Markdown"
 _FACTS_OUTPUT = "write to a file, readable by you only (default, or -: standard output)"
 
 

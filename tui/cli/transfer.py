@@ -32,9 +32,9 @@ def register(subparsers, common) -> None:
     backup = arg("dest", nargs="?", default=None, metavar="DEST", help=_DEST_HELP)
     rows = (
         ("import", "import clients and history from files", cmd_import, importer),
-        ("export", _EXPORT_HELP, cmd_export, exporter),
-        ("backup", _BACKUP_HELP, cmd_backup, [backup]),
-        ("restore", _RESTORE_HELP, cmd_restore, [arg("file", metavar="FILE")]),
+        ("export", _HELP["export"], cmd_export, exporter),
+        ("backup", _HELP["backup"], cmd_backup, [backup]),
+        ("restore", _HELP["restore"], cmd_restore, [arg("file", metavar="FILE")]),
     )
     commands(subparsers, [common], rows)
 
@@ -49,10 +49,12 @@ _MAP_HELP = (
 )
 _FORMAT_HELP = "default: from the file extension"
 _OUTPUT_HELP = "default (or -): standard output; a file is written readable by you only"
-_BACKUP_HELP = "a consistent copy of the database, safe while it is in use"
-_EXPORT_HELP = "export everything (json) or clients (csv, vcf), follow-ups (ics)"
 _DEST_HELP = "file or directory (default: the backups directory)"
-_RESTORE_HELP = "replace the database with a backup (the current one is kept aside)"
+_HELP = {
+    "export": "export everything (json) or clients (csv, vcf), follow-ups (ics)",
+    "backup": "a consistent copy of the database, safe while it is in use",
+    "restore": "replace the database with a backup (the current one is kept aside)",
+}
 
 
 def cmd_import(args: argparse.Namespace) -> int:
