@@ -18,7 +18,6 @@ from tui.cli.common import Arg, arg, typed_when
 #: kind: {verb: (what it does, its help, its options)}; kinds and verbs in ``--help`` order.
 VERBS: dict[str, dict[str, tuple[Callable, str, list[Arg]]]] = {}
 
-SIGNALS_HELP = f"replaces the signals; repeatable; one of: {', '.join(SIGNALS)}"
 DATE_HELP = 'ISO 8601 or words: "tomorrow 10:00", "next monday", "vineri", "w piątek"'
 CLIENT = arg("client", help="client id, exact name, or unique prefix")
 
@@ -50,6 +49,9 @@ def with_options(*specs: Arg):
 
 def _one_of(values) -> str:
     return f"one of: {', '.join(values)}"
+
+
+SIGNALS_HELP = f"replaces the signals; repeatable; {_one_of(SIGNALS)}"
 
 
 #: What an agreement's ``add`` and ``edit`` both take.
