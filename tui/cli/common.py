@@ -80,14 +80,24 @@ def print_json(value: Any, *, indent: int | None = 2) -> None:
     sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=indent)) + "\n")
 
 
-def print_json_list(records: Iterable[Any]) -> None:
-    """A JSON list streamed one object a line, so 100,000 records never sit in memory at once."""
+def json_line(value: Any) -> str:
+    """``value`` as one line of JSON, with no raw terminal controls."""
     from models.text import json_safe
 
+    return json_safe(json.dumps(value, ensure_ascii=False))
+
+
+def print_json_list(records: Iterable[Any]) -> None:
+    """A JSON list streamed one object a line, so 100,000 records never sit in memory at once."""
+    print_json_lines(json_line(record) for record in records)
+
+
+def print_json_lines(lines: Iterable[str]) -> None:
+    """A JSON list of objects already encoded by :func:`json_line`, one a line."""
     out, separator = sys.stdout, "\n "
     out.write("[")
-    for record in records:
-        out.write(separator + json_safe(json.dumps(record, ensure_ascii=False)))
+    for line in lines:
+        out.write(separator + line)
         separator = ",\n "
     out.write("]\n" if separator == "\n " else "\n]\n")
 
