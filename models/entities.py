@@ -169,6 +169,18 @@ class Interaction(BaseModel):
         )
 
 
+#: What a log entry says, in the order the log shows it: when, by which channel, which way,
+#: how long, in what tone, and the summary (the log pages read them; the demo writes them).
+ENTRY_FIELDS = (
+    Interaction.occurred_at,
+    Interaction.channel,
+    Interaction.direction,
+    Interaction.duration_min,
+    Interaction.tone,
+    Interaction.summary,
+)
+
+
 class Signal(BaseModel):
     """A warning sign, own mistake or positive sign attached to an interaction.
 
