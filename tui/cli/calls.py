@@ -55,7 +55,8 @@ def register(subparsers, common) -> None:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from models.briefing import brief_of, render_markdown, render_text, to_json
+    from models.briefing import brief_of
+    from models.briefing_forms import render_markdown, render_text, to_json
     from models.clients import find_client
     from models.when import utcnow
     from tui.cli import open_store

@@ -46,7 +46,7 @@ def register(subparsers, common) -> None:
 
 
 def _risk_json(client, risk) -> dict:
-    from models.briefing import risk_json
+    from models.briefing_forms import risk_json
 
     return {"id": client.id, "name": client.name, **risk_json(risk)}
 
@@ -108,7 +108,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
 def explanation(name: str, risk) -> str:
     """A client's risk in plain text: score, the points it is made of, each factor with its
     evidence, any floor, the stance, the advice, and the what-if when asked for."""
-    from models.briefing import what_if_line
+    from models.briefing_forms import what_if_line
     from models.when import to_zone
 
     lines = [f"{_plain(name)}: risk {risk.score}/100 ({risk.band})"]
