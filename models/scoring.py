@@ -38,7 +38,7 @@ from models.risk import (
     model_with,
     paid_now,
     risk_of,
-    score_at,
+    scores_at,
     trend,
     unpaid_numbers,
 )
@@ -221,7 +221,8 @@ def explain(client: Client | int, as_of: datetime, if_paid: Iterable[str] | None
                     else f"{client.name} has no invoice {number!r}",
                 )
     if numbers:
-        score = score_at(signals, paid_now(invoices, numbers, as_of), as_of, _model, tones=tones)
+        paid = paid_now(invoices, numbers, as_of)
+        [score] = scores_at(signals, paid, [as_of], _model, tones=tones)
         risk = replace(risk, what_if=WhatIf(numbers, score, band_of(score)))
     return risk
 
@@ -240,8 +241,10 @@ def trend_of(client: Client | int, as_of: datetime, weeks: int = 12) -> list[int
 
 
 def _stored_values(signals, tones, invoices, as_of: datetime, risk: Risk | None = None) -> dict:
-    score = risk.score if risk else score_at(signals, invoices, as_of, _model, tones=tones)
-    week_ago = score_at(signals, invoices, as_of - timedelta(days=7), _model, tones=tones)
+    moments = [as_of - timedelta(days=7)] + ([] if risk else [as_of])
+    # a week ago always; now too unless the risk just computed has it
+    week_ago, *now = scores_at(signals, invoices, moments, _model, tones=tones)
+    score = risk.score if risk else now[0]
     return {
         "risk_score": score,
         "risk_band": band_of(score),

@@ -44,7 +44,7 @@ def _reads(*kinds: str) -> frozenset[str]:
 
 
 #: The one table of weights and half-lives. Weights and half-lives are overridable per
-#: factor from config.toml: ``[risk.rude] weight = 25`` (see :func:`models.risk.model_with`).
+#: factor from config.toml: ``[risk.rude] weight = 25`` (see :func:`models.risk_settings.model_with`).
 DEFAULT_TABLE: Mapping[str, Rule] = {
     # -- warning signs logged by the consultant (rule 2) ------------------------------------
     # Practitioners decline rude or aggressive clients 9 times in 10, even for good money.
