@@ -1,9 +1,10 @@
-"""Triage: what needs the consultant today, as a list of groups.
+"""The dashboard's read queries: triage here, the client list and a client's log in
+:mod:`models.client_list` (re-exported, so the screens read everything from ``queries``).
 
-Each group (:data:`TRIAGE_GROUPS`) is one query that gives both its items and its count, so
-the dashboard's header, the triage view and ``callsheet triage`` can never disagree; each
-reads only small indexed sets (open follow-ups, unpaid invoices, the client table).
-Other modules add groups with :func:`register_triage_group`.
+Triage is a list of groups (:data:`TRIAGE_GROUPS`), each one query that gives both its
+items and its count, so the dashboard's header, the triage view and ``callsheet triage``
+can never disagree; each reads only small indexed sets (open follow-ups, unpaid invoices,
+the client table). Other modules add groups with :func:`register_triage_group`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,35 @@ from datetime import date, datetime, timedelta
 from peewee import Select
 
 from models import vocabulary
+from models.client_list import ClientRow, LogRow, client_rows, log_rows, owed_cents
 from models.db import database
 from models.entities import Client, FollowUp, Interaction, Invoice
-from models.queries.listing import owed_cents
+
+__all__ = [
+    # the client list and a client's log (models.client_list)
+    "ClientRow",
+    "LogRow",
+    "client_rows",
+    "log_rows",
+    # triage
+    "HEADER_KINDS",
+    "RISK_RISE_POINTS",
+    "TRIAGE_GROUPS",
+    "TRIAGE_STATUSES",
+    "Attention",
+    "Triage",
+    "TriageGroup",
+    "TriageMoment",
+    "TriageSection",
+    "in_triage",
+    "needs_attention",
+    "query_group",
+    "register_triage_group",
+    "suggestions_to_review",
+    "triage",
+    "triage_counts",
+    "triage_groups",
+]
 
 #: The statuses triage looks at (one definition, in the risk vocabulary). Former and declined
 #: clients are done with: their follow-ups, invoices and silence are no longer today's business

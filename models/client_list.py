@@ -1,4 +1,5 @@
-"""The dashboard's reads for the client list and one client's log.
+"""The dashboard's reads for the client list and one client's log (callers read them
+through :mod:`models.queries`).
 
 Shaped for speed at 10,000-100,000 clients: the client list is read with four queries
 whatever the size (clients, phones, e-mails, money overdue), and a client's log page uses
