@@ -273,27 +273,19 @@ def _v5_risk_cache(db: Database, migrator: SchemaMigrator) -> None:
     """``risk_cache``: each client's risk as ``risk --json`` prints it (derived, rewritten with
     the stored score; see models/risk_cache.py). Deleting a client deletes it."""
 
-    class Frozen(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Client(Frozen):
-        class Meta:
-            table_name = "client"
-
-    class RiskCache(Frozen):
-        client = ForeignKeyField(Client, primary_key=True, on_delete="CASCADE")
-        as_of = BigIntegerField()
-        score = IntegerField()
-        band = TextField()
-        made_by = TextField()
-        document = TextField()
-
-        class Meta:
-            table_name = "risk_cache"
-
-    db.create_tables([RiskCache], safe=False)
+    client = _table(db, "client", legacy_names=False)
+    risk_cache = _table(
+        db,
+        "risk_cache",
+        legacy_names=False,
+        client=ForeignKeyField(client, primary_key=True, on_delete="CASCADE"),
+        as_of=BigIntegerField(),
+        score=IntegerField(),
+        band=TextField(),
+        made_by=TextField(),
+        document=TextField(),
+    )
+    db.create_tables([risk_cache], safe=False)
 
 
 #: Append new steps at the end; never edit a released one.
