@@ -56,13 +56,25 @@ class ClientRow:
 
 
 def _overdue_by_client(today: date, client_ids: list[int] | None = None) -> dict[int, int]:
+    """Cents overdue per client (every client, or just ``client_ids``)."""
+    due_before = today.isoformat()
+    if client_ids is not None:
+        # Read these clients' invoices through the client index and sum here: with the
+        # conditions in SQL, SQLite's planner walks the (paid, due) index over every
+        # overdue invoice in the book (48 ms for one client at 100,000 clients, 0.5 here).
+        query = Invoice.select(Invoice.client, Invoice.paid, Invoice.due, owed_cents()).where(
+            Invoice.client.in_(client_ids)
+        )
+        owed: dict[int, int] = defaultdict(int)
+        for client_id, paid, due, cents in database.execute(query).fetchall():
+            if paid is None and due < due_before:
+                owed[client_id] += int(cents)
+        return dict(owed)
     query = (
         Invoice.select(Invoice.client, fn.SUM(owed_cents()).cast("BIGINT"))
-        .where(Invoice.paid.is_null() & (Invoice.due < today.isoformat()))
+        .where(Invoice.paid.is_null() & (Invoice.due < due_before))
         .group_by(Invoice.client)
     )
-    if client_ids is not None:
-        query = query.where(Invoice.client.in_(client_ids))
     return dict(query.tuples())
 
 
@@ -103,6 +115,8 @@ def client_rows(
         contact[client_id].append(address)
     overdue = _overdue_by_client(today, ids)
     rows = []
+    # each row's status and band would otherwise be a string of its own: 100,000 of each
+    words = {word: word for word in ("", "low", "watch", "high")}
     for client_id, name, company, status, score, band, week_ago, last, archived in clients:
         search = fold(" ".join((name, company or "", *contact.get(client_id, ()))))
         rows.append(
@@ -110,9 +124,9 @@ def client_rows(
                 client_id,
                 name,
                 company or "",
-                status,
+                words.setdefault(status, status),
                 score,
-                band,
+                words.setdefault(band, band),
                 week_ago,
                 last,
                 overdue.get(client_id, 0),

@@ -19,6 +19,7 @@ from models import vocabulary
 from models.client_list import ClientRow, LogRow, client_rows, log_rows, owed_cents
 from models.db import database
 from models.entities import Client, FollowUp, Interaction, Invoice
+from models.risk import HIGH_FROM
 
 __all__ = [
     # the client list and a client's log (models.client_list)
@@ -321,7 +322,10 @@ def triage_counts(now: datetime, stale_after_days: int = 21) -> dict[str, int]:
     """
     moment = TriageMoment(now, stale_after_days)
     counts = {g.kind: g.count(moment) for g in triage_groups() if g.kind in HEADER_KINDS}
-    counts["high"] = Client.select().where(in_triage() & (Client.risk_band == "high")).count()
+    # the score's range lets the (archived_at, risk_score) index find them (the band alone
+    # read every client); the stored band follows the score (models.risk.band_of)
+    high = (Client.risk_score >= HIGH_FROM) & (Client.risk_band == "high")
+    counts["high"] = Client.select().where(in_triage() & high).count()
     counts["overdue"] = counts["overdue_invoice"]
     counts["follow_ups"] = counts["follow_up"]
     return counts
