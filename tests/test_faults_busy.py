@@ -19,7 +19,7 @@ from models.entities import Client, Interaction
 from tests.clock import NOW
 from tests.commands import CALLSHEET
 from tests.tui_helpers import running, wait_for
-from tui.screens.forms import FormScreen
+from tui.screens.form_screen import FormScreen
 
 
 def _env(**extra: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from tests.tui_helpers import (
     submit,
     wait_for,
 )
-from tui.screens.forms import FormScreen
+from tui.screens.form_screen import FormScreen
 
 
 @pytest.fixture

@@ -65,3 +65,15 @@ async def test_a_saved_entry_shows_without_a_second_read(book):
         assert row is not row_before and row.name == "Bob Stone"
         name, risk, _ = screen.risk_pane._shown
         assert name == "Bob Stone" and risk is not risk_before
+
+
+async def test_the_header_says_it_is_counting_until_the_counts_arrive(book):
+    from tui.widgets.header_bar import HeaderBar
+
+    async with running() as (app, pilot):
+        header = app.screen.query_one(HeaderBar)
+        assert "high-risk clients" in str(header.render())
+        header.show(NOW, None)  # as the first frame draws it, before the counts' worker
+        await pilot.pause()
+        shown = str(header.render())
+        assert "counting…" in shown and "high-risk" not in shown

@@ -160,7 +160,8 @@ async def test_capital_a_adds_an_agreement_that_the_call_sheet_reads_and_c_close
         agreement = Agreement.get()
         assert agreement.scope == "Five pages, two rounds of changes"
         assert agreement.budget_cents == 800_000 and agreement.status == "active"
-        from models.briefing import brief_of, render_text
+        from models.briefing import brief_of
+        from models.briefing_forms import render_text
 
         assert "Website" in render_text(brief_of(ana.id, NOW))
         await pilot.press("r")
@@ -242,7 +243,7 @@ def test_edit_in_editor_hands_a_private_file_to_editor_and_reads_back_what_was_s
     import contextlib
     import stat
 
-    from tui.screens.records import edit_in_editor
+    from tui.widgets.editor_text import edit_in_editor
 
     seen = tmp_path / "seen"
     editor = tmp_path / "editor.sh"
