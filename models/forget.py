@@ -20,7 +20,6 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from models.busy import patiently
-from models.clients import name_key
 from models.db import database
 from models.entities import (
     Agreement,
@@ -33,6 +32,7 @@ from models.entities import (
     Signal,
     TimeEntry,
 )
+from models.finding import name_key
 
 _ABOUT_A_CLIENT = (Phone, Email, Interaction, Signal, Agreement, Invoice, TimeEntry, FollowUp)
 

@@ -445,9 +445,10 @@ def import_time(
     client), else by the project/tag itself as a client name. Entries already recorded
     (same client, start and minutes) are not added twice.
     """
-    from models.clients import ClientNotFound, add_tracked_time, find_client
+    from models.bulk_writes import add_tracked_time
     from models.db import database
     from models.document import load
+    from models.finding import ClientNotFound, find_client
 
     entries = load(text)
     if not isinstance(entries, list):
