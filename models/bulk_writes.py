@@ -16,20 +16,11 @@ from datetime import datetime
 
 from peewee import PostgresqlDatabase, chunked, fn
 
+from models import entities
 from models.contact_points import Owners, insert_contact_points
 from models.db import database
 from models.document import CleanClient
-from models.entities import (
-    CONTACT_CHANNELS,
-    Agreement,
-    Client,
-    FollowUp,
-    Interaction,
-    Invoice,
-    Payment,
-    Signal,
-    TimeEntry,
-)
+from models.entities import CONTACT_CHANNELS, Client, Interaction, Signal
 from models.finding import name_key
 
 #: Above every stored id: the place-holder ids of clients an import has not inserted yet.
@@ -179,41 +170,43 @@ def known_interactions(client: Client) -> set:
 
 
 def add_money_and_plans(client: Client, agreements, invoices, time_entries, follow_ups) -> None:
-    """Add the checked agreements, invoices, time entries and follow-ups not yet stored."""
+    """Add the checked agreements, invoices, time entries and follow-ups not yet stored.
+
+    Each is known by what tells it apart for the consultant: an agreement by its title, an
+    invoice by its number, time by its start and minutes, a follow-up by its due time and text.
+    """
+    Agreement, Invoice = entities.Agreement, entities.Invoice
     by_title = {a.title: a for a in Agreement.select().where(Agreement.client == client)}
-    for item in agreements:
-        if item["title"] not in by_title:
-            by_title[item["title"]] = Agreement.create(client=client, **item)
-    known_invoices = {
-        v.number for v in Invoice.select(Invoice.number).where(Invoice.client == client)
-    }
-    for item in invoices:
-        if item["number"] in known_invoices:
-            continue
-        known_invoices.add(item["number"])
-        row = {**item, "agreement": by_title.get(item["agreement"] or "")}
+    for item in _not_stored(Agreement, client, ("title",), agreements):
+        by_title[item["title"]] = Agreement.create(client=client, **item)
+
+    def linked(item: dict) -> dict:
+        return {**item, "agreement": by_title.get(item["agreement"] or "")}
+
+    for item in _not_stored(Invoice, client, ("number",), invoices):
+        row = linked(item)
         parts = row.pop("payments", [])
         invoice = Invoice.create(client=client, **row)
         if parts:  # an invoice paid in parts (models.records keeps them current afterwards)
-            Payment.insert_many([{"invoice": invoice.id, **part} for part in parts]).execute()
-    known_time = set(
-        TimeEntry.select(TimeEntry.started_at, TimeEntry.minutes)
-        .where(TimeEntry.client == client)
-        .tuples()
-    )
-    for item in time_entries:
-        if (item["started_at"], item["minutes"]) in known_time:
-            continue
-        known_time.add((item["started_at"], item["minutes"]))
-        row = {**item, "agreement": by_title.get(item["agreement"] or "")}
-        TimeEntry.create(client=client, **row)
-    known_follow_ups = set(
-        FollowUp.select(FollowUp.due_at, FollowUp.text).where(FollowUp.client == client).tuples()
-    )
-    for item in follow_ups:
-        if (item["due_at"], item["text"]) not in known_follow_ups:
-            known_follow_ups.add((item["due_at"], item["text"]))
-            FollowUp.create(client=client, **item)
+            rows = [{"invoice": invoice.id, **part} for part in parts]
+            entities.Payment.insert_many(rows).execute()
+    for item in _not_stored(entities.TimeEntry, client, ("started_at", "minutes"), time_entries):
+        entities.TimeEntry.create(client=client, **linked(item))
+    for item in _not_stored(entities.FollowUp, client, ("due_at", "text"), follow_ups):
+        entities.FollowUp.create(client=client, **item)
+
+
+def _not_stored(model, client: Client, key: tuple[str, ...], items: list[dict]):
+    """The items whose ``key`` fields match none of the client's stored rows of ``model``
+    (nor an earlier item)."""
+    if not items:
+        return
+    columns = [getattr(model, name) for name in key]
+    known = set(model.select(*columns).where(model.client == client).tuples())
+    for item in items:
+        if (found := tuple(item[name] for name in key)) not in known:
+            known.add(found)
+            yield item
 
 
 def add_tracked_time(rows: Sequence[tuple[Client, datetime, int, str]]) -> list[Client]:
@@ -223,6 +216,7 @@ def add_tracked_time(rows: Sequence[tuple[Client, datetime, int, str]]) -> list[
     """
     added = []
     for client, start, minutes, note in rows:
+        TimeEntry = entities.TimeEntry
         exists = (
             TimeEntry.select()
             .where(

@@ -13,22 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
-from peewee import chunked, fn
+from peewee import chunked
 
 from models import contact_points as points
-from models import validate
+from models import entities, validate
 from models.bulk_writes import add_signals, refresh_after_import
 from models.contact_points import PhoneInput
 from models.db import database
-from models.entities import (
-    CONTACT_CHANNELS,
-    Agreement,
-    Client,
-    FollowUp,
-    Interaction,
-    Invoice,
-    TimeEntry,
-)
+from models.entities import Agreement, Client, FollowUp, Interaction, Invoice, TimeEntry
 from models.finding import ClientNotFound, find_client, name_key
 from models.phones import is_unverified
 from models.validate import InputError
@@ -223,7 +215,7 @@ def log_interaction(
             client=client, occurred_at=at, suggested_signals=suggested, **clean
         )
         add_signals(interaction.id, client.id, clean_signals, at)
-        if clean["channel"] in CONTACT_CHANNELS and (
+        if clean["channel"] in entities.CONTACT_CHANNELS and (
             client.last_contact_at is None or at > client.last_contact_at
         ):
             client.last_contact_at = at
@@ -310,18 +302,11 @@ def resolve_suggestions(
 
 
 def delete_interaction(interaction: Interaction, now: datetime | None = None) -> None:
-    now = now or utcnow()
-    client = interaction.client
+    """Remove a log entry; the client's last contact and risk are recomputed without it."""
+    client_id = interaction.client_id
     with database.atomic():
         interaction.delete_instance(recursive=True)
-        latest = Interaction.occurred_at.python_value(
-            Interaction.select(fn.MAX(Interaction.occurred_at))
-            .where((Interaction.client == client) & Interaction.channel.in_(CONTACT_CHANNELS))
-            .scalar()
-        )
-        client.last_contact_at = latest
-        client.save(only=[Client.last_contact_at])
-        refresh_risk(client, now)
+        refresh_after_import([client_id], now or utcnow())
 
 
 def add_follow_up(client: Client, due_at: datetime, text: str) -> FollowUp:

@@ -21,20 +21,11 @@ from peewee import SqliteDatabase
 
 from models.busy import patiently
 from models.db import database
-from models.entities import (
-    Agreement,
-    Client,
-    Email,
-    FollowUp,
-    Interaction,
-    Invoice,
-    Phone,
-    Signal,
-    TimeEntry,
-)
+from models.entities import ALL_MODELS, Client
 from models.finding import name_key
 
-_ABOUT_A_CLIENT = (Phone, Email, Interaction, Signal, Agreement, Invoice, TimeEntry, FollowUp)
+#: Every table with a row per client (phones, log, invoices, ...): what forgetting removes.
+_ABOUT_A_CLIENT = tuple(model for model in ALL_MODELS if "client" in model._meta.fields)
 
 
 @dataclass
