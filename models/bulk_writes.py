@@ -54,17 +54,8 @@ class NewClients:
         """Insert the held clients with their phones and e-mails: (stored id, clean) each."""
         if not self.held:
             return []
-        rows = [
-            {
-                **clean.fields,
-                "name_key": name_key(clean.fields["name"]),
-                "created_at": self.now,
-                "updated_at": self.now,
-                "archived_at": clean.archived,
-            }
-            for _, clean in self.held
-        ]
-        ids = _insert_returning_ids(rows)
+        rows = [client_row(clean.fields, self.now, clean.archived) for _, clean in self.held]
+        ids = _insert_returning_ids(Client, rows)
         stored = []
         for (provisional, clean), row, client_id in zip(self.held, rows, ids, strict=True):
             keys = [("phone", p[0]) for p in clean.phones] + [("email", e[0]) for e in clean.emails]
@@ -86,17 +77,26 @@ def add_signals(interaction_id: int, client_id: int, kinds: Sequence[str], at: d
         ).execute()
 
 
-def _insert_returning_ids(rows: list[dict]) -> list[int]:
-    """Insert client rows, returning their ids in order (RETURNING where the store has it)."""
+def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
+    """Insert rows of ``model``, returning their ids in order (RETURNING where the store has it).
+
+    The rows of one call have the same keys. SQLite 3.35+ takes 32,766 variables a statement.
+    """
     db = database.obj
     if isinstance(db, PostgresqlDatabase) or sqlite3.sqlite_version_info >= (3, 35):
         ids: list[int] = []
-        for batch in chunked(rows, 500):  # SQLite 3.35+ takes 32,766 variables a statement
+        for batch in chunked(rows, 500):
             ids += [
-                row[0] for row in Client.insert_many(batch).returning(Client.id).tuples().execute()
+                row[0] for row in model.insert_many(batch).returning(model.id).tuples().execute()
             ]
         return ids
-    return [Client.insert(**row).execute() for row in rows]
+    return [model.insert(**row).execute() for row in rows]
+
+
+def client_row(fields: dict, now: datetime, archived: datetime | None = None) -> dict:
+    """A new client's row from checked fields: with the name's lookup key, added ``now``."""
+    name = {"name_key": name_key(fields["name"])}
+    return {**fields, **name, "created_at": now, "updated_at": now, "archived_at": archived}
 
 
 def fill_empty_fields(client: Client, fields: dict, now: datetime) -> None:
@@ -139,26 +139,26 @@ def add_interactions(client: Client, rows: Sequence[tuple], known: set) -> int:
             .where((Interaction.client == client) & Interaction.external_key.in_(batch))
             .tuples()
         )
-    added = 0
+    entries, signals_of = [], []
     for at, channel, direction, minutes, tone, summary, signals, capture in rows:
         if (at, channel, summary) in known or capture.get("external_key") in known_keys:
             continue
         known.add((at, channel, summary))
         if capture.get("external_key"):
             known_keys.add(capture["external_key"])
-        interaction = Interaction.create(
-            client=client,
-            occurred_at=at,
-            channel=channel,
-            direction=direction,
-            duration_min=minutes,
-            tone=tone,
-            summary=summary,
-            **capture,
+        entry = dict(
+            zip(_ENTRY_COLUMNS, (at, channel, direction, minutes, tone, summary), strict=True)
         )
-        add_signals(interaction.id, client.id, signals, at)
-        added += 1
-    return added
+        entries.append({"client": client.id, **entry, **capture})
+        signals_of.append((signals, at))
+    ids = _insert_returning_ids(Interaction, entries)
+    for interaction_id, (signals, at) in zip(ids, signals_of, strict=True):
+        add_signals(interaction_id, client.id, signals, at)
+    return len(ids)
+
+
+#: The columns of an imported log entry, in the order models.document checks them.
+_ENTRY_COLUMNS = ("occurred_at", "channel", "direction", "duration_min", "tone", "summary")
 
 
 def known_interactions(client: Client) -> set:

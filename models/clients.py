@@ -17,7 +17,7 @@ from peewee import chunked
 
 from models import contact_points as points
 from models import entities, validate
-from models.bulk_writes import add_signals, refresh_after_import
+from models.bulk_writes import add_signals, client_row, refresh_after_import
 from models.contact_points import PhoneInput
 from models.db import database
 from models.entities import Agreement, Client, FollowUp, Interaction, Invoice, TimeEntry
@@ -72,7 +72,8 @@ def add_client(
     clean_status = validate.status(status)
     clean_phones = points.clean_phones(phones, region)
     clean_emails = points.clean_emails(emails)
-    for text, field in ((salutation, "salutation"), (language, "language"), (company, "company")):
+    short_texts = (("salutation", salutation), ("language", language), ("company", company))
+    for field, text in short_texts:
         _short_text(text, field)
     with database.atomic():
         points.refuse_shared(
@@ -83,21 +84,16 @@ def add_client(
             allow_email=allow_shared_email,
         )
         referrer, referrer_text = _resolve_referrer(referred_by)
-        client = Client.create(
-            name=clean_name,
-            name_key=name_key(clean_name),
-            salutation=salutation.strip(),
-            language=language.strip(),
-            company=company.strip(),
-            status=clean_status,
-            tags=[t.strip() for t in tags if t.strip()],
-            notes=notes,
-            rapport=rapport,
-            referred_by=referrer,
-            referred_by_text=referrer_text,
-            created_at=now,
-            updated_at=now,
-        )
+        fields = {
+            "name": clean_name,
+            "status": clean_status,
+            "tags": [t.strip() for t in tags if t.strip()],
+            "notes": notes,
+            "rapport": rapport,
+            **{field: text.strip() for field, text in short_texts},
+        }
+        row = client_row(fields, now)
+        client = Client.create(**row, referred_by=referrer, referred_by_text=referrer_text)
         points.add_contact_points(client, clean_phones, clean_emails)
     return client
 
