@@ -120,7 +120,7 @@ def check_document(
     cleaned, problems = [], []
     for index, raw in enumerate(raw_clients):
         where = places[index] if places else f"clients[{index}]"
-        clean, found = check_client(raw, where, region, default_currency, now)
+        clean, found = check_client(raw, where, Settings(region, default_currency, now))
         problems.extend(found)
         if clean:
             cleaned.append(clean)
@@ -156,17 +156,21 @@ def _text(value: str | None) -> str:
     return value or ""
 
 
-def check_client(
-    raw: Any,
-    where: str,
-    region: str | None,
-    default_currency: str = "EUR",
-    now: datetime | None = None,
-) -> tuple[CleanClient | None, list[str]]:
-    """One client object checked: (the clean client or None, its problems).
+@dataclass(frozen=True)
+class Settings:
+    """What a whole document is checked with."""
 
-    With ``now``, a log entry dated in the future is a problem (follow-ups may be).
-    """
+    #: the country of a national number ("0721 234 567")
+    region: str | None
+    #: the currency of an amount that names none
+    default_currency: str = "EUR"
+    #: with it, a log entry dated in the future is a problem (follow-ups may be)
+    now: datetime | None = None
+
+
+def check_client(raw: Any, where: str, settings: Settings) -> tuple[CleanClient | None, list[str]]:
+    """One client object checked: (the clean client or None, its problems)."""
+    region, default_currency, now = settings.region, settings.default_currency, settings.now
     place = _place(raw, where)
     if not isinstance(raw, dict):
         return None, [f"{where}: expected an object"]
