@@ -250,6 +250,19 @@ class CaptureMark(BaseModel):
     mark = BigIntegerField()
 
 
+class RiskCache(BaseModel):
+    """Derived, like ``Client.risk_*``: the client's risk as ``risk --json`` prints it, written
+    with the stored score (models.scoring) and used while fresh (models.risk_cache)."""
+
+    client = ForeignKeyField(Client, primary_key=True, on_delete="CASCADE")
+    as_of = UtcDateTimeField()
+    score = IntegerField()
+    band = TextField()
+    #: the code, settings and time zone it was computed by (models.risk_cache.made_by)
+    made_by = TextField()
+    document = TextField()
+
+
 ALL_MODELS = (
     Client,
     Phone,
@@ -262,4 +275,5 @@ ALL_MODELS = (
     TimeEntry,
     FollowUp,
     CaptureMark,
+    RiskCache,
 )

@@ -332,12 +332,40 @@ def _text_search_configuration(db: Database) -> None:
         db.execute_sql("CREATE TEXT SEARCH CONFIGURATION callsheet_text (COPY = simple)")
 
 
+def _v5_risk_cache(db: Database, migrator: SchemaMigrator) -> None:
+    """``risk_cache``: each client's risk as ``risk --json`` prints it (derived, rewritten with
+    the stored score; see models/risk_cache.py). Deleting a client deletes it."""
+
+    class Frozen(Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class Client(Frozen):
+        class Meta:
+            table_name = "client"
+
+    class RiskCache(Frozen):
+        client = ForeignKeyField(Client, primary_key=True, on_delete="CASCADE")
+        as_of = BigIntegerField()
+        score = IntegerField()
+        band = TextField()
+        made_by = TextField()
+        document = TextField()
+
+        class Meta:
+            table_name = "risk_cache"
+
+    db.create_tables([RiskCache], safe=False)
+
+
 #: Append new steps at the end; never edit a released one.
 STEPS: tuple[Step, ...] = (
     _v1_initial_schema,
     _v2_change_notifications,
     _v3_captured_log,
     _v4_records,
+    _v5_risk_cache,
 )
 
 CURRENT_VERSION = len(STEPS)

@@ -251,14 +251,27 @@ def _stored_values(signals, tones, invoices, as_of: datetime, risk: Risk | None 
 
 
 def refresh_client(client: Client, now: datetime) -> Risk:
-    """Recompute and store one client's risk as of ``now``; return it (with evidence)."""
+    """Recompute and store one client's risk as of ``now`` (score and the ``risk --json``
+    document, see models.risk_cache); return it (with evidence)."""
+    from models import risk_cache
+
     signals = _signals_for([client.id], True)[client.id]
     tones = _tones_for([client.id], now, True)[client.id]
     invoices = _invoices_for([client.id])[client.id]
-    risk = risk_of(signals, invoices, now, _model, tones=tones, status=client.status)
+    risk = risk_of(
+        signals,
+        invoices,
+        now,
+        _model,
+        tones=tones,
+        status=client.status,
+        since=client_since(client),
+        referred=_referred([client.id]).get(client.id, 0),
+    )
     values = _stored_values(signals, tones, invoices, now, risk)
     with database.atomic():
         Client.update(**values).where(Client.id == client.id).execute()
+        risk_cache.store([(client.id, risk)], now, _model)
     for key, value in values.items():
         setattr(client, key, value)
     return risk
@@ -267,14 +280,19 @@ def refresh_client(client: Client, now: datetime) -> Risk:
 def _refresh_ids(
     client_ids: list[int] | None, as_of: datetime, progress: Callable[[int, int], None] | None
 ) -> int:
-    signals = _signals_for(client_ids, False)
-    tones = _tones_for(client_ids, as_of, False)
+    """Store the score, last week's score and the ``risk --json`` document of these clients
+    (all: None), computed from one read of their signals, tones and invoices."""
+    from models import risk_cache
+
+    signals = _signals_for(client_ids, True)
+    tones = _tones_for(client_ids, as_of, True)
     invoices = _invoices_for(client_ids)
-    ids = (
-        client_ids
-        if client_ids is not None
-        else [row[0] for row in Client.select(Client.id).tuples()]
-    )
+    first_contacts = _first_contacts(client_ids)
+    referred = _referred(client_ids)
+    query = Client.select(Client.id, Client.status, Client.created_at)
+    if client_ids is not None:
+        query = query.where(Client.id.in_(client_ids))
+    clients = list(query.namedtuples())
     # One prepared UPDATE run with executemany: building 10,000 peewee queries took longer
     # than scoring the clients.
     columns = [Client.risk_score, Client.risk_band, Client.risk_as_of, Client.risk_week_ago]
@@ -286,14 +304,18 @@ def _refresh_ids(
     stored_as_of = Client.risk_as_of.db_value(as_of)
     done = 0
     with database.atomic():
-        for batch in chunked(ids, 500):
-            rows = []
-            for client_id in batch:
+        for batch in chunked(clients, 500):
+            rows, risks = [], []
+            for client in batch:
+                risk = _risk_of_row(
+                    client, signals, tones, invoices, first_contacts, referred, as_of
+                )
                 values = _stored_values(
-                    signals.get(client_id, []),
-                    tones.get(client_id, []),
-                    invoices.get(client_id, []),
+                    signals.get(client.id, []),
+                    tones.get(client.id, []),
+                    invoices.get(client.id, []),
                     as_of,
+                    risk,
                 )
                 rows.append(
                     (
@@ -301,14 +323,34 @@ def _refresh_ids(
                         values["risk_band"],
                         stored_as_of,
                         values["risk_week_ago"],
-                        client_id,
+                        client.id,
                     )
                 )
+                risks.append((client.id, risk))
             execute_many(sql, rows)
+            risk_cache.store(risks, as_of, _model)
             done += len(batch)
             if progress:
-                progress(done, len(ids))
+                progress(done, len(clients))
     return done
+
+
+def _risk_of_row(client, signals, tones, invoices, first_contacts, referred, as_of) -> Risk:
+    """One client's risk from the bulk reads (``client``: a row with id, status, created_at)."""
+    first = first_contacts.get(client.id)
+    since = client.created_at
+    if first is not None:
+        since = min(since, _moment(first))
+    return risk_of(
+        signals.get(client.id, []),
+        invoices.get(client.id, []),
+        as_of,
+        _model,
+        tones=tones.get(client.id, []),
+        status=client.status,
+        since=since,
+        referred=referred.get(client.id, 0),
+    )
 
 
 def refresh_clients(client_ids: list[int], as_of: datetime) -> int:
@@ -341,37 +383,30 @@ def refresh_stale(as_of: datetime, max_age: timedelta = timedelta(hours=6)) -> i
 
 
 def risk_all(
-    as_of: datetime, band: str | None = None, include_archived: bool = False
+    as_of: datetime,
+    band: str | None = None,
+    include_archived: bool = False,
+    client_ids: list[int] | None = None,
 ) -> list[tuple[Any, Risk]]:
-    """Every client's risk as of ``as_of`` with evidence and stance, highest first.
+    """Every client's risk as of ``as_of`` with evidence and stance, highest first
+    (``client_ids``: only these).
 
     Clients come as rows with ``id``, ``name``, ``status`` and ``created_at``.
     """
     query = Client.select(Client.id, Client.name, Client.status, Client.created_at)
     if not include_archived:
         query = query.where(Client.archived_at.is_null())
+    if client_ids is not None:
+        query = query.where(Client.id.in_(client_ids))
     clients = list(query.namedtuples())  # plain rows: 10,000 model instances cost more
-    signals = _signals_for(None, True)
-    tones = _tones_for(None, as_of, True)
-    invoices = _invoices_for(None)
-    first_contacts = _first_contacts(None)
-    referred = _referred(None)
+    signals = _signals_for(client_ids, True)
+    tones = _tones_for(client_ids, as_of, True)
+    invoices = _invoices_for(client_ids)
+    first_contacts = _first_contacts(client_ids)
+    referred = _referred(client_ids)
     results = []
     for client in clients:
-        first = first_contacts.get(client.id)
-        since = client.created_at
-        if first is not None:
-            since = min(since, _moment(first))
-        risk = risk_of(
-            signals.get(client.id, []),
-            invoices.get(client.id, []),
-            as_of,
-            _model,
-            tones=tones.get(client.id, []),
-            status=client.status,
-            since=since,
-            referred=referred.get(client.id, 0),
-        )
+        risk = _risk_of_row(client, signals, tones, invoices, first_contacts, referred, as_of)
         if band is None or risk.band == band:
             results.append((client, risk))
     results.sort(key=lambda pair: (-pair[1].score, pair[0].name))

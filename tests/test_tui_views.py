@@ -221,7 +221,7 @@ def test_config_names_a_bad_theme_or_key_table(tmp_path):
 
 
 async def test_a_save_is_announced_by_typed_messages(book):
-    from tui.messages import ClientChanged, CountsLoaded, SelectionLoaded
+    from tui.messages import CountsLoaded, SaveShown
 
     seen = []
     app = make_app()
@@ -230,11 +230,14 @@ async def test_a_save_is_announced_by_typed_messages(book):
         app.screen.select_client(book["ana"].id)
         await settle(pilot)
         seen.clear()
-        await pilot.press("f", *"Send the estimate")
+        await pilot.press("l", *"Send the estimate")
         await pilot.press("ctrl+s")
         await settle(pilot)
-    # the hook sees a message at each node it bubbles through (screen, app): count it once
-    [changed] = {id(m): m for m in seen if isinstance(m, ClientChanged)}.values()
+    # the hook sees a message at each node it bubbles through (screen, app): count it once.
+    # The form's own worker read the result back: one message carries the row, log and risk
+    [shown] = {id(m): m for m in seen if isinstance(m, SaveShown)}.values()
+    changed, selection = shown.changed, shown.selection
     assert changed.client_id == book["ana"].id and changed.rows[0].name == "Ana Pop"
+    assert selection.client_id == book["ana"].id
+    assert "Send the estimate" in [row.summary for row in selection.page]
     assert any(isinstance(m, CountsLoaded) for m in seen)
-    assert any(isinstance(m, SelectionLoaded) and m.client_id == book["ana"].id for m in seen)

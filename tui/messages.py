@@ -65,6 +65,15 @@ class ClientChanged(Message):
 
 
 @dataclass
+class SaveShown(Message):
+    """A form saved, and its own worker read the result back: the client's fresh row and,
+    when they are the selected client, their log and risk; shown together in one frame."""
+
+    changed: ClientChanged
+    selection: SelectionLoaded | None
+
+
+@dataclass
 class StoreChanged(Message):
     """Another process wrote to the store: the changed clients' rows and fresh counts."""
 

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 POLL_SECONDS = 2.0
 TICK_SECONDS = 60.0
 BACKUP_AFTER_SECONDS = 60.0
-STALE_AFTER = timedelta(hours=6)
+#: scores (and risk --json documents) are refreshed a little before the CLI stops trusting
+#: them (models.risk_cache.FRESH_FOR, six hours)
+STALE_AFTER = timedelta(hours=5, minutes=50)
 
 
 @dataclass

@@ -86,23 +86,46 @@ def cmd_risk(args: argparse.Namespace) -> int:
         else:
             print(explanation(client.name, risk))
         return 0
-    results = scoring.risk_all(as_of, band=args.band)
     if args.json:
-        out, separator = sys.stdout, "\n "
-        out.write("[")
-        for client, risk in results:
-            out.write(
-                separator + json_safe(json.dumps(_risk_json(client, risk), ensure_ascii=False))
-            )
-            separator = ",\n "
-        out.write("]\n" if separator == "\n " else "\n]\n")
+        _print_all_json(as_of, args.band, stored_ok=args.as_of is None)
         return 0
+    results = scoring.risk_all(as_of, band=args.band)
     for client, risk in results:
         top = ", ".join(f"{f.label} {f.points:+d}" for f in risk.factors[:3])
         print(
             f"{risk.score:>3} {risk.band:<5}  #{client.id:<6} {_plain(client.name)[:30]:<30}  {top}"
         )
     return 0
+
+
+def _print_all_json(as_of, band: str | None, stored_ok: bool) -> None:
+    """Every client's risk as a JSON list, highest first.
+
+    As of now, the documents stored with fresh scores are printed as they are and only the
+    other clients are computed (models.risk_cache); ``--as-of`` computes everyone.
+    """
+    from models import risk_cache, scoring
+
+    lines: list[tuple[int, str, int, str]] = []  # (score, name, id, line)
+    todo: list[int] | None = None
+    if stored_ok:
+        usable, todo = risk_cache.fresh(as_of, scoring.current_model(), band=band)
+        lines = [
+            (score, name, client_id, risk_cache.client_line(client_id, name, doc))
+            for client_id, name, score, doc in usable
+        ]
+    if todo is None or todo:
+        for client, risk in scoring.risk_all(as_of, band=band, client_ids=todo):
+            line = json_safe(json.dumps(_risk_json(client, risk), ensure_ascii=False))
+            lines.append((risk.score, client.name, client.id, line))
+    lines.sort(key=lambda item: (-item[0], item[1], item[2]))
+    out = sys.stdout
+    if not lines:
+        out.write("[]\n")
+        return
+    out.write("[\n ")
+    out.write(",\n ".join(item[3] for item in lines))
+    out.write("\n]\n")
 
 
 def explanation(name: str, risk) -> str:

@@ -17,7 +17,7 @@ from textual import work
 from textual.widgets import Static
 
 from models.queries import Attention
-from tui.messages import ClientsAddedOrRemoved, Notice
+from tui.messages import ClientChanged, ClientsAddedOrRemoved, Notice, SaveShown
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,20 @@ class ClientActions:
             form = entry.build(self, *selected)
         else:
             form = entry.build(self, None, "", phone=phone)
+        form.read_back = self._read_back
         self.app.push_screen(form, self._form_saved)
+
+    def _read_back(self, saved) -> SaveShown:
+        """In the form's save worker, after the write: what the dashboard shows of it."""
+        from models import queries
+
+        rows = queries.client_rows(self.app.now().date(), client_ids=[saved.client_id])
+        selection = (
+            self.read_selection(saved.client_id)
+            if saved.client_id == self.selected_client_id
+            else None
+        )
+        return SaveShown(ClientChanged(saved.client_id, rows, reload_selected=False), selection)
 
     def _form_saved(self, saved) -> None:
         if saved is None:
@@ -141,6 +154,13 @@ class ClientActions:
         if getattr(saved, "added", False):
             # a new client is selected, even when the filter would hide them (issue 16.3)
             self._select_when_shown = saved.client_id
+        shown = getattr(saved, "shown", None)
+        if isinstance(shown, SaveShown):
+            self._save_waiting = set()
+            self.post_message(shown)
+            if "scope_creep" in saved.signals:
+                self.offer_reply_outline(saved.client_id)
+            return
         # the save is shown once its row and (for the selected client) log and risk are
         self._save_waiting = (
             {"row", "panes"} if saved.client_id == self.selected_client_id else {"row"}
@@ -156,6 +176,20 @@ class ClientActions:
         from tui.screens.reply_outline import ReplyOutlineScreen
 
         self.app.push_screen(ReplyOutlineScreen(client_id))
+
+    def on_save_shown(self, message: SaveShown) -> None:
+        """Read in the save's own worker: the row, log and risk go out in one frame; the
+        header's counts follow once that frame is drawn."""
+        self._patched(message.changed)
+        selection = message.selection
+        if selection is not None:
+            self._show_selected(selection)
+            if not selection.complete:
+                self.load_rest_of_log(selection)
+        elif message.changed.client_id == self.selected_client_id:
+            self.load_selected(message.changed.client_id)
+        self.call_after_refresh(self.app.mark, "save")
+        self.call_after_refresh(self.load_counts)
 
     # -- archive, undo, delete, done --------------------------------------------------------
     def action_archive(self) -> None:

@@ -20,6 +20,7 @@ forms, actions, panes and the sync loop live in their own modules.)
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on, work
@@ -233,6 +234,7 @@ class DashboardScreen(
             self.load_attention()
         if not message.partial:
             self._select_pending()
+            self.call_after_refresh(self.app.settle_heap)
         self.call_after_refresh(self.app.mark, "clients_first" if message.partial else "clients")
 
     @on(CountsLoaded)
@@ -265,29 +267,51 @@ class DashboardScreen(
     def load_selected(self, client_id: int | None) -> None:
         from textual.worker import get_current_worker
 
-        from models import queries, scoring
-        from models.entities import Client
-
         worker = get_current_worker()
         if client_id is None:
             self.post_message(SelectionLoaded(None, "", [], None, [], True))
             return
+        selection = self.read_selection(client_id, cancelled=lambda: worker.is_cancelled)
+        if selection is None or worker.is_cancelled:
+            return
+        self.post_message(selection)
+        if not selection.complete:
+            self._read_rest_of_log(selection, cancelled=lambda: worker.is_cancelled)
+
+    @work(thread=True, exclusive=True, group="select", exit_on_error=False)
+    def load_rest_of_log(self, selection: SelectionLoaded) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        self._read_rest_of_log(selection, cancelled=lambda: worker.is_cancelled)
+
+    def _read_rest_of_log(self, selection: SelectionLoaded, cancelled: Callable[[], bool]) -> None:
+        """In a worker: the log after the first page, for a long history."""
+        from models import queries
+
+        page = selection.page
+        rest = queries.log_rows(selection.client_id, before=(page[-1].at, page[-1].id))
+        if not cancelled():
+            shown = {p.id for p in page}
+            self.post_message(
+                LogPageLoaded(selection.client_id, [r for r in rest if r.id not in shown])
+            )
+
+    def read_selection(
+        self, client_id: int, cancelled: Callable[[], bool] = lambda: False
+    ) -> SelectionLoaded | None:
+        """In a worker: ``client_id``'s first log page, risk and trend (None: gone)."""
+        from models import queries, scoring
+        from models.entities import Client
+
         now = self.app.now()
         client = Client.get_or_none(Client.id == client_id)
-        if client is None or worker.is_cancelled:
-            return
+        if client is None or cancelled():
+            return None
         page = queries.log_rows(client_id, limit=LOG_PAGE)
         risk = scoring.explain(client_id, now)
         trend = scoring.trend_of(client_id, now)
-        if worker.is_cancelled:
-            return
-        complete = len(page) < LOG_PAGE
-        self.post_message(SelectionLoaded(client_id, client.name, page, risk, trend, complete))
-        if not complete:
-            rest = queries.log_rows(client_id, before=(page[-1].at, page[-1].id))
-            if not worker.is_cancelled:
-                shown = {p.id for p in page}
-                self.post_message(LogPageLoaded(client_id, [r for r in rest if r.id not in shown]))
+        return SelectionLoaded(client_id, client.name, page, risk, trend, len(page) < LOG_PAGE)
 
     @on(SelectionLoaded)
     def _show_selected(self, message: SelectionLoaded) -> None:

@@ -12,6 +12,7 @@ and the form closes with what was saved, so the dashboard can update just that c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -40,6 +41,9 @@ class Saved:
     signals: tuple[str, ...] = ()
     #: a new client (the dashboard selects them)
     added: bool = False
+    #: what the screen that opened the form read back after the write, in the same worker
+    #: (see ``FormScreen.read_back``), so that the result shows in one frame
+    shown: object = None
 
 
 class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
@@ -52,6 +56,9 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
     TITLE = "Form"
     #: the first field, not the scrolling body around the fields
     AUTO_FOCUS = ".form-body Input, .form-body Select"
+    #: set by the opener: called in the save's worker after a successful write, its result
+    #: travels in ``Saved.shown`` (no second worker, no second frame after the form closes)
+    read_back: Callable[[Saved], object] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -135,6 +142,11 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
                 f"Nothing was saved ({type(error).__name__}: {error}). Your entry is still here.",
             )
         else:
+            if self.read_back is not None and not worker.is_cancelled:
+                try:
+                    saved.shown = self.read_back(saved)
+                except Exception:  # noqa: BLE001 - the write is done; the opener reloads instead
+                    saved.shown = None
             self.app.call_from_thread(self._saved, saved)
             return
         self.app.call_from_thread(self._save_ended)

@@ -74,9 +74,7 @@ class ClientsPane(Vertical):
         clients = self.client_list
         shown = len(clients.rows)
         total = len(clients.all_rows) if not partial else self.total_clients or 0
-        archived = (
-            sum(1 for r in clients.all_rows if r.archived) if not clients.show_archived else 0
-        )
+        archived = clients.archived_count if not clients.show_archived else 0
         self.border_title = f"Clients · {shown:,} of {max(total - archived, 0):,}" + (
             " (loading…)" if partial else ""
         )

@@ -1,0 +1,71 @@
+"""The two things that keep a long-running dashboard quick (issue 18): the cycle collector
+is paused while the first screen is built and frozen over the loaded list, and a saved form
+reads its result back in its own worker, so list, log and risk change in one frame."""
+
+from __future__ import annotations
+
+import gc
+from datetime import timedelta
+
+import pytest
+
+from models import clients as ops
+from tests.clock import NOW
+from tests.tui_helpers import make_app, settle
+from tui.screens.forms import InteractionForm
+
+
+@pytest.fixture
+def book(db):
+    ana = ops.add_client("Ana Pop", company="Lumina SRL", status="active", now=NOW)
+    ops.log_interaction(ana, summary="Kick-off", at=NOW - timedelta(days=3), now=NOW)
+    bob = ops.add_client("Bob Stone", status="active", now=NOW)
+    ops.log_interaction(bob, summary="Shouted", signals=["aggressive"], at=NOW, now=NOW)
+    return {"ana": ana, "bob": bob}
+
+
+async def test_the_collector_is_frozen_over_the_loaded_list_and_restored_on_exit(book):
+    app = make_app()
+    assert gc.isenabled()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        # on again once the list is shown, with what was alive then exempt from it
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[2] > 10
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold()[2] == 10
+
+
+async def test_a_saved_entry_shows_without_a_second_read(book):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.select_client(book["bob"].id)
+        await settle(pilot)
+        started: list[str] = []
+        for name in ("load_selected", "refresh_client", "load_clients"):
+            original = getattr(screen, name)
+
+            def spy(*args, _name=name, _original=original, **kwargs):
+                started.append(_name)
+                return _original(*args, **kwargs)
+
+            setattr(screen, name, spy)
+        saves = app.mark_counts.get("save", 0)
+        row_before = next(r for r in screen.client_list.all_rows if r.id == book["bob"].id)
+        risk_before = screen.risk_pane._shown[1]
+        await pilot.press("l")
+        assert isinstance(app.screen, InteractionForm)
+        await pilot.press(*"Asked for the invoice again", "ctrl+s")
+        await settle(pilot)
+        assert app.mark_counts["save"] == saves + 1
+        # no worker re-read the client: the form's own worker brought the row, log and risk
+        assert started == []
+        assert screen.log_view.rows[0].summary == "Asked for the invoice again"
+        row = next(r for r in screen.client_list.all_rows if r.id == book["bob"].id)
+        assert row is not row_before and row.name == "Bob Stone"
+        name, risk, _ = screen.risk_pane._shown
+        assert name == "Bob Stone" and risk is not risk_before
