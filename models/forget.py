@@ -21,11 +21,14 @@ from peewee import SqliteDatabase
 
 from models.busy import patiently
 from models.db import database
-from models.entities import ALL_MODELS, Client
+from models.entities import ALL_MODELS, Client, RiskCache
 from models.finding import name_key
 
-#: Every table with a row per client (phones, log, invoices, ...): what forgetting removes.
-_ABOUT_A_CLIENT = tuple(model for model in ALL_MODELS if "client" in model._meta.fields)
+#: Every table of records about a client (phones, log, invoices, ...), counted as erased; the
+#: risk cache goes with them but is derived, not a record the user kept.
+_ABOUT_A_CLIENT = tuple(
+    model for model in ALL_MODELS if "client" in model._meta.fields and model is not RiskCache
+)
 
 
 @dataclass
