@@ -6,6 +6,8 @@ database, then measures, with medians over several runs, and prints ONE JSON obj
 - startup_ms: process start to the dashboard's first full frame with data (clients listed,
   the first client's log and risk shown), headless, in a fresh process, so imports count;
 - baseline_startup_ms: the same for a bare Textual app with one Static, in the same run;
+- floor_startup_ms: the same for the bare three-pane app of bench/floor.py (10k names,
+  header, footer, an Input): what a screen of the dashboard's shape costs in Textual alone;
 - filter_keystroke_ms {median, p95}: a key reaching the filter until the list re-rendered;
 - select_client_ms: the cursor moving to another client until log and risk re-rendered;
 - log_interaction_ms: ctrl+s in the log form until list, log and risk show the entry;
@@ -222,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, CALLSHEET_REGION="RO")
     log("startup (dashboard vs bare app)")
     baseline = startup_ms("baseline", db, args.runs)
+    floor_startup = startup_ms("floor_start", db, args.runs)
     startup = startup_ms("dashboard", db, args.runs)
     log("the floor: a bare three-pane app filtering 10k rows")
     floor_samples = floor(args.keystrokes * 2)
@@ -238,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         "startup_ms": startup,
         "baseline_startup_ms": baseline,
         "startup_ratio": round(startup / baseline, 2),
+        "floor_startup_ms": floor_startup,
+        "startup_ratio_to_floor": round(startup / floor_startup, 2),
         "filter_keystroke_ms": {"median": median(inner["filter"]), "p95": p95(inner["filter"])},
         "select_client_ms": median(inner["select"]),
         "log_interaction_ms": median(inner["save"]),

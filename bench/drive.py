@@ -1,6 +1,7 @@
 """Drivers run in their own process by bench/__main__.py.
 
 ``baseline DB``: a bare Textual app with one Static; prints "ready" after its first frame.
+``floor_start DB``: the bare three-pane app of bench/floor.py; "ready" after its first frame.
 ``dashboard DB``: the real dashboard; prints "ready" once the first full frame with data is
 on screen (clients listed, the first client's log and risk shown).
 ``floor - N``: the bare three-pane app of bench/floor.py, N filter keystrokes timed the same
@@ -37,6 +38,22 @@ class Bare(App):
     def _first_frame(self) -> None:
         print("ready", flush=True)
         self.exit()
+
+
+def floor_app():
+    """bench/floor.py's bare three-pane app (10k names, header, footer, an Input), exiting
+    after its first frame: the start-up a dashboard of that shape costs in Textual alone."""
+    from bench.floor import FloorApp
+
+    class Started(FloorApp):
+        def on_mount(self) -> None:
+            self.call_after_refresh(self._first_frame)
+
+        def _first_frame(self) -> None:
+            print("ready", flush=True)
+            self.exit()
+
+    return Started()
 
 
 def dashboard_app(db: str, exit_when_ready: bool):
@@ -106,6 +123,8 @@ def main() -> int:
     kind, db = sys.argv[1], sys.argv[2]
     if kind == "baseline":
         Bare().run(headless=True, size=SIZE)
+    elif kind == "floor_start":
+        floor_app().run(headless=True, size=SIZE)
     elif kind == "dashboard":
         dashboard_app(db, exit_when_ready=True).run(headless=True, size=SIZE)
     elif kind == "floor":

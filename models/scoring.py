@@ -185,14 +185,8 @@ def _referred(client_ids: list[int] | None) -> dict[int, int]:
     return dict(database.execute(query).fetchall())
 
 
-def explain(client: Client | int, as_of: datetime, if_paid: Iterable[str] | None = None) -> Risk:
-    """The client's risk as of ``as_of``, with every factor's evidence, stance and advice.
-
-    ``risk.what_if`` is the score as it would be if ``if_paid`` (by default every unpaid
-    invoice) were paid today; nothing is stored. Raises InputError naming an invoice number
-    the client does not have, or one already paid.
-    """
-    client = client if isinstance(client, Client) else Client.get_by_id(client)
+def _one_client(client: Client, as_of: datetime) -> tuple[Risk, list, list, list]:
+    """The client's risk with its evidence, and the events it was computed from."""
     signals = _signals_for([client.id], True)[client.id]
     tones = _tones_for([client.id], as_of, True)[client.id]
     invoices = _invoices_for([client.id])[client.id]
@@ -206,6 +200,18 @@ def explain(client: Client | int, as_of: datetime, if_paid: Iterable[str] | None
         since=client_since(client),
         referred=_referred([client.id]).get(client.id, 0),
     )
+    return risk, signals, tones, invoices
+
+
+def explain(client: Client | int, as_of: datetime, if_paid: Iterable[str] | None = None) -> Risk:
+    """The client's risk as of ``as_of``, with every factor's evidence, stance and advice.
+
+    ``risk.what_if`` is the score as it would be if ``if_paid`` (by default every unpaid
+    invoice) were paid today; nothing is stored. Raises InputError naming an invoice number
+    the client does not have, or one already paid.
+    """
+    client = client if isinstance(client, Client) else Client.get_by_id(client)
+    risk, signals, tones, invoices = _one_client(client, as_of)
     unpaid = unpaid_numbers(invoices, as_of)
     if if_paid is None:
         numbers = unpaid
@@ -255,19 +261,7 @@ def refresh_client(client: Client, now: datetime) -> Risk:
     document, see models.risk_cache); return it (with evidence)."""
     from models import risk_cache
 
-    signals = _signals_for([client.id], True)[client.id]
-    tones = _tones_for([client.id], now, True)[client.id]
-    invoices = _invoices_for([client.id])[client.id]
-    risk = risk_of(
-        signals,
-        invoices,
-        now,
-        _model,
-        tones=tones,
-        status=client.status,
-        since=client_since(client),
-        referred=_referred([client.id]).get(client.id, 0),
-    )
+    risk, signals, tones, invoices = _one_client(client, now)
     values = _stored_values(signals, tones, invoices, now, risk)
     with database.atomic():
         Client.update(**values).where(Client.id == client.id).execute()

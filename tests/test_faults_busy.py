@@ -18,7 +18,7 @@ from models import clients as ops
 from models.entities import Client, Interaction
 from tests.conftest import NOW
 from tests.tui_helpers import make_app, wait_for
-from tui.screens.forms import FormScreen
+from tui.screens.form_screen import FormScreen
 
 CALLSHEET = str(Path(sys.executable).with_name("callsheet"))
 

@@ -6,7 +6,7 @@ from models import clients as ops
 from models.entities import Client, Interaction
 from tests.conftest import NOW
 from tests.tui_helpers import make_app, wait_for
-from tui.screens.forms import Field
+from tui.widgets.field import Field
 
 
 async def test_a_phone_another_client_has_is_named_under_the_field_and_nothing_is_saved(db):

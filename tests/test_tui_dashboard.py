@@ -12,7 +12,8 @@ from models import clients as ops
 from models.entities import Client, FollowUp, Interaction, Invoice, Signal, TimeEntry
 from tests.clock import NOW
 from tests.tui_helpers import line_text, make_app, settle, wait_for
-from tui.screens.forms import Field, FormScreen
+from tui.screens.form_screen import FormScreen
+from tui.widgets.field import Field
 
 
 @pytest.fixture

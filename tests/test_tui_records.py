@@ -316,7 +316,7 @@ def test_edit_in_editor_hands_a_private_file_to_editor_and_reads_back_what_was_s
     import contextlib
     import stat
 
-    from tui.screens.records import edit_in_editor
+    from tui.widgets.editor_text import edit_in_editor
 
     seen = tmp_path / "seen"
     editor = tmp_path / "editor.sh"

@@ -7,13 +7,15 @@ from rich.padding import Padding
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from models.text import printable
 from tui.messages import ReportsWorkerFailures
+from tui.screens.keys import keys_of
+
+_key = keys_of("call_sheet")
 
 #: heading -> component class (colours in styles/app.tcss)
 _HEADING = {
@@ -36,28 +38,10 @@ def lead_with_what_matters(sections: list[tuple[str, list[str]]]) -> list[tuple[
 class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
     COMPONENT_CLASSES = set(_HEADING.values())
     BINDINGS = [
-        Binding("escape,q,c", "close", "Close", id="call_sheet.close"),
-        Binding(
-            "l",
-            "log",
-            "Log this call",
-            id="call_sheet.log",
-            tooltip="Log the call you are about to make",
-        ),
-        Binding(
-            "o",
-            "outline",
-            "Saying no",
-            id="call_sheet.outline",
-            tooltip="Reply outline for a request beyond scope",
-        ),
-        Binding(
-            "F",
-            "facts",
-            "Fact sheet",
-            id="call_sheet.facts",
-            tooltip="Write the dispute fact sheet",
-        ),
+        _key("escape,q,c", "close", "Close"),
+        _key("l", "log", "Log this call", "Log the call you are about to make"),
+        _key("o", "outline", "Saying no", "Reply outline for a request beyond scope"),
+        _key("F", "facts", "Fact sheet", "Write the dispute fact sheet"),
     ]
 
     def __init__(self, client_id: int) -> None:

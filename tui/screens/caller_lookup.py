@@ -9,25 +9,21 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui.messages import ReportsWorkerFailures
+from tui.screens.keys import keys_of
+
+_key = keys_of("lookup")
 
 
 class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
     COMPONENT_CLASSES = {"lookup--error", "lookup--unknown"}
     BINDINGS = [
-        Binding("escape", "close", "Cancel", id="lookup.cancel"),
-        Binding(
-            "ctrl+n",
-            "add",
-            "Add as new client",
-            id="lookup.add",
-            tooltip="Add the unknown number as a new client",
-        ),
+        _key("escape", "close", "Cancel", name="cancel"),
+        _key("ctrl+n", "add", "Add as new client", "Add the unknown number as a new client"),
     ]
 
     def __init__(self) -> None:

@@ -4,35 +4,31 @@ confirmed or dismissed, and mail captured on demand. A mixin of DashboardScreen.
 from __future__ import annotations
 
 from textual import work
-from textual.binding import Binding
 
 from tui.messages import ClientsAddedOrRemoved, Notice
+from tui.screens.keys import keys_of
+
+_key = keys_of("dashboard", show=False)
 
 #: the dashboard's keys for captured entries (ids ``dashboard.*`` like the rest)
 CAPTURE_BINDINGS = [
-    Binding(
+    _key(
         "v",
         "confirm_suggestions",
         "Confirm suggestions",
-        show=False,
-        id="dashboard.confirm_suggestions",
-        tooltip="Confirm the suggested signals (?) of the log entry: they count from now on",
+        "Confirm the suggested signals (?) of the log entry: they count from now on",
     ),
-    Binding(
+    _key(
         "V",
         "dismiss_suggestions",
         "Dismiss suggestions",
-        show=False,
-        id="dashboard.dismiss_suggestions",
-        tooltip="Dismiss the suggested signals (?) of the log entry for good",
+        "Dismiss the suggested signals (?) of the log entry for good",
     ),
-    Binding(
+    _key(
         "M",
         "capture_mail",
         "Capture mail",
-        show=False,
-        id="dashboard.capture_mail",
-        tooltip="Log mail with clients from mail_paths in config.toml (callsheet mail)",
+        "Log mail with clients from mail_paths in config.toml (callsheet mail)",
     ),
 ]
 

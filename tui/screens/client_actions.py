@@ -242,23 +242,29 @@ class ClientActions:
             return False
         return True
 
-    def action_delete(self) -> None:
-        from tui.screens.dialogs import ConfirmScreen
-
+    def _ask_then(self, dialog, then, refused: str = "") -> None:
+        """Ask ``dialog(name)`` about the selected client; yes runs ``then(client_id)``."""
         if not (selected := self._selected()):
             return
         client_id, name = selected
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._delete(client_id)
+                then(client_id)
+            elif yes is False and refused:
+                self.notify(refused, severity="warning")
 
-        self.app.push_screen(
-            ConfirmScreen(
+        self.app.push_screen(dialog(name), answered)
+
+    def action_delete(self) -> None:
+        from tui.screens.dialogs import ConfirmScreen
+
+        self._ask_then(
+            lambda name: ConfirmScreen(
                 f"Delete {name} and their whole history?",
                 "This cannot be undone. Archive (a) keeps the history instead.",
             ),
-            answered,
+            self._delete,
         )
 
     @work(thread=True, group="write", exit_on_error=False)
@@ -275,24 +281,15 @@ class ClientActions:
     def action_forget(self) -> None:
         from tui.screens.dialogs import TypedConfirmScreen
 
-        if not (selected := self._selected()):
-            return
-        client_id, name = selected
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._forget(client_id)
-            elif yes is False:
-                self.notify("The name did not match; nothing was erased.", severity="warning")
-
-        self.app.push_screen(
-            TypedConfirmScreen(
+        self._ask_then(
+            lambda name: TypedConfirmScreen(
                 f"Forget {name} for good?",
                 "Erases them and everything about them from the database and callsheet's own "
                 "backups. Copies you made elsewhere are not touched. Type the name to confirm.",
                 name,
             ),
-            answered,
+            self._forget,
+            refused="The name did not match; nothing was erased.",
         )
 
     @work(thread=True, group="write", exit_on_error=False)
@@ -424,7 +421,7 @@ class ClientActions:
     def action_help(self) -> None:
         from tui.screens.call_sheet import CallSheetScreen
         from tui.screens.dialogs import HelpScreen
-        from tui.screens.forms import FormScreen
+        from tui.screens.form_screen import FormScreen
 
         sections = [
             ("Dashboard", [self, self.client_list, self.log_view]),

@@ -8,13 +8,10 @@ minute tick, stale scores, daily backup) is tui/sync.py.
 
 The layout follows the terminal's width (``HORIZONTAL_BREAKPOINTS``, rules in app.tcss):
 three panes from 140 columns, the list and log over risk from 100, and below that one pane
-at a time (``v`` cycles).
+at a time (``z`` cycles, tui/screens/pane_actions.py).
 
 To add an action: a ``Binding`` with an ``id`` in ``BINDINGS`` and an ``action_*`` method (a
 form: one row in ``FORMS``); help, footer and the command palette read the live bindings.
-
-(Over 450 lines on purpose: the screen's loading, selection and layout, a few lines over;
-forms, actions, panes and the sync loop live in their own modules.)
 """
 
 from __future__ import annotations
@@ -44,6 +41,7 @@ from tui.messages import (
 )
 from tui.screens.capture_actions import CAPTURE_BINDINGS, CaptureActions
 from tui.screens.client_actions import FORMS, ClientActions
+from tui.screens.pane_actions import PaneActions
 from tui.screens.record_actions import RECORD_BINDINGS, RecordActions
 from tui.sync import StaysCurrent, StoreSync
 from tui.widgets.clients_pane import ClientsPane
@@ -55,8 +53,6 @@ from tui.widgets.triage_list import AttentionList
 LOG_PAGE = 300
 #: seconds of no typing in the filter before the top client's log and risk load
 SELECT_AFTER_TYPING = 0.15
-#: the panes shown one at a time on a narrow terminal, in the order ``v`` cycles them
-PANES = ("left", "log", "risk")
 
 
 def _binding(key, action, label, id_, tooltip, show=False, **extra) -> Binding:
@@ -64,7 +60,13 @@ def _binding(key, action, label, id_, tooltip, show=False, **extra) -> Binding:
 
 
 class DashboardScreen(
-    ClientActions, CaptureActions, RecordActions, StaysCurrent, ReportsWorkerFailures, Screen
+    ClientActions,
+    CaptureActions,
+    RecordActions,
+    PaneActions,
+    StaysCurrent,
+    ReportsWorkerFailures,
+    Screen,
 ):
     """The one screen the consultant keeps open all day."""
 
@@ -137,33 +139,25 @@ class DashboardScreen(
         #: a client just added: selected as soon as their row arrives
         self._select_when_shown: int | None = None
         self._counts: dict | None = None
+        #: the three panes, made once and kept (the actions reach them through these)
+        self.pane = ClientsPane(id="left")
+        self.log_view = LogView(id="log")
+        self.risk_pane = RiskPane(id="risk")
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield HeaderBar(id="triage-bar")
         with Horizontal(id="panes", classes="-show-left"):
-            yield ClientsPane(id="left")
+            yield self.pane
             with Container(id="detail"):
-                yield LogView(id="log")
-                yield RiskPane(id="risk")
+                yield self.log_view
+                yield self.risk_pane
         yield Static(id="welcome")
         yield Footer(compact=True)
 
     @property
-    def pane(self) -> ClientsPane:
-        return self.query_one("#left", ClientsPane)
-
-    @property
     def client_list(self) -> ClientList:
         return self.pane.client_list
-
-    @property
-    def log_view(self) -> LogView:
-        return self.query_one("#log", LogView)
-
-    @property
-    def risk_pane(self) -> RiskPane:
-        return self.query_one("#risk", RiskPane)
 
     @property
     def total_clients(self) -> int | None:
@@ -190,9 +184,9 @@ class DashboardScreen(
     def show_first_clients(self) -> None:
         """Paint the first frame from one small indexed query: the riskiest clients.
 
-        Bounded (100 rows through the (archived_at, risk_score) index, plus counts), so it
-        runs on the UI thread and the first frame already has data; the rest of the list
-        comes from a worker.
+        Bounded (100 rows through the (archived_at, risk_score) index), so it runs on the
+        UI thread and the first frame already has data; the rest of the list and the
+        header's counts (a few hundred milliseconds at 100,000 clients) come from workers.
         """
         from models import queries
         from models.entities import Client
@@ -202,7 +196,8 @@ class DashboardScreen(
         first = queries.client_rows(now.date(), limit=100)
         total = Client.select().count()
         self._show_clients(ClientsLoaded(first, total, partial=len(first) < total))
-        self._show_counts(CountsLoaded(queries.triage_counts(now)))
+        self.query_one(HeaderBar).show(now, None)
+        self.load_counts()
         if len(first) < total:
             self.load_clients(wait_for_selection=True)
 
@@ -218,7 +213,8 @@ class DashboardScreen(
             self._first_selection_shown.wait(timeout=2.0)
         rows = queries.client_rows(now.date())
         self.post_message(ClientsLoaded(rows, Client.select().count()))
-        self.post_message(CountsLoaded(queries.triage_counts(now)))
+        if not wait_for_selection:  # at start-up the counts have a worker of their own
+            self.post_message(CountsLoaded(queries.triage_counts(now)))
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self) -> None:
@@ -346,78 +342,16 @@ class DashboardScreen(
 
         self.app.push_screen(LogEntryScreen(message.row))
 
-    # -- triage ---------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="attention", exit_on_error=False)
-    def load_attention(self) -> None:
-        from models import queries
-
-        self.post_message(
-            AttentionLoaded(queries.triage(self.app.now(), self.app.config.stale_after_days))
-        )
-
+    # -- what the left pane shows (the keys that change it: tui/screens/pane_actions.py) --
     @on(AttentionLoaded)
     def _show_attention(self, message: AttentionLoaded) -> None:
         self.pane.show_attention(message.triage, self._epoch())
-
-    def action_triage_group(self, step: int) -> None:
-        if not self.pane.in_triage:
-            self.action_toggle_triage()
-        self.pane.attention.action_group(step)
-
-    def action_toggle_triage(self) -> None:
-        if not self.pane.in_triage:
-            self._show_pane("left")
-            self.pane.show_triage(True)
-            self.load_attention()
-        else:
-            self._leave_triage()
-
-    def _leave_triage(self) -> None:
-        self.pane.show_triage(False)
-        current = self.client_list.current
-        if current is not None and current.id != self.selected_client_id:
-            self.selected_client_id = current.id
-            self.load_selected(current.id)
-
-    # -- filter, sort, panes --------------------------------------------------------------
-    def action_filter(self) -> None:
-        if self.pane.in_triage:
-            self._leave_triage()
-        self._show_pane("left")
-        self.pane.filter_input.focus()
-
-    def action_back(self) -> None:
-        """Escape: out of the filter, out of triage, back to the client list."""
-        if self.pane.in_triage:
-            self._leave_triage()
-        self._show_pane("left")
-        self.client_list.focus()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         if event.value.startswith("?"):  # full-text search: enter opens the results
             return
         self.pane.apply_filter(event.value)
-
-    def action_cycle_sort(self) -> None:
-        self.notify(f"Sorted by {self.pane.cycle_sort()}", timeout=1.5)
-
-    def action_toggle_archived(self) -> None:
-        self.pane.toggle_archived()
-
-    def action_next_pane(self) -> None:
-        panes = self.query_one("#panes")
-        current = next((p for p in PANES if panes.has_class(f"-show-{p}")), "left")
-        self._show_pane(PANES[(PANES.index(current) + 1) % len(PANES)], focus=True)
-
-    def _show_pane(self, name: str, focus: bool = False) -> None:
-        """On a narrow terminal only ``name`` is shown; on wider ones it gets the focus."""
-        panes = self.query_one("#panes")
-        for pane in PANES:
-            panes.set_class(pane == name, f"-show-{pane}")
-        if focus:
-            target = self.pane.attention if self.pane.in_triage else self.client_list
-            (target if name == "left" else self.query_one(f"#{name}")).focus()
 
     # -- after a change: patch one client ---------------------------------------------------
     @work(thread=True, group="patch", exit_on_error=False)

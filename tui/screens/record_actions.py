@@ -2,55 +2,30 @@
 search, undo of corrections, the fact sheet in $PAGER, the greeting to the clipboard.
 
 A mixin of :class:`~tui.screens.dashboard.DashboardScreen` (like ClientActions and
-CaptureActions); the screens and forms themselves are in tui/screens/records.py and
-search.py.
+CaptureActions); the screens and forms themselves are in tui/screens/records.py,
+record_forms.py and search.py.
 """
 
 from __future__ import annotations
 
 from textual import work
-from textual.binding import Binding
+
+from tui.screens.keys import keys_of
+
+_key = keys_of("dashboard", show=False)
 
 RECORD_BINDINGS = [
-    Binding(
+    _key(
         "r",
         "records",
         "Records",
-        id="dashboard.records",
-        tooltip="Edit, delete, pay or snooze anything recorded about the client",
+        "Edit, delete, pay or snooze anything recorded about the client",
+        show=True,
     ),
-    Binding(
-        "A",
-        "agreement",
-        "Agreement",
-        show=False,
-        id="dashboard.agreement",
-        tooltip="Add an agreement: scope, budget, dates",
-    ),
-    Binding(
-        "Z",
-        "snooze",
-        "Snooze",
-        show=False,
-        id="dashboard.snooze",
-        tooltip="Snooze the follow-up selected in triage",
-    ),
-    Binding(
-        "P",
-        "page_fact_sheet",
-        "Read fact sheet",
-        show=False,
-        id="dashboard.page_fact_sheet",
-        tooltip="Read the fact sheet in $PAGER",
-    ),
-    Binding(
-        "y",
-        "copy_greeting",
-        "Copy greeting",
-        show=False,
-        id="dashboard.copy_greeting",
-        tooltip="Copy the client's greeting to the clipboard",
-    ),
+    _key("A", "agreement", "Agreement", "Add an agreement: scope, budget, dates"),
+    _key("Z", "snooze", "Snooze", "Snooze the follow-up selected in triage"),
+    _key("P", "page_fact_sheet", "Read fact sheet", "Read the fact sheet in $PAGER"),
+    _key("y", "copy_greeting", "Copy greeting", "Copy the client's greeting to the clipboard"),
 ]
 
 
@@ -64,7 +39,7 @@ class RecordActions:
             self.app.push_screen(RecordsScreen(*selected), self._form_saved)
 
     def action_agreement(self) -> None:
-        from tui.screens.records import AgreementForm
+        from tui.screens.record_forms import AgreementForm
 
         if selected := self._selected():
             self.app.push_screen(AgreementForm(*selected), self._form_saved)
@@ -144,7 +119,7 @@ class RecordActions:
 
     def action_page_fact_sheet(self) -> None:
         from models.facts import fact_sheet
-        from tui.screens.records import show_in_pager
+        from tui.widgets.editor_text import show_in_pager
 
         if selected := self._selected():
             try:

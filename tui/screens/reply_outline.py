@@ -5,28 +5,22 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from models.text import printable
 from tui.messages import ReportsWorkerFailures
+from tui.screens.keys import keys_of
+
+_key = keys_of("outline")
 
 
 class ReplyOutlineScreen(ReportsWorkerFailures, ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q", "close", "Close", id="outline.close"),
-        Binding(
-            "y", "copy", "Copy", id="outline.copy", tooltip="Copy the outline to the clipboard"
-        ),
-        Binding(
-            "s",
-            "save",
-            "Save to log",
-            id="outline.save",
-            tooltip="Save the outline to the client's log as a note",
-        ),
+        _key("escape,q", "close", "Close"),
+        _key("y", "copy", "Copy", "Copy the outline to the clipboard"),
+        _key("s", "save", "Save to log", "Save the outline to the client's log as a note"),
     ]
 
     def __init__(self, client_id: int) -> None:

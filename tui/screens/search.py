@@ -14,15 +14,16 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from models.search import Hit
 from models.text import printable
-from tui.screens.records import CSS, ScreenActions
+from tui.screens.keys import keys_of
+from tui.screens.records import PaletteScreen
 from tui.widgets.row_list import RowList
+
+_key = keys_of("search")
 
 
 class HitList(RowList[Hit]):
@@ -39,15 +40,13 @@ class HitList(RowList[Hit]):
         ]
 
 
-class SearchScreen(Screen[Hit | None]):
+class SearchScreen(PaletteScreen[Hit | None]):
     """Log entries and notes that contain every word typed."""
 
-    CSS_PATH = CSS
-    COMMANDS = {ScreenActions}
     BINDINGS = [
-        Binding("escape", "close", "Back", id="search.close", tooltip="Back to the dashboard"),
-        Binding("enter", "open", "Open", id="search.open", tooltip="Go to this client's entry"),
-        Binding("down", "results", "Results", show=False, id="search.results"),
+        _key("escape", "close", "Back", "Back to the dashboard"),
+        _key("enter", "open", "Open", "Go to this client's entry"),
+        _key("down", "results", "Results", show=False),
     ]
 
     def __init__(self, query: str = "") -> None:

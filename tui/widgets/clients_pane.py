@@ -36,29 +36,25 @@ class ClientsPane(Vertical):
         super().__init__(**kwargs)
         #: how many clients the store holds (the list may still be loading)
         self.total_clients: int | None = None
+        # the pane's parts, made once and kept (the screen reaches them through the pane)
+        self.filter_input = FilterInput(
+            placeholder="/ filter: name, company, phone, e-mail", id="filter"
+        )
+        self.column_header = ColumnHeader(id="client-columns")
+        self.switcher = ContentSwitcher(initial="clients", id="left-switcher")
+        self.client_list = ClientList(id="clients")
+        self.attention = AttentionList(id="attention")
 
     def compose(self) -> ComposeResult:
-        yield FilterInput(placeholder="/ filter: name, company, phone, e-mail", id="filter")
-        yield ColumnHeader(id="client-columns")
-        with ContentSwitcher(initial="clients", id="left-switcher"):
-            yield ClientList(id="clients")
-            yield AttentionList(id="attention")
-
-    @property
-    def client_list(self) -> ClientList:
-        return self.query_one("#clients", ClientList)
-
-    @property
-    def attention(self) -> AttentionList:
-        return self.query_one("#attention", AttentionList)
-
-    @property
-    def filter_input(self) -> Input:
-        return self.query_one("#filter", Input)
+        yield self.filter_input
+        yield self.column_header
+        with self.switcher:
+            yield self.client_list
+            yield self.attention
 
     @property
     def in_triage(self) -> bool:
-        return self.query_one("#left-switcher", ContentSwitcher).current == "attention"
+        return self.switcher.current == "attention"
 
     # -- what the list shows ------------------------------------------------------------
     def show_clients(self, rows: list[ClientRow], total: int, partial: bool, now: float) -> None:
@@ -88,7 +84,7 @@ class ClientsPane(Vertical):
         clients = self.client_list
         width = clients.scrollable_content_region.width
         if width:
-            self.query_one(ColumnHeader).update(clients.header(width))
+            self.column_header.update(clients.header(width))
 
     def apply_filter(self, text: str) -> None:
         """Show the clients matching ``text``.
@@ -126,9 +122,9 @@ class ClientsPane(Vertical):
 
     # -- triage -------------------------------------------------------------------------
     def show_triage(self, on: bool) -> None:
-        self.query_one("#left-switcher", ContentSwitcher).current = "attention" if on else "clients"
+        self.switcher.current = "attention" if on else "clients"
         self.filter_input.display = not on
-        self.query_one(ColumnHeader).display = not on
+        self.column_header.display = not on
         (self.attention if on else self.client_list).focus()
         if not on:
             self.update_title()

@@ -22,10 +22,11 @@ class HeaderBar(Static):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._shown: tuple[datetime, dict] | None = None
+        self._shown: tuple[datetime, dict | None] | None = None
 
-    def show(self, now: datetime, counts: dict) -> None:
-        """Redraw with ``now`` and ``counts``, in words that fit the terminal's width."""
+    def show(self, now: datetime, counts: dict | None) -> None:
+        """Redraw with ``now`` and ``counts`` (None: still counting), in words that fit the
+        terminal's width."""
         self._shown = (now, counts)
         for short in (False, True):
             bar = self._bar(now, counts, short)
@@ -33,13 +34,16 @@ class HeaderBar(Static):
                 break
         self.update(bar)
 
-    def _bar(self, now: datetime, counts: dict, short: bool) -> Text:
+    def _bar(self, now: datetime, counts: dict | None, short: bool) -> Text:
         bar = Text()
         bar.append(" callsheet ", style=self.get_component_rich_style("header--title"))
         clock = (
             f"{now.astimezone():%-d %b %H:%M}" if short else f"{now.astimezone():%a %-d %b %H:%M}"
         )
         bar.append(f"  {clock}  ", style="dim")
+        if counts is None:
+            bar.append("counting…", style="dim")
+            return bar
         for index, (key, words, short_words, class_) in enumerate(_COUNTS):
             if index:
                 bar.append(" · ")

@@ -98,7 +98,7 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
             else:
                 self.cursor = 0
         self.cursor = max(0, min(self.cursor, len(rows) - 1))
-        set_virtual_height(self, len(rows))
+        set_virtual_height(self, self._line_count())
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.Highlighted(self, self.current))
@@ -106,6 +106,15 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     @property
     def current(self) -> Row | None:
         return self.rows[self.cursor] if self.rows else None
+
+    # -- lines and rows (a subclass drawing extra lines, such as headings, maps them) ------
+    def _line_count(self) -> int:
+        """How many lines the list scrolls over."""
+        return len(self.rows)
+
+    def _line_of(self, index: int) -> int:
+        """The line row ``index`` is drawn on."""
+        return index
 
     # -- drawing --------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -121,6 +130,11 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
+        return self._row_strip(index)
+
+    def _row_strip(self, index: int) -> Strip:
+        """Row ``index`` as a line, highlighted under the cursor."""
+        width = self.scrollable_content_region.width
         segments = self.row_segments(self.rows[index], width)
         strip = Strip(segments).crop(0, width).extend_cell_length(width)
         if index == self.cursor:
@@ -128,7 +142,7 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
                 "row-list--cursor" if self.has_focus else "row-list--cursor-blurred", partial=True
             )
             strip = strip.apply_style(highlight)
-        return strip.apply_style(base)
+        return strip.apply_style(self.rich_style)
 
     # -- moving ---------------------------------------------------------------------------
     def move_to(self, index: int) -> None:
@@ -146,8 +160,8 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         self._scroll_to_cursor()
         if round(self.scroll_offset.y) == top:
             # only the two lines that changed: a full repaint costs a frame's worth of time
-            self.refresh_lines(previous)
-            self.refresh_lines(index)
+            self.refresh_lines(self._line_of(previous))
+            self.refresh_lines(self._line_of(index))
         else:
             self.refresh()
         self.post_message(self.Highlighted(self, self.current))
@@ -169,10 +183,17 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     def action_jump(self, index: int) -> None:
         self._move_to(index if index >= 0 else len(self.rows) - 1)
 
+    def _row_at(self, line: int) -> int | None:
+        """The row a click on ``line`` selects (None: nothing to select there)."""
+        return line
+
     def on_click(self, event) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None:
-            self._move_to(round(self.scroll_offset.y) + offset.y)
+        if (
+            offset is not None
+            and (index := self._row_at(round(self.scroll_offset.y) + offset.y)) is not None
+        ):
+            self._move_to(index)
 
     def on_focus(self) -> None:
         self.refresh()
@@ -181,4 +202,5 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
-        set_virtual_height(self, len(self.rows))
+        set_virtual_height(self, self._line_count())
+        self._scroll_to_cursor()

@@ -36,9 +36,9 @@ class SignalPicker(Marks, Static, can_focus=True):
     SignalPicker:focus { border: tall $accent; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, chosen: list[str] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.chosen: list[str] = []
+        self.chosen: list[str] = list(chosen or [])
 
     def on_mount(self) -> None:
         self._draw()

@@ -15,7 +15,7 @@ from textual.strip import Strip
 
 from models.queries import Attention, Triage, TriageSection
 from tui.widgets.lists import DIM, ago, fit
-from tui.widgets.row_list import RowList, set_virtual_height
+from tui.widgets.row_list import RowList
 
 #: kind -> (label, component class with its colours in styles/app.tcss)
 ATTENTION_LABEL = {
@@ -69,15 +69,7 @@ class AttentionList(RowList[Attention]):
     def set_rows(self, rows: list[Attention], keep: object | None = None, key=None) -> None:
         if len(rows) != sum(len(section.items) for section in self.sections):
             self.sections, self._starts, self._heading_lines = [], [], []  # a plain list
-        # as RowList.set_rows, but the height counts the headings too
-        self.rows = rows
-        if keep is not None and key is not None:
-            self.cursor = next((i for i, row in enumerate(rows) if key(row) == keep), 0)
-        self.cursor = max(0, min(self.cursor, len(rows) - 1))
-        set_virtual_height(self, self._line_count())
-        self._scroll_to_cursor()
-        self.refresh()
-        self.post_message(self.Highlighted(self, self.current))
+        super().set_rows(rows, keep, key)
 
     # -- lines and rows -------------------------------------------------------------------
     def _line_count(self) -> int:
@@ -118,17 +110,6 @@ class AttentionList(RowList[Attention]):
             .apply_style(self.rich_style)
         )
 
-    def _row_strip(self, index: int) -> Strip:
-        width = self.scrollable_content_region.width
-        segments = self.row_segments(self.rows[index], width)
-        strip = Strip(segments).crop(0, width).extend_cell_length(width)
-        if index == self.cursor:
-            highlight = self.get_component_rich_style(
-                "row-list--cursor" if self.has_focus else "row-list--cursor-blurred", partial=True
-            )
-            strip = strip.apply_style(highlight)
-        return strip.apply_style(self.rich_style)
-
     def row_segments(self, row: Attention, width: int) -> list[Segment]:
         label, class_ = ATTENTION_LABEL.get(row.kind, (row.kind, ""))
         style = self.get_component_rich_style(class_, partial=True) if class_ else DIM
@@ -154,22 +135,6 @@ class AttentionList(RowList[Attention]):
         ]
 
     # -- moving ---------------------------------------------------------------------------
-    def _move_to(self, index: int) -> None:
-        if not self.rows:
-            return
-        index = max(0, min(index, len(self.rows) - 1))
-        if index == self.cursor:
-            return
-        previous, self.cursor = self.cursor, index
-        top = round(self.scroll_offset.y)
-        self._scroll_to_cursor()
-        if round(self.scroll_offset.y) == top:
-            self.refresh_lines(self._line_of(previous) - top)
-            self.refresh_lines(self._line_of(index) - top)
-        else:
-            self.refresh()
-        self.post_message(self.Highlighted(self, self.current))
-
     def _scroll_to_cursor(self) -> None:
         height = self.scrollable_content_region.height
         if height <= 0:
@@ -200,18 +165,11 @@ class AttentionList(RowList[Attention]):
             self.scroll_to(y=self._heading_lines[number], animate=False, immediate=True)
             self.refresh()
 
-    def on_click(self, event) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None or not self.rows:
-            return
-        what, number = self._at_line(round(self.scroll_offset.y) + offset.y)
+    def _row_at(self, line: int) -> int | None:
+        """A heading selects the first item of its kind; the lines after the last, nothing."""
+        if not self.rows:
+            return None
+        what, number = self._at_line(line)
         if what == "heading":
-            section = self.sections[number]
-            if section.items:
-                self._move_to(self._starts[number])
-        elif number < len(self.rows):
-            self._move_to(number)
-
-    def on_resize(self) -> None:
-        set_virtual_height(self, self._line_count())
-        self._scroll_to_cursor()
+            return self._starts[number] if self.sections[number].items else None
+        return number if number < len(self.rows) else None
