@@ -69,3 +69,17 @@ async def test_a_saved_entry_shows_without_a_second_read(book):
         assert row is not row_before and row.name == "Bob Stone"
         name, risk, _ = screen.risk_pane._shown
         assert name == "Bob Stone" and risk is not risk_before
+
+
+async def test_the_header_says_it_is_counting_until_the_counts_arrive(book):
+    from tui.widgets.header_bar import HeaderBar
+
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        header = app.screen.query_one(HeaderBar)
+        assert "high-risk clients" in str(header.render())
+        header.show(NOW, None)  # as the first frame draws it, before the counts' worker
+        await pilot.pause()
+        shown = str(header.render())
+        assert "counting…" in shown and "high-risk" not in shown

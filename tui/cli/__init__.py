@@ -20,6 +20,7 @@ from importlib import import_module
 COMMAND_MODULES = (
     "tui.cli.records",
     "tui.cli.edit",
+    "tui.cli.search",
     "tui.cli.risk",
     "tui.cli.triage",
     "tui.cli.calls",

@@ -7,51 +7,30 @@ Textual, no risk computation (the stored band is current), one indexed look-up.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from models.text import printable
+from tui.cli.common import add_arguments, arg, client_arg, command, commands, json_flag, output_arg
 
 
 def register(subparsers, common) -> None:
-    brief = subparsers.add_parser(
-        "brief", parents=[common], help="the call sheet: read it before a call"
+    client = client_arg("client id, name or unique prefix")
+    brief = command(subparsers, "brief", _BRIEF_HELP, cmd_brief, [client], parents=[common])
+    markdown = arg("--markdown", action="store_true", help="print Markdown instead of plain text")
+    add_arguments(brief.add_mutually_exclusive_group(), [markdown, json_flag(_BRIEF_JSON)])
+    phone = arg("phone", nargs="+", help="the number as shown on the phone, in any common format")
+    who = (phone, json_flag("print the client's id, name, greeting and risk"))
+    facts = (client, output_arg("FILE.md", _FACTS_OUTPUT))
+    rows = (
+        ("who", "who is calling: name, greeting and risk for a phone number", cmd_who, who),
+        ("facts", "the dispute fact sheet of a client, as Markdown", cmd_facts, facts),
     )
-    brief.add_argument("client", help="client id, name or unique prefix")
-    shape = brief.add_mutually_exclusive_group()
-    shape.add_argument(
-        "--markdown", action="store_true", help="print Markdown instead of plain text"
-    )
-    shape.add_argument(
-        "--json",
-        action="store_true",
-        help='print JSON: everything the call sheet shows, with "stance": {"kind", "text"}',
-    )
-    brief.set_defaults(handler=cmd_brief)
+    commands(subparsers, [common], rows)
 
-    who = subparsers.add_parser(
-        "who", parents=[common], help="who is calling: name, greeting and risk for a phone number"
-    )
-    who.add_argument(
-        "phone", nargs="+", help="the number as shown on the phone, in any common format"
-    )
-    who.add_argument(
-        "--json", action="store_true", help="print the client's id, name, greeting and risk"
-    )
-    who.set_defaults(handler=cmd_who)
 
-    facts = subparsers.add_parser(
-        "facts", parents=[common], help="the dispute fact sheet of a client, as Markdown"
-    )
-    facts.add_argument("client", help="client id, name or unique prefix")
-    facts.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE.md",
-        default=None,
-        help="write to a file, readable by you only (default, or -: standard output)",
-    )
-    facts.set_defaults(handler=cmd_facts)
+_BRIEF_HELP = "the call sheet: read it before a call"
+_BRIEF_JSON = 'print JSON: everything the call sheet shows, with "stance": {"kind", "text"}'
+_FACTS_OUTPUT = "write to a file, readable by you only (default, or -: standard output)"
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
@@ -59,12 +38,12 @@ def cmd_brief(args: argparse.Namespace) -> int:
     from models.clients import find_client
     from models.when import utcnow
     from tui.cli import open_store
+    from tui.cli.common import print_json
 
     open_store(args)
     brief = brief_of(find_client(args.client), utcnow())
     if args.json:
-        json.dump(to_json(brief), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(to_json(brief))
         return 0
     sys.stdout.write(render_markdown(brief) if args.markdown else render_text(brief))
     return 0
@@ -103,9 +82,7 @@ def cmd_who(args: argparse.Namespace) -> int:
     greeting = greeting_for(client.language, client.salutation, client.name, utcnow())
     archived = " (archived)" if client.archived_at else ""
     if args.json:
-        import json
-
-        from models.text import json_safe
+        from tui.cli.common import print_json
 
         answer = {
             "id": client.id,
@@ -114,7 +91,7 @@ def cmd_who(args: argparse.Namespace) -> int:
             "archived": client.archived_at is not None,
             "risk": {"score": client.risk_score, "band": client.risk_band},
         }
-        sys.stdout.write(json_safe(json.dumps(answer, ensure_ascii=False)) + "\n")
+        print_json(answer, indent=None)
         return 0
     line = f"{client.name}{archived} — {greeting} — risk {client.risk_band} ({client.risk_score})"
     print(printable(line))

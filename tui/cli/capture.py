@@ -7,46 +7,34 @@ import``, which hands them to :func:`import_capture` here.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
+
+from models.text import printable
+from tui.cli.common import arg, command, json_flag, repeatable
 
 
 def register(subparsers, common) -> None:
-    mail = subparsers.add_parser(
-        "mail",
-        parents=[common],
-        help="log e-mail with your clients from Maildir folders, mbox or .eml files",
+    mail = (
+        arg("paths", nargs="*", metavar="PATH", help=_PATHS_HELP),
+        repeatable("--me", "ADDRESS", _ME_HELP, default=[]),
+        arg("--since", metavar="DATE", default=None, help="leave out mail sent before DATE"),
+        arg("--rescan", action="store_true", help=_RESCAN_HELP),
+        arg("--dry-run", action="store_true", help=_DRY_RUN_HELP),
+        json_flag("print the report as JSON"),
     )
-    mail.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="a Maildir tree (nested folders are read), an mbox or .eml file "
-        "(default: mail_paths in config.toml)",
-    )
-    mail.add_argument(
-        "--me",
-        action="append",
-        default=[],
-        metavar="ADDRESS",
-        help="your own address (mail from it is outgoing); adds to my_addresses in config.toml",
-    )
-    mail.add_argument(
-        "--since", metavar="DATE", default=None, help="leave out mail sent before DATE"
-    )
-    mail.add_argument(
-        "--rescan",
-        action="store_true",
-        help="read every message again, not only what arrived since the last run "
-        "(after adding clients)",
-    )
-    mail.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="show what would be logged and who wrote who is not a client; write nothing",
-    )
-    mail.add_argument("--json", action="store_true", help="print the report as JSON")
-    mail.set_defaults(handler=cmd_mail)
+    command(subparsers, "mail", _HELP, cmd_mail, mail, parents=[common])
+
+
+_HELP = "log e-mail with your clients from Maildir folders, mbox or .eml files"
+_PATHS_HELP = (
+    "a Maildir tree (nested folders are read), an mbox or .eml file "
+    "(default: mail_paths in config.toml)"
+)
+_ME_HELP = "your own address (mail from it is outgoing); adds to my_addresses in config.toml"
+_RESCAN_HELP = (
+    "read every message again, not only what arrived since the last run (after adding clients)"
+)
+_DRY_RUN_HELP = "show what would be logged and who wrote who is not a client; write nothing"
 
 
 def cmd_mail(args: argparse.Namespace) -> int:
@@ -54,7 +42,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     from models.validate import InputError
     from models.when import parse_when
     from tui.cli import open_store
-    from tui.cli.transfer import _Progress
+    from tui.cli.common import Progress
 
     config = open_store(args)
     paths = args.paths or config.mail_paths
@@ -66,7 +54,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     if missing:
         raise InputError("PATH", f"{missing[0]}: no such file or folder")
     since = parse_when(args.since) if args.since else None
-    progress = _Progress("mail")
+    progress = Progress("mail")
     try:
         report = capture_mail(
             paths,
@@ -79,7 +67,9 @@ def cmd_mail(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     if args.json:
-        print(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
+        from tui.cli.common import print_json
+
+        print_json(_report_json(report))
     else:
         _print_report(report, bool(config.my_addresses or args.me))
     return 0
@@ -123,7 +113,6 @@ def _report_json(report) -> dict:
 
 def _print_report(report, knows_me: bool) -> None:
     from models.when import iso
-    from tui.cli.records import _plain
 
     verb = "would log" if report.dry_run else "logged"
     already = len(report.entries) - len(report.added)
@@ -149,14 +138,14 @@ def _print_report(report, knows_me: bool) -> None:
     if report.broken:
         print(f"  {len(report.broken):,} unreadable, skipped:")
         for problem in report.broken[:20]:
-            print(f"    {_plain(problem)}")
+            print(f"    {printable(problem)}")
     if not knows_me:
         print("  no --me or my_addresses in config.toml: every message counted as incoming")
     if report.unknown:
         if report.dry_run:
             print(f"  {len(report.unknown):,} correspondents are not clients (messages):")
             for address, count in report.unknown.most_common(50):
-                print(f"    {count:>5}  {_plain(address)}")
+                print(f"    {count:>5}  {printable(address)}")
         else:
             print(
                 f"  {len(report.unknown):,} correspondents are not clients "
@@ -167,7 +156,7 @@ def _print_report(report, knows_me: bool) -> None:
         for entry in report.added[:50]:
             print(
                 f"  {iso(entry.at)[:16]}  {entry.direction:<3}  "
-                f"{_plain(names.get(entry.client_id, ''))}: {_plain(entry.summary)[:80]}"
+                f"{printable(names.get(entry.client_id, ''))}: {printable(entry.summary)[:80]}"
             )
         if len(report.added) > 50:
             print(f"  ... and {len(report.added) - 50:,} more")
@@ -212,10 +201,9 @@ class CaptureImport:
 
 
 def _skip_bad_text(problems: list[str]) -> str:
-    from tui.cli.records import _plain
-    from tui.cli.transfer import _problems_text
+    from tui.cli.transfer import problems_text
 
-    text = _problems_text([_plain(p) for p in problems])
+    text = problems_text([printable(p) for p in problems])
     return text + "\n  (--skip-bad logs the rest and lists these)"
 
 
@@ -226,8 +214,7 @@ def import_capture(path: Path, kind: str, args, config, label: str | None = None
     from models.capture.store import client_names, match_addresses, match_phones, save
     from models.validate import InputError
     from models.when import iso, utcnow
-    from tui.cli.records import _plain
-    from tui.cli.transfer import _mapping, _problems_text
+    from tui.cli.transfer import column_mapping, problems_text
 
     data = path.read_bytes()
     name = label or str(path)  # "-" for standard input, not the spooled file's name
@@ -249,9 +236,9 @@ def import_capture(path: Path, kind: str, args, config, label: str | None = None
                 calls, problems = calllog.read_android_xml(data)
             else:
                 text = data.decode("utf-8-sig", errors="replace")
-                calls, problems = calllog.read_csv_calls(text, _mapping(args.map))
+                calls, problems = calllog.read_csv_calls(text, column_mapping(args.map))
         except calllog.CallLogError as error:
-            raise InputError(name, _problems_text(error.problems)) from None
+            raise InputError(name, problems_text(error.problems)) from None
         if problems and not args.skip_bad:
             raise InputError(name, _skip_bad_text(problems))
         found = calllog.call_entries(calls, match_phones(), config.default_region)
@@ -265,14 +252,14 @@ def import_capture(path: Path, kind: str, args, config, label: str | None = None
                 f"{sum(found.unknown.values())} calls from {len(found.unknown)} numbers "
                 "that are no client's"
             )
-    problems = [_plain(p) for p in problems]  # event titles and numbers are the file's text
+    problems = [printable(p) for p in problems]  # event titles and numbers are the file's text
     added = save(entries, dry_run=args.dry_run)
     report = CaptureImport(what, added, len(entries), notes, args.dry_run)
     report.skipped = problems
     if args.dry_run:
         names = client_names({e.client_id for e in added}) if added else {}
         report.added = [
-            f"{iso(e.at)[:16]} {_plain(names.get(e.client_id, ''))}: {_plain(e.summary)}"
+            f"{iso(e.at)[:16]} {printable(names.get(e.client_id, ''))}: {printable(e.summary)}"
             for e in added
         ]
     return report

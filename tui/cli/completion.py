@@ -10,15 +10,17 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tui.cli.common import arg, command
+
 SHELLS = ("bash", "zsh", "fish")
 
 
 def register(subparsers, common) -> None:
-    completion = subparsers.add_parser(
-        "completion", help="print a shell completion script (bash, zsh or fish)"
-    )
-    completion.add_argument("shell", choices=SHELLS)
-    completion.set_defaults(handler=cmd_completion)
+    shell = arg("shell", choices=SHELLS)
+    command(subparsers, "completion", _HELP, cmd_completion, [shell])
+
+
+_HELP = "print a shell completion script (bash, zsh or fish)"
 
 
 def cmd_completion(args: argparse.Namespace) -> int:

@@ -6,27 +6,28 @@ import argparse
 import sys
 import time
 
+from tui.cli.common import arg, command
+
 
 def register(subparsers, common) -> None:
-    demo = subparsers.add_parser(
-        "demo",
-        parents=[common],
-        help="fill an empty database with realistic, reproducible sample data",
-    )
     # defaults are models.demo's DEMO_CLIENTS and DEMO_INTERACTIONS, filled in when the
     # command runs: importing the demo module here would slow every other command down
-    demo.add_argument(
-        "--clients",
-        type=int,
-        default=None,
-        metavar="N",
-        help="number of clients, 3%% of them archived (default 500)",
+    demo = (
+        arg("--clients", type=int, default=None, metavar="N", help=_CLIENTS_HELP),
+        arg(
+            "--interactions",
+            type=int,
+            default=None,
+            metavar="M",
+            help="log entries (default 25,000)",
+        ),
+        arg("--seed", type=int, default=42, metavar="S", help="random seed (default 42)"),
     )
-    demo.add_argument(
-        "--interactions", type=int, default=None, metavar="M", help="log entries (default 25,000)"
-    )
-    demo.add_argument("--seed", type=int, default=42, metavar="S", help="random seed (default 42)")
-    demo.set_defaults(handler=cmd_demo)
+    command(subparsers, "demo", _HELP, cmd_demo, demo, parents=[common])
+
+
+_HELP = "fill an empty database with realistic, reproducible sample data"
+_CLIENTS_HELP = "number of clients, 3%% of them archived (default 500)"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+
+from tui.cli.common import arg, client_arg, command, json_flag, print_json
 
 
 def register(subparsers, common) -> None:
-    forget = subparsers.add_parser(
-        "forget",
-        parents=[common],
-        help="erase a client and everything about them, also from callsheet's backups",
+    forget = (
+        client_arg(),
+        arg("--yes", action="store_true", help="do not ask to type the name (for scripts)"),
+        json_flag("print what was erased as JSON"),
     )
-    forget.add_argument("client", help="client id, exact name, or unique prefix of the name")
-    forget.add_argument(
-        "--yes", action="store_true", help="do not ask to type the name (for scripts)"
-    )
-    forget.add_argument("--json", action="store_true", help="print what was erased as JSON")
-    forget.set_defaults(handler=cmd_forget)
+    command(subparsers, "forget", _HELP, cmd_forget, forget, parents=[common])
+
+
+_HELP = "erase a client and everything about them, also from callsheet's backups"
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
@@ -43,8 +42,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
             return EXIT_NOTHING
     report = forget_client(client)
     if args.json:
-        json.dump(report.as_json(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(report.as_json())
     else:
         copies = len(report.files_rewritten)
         print(

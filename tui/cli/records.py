@@ -3,101 +3,74 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from models.entities import CHANNELS, DIRECTIONS, SIGNALS, STATUSES, TONES
-from models.text import json_safe
 from models.text import printable as _plain
+from tui.cli.common import arg, client_arg, commands, json_flag, print_json, repeatable
 
 
 def register(subparsers, common) -> None:
-    add = subparsers.add_parser("add", parents=[common], help="add a client")
-    add.add_argument("name", help="the client's full name")
-    add.add_argument(
-        "--phone", action="append", default=[], metavar="P", help="a phone number (repeatable)"
+    client = client_arg()
+    add = (
+        arg("name", help="the client's full name"),
+        repeatable("--phone", "P", "a phone number (repeatable)", default=[]),
+        repeatable("--email", "E", "an e-mail address (repeatable)", default=[]),
+        arg("--company", default=""),
+        arg("--salutation", default="", help='how to greet them: "dl. Ionescu", "Pani Anno"'),
+        arg("--language", default="", help="language to speak with them (en, ro, pl, ru...)"),
+        arg("--status", default="prospect", help=f"one of: {', '.join(STATUSES)}"),
+        repeatable("--tag", "T", "a tag (repeatable)", default=[]),
+        arg("--referred-by", default=None, metavar="WHO", help=_REFERRED_BY),
+        arg("--notes", default=""),
+        arg("--rapport", default="", help="what works with this person"),
+        _flag("--allow-shared-phone", "another client has this phone (a shared line)"),
+        _flag("--allow-shared-email", "another client has this e-mail (a shared mailbox)"),
+        json_flag("print the new client as callsheet/1 JSON"),
     )
-    add.add_argument(
-        "--email", action="append", default=[], metavar="E", help="an e-mail address (repeatable)"
+    log = (
+        client,
+        arg("text", nargs="+", help="what happened"),
+        arg("--channel", default="call", help=f"one of: {', '.join(CHANNELS)} (default call)"),
+        arg("--direction", default="in", help=f"one of: {', '.join(DIRECTIONS)} (default in)"),
+        arg("--minutes", default=None, help="duration in minutes"),
+        arg("--tone", default=None, help=f"one of: {', '.join(TONES)}"),
+        repeatable("--signal", "S", f"repeatable; one of: {', '.join(SIGNALS)}", default=[]),
+        arg("--at", default=None, metavar="WHEN", help=_AT_HELP),
+        json_flag("print the logged entry and the new risk as JSON"),
     )
-    add.add_argument("--company", default="")
-    add.add_argument(
-        "--salutation", default="", help='how to greet them: "dl. Ionescu", "Pani Anno"'
+    listing = (
+        json_flag("print callsheet/1 client objects (with id), without history"),
+        arg("--archived", action="store_true", help="include archived clients"),
     )
-    add.add_argument(
-        "--language", default="", help="language to speak with them (en, ro, pl, ru...)"
+    show = (client, json_flag("print the client as a callsheet/1 object (with id)"))
+    rows = (
+        ("add", "add a client", cmd_add, add),
+        ("log", "log a call, email, meeting, message or note", cmd_log, log),
+        ("list", "list clients", cmd_list, listing),
+        ("show", "show one client with everything recorded", cmd_show, show),
     )
-    add.add_argument("--status", default="prospect", help=f"one of: {', '.join(STATUSES)}")
-    add.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeatable)")
-    add.add_argument(
-        "--referred-by",
-        default=None,
-        metavar="WHO",
-        help="the client (or person) who referred them",
-    )
-    add.add_argument("--notes", default="")
-    add.add_argument("--rapport", default="", help="what works with this person")
-    add.add_argument(
-        "--allow-shared-phone",
-        action="store_true",
-        help="add even when another client has this phone (a shared line)",
-    )
-    add.add_argument(
-        "--allow-shared-email",
-        action="store_true",
-        help="add even when another client has this e-mail (a shared mailbox)",
-    )
-    add.add_argument("--json", action="store_true", help="print the new client as callsheet/1 JSON")
-    add.set_defaults(handler=cmd_add)
+    commands(subparsers, [common], rows)
 
-    log = subparsers.add_parser(
-        "log", parents=[common], help="log a call, email, meeting, message or note"
-    )
-    log.add_argument("client", help="client id, exact name, or unique prefix of the name")
-    log.add_argument("text", nargs="+", help="what happened")
-    log.add_argument(
-        "--channel", default="call", help=f"one of: {', '.join(CHANNELS)} (default call)"
-    )
-    log.add_argument(
-        "--direction", default="in", help=f"one of: {', '.join(DIRECTIONS)} (default in)"
-    )
-    log.add_argument("--minutes", default=None, help="duration in minutes")
-    log.add_argument("--tone", default=None, help=f"one of: {', '.join(TONES)}")
-    log.add_argument(
-        "--signal",
-        action="append",
-        default=[],
-        metavar="S",
-        help=f"repeatable; one of: {', '.join(SIGNALS)}",
-    )
-    log.add_argument(
-        "--at",
-        default=None,
-        metavar="WHEN",
-        help='when it happened (ISO 8601, "yesterday 14:30", "2 hours ago"; default now)',
-    )
-    log.add_argument(
-        "--json", action="store_true", help="print the logged entry and the new risk as JSON"
-    )
-    log.set_defaults(handler=cmd_log)
 
-    listing = subparsers.add_parser("list", parents=[common], help="list clients")
-    listing.add_argument(
-        "--json",
-        action="store_true",
-        help="print callsheet/1 client objects (with id), without history",
-    )
-    listing.add_argument("--archived", action="store_true", help="include archived clients")
-    listing.set_defaults(handler=cmd_list)
+_REFERRED_BY = "the client (or person) who referred them"
+_AT_HELP = 'when it happened (ISO 8601, "yesterday 14:30", "2 hours ago"; default now)'
 
-    show = subparsers.add_parser(
-        "show", parents=[common], help="show one client with everything recorded"
-    )
-    show.add_argument("client", help="client id, exact name, or unique prefix of the name")
-    show.add_argument(
-        "--json", action="store_true", help="print the client as a callsheet/1 object (with id)"
-    )
-    show.set_defaults(handler=cmd_show)
+
+def _flag(flag: str, when: str):
+    return arg(flag, action="store_true", help=f"add even when {when}")
+
+
+_SAME_NAMED = [
+    "company",
+    "salutation",
+    "language",
+    "status",
+    "referred_by",
+    "notes",
+    "rapport",
+    "allow_shared_phone",
+    "allow_shared_email",
+]
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -105,26 +78,20 @@ def cmd_add(args: argparse.Namespace) -> int:
     from tui.cli import open_store
 
     config = open_store(args)
+    # the options named as add_client's parameters pass through as typed
+    same = {name: getattr(args, name) for name in _SAME_NAMED}
     client = add_client(
         args.name,
         phones=args.phone,
         emails=args.email,
-        company=args.company,
-        salutation=args.salutation,
-        language=args.language,
-        status=args.status,
         tags=args.tag,
-        referred_by=args.referred_by,
-        notes=args.notes,
-        rapport=args.rapport,
         region=config.default_region,
-        allow_shared_phone=args.allow_shared_phone,
-        allow_shared_email=args.allow_shared_email,
+        **same,
     )
     if args.json:
         from models.export_json import client_record
 
-        _print_json(client_record(client, nested=False, with_id=True))
+        print_json(client_record(client, nested=False, with_id=True))
     else:
         print(f"added #{client.id} {_plain(client.name)}")
     return 0
@@ -152,7 +119,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     )
     client = type(client).get_by_id(client.id)
     if args.json:
-        _print_json(
+        print_json(
             {
                 "client": {"id": client.id, "name": client.name},
                 "interaction": {
@@ -188,14 +155,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         query = query.where(Client.archived_at.is_null())
     if args.json:
         from models.export_json import client_records_flat
+        from tui.cli.common import print_json_list
 
-        # Streamed, one object a line, so 100,000 clients never sit in memory as one string.
-        out, separator = sys.stdout, "\n "
-        out.write("[")
-        for record in client_records_flat(query):
-            out.write(separator + json_safe(json.dumps(record, ensure_ascii=False)))
-            separator = ",\n "
-        out.write("]\n" if separator == "\n " else "\n]\n")
+        print_json_list(client_records_flat(query))
         return 0
     rows = query.tuples().select(
         Client.id, Client.name, Client.company, Client.status, Client.risk_score, Client.risk_band
@@ -216,7 +178,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     client = find_client(args.client)
     record = client_record(client, nested=True, with_id=True)
     if args.json:
-        _print_json(record)
+        print_json(record)
         return 0
     _print_client(record)
     return 0
@@ -267,7 +229,3 @@ def _print_client(record: dict) -> None:
             f"  invoice {item['number']}: {item['amount']} {item.get('currency', '')} issued {item['issued']}, {state}"
         )
     print("\n".join(_plain(line, keep_newlines=True) for line in lines))
-
-
-def _print_json(value) -> None:
-    sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")

@@ -7,42 +7,31 @@ those invoices were paid today ("62 -> 41"); nothing is stored.
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import sys
 from dataclasses import replace
 
-from models.text import json_safe
 from models.text import printable as _plain
+from tui.cli.common import arg, as_of_arg, client_arg, command, json_flag, repeatable
 
 _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def register(subparsers, common) -> None:
-    risk = subparsers.add_parser(
-        "risk", parents=[common], help="clients by risk score, or explain one client's score"
+    risk = (
+        client_arg("explain this client (id, name or unique prefix)", nargs="?", default=None),
+        json_flag("print a JSON list"),
+        as_of_arg("score as of this date or moment (default now)"),
+        arg("--band", default=None, choices=("low", "watch", "high"), help=_BAND_HELP),
+        repeatable("--if-paid", "NUMBER", _IF_PAID_HELP, default=None),
     )
-    risk.add_argument(
-        "client", nargs="?", default=None, help="explain this client (id, name or unique prefix)"
-    )
-    risk.add_argument("--json", action="store_true", help="print a JSON list")
-    risk.add_argument(
-        "--as-of",
-        default=None,
-        metavar="WHEN",
-        help="score as of this date or moment (default now)",
-    )
-    risk.add_argument(
-        "--band", default=None, choices=("low", "watch", "high"), help="only clients in this band"
-    )
-    risk.add_argument(
-        "--if-paid",
-        action="append",
-        default=None,
-        metavar="NUMBER",
-        help="with CLIENT: the score if this invoice were paid today (repeatable; stores nothing)",
-    )
-    risk.set_defaults(handler=cmd_risk)
+    command(subparsers, "risk", _HELP, cmd_risk, risk, parents=[common])
+
+
+_HELP = "clients by risk score, or explain one client's score"
+_BAND_HELP = "only clients in this band"
+_IF_PAID_HELP = (
+    "with CLIENT: the score if this invoice were paid today (repeatable; stores nothing)"
+)
 
 
 def _risk_json(client, risk) -> dict:
@@ -66,6 +55,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
     from models import scoring
     from models.validate import InputError
     from tui.cli import open_store
+    from tui.cli.common import print_json
 
     open_store(args)
     as_of = _as_of(args.as_of)
@@ -79,10 +69,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
         if not args.if_paid:  # the what-if is asked for, not offered unasked
             risk = replace(risk, what_if=None)
         if args.json:
-            sys.stdout.write(
-                json_safe(json.dumps(_risk_json(client, risk), ensure_ascii=False, indent=2))
-            )
-            sys.stdout.write("\n")
+            print_json(_risk_json(client, risk))
         else:
             print(explanation(client.name, risk))
         return 0
@@ -105,6 +92,7 @@ def _print_all_json(as_of, band: str | None, stored_ok: bool) -> None:
     other clients are computed (models.risk_cache); ``--as-of`` computes everyone.
     """
     from models import risk_cache, scoring
+    from tui.cli.common import json_line, print_json_lines
 
     lines: list[tuple[int, str, int, str]] = []  # (score, name, id, line)
     todo: list[int] | None = None
@@ -116,16 +104,9 @@ def _print_all_json(as_of, band: str | None, stored_ok: bool) -> None:
         ]
     if todo is None or todo:
         for client, risk in scoring.risk_all(as_of, band=band, client_ids=todo):
-            line = json_safe(json.dumps(_risk_json(client, risk), ensure_ascii=False))
-            lines.append((risk.score, client.name, client.id, line))
+            lines.append((risk.score, client.name, client.id, json_line(_risk_json(client, risk))))
     lines.sort(key=lambda item: (-item[0], item[1], item[2]))
-    out = sys.stdout
-    if not lines:
-        out.write("[]\n")
-        return
-    out.write("[\n ")
-    out.write(",\n ".join(item[3] for item in lines))
-    out.write("\n]\n")
+    print_json_lines(item[3] for item in lines)
 
 
 def explanation(name: str, risk) -> str:

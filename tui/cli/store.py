@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+
+from tui.cli.common import command, json_flag, print_json
 
 EXAMPLES = """examples:
   callsheet doctor
@@ -13,15 +14,16 @@ exit status: 0 healthy, 1 a problem was found (each is named), 3 the store canno
 
 
 def register(subparsers, common) -> None:
-    doctor = subparsers.add_parser(
+    command(
+        subparsers,
         "doctor",
+        "check the database: backend, schema, integrity, permissions, backups, size",
+        cmd_doctor,
+        [json_flag("print one JSON object")],
         parents=[common],
-        help="check the database: backend, schema, integrity, permissions, backups, size",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    doctor.add_argument("--json", action="store_true", help="print one JSON object")
-    doctor.set_defaults(handler=cmd_doctor)
 
 
 def _size(size: int | None) -> str:
@@ -47,15 +49,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         open_store(setting, create=False, migrate=False)
     except DatabaseError as error:
         if args.json:
-            json.dump({"healthy": False, "problems": [str(error)]}, sys.stdout)
-            sys.stdout.write("\n")
+            print_json({"healthy": False, "problems": [str(error)]}, indent=None)
         else:
             print(f"callsheet doctor: {_plain(str(error))}", file=sys.stderr)
         return 3
     health = doctor.check(name)
     if args.json:
-        json.dump(health.as_json(), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        print_json(health.as_json(), indent=1)
     else:
         age = (
             f"{health.last_backup_age_days:g} days ago ({_plain(health.last_backup or '')})"

@@ -3,112 +3,58 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from models.text import json_safe, printable
+from models.text import printable
+from tui.cli.common import Progress, arg, commands, json_flag, output_arg, print_json, repeatable
 
 IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior", "ics", "xml", "calls")
 EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
 
 
 def register(subparsers, common) -> None:
-    importer = subparsers.add_parser(
-        "import", parents=[common], help="import clients and history from files"
+    importer = (
+        arg("files", nargs="+", metavar="FILE", help=_FILES_HELP),
+        arg("--format", choices=IMPORT_FORMATS, default=None, help=_FORMAT_HELP),
+        json_flag("print what was imported, per file, as JSON"),
+        arg("--dry-run", action="store_true", help="show what would change, write nothing"),
+        arg("--skip-bad", action="store_true", help="import the good records, list the bad ones"),
+        repeatable("--map", "COLUMN=FIELD", _MAP_HELP, default=[]),
     )
-    importer.add_argument(
-        "files",
-        nargs="+",
-        metavar="FILE",
-        help=".json (callsheet/1, or a watson/timewarrior export), .vcf, .csv; "
-        ".ics (meetings), .xml or .csv call logs; - reads standard input (with --format)",
+    exporter = (
+        arg("--format", choices=EXPORT_FORMATS, default="json"),
+        output_arg("FILE", _OUTPUT_HELP),
     )
-    importer.add_argument(
-        "--format", choices=IMPORT_FORMATS, default=None, help="default: from the file extension"
+    backup = arg("dest", nargs="?", default=None, metavar="DEST", help=_DEST_HELP)
+    rows = (
+        ("import", "import clients and history from files", cmd_import, importer),
+        ("export", _HELP["export"], cmd_export, exporter),
+        ("backup", _HELP["backup"], cmd_backup, [backup]),
+        ("restore", _HELP["restore"], cmd_restore, [arg("file", metavar="FILE")]),
     )
-    importer.add_argument(
-        "--json", action="store_true", help="print what was imported, per file, as JSON"
-    )
-    importer.add_argument(
-        "--dry-run", action="store_true", help="show what would change, write nothing"
-    )
-    importer.add_argument(
-        "--skip-bad", action="store_true", help="import the good records, list the bad ones"
-    )
-    importer.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="COLUMN=FIELD",
-        help="CSV: read COLUMN as FIELD (name, phone, email, company, ...); "
-        "time exports: PROJECT_OR_TAG=CLIENT",
-    )
-    importer.set_defaults(handler=cmd_import)
-
-    exporter = subparsers.add_parser(
-        "export",
-        parents=[common],
-        help="export everything (json) or clients (csv, vcf), follow-ups (ics)",
-    )
-    exporter.add_argument("--format", choices=EXPORT_FORMATS, default="json")
-    exporter.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        default=None,
-        help="default (or -): standard output; a file is written readable by you only",
-    )
-    exporter.set_defaults(handler=cmd_export)
-
-    backup = subparsers.add_parser(
-        "backup",
-        parents=[common],
-        help="a consistent copy of the database, safe while it is in use",
-    )
-    backup.add_argument(
-        "dest",
-        nargs="?",
-        default=None,
-        metavar="DEST",
-        help="file or directory (default: the backups directory)",
-    )
-    backup.set_defaults(handler=cmd_backup)
-
-    restore = subparsers.add_parser(
-        "restore",
-        parents=[common],
-        help="replace the database with a backup (the current one is kept aside)",
-    )
-    restore.add_argument("file", metavar="FILE")
-    restore.set_defaults(handler=cmd_restore)
+    commands(subparsers, [common], rows)
 
 
-class _Progress:
-    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, label: str):
-        self.label = label
-        self.tty = sys.stderr.isatty()
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.tty or total < 200 or (done % 100 and done != total):
-            return
-        width = 30
-        filled = int(width * done / max(total, 1))
-        sys.stderr.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}"
-        )
-        sys.stderr.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
+_FILES_HELP = (
+    ".json (callsheet/1, or a watson/timewarrior export), .vcf, .csv; "
+    ".ics (meetings), .xml or .csv call logs; - reads standard input (with --format)"
+)
+_MAP_HELP = (
+    "CSV: read COLUMN as FIELD (name, phone, email, company, ...); "
+    "time exports: PROJECT_OR_TAG=CLIENT"
+)
+_FORMAT_HELP = "default: from the file extension"
+_OUTPUT_HELP = "default (or -): standard output; a file is written readable by you only"
+_DEST_HELP = "file or directory (default: the backups directory)"
+_HELP = {
+    "export": "export everything (json) or clients (csv, vcf), follow-ups (ics)",
+    "backup": "a consistent copy of the database, safe while it is in use",
+    "restore": "replace the database with a backup (the current one is kept aside)",
+}
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -119,7 +65,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     reports = []
     for name in args.files:
         with _input_file(name, args.format) as (path, kind, label):
-            progress = _Progress(label)
+            progress = Progress(label)
             try:
                 # one transaction per file: a locked database retries this file only
                 report = patient(partial(_import_one, path, kind, args, config, progress, label))
@@ -140,7 +86,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         lines += [f"  merge: {line}" for line in report.merged]
         print("\n".join(printable(line) for line in lines))
     if args.json:
-        sys.stdout.write(json_safe(json.dumps(reports, ensure_ascii=False, indent=2)) + "\n")
+        print_json(reports)
     return status
 
 
@@ -194,7 +140,7 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
     from models.validate import InputError
     from tui.cli.capture import capture_kind, import_capture
 
-    if capture := capture_kind(path, kind, _mapping(args.map)):  # meetings, calls: capture
+    if capture := capture_kind(path, kind, column_mapping(args.map)):  # meetings, calls: capture
         return import_capture(path, capture, args, config, label)
 
     if kind == "json":
@@ -215,7 +161,7 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
                     progress=progress,
                 )
         except FormatError as error:
-            raise InputError(label, _problems_text(error.problems)) from None
+            raise InputError(label, problems_text(error.problems)) from None
     from models import importers
 
     try:
@@ -225,20 +171,22 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
             dry_run=args.dry_run,
             skip_bad=args.skip_bad,
             region=config.default_region,
-            mapping=_mapping(args.map),
+            mapping=column_mapping(args.map),
             progress=progress,
         )
     except FormatError as error:
-        raise InputError(label, _problems_text(error.problems)) from None
+        raise InputError(label, problems_text(error.problems)) from None
 
 
-def _problems_text(problems: list[str]) -> str:
+def problems_text(problems: list[str]) -> str:
+    """The one message for a file with bad records: how many, the first 20 of them."""
     head = "\n  ".join(problems[:20])
     more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
     return f"nothing imported; {len(problems)} problem(s):\n  {head}{more}"
 
 
-def _mapping(pairs: list[str]) -> dict[str, str]:
+def column_mapping(pairs: list[str]) -> dict[str, str]:
+    """``--map COLUMN=FIELD`` options as a dict; a pair without ``=`` is bad input."""
     from models.validate import InputError
 
     mapping = {}
@@ -270,7 +218,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         # 0600, written next to the target and renamed: never world-readable, never half a file
         target = Path(args.output)
-        progress = _Progress(target.name)
+        progress = Progress(target.name)
         try:
             with private_text_file(args.output) as stream:
                 count = (

@@ -7,29 +7,20 @@ as the dashboard (both read :func:`models.queries.triage`), as text or as JSON.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import UTC, datetime
 
-from models.text import json_safe
 from models.text import printable as _plain
+from tui.cli.common import as_of_arg, command, json_flag
 
 
 def register(subparsers, common) -> None:
-    triage = subparsers.add_parser(
-        "triage",
-        parents=[common],
-        help="what needs attention today: follow-ups due, overdue invoices, rising risk, "
-        "quiet clients",
-    )
-    triage.add_argument("--json", action="store_true", help="print one JSON object")
-    triage.add_argument(
-        "--as-of",
-        default=None,
-        metavar="WHEN",
-        help="as of this date or moment (default now; a bare date is the end of that day)",
-    )
-    triage.set_defaults(handler=cmd_triage)
+    triage = (json_flag("print one JSON object"), as_of_arg(_AS_OF_HELP))
+    command(subparsers, "triage", _HELP, cmd_triage, triage, parents=[common])
+
+
+_HELP = "what needs attention today: follow-ups due, overdue invoices, rising risk, quiet clients"
+_AS_OF_HELP = "as of this date or moment (default now; a bare date is the end of that day)"
 
 
 def _when(item, as_of: datetime) -> datetime | None:
@@ -71,18 +62,17 @@ def cmd_triage(args: argparse.Namespace) -> int:
     from models import queries
     from models.when import to_zone
     from tui.cli import open_store
+    from tui.cli.common import print_json
     from tui.cli.risk import _as_of
 
     config = open_store(args)
     as_of = _as_of(args.as_of)
     triage = queries.triage(as_of, config.stale_after_days)
     counts = queries.triage_counts(as_of, config.stale_after_days)
-    out = sys.stdout
     if args.json:
-        encoded = json.dumps(triage_json(triage, counts, as_of), ensure_ascii=False, indent=2)
-        out.write(json_safe(encoded))
-        out.write("\n")
+        print_json(triage_json(triage, counts, as_of))
         return 0
+    out = sys.stdout
     out.write(
         f"Needs attention · {triage.total:,}  ({to_zone(as_of):%a %d %b %Y %H:%M}; "
         f"{counts['high']:,} high-risk clients)\n"
