@@ -232,6 +232,32 @@ def _vcf_file(rng: random.Random) -> bytes:
 # --- cases ----------------------------------------------------------------------------------
 
 
+#: (option, values to draw from) each added to a case with probability 0.4
+ADD_OPTIONS = (
+    (b"--phone", PHONES),
+    (b"--email", ["a@b.ro", "nope", "x" * 400]),
+    (b"--status", CHOICES),
+    (b"--salutation", HOSTILE_TEXT),
+    (b"--company", HOSTILE_TEXT),
+    (b"--tag", HOSTILE_TEXT),
+)
+LOG_OPTIONS = (
+    (b"--at", DATES),
+    (b"--minutes", NUMBERS),
+    (b"--channel", CHOICES),
+    (b"--direction", CHOICES),
+    (b"--tone", CHOICES),
+    (b"--signal", SIGNALS),
+)
+
+
+def _optional(rng: random.Random, argv: list[bytes], options) -> list[bytes]:
+    for option, values in options:
+        if rng.random() < 0.4:
+            argv += [option, pick(rng, values)]
+    return argv
+
+
 def make_case(rng: random.Random, workdir: Path, number: int) -> list[bytes]:
     """One argv (without the program name) for a random command."""
     kind = rng.choice(
@@ -239,31 +265,10 @@ def make_case(rng: random.Random, workdir: Path, number: int) -> list[bytes]:
         + ["import_json", "import_json", "import_csv", "import_vcf", "export", "bad_db"]
     )
     if kind == "add":
-        argv = [b"add", pick_text(rng)]
-        for option, values in (
-            (b"--phone", PHONES),
-            (b"--email", ["a@b.ro", "nope", "x" * 400]),
-            (b"--status", CHOICES),
-            (b"--salutation", HOSTILE_TEXT),
-            (b"--company", HOSTILE_TEXT),
-            (b"--tag", HOSTILE_TEXT),
-        ):
-            if rng.random() < 0.4:
-                argv += [option, pick(rng, values)]
-        return argv
+        return _optional(rng, [b"add", pick_text(rng)], ADD_OPTIONS)
     if kind == "log":
-        argv = [b"log", rng.choice([b"1", b"2", b"Ana", pick_text(rng)]), pick_text(rng)]
-        for option, values in (
-            (b"--at", DATES),
-            (b"--minutes", NUMBERS),
-            (b"--channel", CHOICES),
-            (b"--direction", CHOICES),
-            (b"--tone", CHOICES),
-            (b"--signal", SIGNALS),
-        ):
-            if rng.random() < 0.4:
-                argv += [option, pick(rng, values)]
-        return argv
+        who = rng.choice([b"1", b"2", b"Ana", pick_text(rng)])
+        return _optional(rng, [b"log", who, pick_text(rng)], LOG_OPTIONS)
     if kind == "who":
         return [b"who", pick(rng, PHONES)]
     if kind in ("show", "brief", "facts"):

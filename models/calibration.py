@@ -16,6 +16,7 @@ Pure: a fixed ``AS_OF``, no database.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -56,15 +57,17 @@ class History:
     title: str
     rule: str
     status: str = "active"
-    signals: list[SignalEvent] = field(default_factory=list)
+    #: the signs logged, by kind: how many days ago each one was
+    signals: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     tones: list[ToneEvent] = field(default_factory=list)
     invoices: list[InvoiceFact] = field(default_factory=list)
     years: float = 1.0
     referred: int = 0
 
     def risk(self) -> Risk:
+        events = [_s(days, kind) for kind, ages in self.signals.items() for days in ages]
         return risk_of(
-            self.signals,
+            events,
             self.invoices,
             AS_OF,
             tones=self.tones,
@@ -82,7 +85,7 @@ HISTORIES = [
     History(
         "Healthy regular: 3 years, 12 invoices paid on time, 2 referrals, praise",
         "5",
-        signals=[_s(200, "referral"), _s(40, "referral"), _s(20, "praise")],
+        signals={"referral": (200, 40), "praise": (20,)},
         invoices=[_paid(f"R{n}", 2500, 30 + 90 * n) for n in range(12)],
         years=3,
     ),
@@ -91,21 +94,21 @@ HISTORIES = [
         "A prospect rude and aggressive on the first call",
         "2",
         status="prospect",
-        signals=[_s(1, "rude"), _s(1, "aggressive")],
+        signals={"rude": (1,), "aggressive": (1,)},
         tones=[ToneEvent(_ago(1), "hostile")],
         years=0,
     ),
     History(
         "Praise and a referral, but 14,583 EUR overdue for 584 days",
         "2, money",
-        signals=[_s(30, "praise"), _s(60, "praise"), _s(90, "referral")],
+        signals={"praise": (30, 60), "referral": (90,)},
         invoices=[_unpaid("P1", 14583, 584), _paid("P0", 3000, 700)],
         years=2.5,
     ),
     History(
         "Three requests beyond scope in six weeks; pays on time",
         "2, 6",
-        signals=[_s(2, "scope_creep"), _s(20, "scope_creep"), _s(41, "scope_creep")],
+        signals={"scope_creep": (2, 20, 41)},
         invoices=[_paid("S1", 4000, 60), _paid("S2", 4000, 150)],
         years=1.5,
     ),
@@ -118,9 +121,7 @@ HISTORIES = [
     History(
         "Misses calls and meetings, then complains, week after week",
         "2",
-        signals=[_s(d, "missed_call") for d in (50, 36, 22, 8)]
-        + [_s(d, "no_show") for d in (43, 15)]
-        + [_s(d, "complaint") for d in (40, 19, 5)],
+        signals={"missed_call": (50, 36, 22, 8), "no_show": (43, 15), "complaint": (40, 19, 5)},
         invoices=[_paid("N1", 3000, 100)],
     ),
     History(
@@ -137,7 +138,7 @@ HISTORIES = [
     History(
         "Changed mind after delivery, refused to pay 3,000 EUR, legal threat",
         "2, 8",
-        signals=[_s(40, "changed_mind"), _s(25, "refused_payment"), _s(6, "legal_threat")],
+        signals={"changed_mind": (40,), "refused_payment": (25,), "legal_threat": (6,)},
         tones=[ToneEvent(_ago(6), "hostile")],
         invoices=[_unpaid("D1", 3000, 30, disputed=True), _paid("D0", 2000, 120)],
         years=0.5,
@@ -145,7 +146,7 @@ HISTORIES = [
     History(
         "Four years, 88,000 EUR paid, 3 referrals; one 2,000 EUR invoice disputed",
         "5, 8",
-        signals=[_s(100, "referral"), _s(300, "referral"), _s(500, "referral")],
+        signals={"referral": (100, 300, 500)},
         invoices=[_paid(f"V{n}", 8000, 60 * n) for n in range(1, 12)]
         + [_unpaid("V12", 2000, 20, disputed=True)],
         years=4,
@@ -153,15 +154,14 @@ HISTORIES = [
     History(
         "Rude twice three years ago, fine since",
         "2, decay",
-        signals=[_s(3 * 365, "rude"), _s(3 * 365 - 20, "rude")],
+        signals={"rude": (3 * 365, 3 * 365 - 20)},
         invoices=[_paid(f"F{n}", 1500, 60 * n) for n in range(1, 6)],
         years=4,
     ),
     History(
         "Aggressive and rude month after month; little paid, 2,500 EUR overdue",
         "2, 7",
-        signals=[_s(d, "aggressive") for d in (150, 95, 60, 20)]
-        + [_s(d, "rude") for d in (120, 45, 10)],
+        signals={"aggressive": (150, 95, 60, 20), "rude": (120, 45, 10)},
         tones=[ToneEvent(_ago(d), "hostile") for d in (60, 45, 20, 10)],
         invoices=[_unpaid("A1", 2500, 20), _paid("A0", 1000, 200, 15)],
         years=1,
@@ -169,7 +169,7 @@ HISTORIES = [
     History(
         "Only your own mistake: you sent the wrong file",
         "4",
-        signals=[_s(8, "own_mistake")],
+        signals={"own_mistake": (8,)},
         invoices=[_paid("M1", 2000, 30)],
     ),
     History(

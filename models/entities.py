@@ -169,6 +169,18 @@ class Interaction(BaseModel):
         )
 
 
+#: What a log entry says, in the order the log shows it: when, by which channel, which way,
+#: how long, in what tone, and the summary (the log pages read them; the demo writes them).
+ENTRY_FIELDS = (
+    Interaction.occurred_at,
+    Interaction.channel,
+    Interaction.direction,
+    Interaction.duration_min,
+    Interaction.tone,
+    Interaction.summary,
+)
+
+
 class Signal(BaseModel):
     """A warning sign, own mistake or positive sign attached to an interaction.
 
@@ -196,9 +208,21 @@ class Agreement(BaseModel):
     status = TextField(default="active")
 
 
-class Invoice(BaseModel):
-    client = ForeignKeyField(Client, backref="invoices", on_delete="CASCADE")
-    agreement = ForeignKeyField(Agreement, null=True, backref="invoices", on_delete="SET NULL")
+def _records_name(link: ForeignKeyField) -> str:
+    """What a client and an agreement call their records of one kind (``client.invoices``):
+    the kind's ``Meta.records_name``; the abstract :class:`AgreementRecord` has none."""
+    return getattr(link.model._meta, "records_name", "+")
+
+
+class AgreementRecord(BaseModel):
+    """Money or time of a client that may count against one of their agreements (invoices,
+    time entries): it goes with the client, and stays, unlinked, when the agreement goes."""
+
+    client = ForeignKeyField(Client, backref=_records_name, on_delete="CASCADE")
+    agreement = ForeignKeyField(Agreement, null=True, backref=_records_name, on_delete="SET NULL")
+
+
+class Invoice(AgreementRecord):
     number = TextField()
     amount_cents = IntegerField()
     currency = TextField(default="EUR")
@@ -209,6 +233,7 @@ class Invoice(BaseModel):
     disputed = BooleanField(default=False)
 
     class Meta:
+        records_name = "invoices"
         # "who owes money now" scans unpaid invoices by due date
         indexes = ((("paid", "due"), False),)
 
@@ -223,12 +248,13 @@ class Payment(BaseModel):
     note = TextField(default="")
 
 
-class TimeEntry(BaseModel):
-    client = ForeignKeyField(Client, backref="time_entries", on_delete="CASCADE")
-    agreement = ForeignKeyField(Agreement, null=True, backref="time_entries", on_delete="SET NULL")
+class TimeEntry(AgreementRecord):
     started_at = UtcDateTimeField()
     minutes = IntegerField()
     note = TextField(default="")
+
+    class Meta:
+        records_name = "time_entries"
 
 
 class FollowUp(BaseModel):

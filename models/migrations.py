@@ -26,6 +26,7 @@ from peewee import (
     BigIntegerField,
     BooleanField,
     Database,
+    Field,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -46,133 +47,84 @@ class SchemaError(Exception):
     """The database's schema cannot be used by this callsheet (newer, or not ours)."""
 
 
+def _table(
+    db: Database,
+    table_name: str,
+    indexes: tuple = (),
+    /,
+    *,
+    legacy_names: bool = True,
+    **columns: Field,
+) -> type[Model]:
+    """One table as a step declares it, frozen inside the step: ``columns`` in order (an
+    ``id`` primary key is added when none is named), on ``db``, never the live models."""
+    meta = {"database": db, "table_name": table_name, "legacy_table_names": legacy_names}
+    # the class name as the step once declared it: it names the indexes of legacy names
+    class_name = table_name.title().replace("_", "")
+    return type(
+        class_name, (Model,), {**columns, "Meta": type("Meta", (), meta | {"indexes": indexes})}
+    )
+
+
 def _v1_initial_schema(db: Database, migrator: SchemaMigrator) -> None:
     """The first layout: clients, contact points, the log and its signals, money, follow-ups."""
 
-    class Frozen(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False  # index names follow the table names, as in v1 files
+    def table(table_name: str, indexes: tuple = (), /, **columns: Field) -> type[Model]:
+        # index names follow the table names, as in v1 files
+        return _table(db, table_name, indexes, legacy_names=False, **columns)
 
-    class Client(Frozen):
-        id = AutoField()
-        name = TextField()
-        name_key = TextField(index=True)
-        salutation = TextField()
-        language = TextField()
-        company = TextField()
-        status = TextField()
-        referred_by = ForeignKeyField("self", null=True, on_delete="SET NULL")
-        referred_by_text = TextField()
-        tags = TextField()
-        notes = TextField()
-        rapport = TextField()
-        created_at = BigIntegerField()
-        updated_at = BigIntegerField()
-        archived_at = BigIntegerField(null=True)
-        last_contact_at = BigIntegerField(null=True)
-        risk_score = IntegerField()
-        risk_band = TextField()
-        risk_as_of = BigIntegerField(null=True)
-        risk_week_ago = IntegerField()
+    text, moment = TextField, BigIntegerField  # moments: epoch seconds
 
-        class Meta:
-            table_name = "client"
-            indexes = ((("archived_at", "risk_score"), False),)
+    def of(model: type[Model], on_delete: str = "CASCADE", **options) -> ForeignKeyField:
+        """A record's link to what it belongs to: it goes when that goes, unless told."""
+        return ForeignKeyField(model, on_delete=on_delete, **options)
 
-    class Phone(Frozen):
-        client = ForeignKeyField(Client, on_delete="CASCADE")
-        e164 = TextField(index=True)
-        raw = TextField()  # the column's name; it hides Model.raw(), never used on this model
-        kind = TextField()
-
-        class Meta:
-            table_name = "phone"
-            indexes = ((("client", "e164"), True),)
-
-    class Email(Frozen):
-        client = ForeignKeyField(Client, on_delete="CASCADE")
-        address = TextField(index=True)
-        kind = TextField()
-
-        class Meta:
-            table_name = "email"
-            indexes = ((("client", "address"), True),)
-
-    class Interaction(Frozen):
-        id = AutoField()
-        client = ForeignKeyField(Client, on_delete="CASCADE", index=False)
-        occurred_at = BigIntegerField()
-        channel = TextField()
-        direction = TextField()
-        duration_min = IntegerField(null=True)
-        tone = TextField(null=True)
-        summary = TextField()
-
-        class Meta:
-            table_name = "interaction"
-            indexes = ((("client", "occurred_at"), False),)
-
-    class Signal(Frozen):
-        interaction = ForeignKeyField(Interaction, on_delete="CASCADE")
-        client = ForeignKeyField(Client, on_delete="CASCADE", index=False)
-        kind = TextField()
-        at = BigIntegerField()
-
-        class Meta:
-            table_name = "signal"
-            indexes = ((("client", "at"), False),)
-
-    class Agreement(Frozen):
-        client = ForeignKeyField(Client, on_delete="CASCADE")
-        title = TextField()
-        scope = TextField()
-        budget_cents = IntegerField(null=True)
-        currency = TextField()
-        start = TextField(null=True)
-        end = TextField(null=True)
-        status = TextField()
-
-        class Meta:
-            table_name = "agreement"
-
-    class Invoice(Frozen):
-        client = ForeignKeyField(Client, on_delete="CASCADE")
-        agreement = ForeignKeyField(Agreement, null=True, on_delete="SET NULL")
-        number = TextField()
-        amount_cents = IntegerField()
-        currency = TextField()
-        issued = TextField()
-        due = TextField(null=True)
-        paid = TextField(null=True)
-        disputed = BooleanField()
-
-        class Meta:
-            table_name = "invoice"
-            indexes = ((("paid", "due"), False),)
-
-    class TimeEntry(Frozen):
-        client = ForeignKeyField(Client, on_delete="CASCADE")
-        agreement = ForeignKeyField(Agreement, null=True, on_delete="SET NULL")
-        started_at = BigIntegerField()
-        minutes = IntegerField()
-        note = TextField()
-
-        class Meta:
-            table_name = "time_entry"
-
-    class FollowUp(Frozen):
-        client = ForeignKeyField(Client, on_delete="CASCADE")
-        due_at = BigIntegerField()
-        text = TextField()
-        done_at = BigIntegerField(null=True)
-
-        class Meta:
-            table_name = "follow_up"
-            indexes = ((("done_at", "due_at"), False),)
+    # One table a statement, its columns several to a line: a record of the v1 layout.
+    # fmt: off
+    client = table(
+        "client", ((("archived_at", "risk_score"), False),),
+        id=AutoField(), name=text(), name_key=text(index=True), salutation=text(),
+        language=text(), company=text(), status=text(),
+        referred_by=ForeignKeyField("self", null=True, on_delete="SET NULL"),
+        referred_by_text=text(), tags=text(), notes=text(), rapport=text(),
+        created_at=moment(), updated_at=moment(), archived_at=moment(null=True),
+        last_contact_at=moment(null=True), risk_score=IntegerField(), risk_band=text(),
+        risk_as_of=moment(null=True), risk_week_ago=IntegerField(),
+    )
+    # raw: the column's name; it hides Model.raw(), never used on this model
+    phone = table("phone", ((("client", "e164"), True),),
+                  client=of(client), e164=text(index=True), raw=text(), kind=text())
+    email = table("email", ((("client", "address"), True),),
+                  client=of(client), address=text(index=True), kind=text())
+    interaction = table(
+        "interaction", ((("client", "occurred_at"), False),),
+        id=AutoField(), client=of(client, index=False), occurred_at=moment(), channel=text(),
+        direction=text(), duration_min=IntegerField(null=True), tone=text(null=True),
+        summary=text(),
+    )
+    signal = table("signal", ((("client", "at"), False),),
+                   interaction=of(interaction), client=of(client, index=False), kind=text(),
+                   at=moment())
+    agreement = table(
+        "agreement",
+        client=of(client), title=text(), scope=text(), budget_cents=IntegerField(null=True),
+        currency=text(), start=text(null=True), end=text(null=True), status=text(),
+    )
+    invoice = table(
+        "invoice", ((("paid", "due"), False),),
+        client=of(client), agreement=of(agreement, "SET NULL", null=True), number=text(),
+        amount_cents=IntegerField(), currency=text(), issued=text(), due=text(null=True),
+        paid=text(null=True), disputed=BooleanField(),
+    )
+    time_entry = table("time_entry",
+                       client=of(client), agreement=of(agreement, "SET NULL", null=True),
+                       started_at=moment(), minutes=IntegerField(), note=text())
+    follow_up = table("follow_up", ((("done_at", "due_at"), False),),
+                      client=of(client), due_at=moment(), text=text(), done_at=moment(null=True))
+    # fmt: on
 
     db.create_tables(
-        [Client, Phone, Email, Interaction, Signal, Agreement, Invoice, TimeEntry, FollowUp],
+        [client, phone, email, interaction, signal, agreement, invoice, time_entry, follow_up],
         safe=False,
     )
 
@@ -218,14 +170,7 @@ def _v3_captured_log(db: Database, migrator: SchemaMigrator) -> None:
     signals suggested by its text and those the user dismissed; how far mail was read."""
     from playhouse.migrate import migrate
 
-    class CaptureMark(Model):
-        place = TextField(unique=True)
-        mark = BigIntegerField()
-
-        class Meta:
-            database = db
-            table_name = "capture_mark"
-
+    capture_mark = _table(db, "capture_mark", place=TextField(unique=True), mark=BigIntegerField())
     migrate(
         migrator.add_column("interaction", "source", TextField(default="typed")),
         migrator.add_column("interaction", "external_key", TextField(null=True)),
@@ -235,7 +180,7 @@ def _v3_captured_log(db: Database, migrator: SchemaMigrator) -> None:
         migrator.add_index("interaction", ("client_id", "external_key"), True),
         migrator.add_index("interaction", ("suggested_signals",), False),
     )
-    db.create_tables([CaptureMark], safe=False)
+    db.create_tables([capture_mark], safe=False)
 
 
 def _v4_records(db: Database, migrator: SchemaMigrator) -> None:
@@ -253,26 +198,18 @@ def _v4_records(db: Database, migrator: SchemaMigrator) -> None:
     """
     from playhouse.migrate import migrate as apply
 
-    class Frozen(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Invoice(Frozen):
-        class Meta:
-            table_name = "invoice"
-
-    class Payment(Frozen):
-        id = AutoField()
-        invoice = ForeignKeyField(Invoice, on_delete="CASCADE")
-        amount_cents = IntegerField()
-        paid_on = TextField()
-        note = TextField()
-
-        class Meta:
-            table_name = "payment"
-
-    db.create_tables([Payment], safe=False)
+    invoice = _table(db, "invoice", legacy_names=False)
+    payment = _table(
+        db,
+        "payment",
+        legacy_names=False,
+        id=AutoField(),
+        invoice=ForeignKeyField(invoice, on_delete="CASCADE"),
+        amount_cents=IntegerField(),
+        paid_on=TextField(),
+        note=TextField(),
+    )
+    db.create_tables([payment], safe=False)
     apply(migrator.add_column("client", "cadence_days", IntegerField(null=True)))
     if isinstance(db, PostgresqlDatabase):
         db.execute_sql(  # the change watch of step 2 covers the new table too
@@ -336,27 +273,19 @@ def _v5_risk_cache(db: Database, migrator: SchemaMigrator) -> None:
     """``risk_cache``: each client's risk as ``risk --json`` prints it (derived, rewritten with
     the stored score; see models/risk_cache.py). Deleting a client deletes it."""
 
-    class Frozen(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Client(Frozen):
-        class Meta:
-            table_name = "client"
-
-    class RiskCache(Frozen):
-        client = ForeignKeyField(Client, primary_key=True, on_delete="CASCADE")
-        as_of = BigIntegerField()
-        score = IntegerField()
-        band = TextField()
-        made_by = TextField()
-        document = TextField()
-
-        class Meta:
-            table_name = "risk_cache"
-
-    db.create_tables([RiskCache], safe=False)
+    client = _table(db, "client", legacy_names=False)
+    risk_cache = _table(
+        db,
+        "risk_cache",
+        legacy_names=False,
+        client=ForeignKeyField(client, primary_key=True, on_delete="CASCADE"),
+        as_of=BigIntegerField(),
+        score=IntegerField(),
+        band=TextField(),
+        made_by=TextField(),
+        document=TextField(),
+    )
+    db.create_tables([risk_cache], safe=False)
 
 
 #: Append new steps at the end; never edit a released one.

@@ -1,214 +1,51 @@
-"""The dashboard's read queries: compact rows for the client list, one client's log, triage.
-
-Everything here returns plain tuples/dataclasses (no Textual) and is shaped for speed at
-10,000-100,000 clients: the client list is read with four queries whatever the size
-(clients, phones, e-mails, money overdue), a client's log page uses the
-``(client, occurred_at)`` index, and triage reads only small indexed sets (open follow-ups,
-unpaid invoices, the client table).
+"""The dashboard's read queries: triage here, the client list and a client's log in
+:mod:`models.client_list` (re-exported, so the screens read everything from ``queries``).
 
 Triage is a list of groups (:data:`TRIAGE_GROUPS`), each one query that gives both its
 items and its count, so the dashboard's header, the triage view and ``callsheet triage``
-can never disagree.
-
-(Over 450 lines on purpose: every read the dashboard and triage make, each a short query; one
-place shows what the screens read and which indexes they need.)
+can never disagree; each reads only small indexed sets (open follow-ups, unpaid invoices,
+the client table). Other modules add groups with :func:`register_triage_group`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from peewee import Select, fn
+from peewee import Select
 
 from models import vocabulary
+from models.client_list import ClientRow, LogRow, client_rows, log_rows, owed_cents
 from models.db import database
-from models.entities import (
-    Client,
-    Email,
-    FollowUp,
-    Interaction,
-    Invoice,
-    Payment,
-    Phone,
-    Signal,
-)
-from models.text import fold
+from models.entities import Client, FollowUp, Interaction, Invoice
+from models.risk import HIGH_FROM
 
-
-def _owed_cents():
-    """An unpaid invoice's amount less its partial payments: what is overdue is what remains."""
-    # PostgreSQL sums a BIGINT as NUMERIC (a Decimal in Python): cast back to whole cents.
-    paid = Payment.select(fn.COALESCE(fn.SUM(Payment.amount_cents), 0).cast("BIGINT")).where(
-        Payment.invoice == Invoice.id
-    )
-    return Invoice.amount_cents - paid
-
-
-@dataclass(slots=True)
-class ClientRow:
-    """What the client list shows and filters on, for one client."""
-
-    id: int
-    name: str
-    company: str
-    status: str
-    risk_score: int
-    risk_band: str
-    risk_week_ago: int
-    last_contact: int | None  # epoch seconds
-    overdue_cents: int
-    archived: bool
-    #: lower-cased name, company, phones (as typed and as digits) and e-mails
-    search: str
-
-
-def _overdue_by_client(today: date, client_ids: list[int] | None = None) -> dict[int, int]:
-    query = (
-        Invoice.select(Invoice.client, fn.SUM(_owed_cents()).cast("BIGINT"))
-        .where(Invoice.paid.is_null() & (Invoice.due < today.isoformat()))
-        .group_by(Invoice.client)
-    )
-    if client_ids is not None:
-        query = query.where(Invoice.client.in_(client_ids))
-    return dict(query.tuples())
-
-
-def client_rows(
-    today: date, client_ids: list[int] | None = None, limit: int | None = None
-) -> list[ClientRow]:
-    """Rows for every client (or just ``client_ids``, or the ``limit`` riskiest)."""
-    query = Client.select(
-        Client.id,
-        Client.name,
-        Client.company,
-        Client.status,
-        Client.risk_score,
-        Client.risk_band,
-        Client.risk_week_ago,
-        Client.last_contact_at,
-        Client.archived_at,
-    )
-    if client_ids is not None:
-        query = query.where(Client.id.in_(client_ids))
-    if limit is not None:
-        query = (
-            query.where(Client.archived_at.is_null())
-            .order_by(Client.risk_score.desc())
-            .limit(limit)
-        )
-    # raw epoch ints: converting 100,000 timestamps to datetimes is wasted work here
-    clients = database.execute(query).fetchall()
-    ids = [row[0] for row in clients] if (client_ids is not None or limit is not None) else None
-    contact = defaultdict(list)
-    phones = Phone.select(Phone.client, Phone.e164, Phone.raw)
-    emails = Email.select(Email.client, Email.address)
-    if ids is not None:
-        phones, emails = phones.where(Phone.client.in_(ids)), emails.where(Email.client.in_(ids))
-    for client_id, e164, raw in database.execute(phones).fetchall():
-        contact[client_id].append(f"{raw} {e164}")
-    for client_id, address in database.execute(emails).fetchall():
-        contact[client_id].append(address)
-    overdue = _overdue_by_client(today, ids)
-    rows = []
-    for client_id, name, company, status, score, band, week_ago, last, archived in clients:
-        search = fold(" ".join((name, company or "", *contact.get(client_id, ()))))
-        rows.append(
-            ClientRow(
-                client_id,
-                name,
-                company or "",
-                status,
-                score,
-                band,
-                week_ago,
-                last,
-                overdue.get(client_id, 0),
-                archived is not None,
-                search,
-            )
-        )
-    return rows
-
-
-@dataclass(slots=True)
-class LogRow:
-    id: int
-    at: int  # epoch seconds
-    channel: str
-    direction: str
-    duration_min: int | None
-    tone: str | None
-    summary: str
-    signals: tuple[str, ...]
-    #: typed, mail, calendar or phone (models/capture)
-    source: str = "typed"
-    #: signals the text suggests, waiting for the user's yes or no; they do not count
-    suggested: tuple[str, ...] = ()
-
-
-def log_rows(
-    client_id: int, limit: int | None = None, before: tuple[int, int] | None = None
-) -> list[LogRow]:
-    """A client's interactions, newest first (a page of ``limit`` when given).
-
-    ``before`` is the ``(at, id)`` of the last row already shown: pages follow the log's
-    order (time, then id), so entries that share a second with the page's last one are
-    neither dropped nor repeated.
-    """
-    query = (
-        Interaction.select(
-            Interaction.id,
-            Interaction.occurred_at,
-            Interaction.channel,
-            Interaction.direction,
-            Interaction.duration_min,
-            Interaction.tone,
-            Interaction.summary,
-            Interaction.source,
-            Interaction.suggested_signals,
-        )
-        .where(Interaction.client == client_id)
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-    )
-    if before is not None:
-        at, interaction_id = before
-        # the first term bounds the index range scan; the second breaks ties on id
-        query = query.where(
-            (Interaction.occurred_at <= at)
-            & ((Interaction.occurred_at < at) | (Interaction.id < interaction_id))
-        )
-    if limit is not None:
-        query = query.limit(limit)
-    rows = database.execute(query).fetchall()
-    if not rows:
-        return []
-    signals = defaultdict(list)
-    signal_query = Signal.select(Signal.interaction, Signal.kind).where(Signal.client == client_id)
-    if limit is not None:
-        signal_query = signal_query.where(Signal.at >= rows[-1][1])
-    for interaction_id, kind in database.execute(signal_query).fetchall():
-        signals[interaction_id].append(kind)
-    return [
-        LogRow(
-            i,
-            at,
-            channel,
-            direction,
-            minutes,
-            tone,
-            summary or "",
-            tuple(signals.get(i, ())),
-            source,
-            tuple(suggested.split()) if suggested else (),
-        )
-        for i, at, channel, direction, minutes, tone, summary, source, suggested in rows
-    ]
-
-
-# --- triage --------------------------------------------------------------------------------
+__all__ = [
+    # the client list and a client's log (models.client_list)
+    "ClientRow",
+    "LogRow",
+    "client_rows",
+    "log_rows",
+    # triage
+    "HEADER_KINDS",
+    "RISK_RISE_POINTS",
+    "TRIAGE_GROUPS",
+    "TRIAGE_STATUSES",
+    "Attention",
+    "Triage",
+    "TriageGroup",
+    "TriageMoment",
+    "TriageSection",
+    "in_triage",
+    "needs_attention",
+    "query_group",
+    "register_triage_group",
+    "suggestions_to_review",
+    "triage",
+    "triage_counts",
+    "triage_groups",
+]
 
 #: The statuses triage looks at (one definition, in the risk vocabulary). Former and declined
 #: clients are done with: their follow-ups, invoices and silence are no longer today's business
@@ -282,30 +119,27 @@ def query_group(
     return TriageGroup(kind, title, count, items)
 
 
-def _follow_ups_due(moment: TriageMoment) -> Select:
+def _records_of_clients_in_triage(model, columns: tuple, where, *order_by) -> Select:
+    """Rows of (client id, client name, *columns, record id) of ``model``'s records that
+    match ``where``, for the clients triage looks at."""
     return (
-        FollowUp.select(FollowUp.client, Client.name, FollowUp.due_at, FollowUp.text, FollowUp.id)
+        model.select(model.client, Client.name, *columns, model.id)
         .join(Client)
-        .where(FollowUp.done_at.is_null() & (FollowUp.due_at < moment.end_of_day) & in_triage())
-        .order_by(FollowUp.due_at, FollowUp.id)
+        .where(where & in_triage())
+        .order_by(*order_by)
     )
+
+
+def _follow_ups_due(moment: TriageMoment) -> Select:
+    due = FollowUp.done_at.is_null() & (FollowUp.due_at < moment.end_of_day)
+    columns = (FollowUp.due_at, FollowUp.text)
+    return _records_of_clients_in_triage(FollowUp, columns, due, FollowUp.due_at, FollowUp.id)
 
 
 def _overdue_invoices(moment: TriageMoment) -> Select:
-    return (
-        Invoice.select(
-            Invoice.client,
-            Client.name,
-            Invoice.number,
-            _owed_cents(),
-            Invoice.currency,
-            Invoice.due,
-            Invoice.id,
-        )
-        .join(Client)
-        .where(Invoice.paid.is_null() & (Invoice.due < moment.today.isoformat()) & in_triage())
-        .order_by(Invoice.due, Invoice.id)
-    )
+    overdue = Invoice.paid.is_null() & (Invoice.due < moment.today.isoformat())
+    columns = (Invoice.number, owed_cents(), Invoice.currency, Invoice.due)
+    return _records_of_clients_in_triage(Invoice, columns, overdue, Invoice.due, Invoice.id)
 
 
 def _overdue_invoice_row(values: tuple, moment: TriageMoment) -> Attention:
@@ -360,7 +194,7 @@ def _quiet_row(values: tuple, moment: TriageMoment) -> Attention:
 
 
 def _lapsed_cadences(moment: TriageMoment) -> Select:
-    from models.records import lapsed_cadence_query  # the cadence is models.records'
+    from models.records.cadence import lapsed_cadence_query  # the cadence is models.records'
 
     return lapsed_cadence_query(moment.now).where(in_triage())
 
@@ -410,19 +244,10 @@ def register_triage_group(group: TriageGroup) -> None:
 
 def _open_suggestions(moment: TriageMoment) -> Select:
     # ``> ""`` rather than ``!= ""``: a range, so the index on suggested_signals serves it
-    return (
-        Interaction.select(
-            Interaction.client,
-            Client.name,
-            Interaction.occurred_at,
-            Interaction.suggested_signals,
-            Interaction.summary,
-            Interaction.id,
-        )
-        .join(Client)
-        .where((Interaction.suggested_signals > "") & in_triage())
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-    )
+    waiting = Interaction.suggested_signals > ""
+    columns = (Interaction.occurred_at, Interaction.suggested_signals, Interaction.summary)
+    newest_first = (Interaction.occurred_at.desc(), Interaction.id.desc())
+    return _records_of_clients_in_triage(Interaction, columns, waiting, *newest_first)
 
 
 def _suggestion_row(values: tuple, moment: TriageMoment) -> Attention:
@@ -497,7 +322,10 @@ def triage_counts(now: datetime, stale_after_days: int = 21) -> dict[str, int]:
     """
     moment = TriageMoment(now, stale_after_days)
     counts = {g.kind: g.count(moment) for g in triage_groups() if g.kind in HEADER_KINDS}
-    counts["high"] = Client.select().where(in_triage() & (Client.risk_band == "high")).count()
+    # the score's range lets the (archived_at, risk_score) index find them (the band alone
+    # read every client); the stored band follows the score (models.risk.band_of)
+    high = (Client.risk_score >= HIGH_FROM) & (Client.risk_band == "high")
+    counts["high"] = Client.select().where(in_triage() & high).count()
     counts["overdue"] = counts["overdue_invoice"]
     counts["follow_ups"] = counts["follow_up"]
     return counts

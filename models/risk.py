@@ -34,16 +34,16 @@ How a score is made:
 Bands: low < 30 <= watch < 60 <= high. The stance and the advice are chosen from the same
 factors (:mod:`models.stance`).
 
-(Over 450 lines on purpose: the scoring itself, a few lines over; its rule table lives in
-models/vocabulary.py, evidence helpers in models/evidence.py.)
+Its rule table lives in models/vocabulary.py, the settings that override it in
+models/risk_settings.py, the evidence helpers in models/evidence.py.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import NamedTuple
@@ -62,6 +62,7 @@ from models.evidence import (
     sequences,
     unpaid_numbers,
 )
+from models.risk_settings import DEFAULT_MODEL, RiskModel, model_with, table_with
 from models.stance import Assessment, Relationship, Stance, advice_for, stance_for
 from models.vocabulary import (
     BEHAVIOUR_KINDS,
@@ -84,25 +85,26 @@ __all__ = [
     "ToneEvent",
     "paid_now",
     "unpaid_numbers",
+    # the settings (models.risk_settings)
+    "DEFAULT_MODEL",
+    "RiskModel",
+    "model_with",
+    "table_with",
     # the model
     "BANDS",
     "HIGH_FROM",
     "WATCH_FROM",
-    "DEFAULT_MODEL",
     "SCALE",
     "TONE_HORIZON_HALF_LIVES",
     "Factor",
     "Floor",
     "Points",
     "Risk",
-    "RiskModel",
     "WhatIf",
     "band_of",
-    "model_with",
     "risk_of",
-    "score_at",
     "score_of",
-    "table_with",
+    "scores_at",
     "trend",
 ]
 
@@ -180,66 +182,6 @@ class Risk:
     floor: Floor | None = None
     stance: Stance = Stance("warm", "")
     what_if: WhatIf | None = None
-
-
-@dataclass(frozen=True)
-class RiskModel:
-    """The table of weights and the model's one setting (both overridable in config.toml)."""
-
-    table: Mapping[str, Rule] = field(default_factory=lambda: DEFAULT_TABLE)
-    #: an invoice overdue longer than this keeps the client at least in "watch"
-    overdue_watch_days: int = 30
-
-
-DEFAULT_MODEL = RiskModel()
-
-
-def model_with(overrides: Mapping[str, object] | None) -> RiskModel:
-    """The default model with config.toml's ``[risk]`` table applied.
-
-    ``[risk] overdue_watch_days = 45`` sets the model's setting; ``[risk.rude] weight = 25``
-    (and ``half_life_days``) overrides one factor. Raises ValueError naming a bad entry.
-    """
-    settings = {k: v for k, v in (overrides or {}).items() if not isinstance(v, Mapping)}
-    per_kind = {k: v for k, v in (overrides or {}).items() if isinstance(v, Mapping)}
-    unknown = set(settings) - {"overdue_watch_days"}
-    for name in sorted(unknown):
-        if name in DEFAULT_TABLE:
-            raise ValueError(f"risk.{name}: expected a table with weight and/or half_life_days")
-        raise ValueError(f"risk.{name}: unknown signal or setting")
-    days = settings.get("overdue_watch_days", DEFAULT_MODEL.overdue_watch_days)
-    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise ValueError("risk.overdue_watch_days must be a whole number of days")
-    return RiskModel(table_with(per_kind), days)
-
-
-def table_with(overrides: Mapping[str, Mapping[str, float]] | None) -> dict[str, Rule]:
-    """DEFAULT_TABLE with per-factor overrides of ``weight`` and ``half_life_days``.
-
-    A warning cannot be turned into a positive sign or back (the vocabulary is built from
-    the signs of the defaults). Raises ValueError naming an unknown factor or setting.
-    """
-    table = dict(DEFAULT_TABLE)
-    for kind, values in (overrides or {}).items():
-        if kind not in table:
-            raise ValueError(f"risk.{kind}: unknown signal")
-        if not isinstance(values, Mapping):
-            raise ValueError(f"risk.{kind}: expected a table with weight and/or half_life_days")
-        unknown = set(values) - {"weight", "half_life_days"}
-        if unknown:
-            raise ValueError(f"risk.{kind}: unknown setting {sorted(unknown)[0]!r}")
-        try:
-            half_life = float(values.get("half_life_days", table[kind].half_life_days))
-            weight = float(values.get("weight", table[kind].weight))
-        except (TypeError, ValueError):
-            raise ValueError(f"risk.{kind}: weight and half_life_days must be numbers") from None
-        if half_life <= 0:
-            raise ValueError(f"risk.{kind}.half_life_days must be above 0")
-        default = DEFAULT_TABLE[kind].weight
-        if (default > 0 and weight < 0) or (default < 0 and weight > 0):
-            raise ValueError(f"risk.{kind}.weight must keep its sign ({default:+g} by default)")
-        table[kind] = replace(table[kind], weight=weight, half_life_days=half_life)
-    return table
 
 
 def band_of(score: int) -> str:
@@ -355,16 +297,17 @@ def _score(
     return _Scored(factors, points, score, floor, money, past, own_mistakes, fresh)
 
 
-def score_at(
-    signals: Iterable[SignalEvent],
-    invoices: Iterable[InvoiceFact],
-    as_of: datetime,
+def scores_at(
+    signals: Sequence[SignalEvent],
+    invoices: Sequence[InvoiceFact],
+    moments: Iterable[datetime],
     model: RiskModel = DEFAULT_MODEL,
     *,
-    tones: Iterable[ToneEvent] = (),
-) -> int:
-    """Only the score of :func:`risk_of` (no stance, no advice): for trends and storage."""
-    return _score(signals, invoices, as_of, model, tones).score
+    tones: Sequence[ToneEvent] = (),
+) -> list[int]:
+    """Only the score of :func:`risk_of` (no stance, no advice) at each of ``moments``: for
+    trends, for storage (now and a week ago) and for "what if it were paid"."""
+    return [_score(signals, invoices, as_of, model, tones).score for as_of in moments]
 
 
 def risk_of(
@@ -448,8 +391,5 @@ def trend(
     tones: Iterable[ToneEvent] = (),
 ) -> list[int]:
     """The score at weekly points, oldest first; the last is the score as of ``as_of``."""
-    signals, invoices, tones = list(signals), list(invoices), list(tones)
-    return [
-        score_at(signals, invoices, as_of - timedelta(weeks=weeks - 1 - week), model, tones=tones)
-        for week in range(weeks)
-    ]
+    weekly = [as_of - timedelta(weeks=weeks - 1 - week) for week in range(weeks)]
+    return scores_at(list(signals), list(invoices), weekly, model, tones=list(tones))

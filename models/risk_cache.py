@@ -36,7 +36,16 @@ from models.text import json_safe
 FRESH_FOR = timedelta(hours=6)
 
 #: the modules whose code decides what a document says
-_SHAPERS = ("risk", "evidence", "stance", "vocabulary", "scoring", "briefing", "risk_cache")
+_SHAPERS = (
+    "risk",
+    "risk_settings",
+    "evidence",
+    "stance",
+    "vocabulary",
+    "scoring",
+    "briefing_forms",
+    "risk_cache",
+)
 _code_hash: str | None = None
 
 
@@ -58,7 +67,7 @@ def made_by(model: RiskModel) -> str:
 
 def document(risk: Risk) -> str:
     """The risk's JSON as ``risk --json`` prints it, without the client's id and name."""
-    from models.briefing import risk_json
+    from models.briefing_forms import risk_json
 
     return json_safe(json.dumps(risk_json(risk), ensure_ascii=False))
 

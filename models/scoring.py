@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from peewee import Value, chunked, fn
 
@@ -38,7 +38,7 @@ from models.risk import (
     model_with,
     paid_now,
     risk_of,
-    score_at,
+    scores_at,
     trend,
     unpaid_numbers,
 )
@@ -46,6 +46,8 @@ from models.validate import InputError
 from models.vocabulary import TONE_FACTORS
 
 _model: RiskModel = DEFAULT_MODEL
+#: a signal or a tone, as the risk model reads it
+E = TypeVar("E", SignalEvent, ToneEvent)
 
 
 def configure(config) -> None:
@@ -81,13 +83,7 @@ def _signals_for(
         )
     else:
         query = Signal.select(Signal.client, Signal.at, Signal.kind, Value(""))
-    if client_ids is not None:
-        query = query.where(Signal.client.in_(list(client_ids)))
-    grouped: dict[int, list[SignalEvent]] = defaultdict(list)
-    moment = datetime.fromtimestamp
-    for client_id, at, kind, summary in database.execute(query).fetchall():
-        grouped[client_id].append(SignalEvent(moment(at, UTC), kind, summary or ""))
-    return grouped
+    return _events_by_client(query, Signal.client, client_ids, SignalEvent)
 
 
 def _tones_for(
@@ -106,12 +102,20 @@ def _tones_for(
     query = Interaction.select(
         Interaction.client, Interaction.occurred_at, Interaction.tone, summary
     ).where(recent)
+    return _events_by_client(query, Interaction.client, client_ids, ToneEvent)
+
+
+def _events_by_client(
+    query, client_field, client_ids: Iterable[int] | None, event: Callable[[datetime, str, str], E]
+) -> dict[int, list[E]]:
+    """``query``'s rows (client id, epoch seconds, kind, summary) as ``event``s grouped by
+    client, for ``client_ids`` only (``client_field`` names the client) or every client."""
     if client_ids is not None:
-        query = query.where(Interaction.client.in_(list(client_ids)))
-    grouped: dict[int, list[ToneEvent]] = defaultdict(list)
+        query = query.where(client_field.in_(list(client_ids)))
+    grouped: dict[int, list[E]] = defaultdict(list)
     moment = datetime.fromtimestamp
-    for client_id, at, tone, text in database.execute(query).fetchall():
-        grouped[client_id].append(ToneEvent(moment(at, UTC), tone, text or ""))
+    for client_id, at, kind, summary in database.execute(query).fetchall():
+        grouped[client_id].append(event(moment(at, UTC), kind, summary or ""))
     return grouped
 
 
@@ -227,7 +231,8 @@ def explain(client: Client | int, as_of: datetime, if_paid: Iterable[str] | None
                     else f"{client.name} has no invoice {number!r}",
                 )
     if numbers:
-        score = score_at(signals, paid_now(invoices, numbers, as_of), as_of, _model, tones=tones)
+        paid = paid_now(invoices, numbers, as_of)
+        [score] = scores_at(signals, paid, [as_of], _model, tones=tones)
         risk = replace(risk, what_if=WhatIf(numbers, score, band_of(score)))
     return risk
 
@@ -246,8 +251,10 @@ def trend_of(client: Client | int, as_of: datetime, weeks: int = 12) -> list[int
 
 
 def _stored_values(signals, tones, invoices, as_of: datetime, risk: Risk | None = None) -> dict:
-    score = risk.score if risk else score_at(signals, invoices, as_of, _model, tones=tones)
-    week_ago = score_at(signals, invoices, as_of - timedelta(days=7), _model, tones=tones)
+    moments = [as_of - timedelta(days=7)] + ([] if risk else [as_of])
+    # a week ago always; now too unless the risk just computed has it
+    week_ago, *now = scores_at(signals, invoices, moments, _model, tones=tones)
+    score = risk.score if risk else now[0]
     return {
         "risk_score": score,
         "risk_band": band_of(score),

@@ -43,8 +43,26 @@ def _reads(*kinds: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
+def _pattern(
+    weight: float,
+    half_life_days: float,
+    why: str,
+    label: str,
+    *kinds: str,
+    window_days: int | None = None,
+    money: bool = False,
+) -> Rule:
+    """A named pattern, worth points of its own on top of its parts: events of ``kinds``
+    (:data:`REPEATS` of them, or in sequence) within ``window_days``, by default as long as
+    its half-life."""
+    window = int(half_life_days) if window_days is None else window_days
+    return Rule(
+        weight, half_life_days, why, label, money=money, reads=_reads(*kinds), window_days=window
+    )
+
+
 #: The one table of weights and half-lives. Weights and half-lives are overridable per
-#: factor from config.toml: ``[risk.rude] weight = 25`` (see :func:`models.risk.model_with`).
+#: factor from config.toml: ``[risk.rude] weight = 25`` (see :func:`models.risk_settings.model_with`).
 DEFAULT_TABLE: Mapping[str, Rule] = {
     # -- warning signs logged by the consultant (rule 2) ------------------------------------
     # Practitioners decline rude or aggressive clients 9 times in 10, even for good money.
@@ -125,81 +143,77 @@ DEFAULT_TABLE: Mapping[str, Rule] = {
         reads=_reads("invoices"),
     ),
     # -- sequences practitioners name (rule 2): more than the sum of their parts ------------
-    "pattern_missed_then_complained": Rule(
+    "pattern_missed_then_complained": _pattern(
         10,
         90,
         "rule 2: misses calls or meetings, then complains about the result",
         "missed, then complained",
-        reads=_reads("missed_call", "no_show", "complaint"),
+        "missed_call",
+        "no_show",
+        "complaint",
         window_days=30,
     ),
-    "pattern_changed_mind_then_refused": Rule(
+    "pattern_changed_mind_then_refused": _pattern(
         20,
         365,
         "rule 2: changes their mind after delivery, then refuses to pay",
         "changed mind, then refused to pay",
-        money=True,
-        reads=_reads("changed_mind", "refused_payment"),
+        "changed_mind",
+        "refused_payment",
         window_days=90,
+        money=True,
     ),
     # -- repetition (rule 2: "keeps asking", "week after week"): three or more of the same
     # warning within the window is a pattern worth more than its parts --------------------
-    "keeps_asking_beyond_scope": Rule(
+    "keeps_asking_beyond_scope": _pattern(
         12,
         90,
         "rule 2 and 6: keeps asking beyond the agreed scope or budget",
         "keeps asking beyond scope",
-        reads=_reads("scope_creep"),
-        window_days=90,
+        "scope_creep",
     ),
-    "repeatedly_late": Rule(
+    "repeatedly_late": _pattern(
         15,
         180,
         "rule 2: pays late again and again",
         "repeatedly late",
-        money=True,
-        reads=_reads("late_payment", "invoices"),
+        "late_payment",
+        "invoices",
         window_days=365,
+        money=True,
     ),
-    "keeps_missing_calls": Rule(
+    "keeps_missing_calls": _pattern(
         10,
         60,
         "rule 2: misses calls and meetings week after week",
         "keeps missing calls and meetings",
-        reads=_reads("missed_call", "no_show"),
-        window_days=60,
+        "missed_call",
+        "no_show",
     ),
-    "keeps_complaining": Rule(
+    "keeps_complaining": _pattern(
         10,
         90,
         "rule 2: complains about the result week after week",
         "complains again and again",
-        reads=_reads("complaint"),
-        window_days=90,
+        "complaint",
     ),
-    "keeps_changing_their_mind": Rule(
+    "keeps_changing_their_mind": _pattern(
         12,
         120,
         "rule 2 and 3: changes their mind again and again",
         "keeps changing their mind",
-        reads=_reads("changed_mind"),
-        window_days=120,
+        "changed_mind",
     ),
-    "repeatedly_rude": Rule(
+    "repeatedly_rude": _pattern(
         20,
         180,
         "rule 2 and 7: rude or aggressive again and again",
         "rude or aggressive again and again",
-        reads=_reads("rude", "aggressive"),
-        window_days=180,
+        "rude",
+        "aggressive",
     ),
-    "hostile_again_and_again": Rule(
-        10,
-        60,
-        "rule 2 and 7: hostile call after call",
-        "hostile call after call",
-        reads=_reads("tone:hostile"),
-        window_days=60,
+    "hostile_again_and_again": _pattern(
+        10, 60, "rule 2 and 7: hostile call after call", "hostile call after call", "tone:hostile"
     ),
 }
 

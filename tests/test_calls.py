@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from models import clients as ops
-from models.briefing import brief_of, render_markdown, render_text
+from models.briefing import brief_of
+from models.briefing_forms import render_markdown, render_text
 from models.facts import fact_sheet, md
 from models.saying_no import reply_outline
 from tests.conftest import NOW

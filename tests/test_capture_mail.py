@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from models import clients as ops
-from models.capture.mail import read_message
+from models.capture.message import read_message
 from models.entities import CaptureMark, Interaction
 from models.store import open_database
 

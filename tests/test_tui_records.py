@@ -203,7 +203,8 @@ async def test_capital_a_adds_an_agreement_that_the_call_sheet_reads_and_c_close
         agreement = Agreement.get()
         assert agreement.scope == "Five pages, two rounds of changes"
         assert agreement.budget_cents == 800_000 and agreement.status == "active"
-        from models.briefing import brief_of, render_text
+        from models.briefing import brief_of
+        from models.briefing_forms import render_text
 
         assert "Website" in render_text(brief_of(ana.id, NOW))
         await pilot.press("r")

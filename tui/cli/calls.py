@@ -34,7 +34,8 @@ _FACTS_OUTPUT = "write to a file, readable by you only (default, or -: standard 
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from models.briefing import brief_of, render_markdown, render_text, to_json
+    from models.briefing import brief_of
+    from models.briefing_forms import render_markdown, render_text, to_json
     from models.clients import find_client
     from models.when import utcnow
     from tui.cli import open_store

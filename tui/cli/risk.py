@@ -35,7 +35,7 @@ _IF_PAID_HELP = (
 
 
 def _risk_json(client, risk) -> dict:
-    from models.briefing import risk_json
+    from models.briefing_forms import risk_json
 
     return {"id": client.id, "name": client.name, **risk_json(risk)}
 
@@ -112,7 +112,7 @@ def _print_all_json(as_of, band: str | None, stored_ok: bool) -> None:
 def explanation(name: str, risk) -> str:
     """A client's risk in plain text: score, the points it is made of, each factor with its
     evidence, any floor, the stance, the advice, and the what-if when asked for."""
-    from models.briefing import what_if_line
+    from models.briefing_forms import what_if_line
     from models.when import to_zone
 
     lines = [f"{_plain(name)}: risk {risk.score}/100 ({risk.band})"]

@@ -68,7 +68,7 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
         self.app.call_from_thread(self._show, brief)
 
     def _show(self, brief) -> None:
-        from models.briefing import sections
+        from models.briefing_forms import sections
 
         self.brief = brief
         parts: list = []
