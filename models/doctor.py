@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import stat
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from models.db import database, integrity_problems, sqlite_path
@@ -38,20 +38,8 @@ class Health:
         return not self.problems
 
     def as_json(self) -> dict:
-        return {
-            "backend": self.backend,
-            "store": self.store,
-            "schema_version": self.schema_version,
-            "current_version": self.current_version,
-            "integrity": self.integrity,
-            "size_bytes": self.size_bytes,
-            "last_backup": self.last_backup,
-            "last_backup_age_days": self.last_backup_age_days,
-            "rows": self.rows,
-            "healthy": self.healthy,
-            "problems": self.problems,
-            "warnings": self.warnings,
-        }
+        """Every field above, and whether the store is healthy."""
+        return {**asdict(self), "healthy": self.healthy}
 
 
 def _private(path: Path, wanted: int, what: str) -> str | None:

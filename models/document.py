@@ -1,9 +1,8 @@
 """callsheet/1 documents checked at the edge, before anything is written.
 
 The shape of a document (which fields exist, which are text, numbers, lists or objects,
-how long a text may be, how large a number) is declared once as ``msgspec`` structs; msgspec
-refuses an unknown field, a list where a name goes, ``minutes: null`` or an int with 40
-digits with the path of the value. What the shape cannot say (a known signal, a readable
+how long a text may be, how large a number) is declared once in
+:mod:`models.document_shape`. What the shape cannot say (a known signal, a readable
 moment, a phone number, a unique agreement title) is checked after, through
 :mod:`models.validate`. Every problem is one line naming the client and the field:
 ``clients[3] 'Ana Pop': interactions[2].signals: unknown signal 'rudee'``.
@@ -12,9 +11,6 @@ Raw bytes come in through :func:`load`, which names the line of a syntax error a
 invalid UTF-8 and nesting deeper than any real document. A phone number that cannot be
 normalised is kept as typed and reported (an address book is not rejected for one short
 local number); see :func:`models.phones.unverified_key`.
-
-(Over 450 lines on purpose: the whole callsheet/1 document: its declared shape and the checks
-that turn it into clean rows, field by field.)
 """
 
 from __future__ import annotations
@@ -22,118 +18,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 
 from models import validate
+from models.document_shape import ClientDoc, InteractionDoc, shape_problem
 from models.phones import unverified_key
 from models.validate import InputError
 from models.when import WhenError, not_in_future, parse_date, parse_when
 
 FORMAT = "callsheet/1"
-
-#: A name, a title, a kind: longer than any real one.
-Short = Annotated[str, msgspec.Meta(max_length=1_000)]
-#: A summary, notes, a scope: a few pages at most.
-Long = Annotated[str, msgspec.Meta(max_length=100_000)]
-Minutes = Annotated[int, msgspec.Meta(ge=0, le=validate.MAX_MINUTES)]
-#: Amounts as JSON numbers (or text such as "1 200,50"); validate.cents bounds them.
-Amount = Annotated[int, msgspec.Meta(ge=-(10**15), le=10**15)] | float | Short
-
-
-class _Strict(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """Unknown fields are errors: a misspelt field must not vanish silently."""
-
-
-class PhoneDoc(_Strict):
-    number: Short
-    kind: Short | None = None
-
-
-class EmailDoc(_Strict):
-    address: Short
-    kind: Short | None = None
-
-
-class InteractionDoc(_Strict):
-    at: Short
-    channel: Short | None = None
-    direction: Short | None = None
-    duration_min: Minutes | None = None
-    tone: Short | None = None
-    signals: list[Short] = []
-    summary: Long | None = None
-    # written only when set (see models.export_json._capture_json)
-    source: Short | None = None
-    external_key: Short | None = None
-    suggested_signals: list[Short] = []
-    dismissed_signals: list[Short] = []
-
-
-class AgreementDoc(_Strict):
-    title: Short | None = None
-    scope: Long | None = None
-    budget: Amount | None = None
-    currency: Short | None = None
-    start: Short | None = None
-    end: Short | None = None
-    status: Short | None = None
-
-
-class PaymentDoc(_Strict):
-    """One part of an invoice paid: {"amount": 800, "on": "2026-11-20", "note": ""}."""
-
-    amount: Amount
-    on: Short
-    note: Long | None = None
-
-
-class InvoiceDoc(_Strict):
-    issued: Short
-    amount: Amount
-    number: Short | Annotated[int, msgspec.Meta(ge=0, le=10**15)] | None = None
-    currency: Short | None = None
-    due: Short | None = None
-    paid: Short | None = None
-    disputed: bool = False
-    agreement: Short | None = None
-    payments: list[PaymentDoc] = []
-
-
-class TimeEntryDoc(_Strict):
-    start: Short
-    minutes: Minutes
-    note: Long | None = None
-    agreement: Short | None = None
-
-
-class FollowUpDoc(_Strict):
-    due: Short
-    text: Long
-    done: Short | None = None
-
-
-class ClientDoc(_Strict):
-    name: Short | None = None
-    salutation: Short | None = None
-    language: Short | None = None
-    company: Short | None = None
-    status: Short | None = None
-    phones: list[Short | PhoneDoc] = []
-    emails: list[Short | EmailDoc] = []
-    tags: list[Short] = []
-    referred_by: Short | None = None
-    notes: Long | None = None
-    rapport: Long | None = None
-    archived: Short | None = None
-    #: "stay in touch every N days"
-    cadence_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
-    interactions: list[InteractionDoc] = []
-    agreements: list[AgreementDoc] = []
-    invoices: list[InvoiceDoc] = []
-    time_entries: list[TimeEntryDoc] = []
-    follow_ups: list[FollowUpDoc] = []
 
 
 class FormatError(ValueError):
@@ -225,7 +120,7 @@ def check_document(
     cleaned, problems = [], []
     for index, raw in enumerate(raw_clients):
         where = places[index] if places else f"clients[{index}]"
-        clean, found = check_client(raw, where, region, default_currency, now)
+        clean, found = check_client(raw, where, Settings(region, default_currency, now))
         problems.extend(found)
         if clean:
             cleaned.append(clean)
@@ -237,41 +132,6 @@ def _place(raw: Any, where: str) -> str:
     if isinstance(name, str) and name.strip():
         return f"{where} {' '.join(name.split())[:80]!r}"
     return where
-
-
-_UNKNOWN_FIELD = re.compile(r"Object contains unknown field `(.*)`")
-_EXPECTED = re.compile(r"Expected `([\w |]+)`, got `(\w+)`")
-_TOO_LONG = re.compile(r"Expected `str` of length <= (\d+)")
-_OUT_OF_RANGE = re.compile(r"Expected `int` (<=|>=) (-?\d+)")
-_JSON_TYPES = {
-    "str": "text",
-    "int": "a whole number",
-    "float": "a number",
-    "bool": "true or false",
-    "array": "a list",
-    "object": "an object",
-}
-
-
-def _shape_problem(error: msgspec.ValidationError) -> str:
-    """msgspec's "Expected `str`, got `array` - at `$.phones[0]`" in the house style."""
-    message, _, path = str(error).partition(" - at `$")
-    path = path.rstrip("`").lstrip(".")
-    if unknown := _UNKNOWN_FIELD.match(message):
-        return f"{path + '.' if path else ''}unknown field {unknown.group(1)!r}"
-    if expected := _EXPECTED.match(message):
-        wants, got = expected.groups()
-        want = " or ".join(_JSON_TYPES.get(w, w) for w in wants.split(" | ") if w != "null")
-        message = f"expected {want}, got {_JSON_TYPES.get(got, got)}"
-    elif too_long := _TOO_LONG.match(message):
-        message = f"longer than {int(too_long.group(1)):,} characters"
-    elif bound := _OUT_OF_RANGE.match(message):
-        limit = int(bound.group(2))
-        message = f"must be at {'most' if bound.group(1) == '<=' else 'least'} {limit:,}"
-    elif message.startswith("Object missing required field"):
-        missing = message.split("`")[1]
-        path, message = f"{path + '.' if path else ''}{missing}", "required"
-    return f"{path}: {message}" if path else message
 
 
 class _Problems:
@@ -296,24 +156,28 @@ def _text(value: str | None) -> str:
     return value or ""
 
 
-def check_client(
-    raw: Any,
-    where: str,
-    region: str | None,
-    default_currency: str = "EUR",
-    now: datetime | None = None,
-) -> tuple[CleanClient | None, list[str]]:
-    """One client object checked: (the clean client or None, its problems).
+@dataclass(frozen=True)
+class Settings:
+    """What a whole document is checked with."""
 
-    With ``now``, a log entry dated in the future is a problem (follow-ups may be).
-    """
+    #: the country of a national number ("0721 234 567")
+    region: str | None
+    #: the currency of an amount that names none
+    default_currency: str = "EUR"
+    #: with it, a log entry dated in the future is a problem (follow-ups may be)
+    now: datetime | None = None
+
+
+def check_client(raw: Any, where: str, settings: Settings) -> tuple[CleanClient | None, list[str]]:
+    """One client object checked: (the clean client or None, its problems)."""
+    region, default_currency, now = settings.region, settings.default_currency, settings.now
     place = _place(raw, where)
     if not isinstance(raw, dict):
         return None, [f"{where}: expected an object"]
     try:
         doc = msgspec.convert(raw, ClientDoc)
     except msgspec.ValidationError as error:
-        return None, [f"{place}: {_shape_problem(error)}"]
+        return None, [f"{place}: {shape_problem(error)}"]
     except RecursionError:
         return None, [f"{place}: nested deeper than any client"]
     problems = _Problems(place)

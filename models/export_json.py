@@ -17,20 +17,10 @@ from typing import IO
 
 from peewee import chunked
 
+from models import entities
 from models.db import read_snapshot
 from models.document import FORMAT
-from models.entities import (
-    Agreement,
-    Client,
-    Email,
-    FollowUp,
-    Interaction,
-    Invoice,
-    Payment,
-    Phone,
-    Signal,
-    TimeEntry,
-)
+from models.entities import Client, Interaction
 from models.text import json_safe
 from models.when import iso
 
@@ -48,11 +38,17 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _phone_json(phone: Phone):
+def _of(model, client: Client, *order: str):
+    """The client's rows of ``model`` in ``order``, then in the order they were stored."""
+    columns = [getattr(model, name) for name in order]
+    return model.select().where(model.client == client).order_by(*columns, model.id)
+
+
+def _phone_json(phone: entities.Phone):
     return {"number": phone.raw, "kind": phone.kind} if phone.kind else phone.raw
 
 
-def _email_json(email: Email):
+def _email_json(email: entities.Email):
     return {"address": email.address, "kind": email.kind} if email.kind else email.address
 
 
@@ -86,8 +82,8 @@ def _flat(client: Client, phones, emails, referrers: dict[int, str], with_id: bo
 
 def client_record(client: Client, nested: bool = True, with_id: bool = False) -> dict:
     """The client's callsheet/1 object; ``nested=False`` leaves out the history."""
-    phones = list(Phone.select().where(Phone.client == client).order_by(Phone.id))
-    emails = list(Email.select().where(Email.client == client).order_by(Email.id))
+    phones = list(_of(entities.Phone, client))
+    emails = list(_of(entities.Email, client))
     record = _flat(client, phones, emails, _referrer_names([client]), with_id)
     if nested:
         record.update(_history(client))
@@ -98,11 +94,11 @@ def client_records_flat(query) -> Iterator[dict]:
     """Flat records (with ``id``) for every client of ``query``, in pages of three queries."""
     for page in chunked(query, 2000):
         ids = [c.id for c in page]
-        phones, emails = defaultdict(list), defaultdict(list)
-        for phone in Phone.select().where(Phone.client.in_(ids)).order_by(Phone.id):
-            phones[phone.client_id].append(phone)
-        for email in Email.select().where(Email.client.in_(ids)).order_by(Email.id):
-            emails[email.client_id].append(email)
+        phones: defaultdict[int, list] = defaultdict(list)
+        emails: defaultdict[int, list] = defaultdict(list)
+        for model, points in ((entities.Phone, phones), (entities.Email, emails)):
+            for point in model.select().where(model.client.in_(ids)).order_by(model.id):
+                points[point.client_id].append(point)
         referrers = _referrer_names(page)
         for client in page:
             yield _flat(client, phones[client.id], emails[client.id], referrers, True)
@@ -110,13 +106,8 @@ def client_records_flat(query) -> Iterator[dict]:
 
 def _history(client: Client) -> dict:
     signals = defaultdict(list)
-    for interaction_id, kind in (
-        Signal.select(Signal.interaction, Signal.kind)
-        .where(Signal.client == client)
-        .order_by(Signal.id)
-        .tuples()
-    ):
-        signals[interaction_id].append(kind)
+    for signal in _of(entities.Signal, client):
+        signals[signal.interaction_id].append(signal.kind)
     interactions = [
         {
             "at": iso(i.occurred_at),
@@ -128,12 +119,11 @@ def _history(client: Client) -> dict:
             "summary": i.summary,
             **_capture_json(i),
         }
-        for i in Interaction.select()
-        .where(Interaction.client == client)
-        .order_by(Interaction.occurred_at, Interaction.id)
+        for i in _of(Interaction, client, "occurred_at")
     ]
-    agreements = list(Agreement.select().where(Agreement.client == client).order_by(Agreement.id))
+    agreements = list(_of(entities.Agreement, client))
     payments = defaultdict(list)  # partial payments; an invoice without any has no key
+    Payment, Invoice = entities.Payment, entities.Invoice
     for p in (
         Payment.select()
         .join(Invoice)
@@ -170,9 +160,7 @@ def _history(client: Client) -> dict:
                 "agreement": titles.get(v.agreement_id),
                 **({"payments": payments[v.id]} if v.id in payments else {}),
             }
-            for v in Invoice.select()
-            .where(Invoice.client == client)
-            .order_by(Invoice.issued, Invoice.id)
+            for v in _of(Invoice, client, "issued")
         ],
         "time_entries": [
             {
@@ -181,15 +169,11 @@ def _history(client: Client) -> dict:
                 "note": t.note,
                 "agreement": titles.get(t.agreement_id),
             }
-            for t in TimeEntry.select()
-            .where(TimeEntry.client == client)
-            .order_by(TimeEntry.started_at, TimeEntry.id)
+            for t in _of(entities.TimeEntry, client, "started_at")
         ],
         "follow_ups": [
             {"due": iso(f.due_at), "text": f.text, "done": iso(f.done_at) if f.done_at else None}
-            for f in FollowUp.select()
-            .where(FollowUp.client == client)
-            .order_by(FollowUp.due_at, FollowUp.id)
+            for f in _of(entities.FollowUp, client, "due_at")
         ],
     }
 

@@ -20,21 +20,15 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from models.busy import patiently
-from models.clients import name_key
 from models.db import database
-from models.entities import (
-    Agreement,
-    Client,
-    Email,
-    FollowUp,
-    Interaction,
-    Invoice,
-    Phone,
-    Signal,
-    TimeEntry,
-)
+from models.entities import ALL_MODELS, Client, RiskCache
+from models.finding import name_key
 
-_ABOUT_A_CLIENT = (Phone, Email, Interaction, Signal, Agreement, Invoice, TimeEntry, FollowUp)
+#: Every table of records about a client (phones, log, invoices, ...), counted as erased; the
+#: risk cache goes with them but is derived, not a record the user kept.
+_ABOUT_A_CLIENT = tuple(
+    model for model in ALL_MODELS if "client" in model._meta.fields and model is not RiskCache
+)
 
 
 @dataclass

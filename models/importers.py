@@ -5,15 +5,13 @@ of phones, Google and Outlook with the ``csv`` module (BOM, ``;`` or ``,``, quot
 Both become callsheet/1 client objects, each labelled with where it came from ("card 12
 (line 140)", "line 7"), and go through :func:`models.merge.import_document`: one
 validation, one transaction, the same merging by phone and e-mail, the same ``--dry-run``
-and ``--skip-bad``. Time entries come from watson's and timewarrior's JSON exports.
+and ``--skip-bad``. Time entries from watson and timewarrior are :mod:`models.time_trackers`.
 
 Files are decoded as UTF-8 when they are, else in the encoding ``charset-normalizer``
 detects (Outlook writes cp1252, old phones Latin-1 or UTF-16). Every card and row ends up
 added, merged (and reported with whom) or named in the report: a card whose ``END:VCARD``
 is missing is read up to the next ``BEGIN:VCARD`` and reported, never dropped.
 
-(Over 450 lines on purpose: vCard, CSV and time-tracker exports, each turned into callsheet/1;
-they share decoding, size limits and the report of what was read.)
 """
 
 from __future__ import annotations
@@ -21,13 +19,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from models.document import FORMAT, FormatError
 from models.merge import ImportReport, import_document
-from models.validate import MAX_MINUTES
-from models.when import FIRST_YEAR, LAST_YEAR
 
 # --- vCard -----------------------------------------------------------------------------------
 
@@ -142,7 +139,7 @@ def read_vcards(
             card = vobject.readOne(card_text, allowQP=True)
             client = card_to_client(card)
         except Exception as error:  # vobject raises several kinds for malformed cards
-            problems.append(f"{place}: cannot read the card: {_short(error)}")
+            problems.append(f"{place}: cannot read the card: {short_reason(error)}")
             continue
         if not ended and warnings is not None:
             warnings.append(f"{place}: no END:VCARD before the next card; read up to there")
@@ -153,7 +150,8 @@ def read_vcards(
     return clients, places, problems
 
 
-def _short(error: Exception) -> str:
+def short_reason(error: Exception) -> str:
+    """An error's message on one line, cut to 200 characters."""
     text = " ".join(str(error).split())
     return text if len(text) <= 200 else text[:200] + "..."
 
@@ -357,6 +355,8 @@ def import_file(
 ) -> ImportReport:
     text = decode(path.read_bytes())
     if kind in ("watson", "timewarrior"):
+        from models.time_trackers import import_time
+
         return import_time(text, kind, mapping or {}, dry_run=dry_run, skip_bad=skip_bad)
     warnings: list[str] = []
     if kind == "vcf":
@@ -365,27 +365,14 @@ def import_file(
         clients, places, problems = read_csv(text, mapping)
     else:
         raise FormatError([f"{kind}: not a format import_file reads"])
+    document = {"format": FORMAT, "clients": clients}
+    run = partial(import_document, document, region=region, now=now, places=places)
     if problems and not skip_bad:
         # name every bad record, not only the ones the framing caught
-        checked = import_document(
-            {"format": FORMAT, "clients": clients},
-            dry_run=True,
-            skip_bad=True,
-            region=region,
-            now=now,
-            places=places,
-        )
+        checked = run(dry_run=True, skip_bad=True)
         raise FormatError(sorted(problems + checked.skipped, key=_place_order))
     try:
-        report = import_document(
-            {"format": FORMAT, "clients": clients},
-            dry_run=dry_run,
-            skip_bad=skip_bad,
-            region=region,
-            progress=progress,
-            now=now,
-            places=places,
-        )
+        report = run(dry_run=dry_run, skip_bad=skip_bad, progress=progress)
     except FormatError as error:
         raise FormatError(problems + error.problems) from None
     report.skipped = problems + report.skipped
@@ -413,93 +400,3 @@ def decode(data: bytes) -> str:
 def _place_order(problem: str) -> tuple[int, str]:
     words = problem.split()
     return (int(words[1]) if len(words) > 1 and words[1].isdigit() else 0, problem)
-
-
-# --- time trackers ----------------------------------------------------------------------------------
-
-
-def _moment(value: str) -> datetime:
-    if not isinstance(value, str) or len(value) > 64:
-        raise ValueError(f"{str(value)[:30]!r} is not a moment")
-    if len(value) == 16 and value.endswith("Z") and "T" in value:  # timewarrior: 20261120T090000Z
-        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def detect_time_format(document) -> str | None:
-    if isinstance(document, list) and document and isinstance(document[0], dict):
-        if "project" in document[0]:
-            return "watson"
-        if "start" in document[0]:
-            return "timewarrior"
-    return None
-
-
-def import_time(
-    text: str, kind: str, mapping: dict[str, str], *, dry_run: bool = False, skip_bad: bool = False
-) -> ImportReport:
-    """Time entries from ``watson log --json`` or ``timew export``.
-
-    Each entry's client is found through ``mapping`` (watson project or timewarrior tag ->
-    client), else by the project/tag itself as a client name. Entries already recorded
-    (same client, start and minutes) are not added twice.
-    """
-    from models.clients import ClientNotFound, add_tracked_time, find_client
-    from models.db import database
-    from models.document import load
-
-    entries = load(text)
-    if not isinstance(entries, list):
-        raise FormatError([f"expected a JSON list of {kind} entries"])
-    rows, problems, warnings = [], [], []
-    for index, entry in enumerate(entries):
-        place = f"entry {index}"
-        try:
-            start = _moment(entry["start"])
-            end_value = entry.get("stop") or entry.get("end")
-            if not end_value:  # still running: imported once it has stopped
-                warnings.append(f"{place}: still running; left out until it stops")
-                continue
-            minutes = round((_moment(end_value) - start).total_seconds() / 60)
-            labels = [entry["project"]] if kind == "watson" else []
-            labels += list(entry.get("tags") or [])
-            if not all(isinstance(label, str) for label in labels):
-                raise ValueError("projects and tags must be text")
-            if not FIRST_YEAR <= start.year <= LAST_YEAR:
-                raise ValueError(f"the year {start.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
-        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
-            problems.append(f"{place}: cannot read it ({_short(error)})")
-            continue
-        client = None
-        for label in labels:
-            target = mapping.get(label) or mapping.get(f"project={label}") or label
-            try:
-                client = find_client(target)
-                break
-            except ClientNotFound:
-                continue
-        if client is None:
-            problems.append(
-                f"{place}: no client for {', '.join(labels) or 'an untagged entry'} "
-                "(map one with --map NAME=CLIENT)"
-            )
-            continue
-        if minutes <= 0:
-            problems.append(f"{place}: ends before it starts")
-            continue
-        if minutes > MAX_MINUTES:
-            problems.append(f"{place}: lasts {minutes:,} minutes, longer than callsheet keeps")
-            continue
-        note = ", ".join(entry.get("tags") or []) if kind == "watson" else ", ".join(labels[1:])
-        rows.append((client, start, minutes, note))
-    if problems and not skip_bad:
-        raise FormatError(problems)
-    report = ImportReport(dry_run=dry_run, skipped=problems, warnings=warnings, time_entries=0)
-    with database.atomic() as transaction:
-        added = add_tracked_time(rows)
-        report.time_entries = len(added)
-        report.merged = list(dict.fromkeys(client.name for client in added))
-        if dry_run:
-            transaction.rollback()
-    return report

@@ -2,8 +2,9 @@
 
 :func:`import_document` takes a callsheet/1 document (from a file, or built by
 :mod:`models.importers` from vCard or CSV), checks all of it with :mod:`models.document`
-and only then writes, in one transaction through the write path in :mod:`models.clients`:
-a bad file changes nothing.
+and only then writes, in one transaction through the write path's bulk half
+(:mod:`models.bulk_writes`): a bad file changes nothing. What is stored is looked up once
+(:class:`models.contact_points.Owners`), and new clients are inserted in batches.
 
 A client in the file that matches one already stored is merged into it rather than
 duplicated: new phones, e-mails and history are added, empty fields are filled, entries
@@ -20,10 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from models import clients as write
+from peewee import chunked
+
+from models import bulk_writes as bulk
+from models.contact_points import Owners, add_contact_points
 from models.db import database
 from models.document import CleanClient, FormatError, check_document
-from models.entities import Client, Email, Phone
+from models.entities import Client
 from models.when import utcnow
 
 __all__ = ["FormatError", "ImportReport", "import_document"]
@@ -91,67 +95,76 @@ def import_document(
     return report
 
 
-def _find_existing(clean: CleanClient) -> tuple[Client | None, str]:
-    """The stored client ``clean`` is the same person as, and why; else (None, "")."""
-    phones = [p[0] for p in clean.phones]
-    emails = [e[0] for e in clean.emails]
-    if phones:
-        match = (
-            Phone.select(Phone.client, Phone.e164)
-            .where(Phone.e164.in_(phones))
-            .order_by(Phone.client)
-            .first()
-        )
-        if match:
-            return Client.get_by_id(match.client_id), f"same phone {match.e164.lstrip('?')}"
-    if emails:
-        match = (
-            Email.select(Email.client, Email.address)
-            .where(Email.address.in_(emails))
-            .order_by(Email.client)
-            .first()
-        )
-        if match:
-            return Client.get_by_id(match.client_id), f"same e-mail {match.address}"
-    if not phones and not emails:
-        # Nothing else to go by: the same name is the same person (and re-importing a file
-        # of clients without contact points must not duplicate them).
-        match = (
-            Client.select()
-            .where(Client.name_key == write.name_key(clean.fields["name"]))
-            .order_by(Client.id)
-            .first()
-        )
-        if match:
-            return match, "same name"
-    return None, ""
+def _has_more(clean: CleanClient) -> bool:
+    """Whether ``clean`` brings more than its fields and contact points (a vCard does not)."""
+    return bool(
+        clean.interactions
+        or clean.agreements
+        or clean.invoices
+        or clean.time_entries
+        or clean.follow_ups
+        or clean.referred_by
+    )
 
 
 def _write(cleaned: list[CleanClient], report: ImportReport, now: datetime, progress) -> None:
-    touched: list[Client] = []
+    """Add or merge each client in file order; new ones go in batches (lookups loaded once)."""
+    owners = Owners.load()
+    new = bulk.NewClients(owners, now)
+    touched: list[tuple[Client | int, CleanClient]] = []
+
+    def insert_held() -> None:
+        stored = new.flush()
+        more = [client_id for client_id, clean in stored if _has_more(clean)]
+        loaded = {
+            c.id: c
+            for batch in chunked(more, 500)
+            for c in Client.select().where(Client.id.in_(batch))
+        }
+        for client_id, clean in stored:
+            client = loaded.get(client_id)
+            if client is not None:
+                report.interactions += _add_history(client, clean, set())
+            touched.append((client or client_id, clean))
+
     for done, clean in enumerate(cleaned, 1):
         report.warnings.extend(clean.warnings)
-        client, why = _find_existing(clean)
-        if client is None:
-            client = write.create_imported(clean.fields, clean.archived, now)
+        found, why = owners.match(clean.phones, clean.emails, clean.fields["name"])
+        if found is not None and new.pending(found):  # the same person twice in this file
+            insert_held()
+            found, why = owners.match(clean.phones, clean.emails, clean.fields["name"])
+        if found is None:
             report.added.append(clean.fields["name"])
-            known = set()
+            if new.add(clean):
+                insert_held()
         else:
-            write.fill_empty_fields(client, clean.fields, now)
+            client = Client.get_by_id(found)
+            bulk.fill_empty_fields(client, clean.fields, now)
             report.merged.append(f"{clean.fields['name']} -> #{client.id} {client.name} ({why})")
-            known = write.known_interactions(client)
-        write.add_contact_points(client, clean.phones, clean.emails)
-        report.interactions += write.add_interactions(client, clean.interactions, known)
-        write.add_money_and_plans(
-            client, clean.agreements, clean.invoices, clean.time_entries, clean.follow_ups
-        )
-        if clean.referred_by:
-            write.link_referrer(client, clean.referred_by)
-        touched.append(client)
+            add_contact_points(client, clean.phones, clean.emails)
+            owners.claim_all(client.id, clean.phones, clean.emails)
+            known = bulk.known_interactions(client) if clean.interactions else set()
+            report.interactions += _add_history(client, clean, known)
+            touched.append((client, clean))
         if progress:
             progress(done, len(cleaned))
+    insert_held()
     # Referrers may come later in the file than the clients they referred.
-    for client, clean in zip(touched, cleaned, strict=True):
-        if clean.referred_by and client.referred_by_id is None:
-            write.link_referrer(client, clean.referred_by, text_if_unknown=False)
-    write.refresh_after_import((c.id for c in touched), now)
+    for client, clean in touched:
+        if clean.referred_by and isinstance(client, Client) and client.referred_by_id is None:
+            bulk.link_referrer(client, clean.referred_by, text_if_unknown=False)
+    bulk.refresh_after_import((c if isinstance(c, int) else c.id for c, _ in touched), now)
+
+
+def _add_history(client: Client, clean: CleanClient, known: set) -> int:
+    """The log, money, plans and referrer ``clean`` brings, beyond what ``client`` has;
+    returns how many log entries were added."""
+    if not _has_more(clean):
+        return 0
+    added = bulk.add_interactions(client, clean.interactions, known)
+    bulk.add_money_and_plans(
+        client, clean.agreements, clean.invoices, clean.time_entries, clean.follow_ups
+    )
+    if clean.referred_by:
+        bulk.link_referrer(client, clean.referred_by)
+    return added

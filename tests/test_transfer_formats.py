@@ -199,6 +199,38 @@ def test_ten_thousand_cards_import_in_one_go(db, tmp_path):
     assert seen[-1] == (2000, 2000)
 
 
+def test_a_person_repeated_in_one_file_merges_into_their_first_card(db, tmp_path):
+    """New clients are inserted in batches: a repeat within a batch and one after it both
+    merge into the first card, each named with the id it got."""
+    from models.importers import import_file
+
+    cards = [
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nTEL:+40 72{i:07d}\r\n"
+        f"EMAIL:p{i}@example.org\r\nEND:VCARD\r\n"
+        for i in range(700)
+    ]
+    cards.append(  # same e-mail as card 2, in the first batch
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Second Again\r\nEMAIL:p1@example.org\r\n"
+        "ORG:Later Ltd\r\nEND:VCARD\r\n"
+    )
+    cards.append(  # a new phone for card 601, the second batch
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:P600\r\nTEL:+40 720000600\r\nTEL:+48 501234567\r\n"
+        "END:VCARD\r\n"
+    )
+    book = tmp_path / "repeats.vcf"
+    book.write_text("".join(cards), encoding="utf-8")
+    report = import_file(book, "vcf", region="RO")
+    second = Client.get(Client.name == "Person 1")
+    later = Client.get(Client.name == "Person 600")
+    assert len(report.added) == 700 and Client.select().count() == 700
+    assert report.merged == [
+        f"Second Again -> #{second.id} Person 1 (same e-mail p1@example.org)",
+        f"P600 -> #{later.id} Person 600 (same phone +40720000600)",
+    ]
+    assert second.company == "Later Ltd"
+    assert sorted(p.e164 for p in later.phones) == ["+40720000600", "+48501234567"]
+
+
 # --- backups ---------------------------------------------------------------------------------
 
 

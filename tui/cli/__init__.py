@@ -279,9 +279,9 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
     import peewee
 
     from models.busy import DatabaseBusy, is_busy
-    from models.clients import AmbiguousClient, ClientNotFound
     from models.config import ConfigError
     from models.db import DatabaseError
+    from models.finding import AmbiguousClient, ClientNotFound
     from models.validate import InputError
     from models.when import WhenError
 

@@ -51,7 +51,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_who(args: argparse.Namespace) -> int:
-    from models.clients import find_by_phone
+    from models.finding import find_by_phone
     from models.phones import PhoneError, international_digits, to_e164, unverified_key
     from tui.cli import open_store
 

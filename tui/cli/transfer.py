@@ -144,7 +144,7 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
         return import_capture(path, capture, args, config, label)
 
     if kind == "json":
-        from models.importers import detect_time_format
+        from models.time_trackers import detect_time_format
 
         try:
             document = load(path.read_bytes())

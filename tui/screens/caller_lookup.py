@@ -45,7 +45,7 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def lookup(self, typed: str) -> None:
-        from models.clients import find_by_phone
+        from models.finding import find_by_phone
         from models.phones import PhoneError, international_digits, to_e164, why_invalid
 
         client = None
