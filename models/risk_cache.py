@@ -24,9 +24,9 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from peewee import JOIN, chunked
+from peewee import JOIN
 
-from models.db import database
+from models.db import database, execute_many
 from models.entities import Client, RiskCache
 from models.risk import Risk, RiskModel
 from models.text import json_safe
@@ -79,30 +79,29 @@ def client_line(client_id: int, name: str, doc: str) -> str:
 
 
 def store(risks: Iterable[tuple[int, Risk]], as_of: datetime, model: RiskModel) -> None:
-    """Write (client id, risk) documents as of ``as_of``; call inside the score's transaction."""
+    """Write (client id, risk) documents as of ``as_of``; call inside the score's transaction.
+
+    One prepared upsert run for every row (both backends know ``ON CONFLICT``): building a
+    peewee query per batch cost more than the import it followed.
+    """
     stamp = made_by(model)
+    moment = RiskCache.as_of.db_value(as_of)
     rows = [
-        {
-            "client": client_id,
-            "as_of": as_of,
-            "score": risk.score,
-            "band": risk.band,
-            "made_by": stamp,
-            "document": document(risk),
-        }
+        (client_id, moment, risk.score, risk.band, stamp, document(risk))
         for client_id, risk in risks
     ]
-    for batch in chunked(rows, 200):
-        RiskCache.insert_many(batch).on_conflict(
-            conflict_target=[RiskCache.client],
-            preserve=[
-                RiskCache.as_of,
-                RiskCache.score,
-                RiskCache.band,
-                RiskCache.made_by,
-                RiskCache.document,
-            ],
-        ).execute()
+    execute_many(_UPSERT, rows)
+
+
+_COLUMNS = ("client_id", "as_of", "score", "band", "made_by", "document")
+_UPSERT = (
+    f'INSERT INTO "{RiskCache._meta.table_name}" ('
+    + ", ".join(f'"{column}"' for column in _COLUMNS)
+    + ") VALUES ("
+    + ", ".join("?" for _ in _COLUMNS)
+    + ') ON CONFLICT ("client_id") DO UPDATE SET '
+    + ", ".join(f'"{column}" = excluded."{column}"' for column in _COLUMNS[1:])
+)
 
 
 def fresh(

@@ -21,10 +21,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from peewee import Value, chunked, fn
+from peewee import JOIN, Value, chunked, fn
 
 from models.db import database, execute_many
-from models.entities import Client, Interaction, Invoice, Payment, Signal
+from models.entities import Client, Interaction, Invoice, Payment, RiskCache, Signal
 from models.risk import (
     DEFAULT_MODEL,
     TONE_HORIZON_HALF_LIVES,
@@ -368,12 +368,23 @@ def refresh_all(as_of: datetime, progress: Callable[[int, int], None] | None = N
 
 
 def refresh_stale(as_of: datetime, max_age: timedelta = timedelta(hours=6)) -> int:
-    """Recompute the clients whose stored risk is older than ``max_age``; return how many."""
+    """Recompute the clients whose stored risk is older than ``max_age``, or whose
+    ``risk --json`` document is missing or was made by other code or settings (after an
+    upgrade, or a change to ``[risk]``); return how many."""
+    from models import risk_cache
+
     cutoff = as_of - max_age
+    stale = (
+        Client.risk_as_of.is_null()
+        | (Client.risk_as_of < cutoff)
+        | RiskCache.made_by.is_null()
+        | (RiskCache.made_by != risk_cache.made_by(_model))
+    )
     ids = [
         row[0]
         for row in Client.select(Client.id)
-        .where(Client.risk_as_of.is_null() | (Client.risk_as_of < cutoff))
+        .join(RiskCache, JOIN.LEFT_OUTER, on=(RiskCache.client == Client.id))
+        .where(stale)
         .tuples()
     ]
     if not ids:

@@ -96,3 +96,16 @@ def test_a_write_rewrites_the_clients_document(cli, db_path):
     close_database()
     assert document["score"] == angry.risk_score
     assert {e["summary"] for f in document["factors"] for e in f["evidence"]} == set(summaries)
+
+
+def test_the_dashboards_refresh_rewrites_documents_of_other_code(cli, db_path):
+    _book(cli)
+    _stored(db_path, lambda: RiskCache.update(made_by="older code").execute())
+    open_store(db_path)
+    # scores are fresh, but every document was made by other code: all are redone
+    assert scoring.refresh_stale(datetime.now(UTC).replace(microsecond=0)) == 2
+    assert {row.made_by for row in RiskCache.select()} == {
+        risk_cache.made_by(scoring.current_model())
+    }
+    assert scoring.refresh_stale(datetime.now(UTC).replace(microsecond=0)) == 0
+    close_database()
