@@ -88,7 +88,7 @@ def cmd_list(args) -> int:
 def cmd_cadence(args) -> int:
     from models.clients import find_client
     from models.records import set_cadence
-    from tui.cli.shapes import plain
+    from models.text import printable as plain
 
     _open(args)
     client = find_client(args.client)

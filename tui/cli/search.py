@@ -24,9 +24,10 @@ def register(subparsers, common) -> None:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from models.search import search
+    from models.text import printable as plain
     from tui.cli import open_store
     from tui.cli.common import print_json
-    from tui.cli.shapes import moment, plain
+    from tui.cli.shapes import moment
 
     open_store(args)
     hits = search(" ".join(args.text), limit=max(args.limit, 1))

@@ -10,12 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-
-def plain(text) -> str:
-    """User text for a terminal: control characters (escape sequences) are made visible."""
-    return "".join(
-        ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in str("" if text is None else text)
-    )
+from models.text import printable
 
 
 def moment(value) -> str | None:
@@ -86,7 +81,7 @@ def shape(kind: str, row) -> dict:
 def line(record: dict) -> str:
     """One record on one line: id first, then its fields as typed (control chars visible)."""
     fields = [
-        f"{key}={plain(value)}"
+        f"{key}={printable(str(value))}"
         for key, value in record.items()
         if key not in ("id", "client_id", "payments") and value not in (None, "", [])
     ]
@@ -102,6 +97,6 @@ def emit(args, record: dict, verb: str) -> int:
     else:
         print(f"{verb} {line(record)}")
         for payment in record.get("payments") or []:
-            note = f" ({plain(payment['note'])})" if payment["note"] else ""
+            note = f" ({printable(payment['note'])})" if payment["note"] else ""
             print(f"    payment #{payment['id']}: {payment['amount']} on {payment['on']}{note}")
     return 0
