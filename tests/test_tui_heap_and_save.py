@@ -36,6 +36,14 @@ async def test_the_collector_is_frozen_over_the_loaded_list_and_restored_on_exit
     assert gc.get_threshold()[2] == 10
 
 
+async def test_the_minute_tick_turns_the_collector_back_on_if_the_list_never_loaded(book):
+    async with running() as (app, pilot):
+        gc.disable()  # as when loading the list failed before settle_heap ran
+        app.screen.sync.tick()
+        await settle(pilot)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+
+
 async def test_a_saved_entry_shows_without_a_second_read(book):
     async with running() as (app, pilot):
         screen = app.screen

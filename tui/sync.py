@@ -15,6 +15,7 @@ dashboard does with those messages is here too (``StaysCurrent``).
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -105,6 +106,8 @@ class StoreSync:
     def tick(self) -> None:
         self.screen.post_message(MinutePassed())
         self.refresh_stale_scores()
+        if not gc.isenabled():  # the list never finished loading (an error was reported):
+            self.screen.app.settle_heap()  # the collector must not stay off all day
 
     def refresh_stale_scores(self) -> None:
         self._run(self._refresh_stale_scores, "stale")
