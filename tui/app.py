@@ -96,7 +96,7 @@ class CallsheetApp(App):
         """After the whole client list is shown: one collection, then exempt what is alive
         from the cycle collector and turn it back on.
 
-        The first screen is built with the collector off (see ``__init__``); the list, the
+        The first screen is built with the collector off (``on_load``); the list, the
         widgets and the imported modules are then ~80k tracked objects that live as long as
         the app. Each full collection walked them all: 29 of them in a 40-keystroke bench run,
         100-500 ms each, stalls that landed on keystrokes and saves. Frozen objects are still
