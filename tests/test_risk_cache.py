@@ -109,3 +109,21 @@ def test_the_dashboards_refresh_rewrites_documents_of_other_code(cli, db_path):
     }
     assert scoring.refresh_stale(datetime.now(UTC).replace(microsecond=0)) == 0
     close_database()
+
+
+def test_only_the_stale_clients_are_computed_beside_the_stored_ones(cli, db_path):
+    _book(cli)
+
+    def mark_all_disown_angry() -> None:
+        scoring.refresh_all(datetime.now(UTC).replace(microsecond=0))  # both have one
+        for row in RiskCache.select():
+            marked = row.document.replace('"advice": [', '"advice": ["from the store", ', 1)
+            RiskCache.update(document=marked).where(RiskCache.client == row.client_id).execute()
+        angry = Client.get(Client.name == "Angry Client")
+        RiskCache.update(made_by="older code").where(RiskCache.client == angry.id).execute()
+
+    _stored(db_path, mark_all_disown_angry)
+    listed = {c["name"]: c for c in cli.json("risk", "--json")}
+    assert "from the store" in listed["Calm Client"]["advice"]
+    assert "from the store" not in listed["Angry Client"]["advice"]
+    assert _angry_summaries(list(listed.values())) == ["Shouted at my assistant"]

@@ -102,11 +102,25 @@ def _print_all_json(as_of, band: str | None, stored_ok: bool) -> None:
             (score, name, client_id, risk_cache.client_line(client_id, name, doc))
             for client_id, name, score, doc in usable
         ]
-    if todo is None or todo:
-        for client, risk in scoring.risk_all(as_of, band=band, client_ids=todo):
-            lines.append((risk.score, client.name, client.id, json_line(_risk_json(client, risk))))
+    for client, risk in _computed(as_of, band, todo, stored=len(lines)):
+        lines.append((risk.score, client.name, client.id, json_line(_risk_json(client, risk))))
     lines.sort(key=lambda item: (-item[0], item[1], item[2]))
     print_json_lines(item[3] for item in lines)
+
+
+def _computed(as_of, band: str | None, todo: list[int] | None, stored: int):
+    """(client, risk) of the clients ``todo`` (None: everyone), read in batches: a server
+    takes at most 65,535 parameters, and after an upgrade every document is stale."""
+    from models import scoring
+
+    if todo is None or len(todo) > stored:  # most of the book: one read of everything
+        wanted = None if todo is None else set(todo)
+        for client, risk in scoring.risk_all(as_of, band=band):
+            if wanted is None or client.id in wanted:
+                yield client, risk
+        return
+    for start in range(0, len(todo), 5000):
+        yield from scoring.risk_all(as_of, band=band, client_ids=todo[start : start + 5000])
 
 
 def explanation(name: str, risk) -> str:
