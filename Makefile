@@ -3,9 +3,17 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Every package a set-up installs comes from a lock with versions and hashes (requirements/):
+# run.txt is the dashboard's runtime, dev.txt adds the test and development tools. The wheel
+# itself keeps pyproject's ranges; `make lock` refreshes the locks, `make test-latest` runs the
+# suite on the newest releases those ranges allow, so a breaking release is found by us first.
+PIP := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
+# The project itself, against what the lock installed: no build in a throwaway environment that
+# would fetch an unpinned setuptools.
+SELF := $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation
+LOCK_TOOL := uv==0.13.8
 
-.PHONY: run test postgresql bench screenshots demo clean
+.PHONY: run test check test-latest lock postgresql bench screenshots demo clean
 
 #: The tests that run a second time against a real PostgreSQL server (the store, the CLI,
 #: import/export, concurrency); the server is started by the test run and stopped at its end.
@@ -18,13 +26,18 @@ PG_TESTS := tests/test_store.py tests/test_store_backends.py tests/test_cli_reco
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,bench,postgres]'
-	touch $(STAMP)
+$(VENV)/.run: requirements/run.txt pyproject.toml | $(BIN)/python
+	$(PIP) -r requirements/run.txt
+	$(SELF) -e .
+	touch $@
 
-run: $(STAMP)
+$(VENV)/.dev: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(PIP) -r requirements/dev.txt
+	$(SELF) -e .
+	touch $@
+
+run: $(VENV)/.run
 	$(BIN)/callsheet
 
 # PostgreSQL's server programs for the second pass: Debian's package, installed when missing
@@ -36,7 +49,11 @@ postgresql:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else echo "PostgreSQL is not installed and this user cannot install it"; fi; }
 
-test: $(STAMP) postgresql
+test: $(VENV)/.dev postgresql
+	$(MAKE) --no-print-directory check BIN=$(BIN)
+
+# The static checks and both passes of the suite, with the tools of the venv BIN.
+check:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -44,14 +61,36 @@ test: $(STAMP) postgresql
 	$(BIN)/python -m pytest
 	CALLSHEET_TEST_BACKEND=postgresql $(BIN)/python -m pytest $(PG_TESTS)
 
-bench: $(STAMP)
+# The suite against the newest releases pyproject's ranges allow, in a venv of its own.
+test-latest: postgresql
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip setuptools
+	.venv-latest/bin/python -m pip install --quiet --upgrade -e '.[test,bench,postgres]'
+	.venv-latest/bin/python -m pip list --format=freeze > .venv-latest/versions.txt
+	$(MAKE) --no-print-directory check BIN=.venv-latest/bin
+
+# Refresh the locks from pyproject's ranges (uv resolves for every platform, with hashes).
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet $(LOCK_TOOL)
+	.venv-lock/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	  --custom-compile-command 'make lock' pyproject.toml requirements/tools.in \
+	  --extra postgres -o requirements/run.txt
+	.venv-lock/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	  --custom-compile-command 'make lock' pyproject.toml requirements/tools.in \
+	  --extra postgres --extra test --extra bench -c requirements/run.txt -o requirements/dev.txt
+	rm -rf .venv-lock
+
+bench: $(VENV)/.dev
 	$(BIN)/python -m bench
 
-screenshots: $(STAMP)
+screenshots: $(VENV)/.dev
 	$(BIN)/python -m tui.screenshots
 
-demo: $(STAMP)
+demo: $(VENV)/.run
 	$(BIN)/callsheet demo
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) .venv-latest .venv-lock *.egg-info .pytest_cache

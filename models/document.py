@@ -15,7 +15,7 @@ local number); see :func:`models.phones.unverified_key`.
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -66,27 +66,45 @@ class CleanClient:
 
 
 def load(data: bytes | str) -> Any:
-    """Parse JSON text, naming the line of a syntax error; refuse bad bytes and deep nesting."""
+    """Parse JSON text, naming the line of a syntax error; refuse bad bytes and deep nesting.
+
+    Every message is ours, with a line and a column: the bytes are checked as UTF-8 here, and
+    a syntax error is located by the standard library's parser, whose report is positional,
+    rather than by rewording whatever the fast decoder of the day says.
+    """
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return msgspec.json.decode(data)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _line_column(data, error.start)
         raise FormatError(
             [f"line {line}, column {column}: not UTF-8 text (byte 0x{data[error.start]:02x})"]
         ) from None
+    try:
+        return msgspec.json.decode(data)
     except RecursionError:
         raise FormatError(["the JSON is nested deeper than any callsheet/1 document"]) from None
-    except msgspec.DecodeError as error:
-        message = str(error)
-        at = re.search(r"\(byte (\d+)\)", message)
-        message = re.sub(r"^JSON is malformed: |\s*\(byte \d+\)$", "", message)
-        if at:
-            line, column = _line_column(data, int(at.group(1)))
-            raise FormatError([f"line {line}, column {column}: {message}"]) from None
-        raise FormatError([message]) from None
+    except msgspec.DecodeError:
+        raise FormatError([_syntax_problem(text)]) from None
+
+
+def _syntax_problem(text: str) -> str:
+    """Where and what is wrong in JSON text that the decoder refused."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        what = error.msg[0].lower() + error.msg[1:]
+        if error.pos >= len(text.rstrip()):
+            what = f"the text ends early ({what})"
+        return f"line {error.lineno}, column {error.colno}: not valid JSON: {what}"
+    except RecursionError:
+        return "the JSON is nested deeper than any callsheet/1 document"
+    except ValueError as error:  # a number too large for the standard parser
+        return f"not valid JSON: {error}"
+    # Accepted by the standard parser, refused by the fast one (a number too large to read).
+    return "not valid JSON: a number too large to read"
 
 
 def _line_column(data: bytes, offset: int) -> tuple[int, int]:
@@ -177,7 +195,7 @@ def check_client(raw: Any, where: str, settings: Settings) -> tuple[CleanClient 
     try:
         doc = msgspec.convert(raw, ClientDoc)
     except msgspec.ValidationError as error:
-        return None, [f"{place}: {shape_problem(error)}"]
+        return None, [f"{place}: {shape_problem(error, raw)}"]
     except RecursionError:
         return None, [f"{place}: nested deeper than any client"]
     problems = _Problems(place)

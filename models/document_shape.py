@@ -10,7 +10,7 @@ a readable moment, a phone number) is checked by :mod:`models.document`.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
@@ -133,10 +133,20 @@ _JSON_TYPES = {
 }
 
 
-def shape_problem(error: msgspec.ValidationError) -> str:
-    """msgspec's "Expected `str`, got `array` - at `$.phones[0]`" in the house style."""
+def shape_problem(error: msgspec.ValidationError, raw: Any = None) -> str:
+    """msgspec's "Expected `str`, got `array` - at `$.phones[0]`" in the house style.
+
+    A wording this does not know (a newer msgspec) still gives our own line: the field's path
+    and the kind of value found there, read from ``raw`` rather than from the message.
+    """
     message, _, path = str(error).partition(" - at `$")
     path = path.rstrip("`").lstrip(".")
+    known = (_UNKNOWN_FIELD, _EXPECTED, _TOO_LONG, _OUT_OF_RANGE)
+    if not any(pattern.match(message) for pattern in known) and not message.startswith(
+        "Object missing required field"
+    ):
+        found = _json_kind(_value_at(raw, path))
+        return f"{path or 'client'}: not an allowed value here (got {found})"
     if unknown := _UNKNOWN_FIELD.match(message):
         return f"{path + '.' if path else ''}unknown field {unknown.group(1)!r}"
     if expected := _EXPECTED.match(message):
@@ -152,3 +162,32 @@ def shape_problem(error: msgspec.ValidationError) -> str:
         missing = message.split("`")[1]
         path, message = f"{path + '.' if path else ''}{missing}", "required"
     return f"{path}: {message}" if path else message
+
+
+_STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
+
+
+def _value_at(raw: Any, path: str) -> Any:
+    """The value at a msgspec path such as ``phones[0].number`` in the raw document."""
+    value = raw
+    for name, index in _STEP.findall(path):
+        try:
+            value = value[int(index)] if index else value[name]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return _JSON_TYPES["bool"]
+    for kind, name in (
+        (str, "str"),
+        (int, "int"),
+        (float, "float"),
+        (list, "array"),
+        (dict, "object"),
+    ):
+        if isinstance(value, kind):
+            return _JSON_TYPES[name]
+    return "null" if value is None else type(value).__name__

@@ -14,9 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from models.db import close_database
+from models.document_shape import shape_problem
 from models.entities import Client, Interaction, Invoice, Phone
 from models.store import open_database
 from models.text import has_raw_controls, markdown_inline, printable
@@ -143,7 +145,18 @@ def _import(cli, tmp_path, content: bytes | str, name: str = "in.json"):
 @pytest.mark.parametrize(
     "content, message",
     [
-        (b'{"format": "callsheet/1", "clients": [{"name": "Ana \xff"}]}', "not UTF-8"),
+        (
+            b'{"format": "callsheet/1", "clients": [{"name": "Ana \xff"}]}',
+            "line 1, column 53: not UTF-8 text (byte 0xff)",
+        ),
+        (
+            b'{"format": "callsheet/1",\n "clients": [{"name": "Ana"},]}',
+            "line 2, column 30: not valid JSON: expecting value",
+        ),
+        (
+            b'{"format": "callsheet/1",\n "clients": [{"name": "Ana"',
+            "line 2, column 28: not valid JSON: the text ends early",
+        ),
         ('{"format": "callsheet/1", "clients": ' + "[" * 5000 + "]" * 5000 + "}", "nested"),
         (
             '{"format": "callsheet/1", "clients": [{"name": "Ana", '
@@ -352,3 +365,10 @@ def test_a_client_reference_that_only_looks_like_an_id_is_not_found_cleanly(cli,
     cli("add", "Ana Pop")
     code, out, err = cli("log", ref, "hello")  # found by the fuzz test: "²".isdigit() is True
     assert code == 1 and "no client matches" in err
+
+
+def test_a_shape_problem_in_a_wording_we_do_not_know_still_names_the_field_and_the_value():
+    # A newer msgspec may word its errors differently: the line stays ours.
+    error = msgspec.ValidationError("Some new wording - at `$.phones[1].number`")
+    raw = {"name": "Ana", "phones": ["0721 234 567", {"number": ["0721"]}]}
+    assert shape_problem(error, raw) == "phones[1].number: not an allowed value here (got a list)"
