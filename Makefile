@@ -9,8 +9,11 @@ BIN := $(VENV)/bin
 # suite on the newest releases those ranges allow, so a breaking release is found by us first.
 PIP := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
 # The project itself, against what the lock installed: no build in a throwaway environment that
-# would fetch an unpinned setuptools.
-SELF := $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation
+# would fetch an unpinned setuptools. setuptools tells every editable install to beware of a
+# folder named like the package in the working directory; there is none (the package is
+# callsheet, the folders models/ and tui/), so that notice is silenced.
+SELF := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet \
+	--no-deps --no-build-isolation
 LOCK_TOOL := uv==0.13.8
 
 .PHONY: run test check test-latest lock postgresql bench screenshots demo clean
@@ -56,7 +59,7 @@ test: $(VENV)/.dev postgresql
 check:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
+	PYTHONPATH=.lint $(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	CALLSHEET_TEST_BACKEND=postgresql $(BIN)/python -m pytest $(PG_TESTS)
@@ -87,7 +90,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench
 
 screenshots: $(VENV)/.dev
-	$(BIN)/python -m tui.screenshots
+	$(BIN)/python -m bench.screenshots
 
 demo: $(VENV)/.run
 	$(BIN)/callsheet demo

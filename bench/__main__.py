@@ -62,7 +62,7 @@ def load_demo(clients: int, interactions: int, seed: int, target: str) -> None:
 
 
 def demo_database(clients: int, interactions: int, seed: int) -> Path:
-    from models.migrations import CURRENT_VERSION as SCHEMA_VERSION
+    from callsheet.models.store.migrations import CURRENT_VERSION as SCHEMA_VERSION
 
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"demo-{clients}-{interactions}-s{seed}-v{SCHEMA_VERSION}.db"
@@ -113,9 +113,9 @@ def startup_ms(kind: str, db: Path, runs: int) -> float:
 
 def server_database(url: str, clients: int, interactions: int, seed: int) -> str:
     """Fill the (empty) server database at ``url`` with the demo book once; reuse it after."""
-    from models.db import close_database
-    from models.entities import Client
-    from models.store import open_store
+    from callsheet.models.store.db import close_database
+    from callsheet.models.store.opening import open_store
+    from callsheet.models.store.tables import Client
 
     open_store(url)
     present = Client.select().count()
@@ -170,10 +170,10 @@ def keep_scores_fresh(db: Path | str) -> None:
     open gets it. `risk_computed_ms` times computing every client instead."""
     from datetime import UTC, datetime
 
-    from models import scoring
-    from models.db import close_database
-    from models.store import open_store
-    from tui.sync import STALE_AFTER
+    from callsheet.models.book import scoring
+    from callsheet.models.store.db import close_database
+    from callsheet.models.store.opening import open_store
+    from callsheet.tui.sync import STALE_AFTER
 
     open_store(db, create=False)
     started = time.perf_counter()
@@ -184,14 +184,14 @@ def keep_scores_fresh(db: Path | str) -> None:
 
 
 def a_phone(db: Path | str) -> str:
-    from models.db import close_database
-    from models.entities import Phone
-    from models.store import open_store
+    from callsheet.models.store.db import close_database
+    from callsheet.models.store.opening import open_store
+    from callsheet.models.store.tables import Phone
 
     open_store(db, create=False)
     e164 = Phone.select(Phone.e164).order_by(Phone.id).offset(77).limit(1).scalar()
     close_database()
-    from models.phones import pretty
+    from callsheet.models.values.phones import pretty
 
     return pretty(e164)  # as a caller display shows it: "+40 721 234 567"
 

@@ -20,8 +20,8 @@ import sys
 from textual.app import App
 from textual.widgets import Static
 
-import tui  # noqa: F401  (the same frame-rate setting as the real app, for a fair baseline)
-from tui.cli import skip_unneeded_drivers
+import callsheet.tui  # noqa: F401  (the same frame-rate setting as the real app, for a fair baseline)
+from callsheet.tui.cli import skip_unneeded_drivers
 
 skip_unneeded_drivers(["--db", sys.argv[2]] if len(sys.argv) > 2 else [])  # as `callsheet` does
 
@@ -57,9 +57,9 @@ def floor_app():
 
 
 def dashboard_app(db: str, exit_when_ready: bool):
-    from models.config import load_config
-    from models.store import open_database
-    from tui.app import CallsheetApp
+    from callsheet.models.config import load_config
+    from callsheet.models.store.opening import open_database
+    from callsheet.tui.app import CallsheetApp
 
     class Measured(CallsheetApp):
         def mark(self, name: str) -> None:

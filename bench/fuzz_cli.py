@@ -2,7 +2,7 @@
 
     python -m bench.fuzz_cli --cases 1000 --seed 1 [--workers 2] [--keep DIR]
 
-Every case runs the installed entry point (``python -c "from tui.cli import main"``) with
+Every case runs the installed entry point (``python -c "from callsheet.tui.cli import main"``) with
 argv given as *bytes*, so invalid UTF-8 reaches it as it would from a shell. The values are
 drawn from what a hostile or unlucky user sends: control characters and escape sequences,
 Rich markup, right-to-left text, emoji, 10,000-character strings, invalid bytes, dates
@@ -344,7 +344,11 @@ def fingerprint(db: Path) -> tuple[str, str]:
 def run_case(argv: list[bytes], db: Path, timeout: float) -> dict:
     """Run one case against ``db`` (from its directory, so relative paths land there)."""
     has_db = b"--db" in argv
-    command = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from callsheet.tui.cli import main; sys.exit(main())",
+    ]
     command += argv + ([] if has_db else [b"--db", str(db).encode()])
     before = fingerprint(db)
     env = {**os.environ, "CALLSHEET_REGION": "RO", "TZ": "Europe/Bucharest"}

@@ -100,9 +100,9 @@ def build(root: Path, db: Path, messages: int, seed: int = 7) -> None:
             (root / "Archive/2025/cur" / f"{1_760_000_000 + n}.M{n}P2.bench:2,S").write_bytes(data)
     env = {**os.environ, "CALLSHEET_CONFIG": str(db.with_suffix(".toml"))}
     script = (
-        "from models.store import open_database; from models import clients as ops\n"
+        "from callsheet.models.store.opening import open_database; from callsheet.models.book import clients as ops\n"
         f"open_database({str(db)!r})\n"
-        "from models.db import database\n"
+        "from callsheet.models.store.db import database\n"
         "with database.atomic():\n"
         "    for i in range(500):\n"
         "        ops.add_client(f'Client {i}', emails=[f'client{i}@clients.example'])\n"

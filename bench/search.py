@@ -1,6 +1,6 @@
 """Full-text search at scale: ``python -m bench.search DB`` prints one JSON object.
 
-- search_ms {median, p95}: :func:`models.search.search` for words of every frequency (rare,
+- search_ms {median, p95}: :func:`callsheet.models.store.search.search` for words of every frequency (rare,
   common, a prefix as typed, two words), in this process, warm, as the dashboard's worker
   calls it;
 - search_keystroke_ms {median, p95}: the search screen (``?`` in the filter), a key reaching
@@ -38,9 +38,9 @@ def _stats(samples: list[float]) -> dict:
 
 
 def model_search(db: str, rounds: int) -> dict:
-    from models.db import close_database
-    from models.search import search
-    from models.store import open_store
+    from callsheet.models.store.db import close_database
+    from callsheet.models.store.opening import open_store
+    from callsheet.models.store.search import search
 
     open_store(db, create=False)
     for query in QUERIES:

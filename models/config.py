@@ -31,7 +31,7 @@ def database_setting(cli_value: str | None = None) -> str:
     """The store to open: ``--db``, else ``CALLSHEET_DB``, else the default file.
 
     A file path or a URL (``sqlite:///path``, ``postgresql://user:pass@host/db``); see
-    :mod:`models.store`.
+    :mod:`callsheet.models.store.opening`.
     """
     chosen = cli_value or os.environ.get("CALLSHEET_DB")
     return chosen if chosen else str(default_database_path())

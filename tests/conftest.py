@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from models.db import close_database
-from models.store import open_database
+from callsheet.models.store.db import close_database
+from callsheet.models.store.opening import open_database
 from tests.clock import NOW  # noqa: F401 (older tests import NOW from here)
 
 
@@ -98,7 +98,7 @@ def cli(db_path, capsys):
 
     Returns (exit code, stdout, stderr); ``cli.json(...)`` parses stdout as JSON.
     """
-    from tui.cli import main
+    from callsheet.tui.cli import main
 
     def run(*args: str, db: bool = True):
         argv = [*args, "--db", str(db_path)] if db else list(args)

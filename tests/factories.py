@@ -1,6 +1,6 @@
 """Builders for the records tests start from, all dated by the fixed clock (tests/clock.py).
 
-They write through the same functions the app uses (models.clients), so a test's store is
+They write through the same functions the app uses (callsheet.models.book.clients), so a test's store is
 one the app could have made; each takes the few facts a test cares about as arguments and
 fills in the rest.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from models import clients as ops
-from models.entities import Client, Interaction, Invoice
+from callsheet.models.book import clients as ops
+from callsheet.models.store.tables import Client, Interaction, Invoice
 from tests.clock import NOW
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from models.entities import POSITIVE_SIGNALS, TONES, WARNING_SIGNALS
-from models.risk import InvoiceFact, SignalEvent, ToneEvent
-from models.vocabulary import SERIOUS_KINDS
+from callsheet.models.risk.model import InvoiceFact, SignalEvent, ToneEvent
+from callsheet.models.risk.vocabulary import SERIOUS_KINDS
+from callsheet.models.values.terms import POSITIVE_SIGNALS, TONES, WARNING_SIGNALS
 
 AS_OF = datetime(2026, 11, 24, 12, tzinfo=UTC)
 #: the signs a user can log, as the log's signal picker offers them

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from models import clients as ops
-from models.briefing import brief_of
-from models.briefing_forms import render_markdown, render_text
-from models.facts import fact_sheet, md
-from models.saying_no import reply_outline
+from callsheet.models.book import clients as ops
+from callsheet.models.briefing.brief import brief_of
+from callsheet.models.briefing.facts import fact_sheet, md
+from callsheet.models.briefing.forms import render_markdown, render_text
+from callsheet.models.briefing.saying_no import reply_outline
 from tests.clock import NOW
 from tests.factories import entry, invoice, ion_ionescu
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from models import clients as ops
-from models.capture.calendar import meeting_entries, read_meetings
-from models.db import close_database
-from models.entities import Interaction
-from models.store import open_database
+from callsheet.models.book import clients as ops
+from callsheet.models.capture.calendar import meeting_entries, read_meetings
+from callsheet.models.store.db import close_database
+from callsheet.models.store.opening import open_database
+from callsheet.models.store.tables import Interaction
 from tests.conftest import NOW
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -202,7 +202,7 @@ def test_captured_entries_keep_their_source_through_export_and_import(cli, peopl
 def test_suggestions_from_capture_wait_for_review_and_count_once_confirmed(cli, people, db_path):
     cli("import", str(XML))
     open_database(db_path)
-    from models import queries
+    from callsheet.models.book import queries
 
     def waiting():
         return [i for i in queries.needs_attention(NOW) if i.kind == "suggestion"]

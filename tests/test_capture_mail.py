@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from models import clients as ops
-from models.capture.message import read_message
-from models.entities import CaptureMark, Interaction
-from models.store import open_database
+from callsheet.models.book import clients as ops
+from callsheet.models.capture.message import read_message
+from callsheet.models.store.opening import open_database
+from callsheet.models.store.tables import CaptureMark, Interaction
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mail"
 ME = "me@consult.example"
@@ -42,7 +42,7 @@ def people(db_path):
         "anna": ops.add_client("Anna Kowalska", emails=["anna@kowalska.example"]).id,
         "oleg": ops.add_client("Oleg Volkov", emails=["oleg@volga.example"]).id,
     }
-    from models.db import close_database
+    from callsheet.models.store.db import close_database
 
     close_database()
     return ids
@@ -55,7 +55,7 @@ def _log(db_path, client_id):
         .where(Interaction.client == client_id)
         .order_by(Interaction.occurred_at, Interaction.id)
     )
-    from models.db import close_database
+    from callsheet.models.store.db import close_database
 
     close_database()
     return rows

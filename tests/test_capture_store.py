@@ -10,11 +10,11 @@ from pathlib import Path
 import peewee
 import pytest
 
-from models import clients as ops
-from models.capture.store import Captured, save
-from models.db import close_database
-from models.entities import Interaction
-from models.store import open_database
+from callsheet.models.book import clients as ops
+from callsheet.models.capture.store import Captured, save
+from callsheet.models.store.db import close_database
+from callsheet.models.store.opening import open_database
+from callsheet.models.store.tables import Interaction
 from tests.conftest import NOW
 
 

@@ -9,15 +9,11 @@ from datetime import timedelta
 
 import pytest
 
-from models import clients as ops
-from models import export_json, merge
-from models.capture.suggestions import (
-    LEXICON_PATH,
-    fold,
-    load_lexicon,
-    suggest,
-)
-from models.entities import SIGNALS, Interaction, Signal
+from callsheet.models.book import clients as ops
+from callsheet.models.exchange import export_json, merge
+from callsheet.models.risk.suggestions import LEXICON_PATH, fold, load_lexicon, suggest
+from callsheet.models.store.tables import Interaction, Signal
+from callsheet.models.values.terms import SIGNALS
 from tests.conftest import NOW
 
 
@@ -109,7 +105,7 @@ def test_a_signal_logged_by_hand_is_not_suggested_again(db):
 
 
 def _to_review():
-    from models import queries
+    from callsheet.models.book import queries
 
     (section,) = [s for s in queries.triage(NOW).sections if s.kind == "suggestion"]
     return section.items
@@ -148,8 +144,8 @@ def test_suggestions_and_dismissals_survive_export_and_import(db, new_store):
     assert entry["signals"] == []
     assert "source" not in entry  # typed: the default is not written
 
-    from models.db import close_database
-    from models.store import open_database
+    from callsheet.models.store.db import close_database
+    from callsheet.models.store.opening import open_database
 
     close_database()
     open_database(new_store())

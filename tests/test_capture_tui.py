@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from models import clients as ops
-from models.capture.store import Captured, save
-from models.entities import Interaction, Signal
+from callsheet.models.book import clients as ops
+from callsheet.models.capture.store import Captured, save
+from callsheet.models.store.tables import Interaction, Signal
 from tests.clock import NOW
 from tests.commands import callsheet
 from tests.tui_helpers import from_palette, line_text, make_app, running, triage_on, wait_for

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import EXAMPLES, build_parser
+from callsheet.tui.cli import EXAMPLES, build_parser
 
 CALLSHEET = str(Path(sys.executable).with_name("callsheet"))
 CSV = "name,phone,email\nAna Pop,0721 234 567,ana@example.ro\nBob Stone,,bob@example.com\n"
@@ -118,7 +118,7 @@ def test_an_unexpected_error_is_one_line_exit_4_and_the_traceback_only_when_aske
     def broken(args):
         raise RuntimeError("something nobody foresaw")
 
-    monkeypatch.setattr("tui.cli.records.cmd_list", broken)
+    monkeypatch.setattr("callsheet.tui.cli.records.cmd_list", broken)
     code, _, err = cli("list")
     assert code == 4 and "Traceback" not in err
     assert err.strip().splitlines() == [

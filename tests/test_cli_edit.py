@@ -210,10 +210,10 @@ def test_search_finds_words_in_entries_and_notes_and_prints_text_literally(ion):
 
 
 def test_time_entries_are_corrected_and_deleted(ion, db_path):
-    from models.clients import add_time_entry, find_client
-    from models.db import close_database
-    from models.store import open_store
-    from models.when import utcnow
+    from callsheet.models.book.clients import add_time_entry, find_client
+    from callsheet.models.store.db import close_database
+    from callsheet.models.store.opening import open_store
+    from callsheet.models.values.when import utcnow
 
     open_store(db_path)  # no CLI command adds time (imports and the dashboard do)
     add_time_entry(find_client("Ion"), started_at=utcnow(), minutes=60, note="Wireframes")

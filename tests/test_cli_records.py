@@ -6,8 +6,8 @@ import os
 import subprocess
 import sys
 
-from models.entities import Client, Interaction
-from models.store import open_database
+from callsheet.models.store.opening import open_database
+from callsheet.models.store.tables import Client, Interaction
 
 
 def test_add_log_show_round_trips_a_client_with_two_phone_formats(cli):
@@ -72,7 +72,7 @@ def test_add_log_show_round_trips_a_client_with_two_phone_formats(cli):
 def test_show_finds_a_client_by_any_of_its_phone_formats_after_add(cli, db_path):
     cli("add", "Ion Ionescu", "--phone", "0721 234 567", "--phone", "+40744555010")
     open_database(db_path)
-    from models.finding import find_by_phone
+    from callsheet.models.book.finding import find_by_phone
 
     assert find_by_phone("+40721234567").name == "Ion Ionescu"
     assert find_by_phone("+40744555010").name == "Ion Ionescu"

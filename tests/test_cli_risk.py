@@ -131,7 +131,7 @@ def test_cli_risk_of_an_empty_book_is_an_empty_json_list(db, cli):
 
 
 def test_risk_overrides_in_config_are_applied_and_checked(cli, tmp_path, monkeypatch):
-    from models import scoring
+    from callsheet.models.book import scoring
 
     monkeypatch.setattr(scoring, "_model", scoring.DEFAULT_MODEL)  # restored after the test
     _angry_and_calm(cli)
@@ -225,7 +225,7 @@ def test_cli_risk_money_overdue_beyond_the_threshold_is_at_least_watch_and_says_
 
 
 def test_the_overdue_watch_threshold_comes_from_config(cli, tmp_path, monkeypatch):
-    from models import scoring
+    from callsheet.models.book import scoring
 
     monkeypatch.setattr(scoring, "_model", scoring.DEFAULT_MODEL)
     _import(

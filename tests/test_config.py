@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.config import ConfigError, database_path, load_config, locale_region
+from callsheet.models.config import ConfigError, database_path, load_config, locale_region
 
 
 def test_region_comes_from_the_environment_before_the_config_file(tmp_path, monkeypatch):

@@ -7,16 +7,9 @@ from datetime import timedelta
 import pytest
 from peewee import fn
 
-from models.demo import generate
-from models.entities import (
-    CONTACT_CHANNELS,
-    SIGNALS,
-    Client,
-    FollowUp,
-    Interaction,
-    Invoice,
-    Signal,
-)
+from callsheet.models.demo import generate
+from callsheet.models.store.tables import Client, FollowUp, Interaction, Invoice, Signal
+from callsheet.models.values.terms import CONTACT_CHANNELS, SIGNALS
 from tests.conftest import NOW
 
 
@@ -31,8 +24,8 @@ def _fingerprint():
 
 
 def test_the_same_seed_gives_the_same_data(tmp_path):
-    from models.db import close_database
-    from models.store import open_database
+    from callsheet.models.store.db import close_database
+    from callsheet.models.store.opening import open_database
 
     open_database(tmp_path / "a.db")
     generate(60, 3000, seed=7, now=NOW)
@@ -72,7 +65,7 @@ def test_demo_sets_each_clients_last_contact_to_their_newest_call_email_meeting_
 
 
 def test_demo_refuses_a_database_that_already_has_clients(db):
-    from models.clients import add_client
+    from callsheet.models.book.clients import add_client
 
     add_client("Real Client", now=NOW)
     with pytest.raises(ValueError, match="empty database"):
@@ -119,7 +112,7 @@ def test_demo_signs_are_a_handful_per_client_not_dozens(book):
 
 
 def test_demo_archived_clients_went_quiet_months_before_they_were_archived(book):
-    from models.demo import archived_count
+    from callsheet.models.demo import archived_count
 
     archived = list(Client.select().where(Client.archived_at.is_null(False)))
     assert len(archived) == archived_count(300) > 0
@@ -146,7 +139,7 @@ def test_demo_tags_are_lists_of_words(book):
 
 
 def test_demo_command_says_how_many_clients_the_list_will_show(cli):
-    from models.demo import archived_count
+    from callsheet.models.demo import archived_count
 
     code, out, err = cli("demo", "--clients", "200", "--interactions", "2000")
     assert code == 0, err

@@ -14,12 +14,12 @@ import sys
 import time
 from pathlib import Path
 
-from models import clients as ops
-from models.entities import Client, Interaction
+from callsheet.models.book import clients as ops
+from callsheet.models.store.tables import Client, Interaction
+from callsheet.tui.screens.form_screen import FormScreen
 from tests.clock import NOW
 from tests.commands import CALLSHEET
 from tests.tui_helpers import running, wait_for
-from tui.screens.form_screen import FormScreen
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -138,8 +138,8 @@ async def test_dashboard_form_stays_open_while_locked_and_saves_with_the_cli_whe
 
 WATCHER_RACE = """
 import sys, threading
-from models.db import ChangeWatcher
-from models.store import open_database
+from callsheet.models.store.db import ChangeWatcher
+from callsheet.models.store.opening import open_database
 open_database(sys.argv[1])
 for _ in range(300):
     watcher = ChangeWatcher()

@@ -11,11 +11,11 @@ import sqlite3
 import subprocess
 import sys
 
-from models import clients as ops
-from models.entities import Client, Interaction
+from callsheet.models.book import clients as ops
+from callsheet.models.store.tables import Client, Interaction
+from callsheet.tui.screens.form_screen import FormScreen
 from tests.clock import NOW
 from tests.tui_helpers import running, wait_for
-from tui.screens.form_screen import FormScreen
 
 WRITES = 250
 WRITERS = 4
@@ -23,9 +23,9 @@ WRITERS = 4
 WRITER = """
 import sys
 from datetime import UTC, datetime, timedelta
-from models.busy import patiently
-from models.store import open_database
-from models import clients as ops
+from callsheet.models.store.busy import patiently
+from callsheet.models.store.opening import open_database
+from callsheet.models.book import clients as ops
 open_database(sys.argv[1])
 client = patiently(lambda: ops.add_client(sys.argv[2]))
 start = datetime(2026, 11, 1, tzinfo=UTC)

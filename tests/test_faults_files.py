@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from models.migrations import CURRENT_VERSION, VERSION_TABLE
+from callsheet.models.store.migrations import CURRENT_VERSION, VERSION_TABLE
 from tests.commands import CALLSHEET
 
 FIXTURES = Path(__file__).parent / "fixtures"

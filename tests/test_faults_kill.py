@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from models.db import close_database
+from callsheet.models.store.db import close_database
 from tests.commands import CALLSHEET, callsheet
 
 TRIALS = int(os.environ.get("CALLSHEET_KILL_TRIALS", "4"))
@@ -111,8 +111,8 @@ def test_an_import_killed_at_random_moments_is_all_or_nothing(empty_store, tmp_p
 BURST = """
 import sys
 from datetime import UTC, datetime, timedelta
-from models.store import open_database
-from models import clients as ops
+from callsheet.models.store.opening import open_database
+from callsheet.models.book import clients as ops
 open_database(sys.argv[1])
 client = ops.add_client(sys.argv[2])
 start = datetime(2026, 11, 1, tzinfo=UTC)

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.db import close_database
-from models.store import open_database
-from models.text import has_raw_controls
+from callsheet.models.store.db import close_database
+from callsheet.models.store.opening import open_database
+from callsheet.models.values.text import has_raw_controls
 
 FUZZ = settings(
     max_examples=30,
@@ -63,7 +63,7 @@ hostile = st.one_of(
 
 
 def rows(db_path) -> tuple[int, int]:
-    from models.entities import Client, Interaction
+    from callsheet.models.store.tables import Client, Interaction
 
     open_database(db_path)
     try:
@@ -250,7 +250,7 @@ def test_any_bytes_in_an_import_file_import_or_are_named(cli, book, tmp_path, da
 @settings(max_examples=200, deadline=None)
 @given(text=st.one_of(hostile, st.sampled_from(DATES)))
 def test_moments_parse_or_raise_a_when_error(text):
-    from models.when import FIRST_YEAR, LAST_YEAR, WhenError, parse_when
+    from callsheet.models.values.when import FIRST_YEAR, LAST_YEAR, WhenError, parse_when
 
     try:
         moment = parse_when(text)
@@ -262,7 +262,7 @@ def test_moments_parse_or_raise_a_when_error(text):
 @settings(max_examples=200, deadline=None)
 @given(value=json_values)
 def test_amounts_minutes_and_choices_parse_or_raise_an_input_error(value):
-    from models import validate
+    from callsheet.models.values import validate
 
     for check_ in (validate.cents, validate.minutes, validate.status, validate.signal):
         with contextlib.suppress(validate.InputError):

@@ -17,11 +17,11 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from models.db import close_database
-from models.document_shape import shape_problem
-from models.entities import Client, Interaction, Invoice, Phone
-from models.store import open_database
-from models.text import has_raw_controls, markdown_inline, printable
+from callsheet.models.exchange.shape import shape_problem
+from callsheet.models.store.db import close_database
+from callsheet.models.store.opening import open_database
+from callsheet.models.store.tables import Client, Interaction, Invoice, Phone
+from callsheet.models.values.text import has_raw_controls, markdown_inline, printable
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EVIL = "\x1b]2;PWNED\x07\x1b[2JEvil\x9b31m"
@@ -312,8 +312,8 @@ def test_add_still_refuses_a_phone_it_cannot_read(cli, db_path):
 
 
 def test_an_invoice_amount_must_be_above_zero(db):
-    from models import clients as ops
-    from models.validate import InputError
+    from callsheet.models.book import clients as ops
+    from callsheet.models.values.validate import InputError
 
     client = ops.add_client("Ana")
     for amount in ("0", "-10", -3):
@@ -323,8 +323,8 @@ def test_an_invoice_amount_must_be_above_zero(db):
 
 
 def test_a_line_shared_on_purpose_stays_editable_but_a_new_shared_one_is_refused(db):
-    from models import clients as ops
-    from models.validate import InputError
+    from callsheet.models.book import clients as ops
+    from callsheet.models.values.validate import InputError
 
     ops.add_client("Ion Ionescu", phones=["+40 721 234 567"], emails=["ion@example.ro"])
     junior = ops.add_client("Ion Junior", phones=["+40721234567"], allow_shared_phone=True)

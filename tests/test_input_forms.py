@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from models import clients as ops
-from models.entities import Client, Interaction
+from callsheet.models.book import clients as ops
+from callsheet.models.store.tables import Client, Interaction
+from callsheet.tui.widgets.field import Field
 from tests.clock import NOW
 from tests.tui_helpers import refused, running, submit, wait_for
-from tui.widgets.field import Field
 
 
 async def test_a_phone_another_client_has_is_named_under_the_field_and_nothing_is_saved(db):

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from models import export_json, merge
-from models.clients import add_client
-from models.db import close_database
-from models.entities import Client, Interaction, Invoice, Signal
-from models.store import open_database
+from callsheet.models.book.clients import add_client
+from callsheet.models.exchange import export_json, merge
+from callsheet.models.store.db import close_database
+from callsheet.models.store.opening import open_database
+from callsheet.models.store.tables import Client, Interaction, Invoice, Signal
 from tests.conftest import NOW
 
 FIXTURE = Path(__file__).parent / "fixtures" / "every-field.json"
@@ -32,7 +32,7 @@ def test_a_hand_written_file_with_every_field_comes_back_unchanged(db):
 
 
 def test_export_import_export_is_exact_on_demo_data(new_store):
-    from models.demo import generate
+    from callsheet.models.demo import generate
 
     open_database(new_store())
     generate(40, 2500, seed=11, now=NOW)

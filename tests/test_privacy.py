@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from models.backups import daily_backup
-from models.db import close_database
-from models.store import open_database
+from callsheet.models.store.backups import daily_backup
+from callsheet.models.store.db import close_database
+from callsheet.models.store.opening import open_database
 from tests.tui_helpers import running, wait_for
 
 SECRETS = (

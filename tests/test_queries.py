@@ -1,4 +1,4 @@
-"""The dashboard's read queries (models/queries.py) against a real SQLite file."""
+"""The dashboard's read queries (models/book/queries.py) against a real SQLite file."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from conftest import NOW
 
-import models.clients as ops
-from models import queries
+import callsheet.models.book.clients as ops
+from callsheet.models.book import queries
 from tests.promises import TRIAGE_KINDS
 
 
@@ -89,7 +89,7 @@ def test_triage_counts_and_needs_attention_list_follow_ups_before_overdue_money(
 
 def _bulk_log(client, moments):
     """Many entries at once (log_interaction would recompute risk for each)."""
-    from models.entities import Interaction
+    from callsheet.models.store.tables import Interaction
 
     Interaction.insert_many(
         [
@@ -109,7 +109,7 @@ def _page_through(client_id: int, page_size: int) -> list[int]:
 
 
 def test_paging_the_log_by_time_and_id_shows_every_entry(db):
-    from models.entities import Interaction
+    from callsheet.models.store.tables import Interaction
 
     ana = ops.add_client("Ana Pop", now=NOW)
     # 1,031 entries, several to a second, so page boundaries fall inside a second
@@ -152,7 +152,7 @@ def _book_with_one_of_each():
 
 def test_triage_groups_every_kind_with_its_count_in_order(db):
     ana, quiet = _book_with_one_of_each()
-    from models.records import set_cadence
+    from callsheet.models.book.records import set_cadence
 
     set_cadence(quiet, 30)  # meant to call every 30 days, silent for 40
 
@@ -173,7 +173,7 @@ def test_triage_groups_every_kind_with_its_count_in_order(db):
 
 
 def test_triage_has_no_cap_and_its_counts_are_the_headers(db):
-    from models.entities import Client, FollowUp, Invoice
+    from callsheet.models.store.tables import Client, FollowUp, Invoice
 
     Client.insert_many(
         [
@@ -234,7 +234,7 @@ def test_triage_ignores_former_declined_and_archived_clients(db):
 
 
 def test_a_registered_group_is_shown_and_counted_like_the_others(db, monkeypatch):
-    from models.entities import Client
+    from callsheet.models.store.tables import Client
 
     _book_with_one_of_each()
     group = queries.query_group(
@@ -253,7 +253,7 @@ def test_a_registered_group_is_shown_and_counted_like_the_others(db, monkeypatch
 
 
 def test_notes_and_saved_outlines_do_not_count_as_contact(db):
-    from models.entities import Client
+    from callsheet.models.store.tables import Client
 
     ana = ops.add_client("Ana Pop", status="active", now=NOW)
     call = ops.log_interaction(ana, channel="call", at=NOW - timedelta(days=30), now=NOW)
@@ -266,7 +266,8 @@ def test_notes_and_saved_outlines_do_not_count_as_contact(db):
 
 
 def test_every_contact_channel_in_either_direction_moves_the_last_contact(db):
-    from models.entities import CONTACT_CHANNELS, Client
+    from callsheet.models.store.tables import Client
+    from callsheet.models.values.terms import CONTACT_CHANNELS
 
     ana = ops.add_client("Ana Pop", now=NOW)
     for days, channel in enumerate(CONTACT_CHANNELS):
@@ -277,7 +278,7 @@ def test_every_contact_channel_in_either_direction_moves_the_last_contact(db):
 
 
 def test_deleting_the_last_call_falls_back_to_the_previous_contact_not_a_note(db):
-    from models.entities import Client
+    from callsheet.models.store.tables import Client
 
     ana = ops.add_client("Ana Pop", now=NOW)
     email = ops.log_interaction(ana, channel="email", at=NOW - timedelta(days=9), now=NOW)

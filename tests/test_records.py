@@ -1,4 +1,4 @@
-"""models.records and models.search on a real store (both backends): corrections, undo,
+"""callsheet.models.book.records and callsheet.models.store.search on a real store (both backends): corrections, undo,
 partial payments in every reader of money, cadences, natural dates and full-text search."""
 
 from __future__ import annotations
@@ -7,12 +7,20 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from models import clients as ops
-from models import queries, records, scoring
-from models.entities import Agreement, Client, Interaction, Invoice, Payment, Signal, TimeEntry
-from models.facts import fact_sheet
-from models.search import search
-from models.when import WhenError
+from callsheet.models.book import clients as ops
+from callsheet.models.book import queries, records, scoring
+from callsheet.models.briefing.facts import fact_sheet
+from callsheet.models.store.search import search
+from callsheet.models.store.tables import (
+    Agreement,
+    Client,
+    Interaction,
+    Invoice,
+    Payment,
+    Signal,
+    TimeEntry,
+)
+from callsheet.models.values.when import WhenError
 from tests.conftest import NOW
 
 

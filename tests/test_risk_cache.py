@@ -1,4 +1,4 @@
-"""``risk --json`` prints the documents stored with fresh scores (models/risk_cache.py), byte
+"""``risk --json`` prints the documents stored with fresh scores (models/book/risk_cache.py), byte
 for byte what computing them gives, and computes every client whose document is stale,
 missing, or made by other code, settings or time zone."""
 
@@ -8,11 +8,11 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from models import risk_cache, scoring
-from models.db import close_database
-from models.entities import Client, RiskCache
-from models.risk import DEFAULT_MODEL
-from models.store import open_store
+from callsheet.models.book import risk_cache, scoring
+from callsheet.models.risk.model import DEFAULT_MODEL
+from callsheet.models.store.db import close_database
+from callsheet.models.store.opening import open_store
+from callsheet.models.store.tables import Client, RiskCache
 
 
 def _book(cli) -> None:

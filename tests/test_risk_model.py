@@ -9,7 +9,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.risk import (
+from callsheet.models.risk.model import (
     SCALE,
     WATCH_FROM,
     Points,
@@ -22,7 +22,7 @@ from models.risk import (
     table_with,
     trend,
 )
-from models.vocabulary import (
+from callsheet.models.risk.vocabulary import (
     BEHAVIOUR_KINDS,
     DEFAULT_TABLE,
     MONEY_KINDS,
@@ -316,8 +316,8 @@ def test_the_trend_is_the_same_function_at_weekly_earlier_moments(history, invoi
 
 
 def test_the_vocabulary_is_built_from_the_table_and_agrees_with_the_signals():
-    from models.entities import SIGNALS, STATUSES, TONES
-    from models.vocabulary import TONE_FACTORS, TRIAGE_STATUSES, in_triage
+    from callsheet.models.risk.vocabulary import TONE_FACTORS, TRIAGE_STATUSES, in_triage
+    from callsheet.models.values.terms import SIGNALS, STATUSES, TONES
 
     assert set(SIGNALS) <= set(DEFAULT_TABLE)
     # a logged signal is called the same in the risk pane as in the log's tags
@@ -335,7 +335,7 @@ def test_the_vocabulary_is_built_from_the_table_and_agrees_with_the_signals():
     )
     assert {"referral", "praise", "paid_on_time"} == POSITIVE_KINDS
     # the signals a user can log agree with the risk table's sets
-    from models.entities import POSITIVE_SIGNALS, WARNING_SIGNALS
+    from callsheet.models.values.terms import POSITIVE_SIGNALS, WARNING_SIGNALS
 
     assert set(POSITIVE_SIGNALS) == POSITIVE_KINDS
     assert set(WARNING_SIGNALS) <= WARNING_KINDS
@@ -346,11 +346,11 @@ def test_the_vocabulary_is_built_from_the_table_and_agrees_with_the_signals():
 def test_the_readme_calibration_table_is_what_the_model_says():
     from pathlib import Path
 
-    from models import calibration
+    from callsheet.models.risk import calibration
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert calibration.in_readme(readme) == calibration.readme_section(), (
-        "README's calibration table is out of date: python -m models.calibration --write README.md"
+        "README's calibration table is out of date: python -m callsheet.models.risk.calibration --write README.md"
     )
     assert len(calibration.HISTORIES) >= 12
     stances = {h.risk().stance.kind for h in calibration.HISTORIES}

@@ -9,7 +9,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.risk import (
+from callsheet.models.risk.model import (
     InvoiceFact,
     Points,
     SignalEvent,
@@ -19,7 +19,7 @@ from models.risk import (
     score_of,
     unpaid_numbers,
 )
-from models.vocabulary import DEFAULT_TABLE
+from callsheet.models.risk.vocabulary import DEFAULT_TABLE
 from tests.risk_cases import (
     AS_OF,
     POSITIVES,

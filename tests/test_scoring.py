@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from models import clients as ops
-from models import scoring
-from models.entities import Client
+from callsheet.models.book import clients as ops
+from callsheet.models.book import scoring
+from callsheet.models.store.tables import Client
 from tests.conftest import NOW
 
 
@@ -43,7 +43,7 @@ def test_stale_scores_are_recomputed_as_time_passes(db):
 
 
 def test_refresh_all_matches_one_by_one_computation(db):
-    from models.demo import generate
+    from callsheet.models.demo import generate
 
     generate(60, 4000, seed=2, now=NOW)
     for client in Client.select():

@@ -9,13 +9,13 @@ import stat
 import pytest
 from peewee import IntegrityError
 
-from models import clients as ops
-from models.db import DatabaseError, close_database
-from models.entities import Client, Interaction, Phone, Signal
-from models.migrations import CURRENT_VERSION
-from models.migrations import stored_version as schema_version
-from models.store import open_database
-from models.validate import InputError
+from callsheet.models.book import clients as ops
+from callsheet.models.store.db import DatabaseError, close_database
+from callsheet.models.store.migrations import CURRENT_VERSION
+from callsheet.models.store.migrations import stored_version as schema_version
+from callsheet.models.store.opening import open_database
+from callsheet.models.store.tables import Client, Interaction, Phone, Signal
+from callsheet.models.values.validate import InputError
 from tests.conftest import NOW
 
 
@@ -171,7 +171,7 @@ def test_a_database_made_by_schema_v1_still_opens_and_reads(tmp_path):
     import shutil
     from pathlib import Path
 
-    from models.export_json import client_record
+    from callsheet.models.exchange.export_json import client_record
 
     copy = tmp_path / "v1.db"
     shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-v1.db", copy)

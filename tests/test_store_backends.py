@@ -19,16 +19,16 @@ from pathlib import Path
 import pytest
 from peewee import IntegerField, Model, TextField
 
-from models import clients as ops
-from models import migrations
-from models.db import ChangeWatcher, DatabaseError, close_database, database
-from models.entities import ALL_MODELS
-from models.migrations import CURRENT_VERSION, STEPS, stored_version
-from models.store import mask_password, open_store, parse_target
+from callsheet.models.book import clients as ops
+from callsheet.models.store import migrations
+from callsheet.models.store.db import ChangeWatcher, DatabaseError, close_database, database
+from callsheet.models.store.migrations import CURRENT_VERSION, STEPS, stored_version
+from callsheet.models.store.opening import mask_password, open_store, parse_target
+from callsheet.models.store.tables import ALL_MODELS
 from tests.conftest import BACKEND, NOW
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CLI = "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
+CLI = "import sys; from callsheet.tui.cli import main; sys.exit(main(sys.argv[1:]))"
 V1 = FIXTURES / "schema-v1.db"
 
 
@@ -247,7 +247,7 @@ def test_four_processes_logging_at_once_lose_nothing(db_path):
     close_database()
     script = (
         "import sys\n"
-        "from tui.cli import main\n"
+        "from callsheet.tui.cli import main\n"
         "for i in range(25):\n"
         "    assert main(['log', 'Busy', '--at', '2026-11-20T10:00', "
         "f'writer {sys.argv[1]} entry {i}', '--db', sys.argv[2]]) == 0\n"
@@ -259,7 +259,7 @@ def test_four_processes_logging_at_once_lose_nothing(db_path):
     ]
     assert [writer.wait(timeout=300) for writer in writers] == [0, 0, 0, 0]
     open_store(db_path)
-    from models.entities import Interaction
+    from callsheet.models.store.tables import Interaction
 
     summaries = {i.summary for i in Interaction.select()}
     assert summaries == {f"writer {n} entry {i}" for n in range(4) for i in range(25)}
@@ -290,7 +290,7 @@ def test_doctor_names_a_database_others_can_read(cli, db_path):
 @pytest.mark.sqlite_only
 def test_doctor_and_backup_refuse_a_damaged_file(cli, db_path, tmp_path):
     open_store(db_path)
-    from models.demo import generate
+    from callsheet.models.demo import generate
 
     generate(30, 3000, seed=3, now=NOW)
     database.obj.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -320,8 +320,8 @@ def test_backup_of_a_server_database_points_to_pg_dump(cli, db_path, tmp_path):
 @pytest.mark.postgresql_only
 def test_postgresql_gives_the_same_scores_and_export_as_sqlite(tmp_path, db_path, capsys):
     """Import a callsheet/1 book into both backends: risk --json and export agree exactly."""
-    from models.demo import generate
-    from tui.cli import main
+    from callsheet.models.demo import generate
+    from callsheet.tui.cli import main
 
     book = tmp_path / "book.json"
     open_store(tmp_path / "source.db")
@@ -352,7 +352,7 @@ def test_moments_after_2038_fit_on_every_backend(db_path):
     """Moments are 64-bit: a follow-up in 2040 overflows a 32-bit integer column."""
     from datetime import UTC, datetime
 
-    from models.entities import FollowUp
+    from callsheet.models.store.tables import FollowUp
 
     open_store(db_path)
     client = ops.add_client("Long Term", now=NOW)
@@ -366,7 +366,7 @@ def test_moments_after_2038_fit_on_every_backend(db_path):
 def _psycopg_loaded_by(db_path) -> str:
     """Run `callsheet list` on ``db_path`` in a new process; say its exit and if psycopg loaded."""
     probe = (
-        "import sys; from tui.cli import main; code = main(['list', '--db', sys.argv[1]]); "
+        "import sys; from callsheet.tui.cli import main; code = main(['list', '--db', sys.argv[1]]); "
         "print(code, sys.modules.get('psycopg') is not None)"
     )
     done = subprocess.run(
@@ -389,8 +389,8 @@ def test_a_command_on_a_server_still_loads_the_driver(db_path):
 
 
 def test_the_client_filter_ignores_case_and_diacritics_on_every_backend(db_path):
-    from models import queries
-    from tui.widgets.lists import filter_rows
+    from callsheet.models.book import queries
+    from callsheet.tui.widgets.lists import filter_rows
 
     open_store(db_path)
     for name, company in (
@@ -416,9 +416,9 @@ def test_money_partly_paid_sums_to_whole_cents_on_every_backend(db_path):
     """PostgreSQL's SUM of a BIGINT is NUMERIC: the list, triage and call sheet want ints."""
     from datetime import date
 
-    from models import queries, records
-    from models.briefing import brief_of
-    from models.text import money_text
+    from callsheet.models.book import queries, records
+    from callsheet.models.briefing.brief import brief_of
+    from callsheet.models.values.text import money_text
 
     open_store(db_path)
     client = ops.add_client("Part Payer", now=NOW)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from models import clients as ops
-from models.db import close_database
-from models.entities import Client, Phone, TimeEntry
-from models.store import open_database
+from callsheet.models.book import clients as ops
+from callsheet.models.store.db import close_database
+from callsheet.models.store.opening import open_database
+from callsheet.models.store.tables import Client, Phone, TimeEntry
 from tests.conftest import NOW
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -168,7 +168,7 @@ def test_csv_and_vcf_exports_round_trip_the_clients(cli, tmp_path):
 def test_ics_export_lists_open_follow_ups_as_todos(db, tmp_path):
     from icalendar import Calendar
 
-    from models.exporters import write_ics
+    from callsheet.models.exchange.exporters import write_ics
 
     client = ops.add_client("Ana Pop", now=NOW)
     ops.add_follow_up(client, NOW + timedelta(days=1), "Send the quote")
@@ -183,7 +183,7 @@ def test_ics_export_lists_open_follow_ups_as_todos(db, tmp_path):
 
 
 def test_ten_thousand_cards_import_in_one_go(db, tmp_path):
-    from models.importers import import_file
+    from callsheet.models.exchange.importers import import_file
 
     cards = "".join(
         f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nTEL:+40 72{i:07d}\r\nEND:VCARD\r\n"
@@ -202,7 +202,7 @@ def test_ten_thousand_cards_import_in_one_go(db, tmp_path):
 def test_a_person_repeated_in_one_file_merges_into_their_first_card(db, tmp_path):
     """New clients are inserted in batches: a repeat within a batch and one after it both
     merge into the first card, each named with the id it got."""
-    from models.importers import import_file
+    from callsheet.models.exchange.importers import import_file
 
     cards = [
         f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nTEL:+40 72{i:07d}\r\n"
@@ -274,7 +274,7 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(cli, db_path, tmp_path, 
 
 @pytest.mark.sqlite_only
 def test_daily_backup_makes_one_copy_a_day_and_keeps_seven(db, db_path):
-    from models.backups import daily_backup
+    from callsheet.models.store.backups import daily_backup
 
     ops.add_client("Ana", now=NOW)
     made = [daily_backup(db_path, keep=7, today=datetime(2026, 11, day)) for day in range(1, 11)]

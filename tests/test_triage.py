@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from models import clients as ops
-from models.entities import Client, FollowUp, Interaction, Invoice
+from callsheet.models.book import clients as ops
+from callsheet.models.store.tables import Client, FollowUp, Interaction, Invoice
 from tests.clock import NOW
 from tests.promises import TRIAGE_KINDS
 from tests.tui_helpers import line_text, make_app, running, settle, wait_for
@@ -51,8 +51,8 @@ def _many(n: int) -> None:
 
 @pytest.fixture
 def busy_book(db_path):
-    from models.db import close_database
-    from models.store import open_database
+    from callsheet.models.store.db import close_database
+    from callsheet.models.store.opening import open_database
 
     open_database(db_path)
     _many(600)
@@ -79,9 +79,9 @@ def test_triage_json_lists_every_item_grouped_with_counts(busy_book, cli):
 
 
 def test_triage_counts_are_the_dashboards_header_counts(busy_book, db_path, cli):
-    from models import queries
-    from models.db import close_database
-    from models.store import open_database
+    from callsheet.models.book import queries
+    from callsheet.models.store.db import close_database
+    from callsheet.models.store.opening import open_database
 
     report = cli.json("triage", "--json", "--as-of", AS_OF)
     open_database(db_path)
@@ -99,7 +99,7 @@ def test_triage_text_groups_items_under_titles_and_prints_names_literally(db, cl
     ops.add_invoice(
         ana, number="F9", amount="120", issued=date(2026, 9, 1), due=date(2026, 9, 15), now=NOW
     )
-    from models.db import close_database
+    from callsheet.models.store.db import close_database
 
     close_database()
 
@@ -115,7 +115,7 @@ def test_triage_text_groups_items_under_titles_and_prints_names_literally(db, cl
 def test_triage_as_of_a_later_day_sees_the_follow_ups_due_by_then(db, cli):
     ana = ops.add_client("Ana Pop", status="active", now=NOW)
     ops.add_follow_up(ana, NOW + timedelta(days=2), "Send the quote")
-    from models.db import close_database
+    from callsheet.models.store.db import close_database
 
     close_database()
 
@@ -128,7 +128,7 @@ def test_triage_as_of_a_later_day_sees_the_follow_ups_due_by_then(db, cli):
 
 def test_an_ambiguous_name_lists_every_client_with_its_id(db, cli):
     ids = [ops.add_client("Ion Georgescu", company=f"Firma {n}", now=NOW).id for n in range(3)]
-    from models.db import close_database
+    from callsheet.models.store.db import close_database
 
     close_database()
 
@@ -154,7 +154,7 @@ def test_an_ambiguous_prefix_lists_its_matches_and_says_how_many_more(db):
 
 
 def test_a_saved_outline_does_not_push_the_real_call_off_the_call_sheet(db):
-    from models.briefing import brief_of
+    from callsheet.models.briefing.brief import brief_of
 
     ana = ops.add_client("Ana Pop", status="active", now=NOW)
     for hours in (30, 20, 10):

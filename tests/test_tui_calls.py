@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from models import clients as ops
-from models.entities import Client, Interaction
+from callsheet.models.book import clients as ops
+from callsheet.models.store.tables import Client, Interaction
+from callsheet.tui.screens.call_sheet import CallSheetScreen
+from callsheet.tui.screens.caller_lookup import CallerLookupScreen
+from callsheet.tui.screens.forms import ClientForm
+from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
 from tests.clock import NOW
 from tests.factories import entry, ion_ionescu
 from tests.tui_helpers import running, settle, wait_for
-from tui.screens.call_sheet import CallSheetScreen
-from tui.screens.caller_lookup import CallerLookupScreen
-from tui.screens.forms import ClientForm
-from tui.screens.reply_outline import ReplyOutlineScreen
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from models import clients as ops
-from models.entities import Client, FollowUp, Interaction, Invoice, Signal, TimeEntry
+from callsheet.models.book import clients as ops
+from callsheet.models.store.tables import Client, FollowUp, Interaction, Invoice, Signal, TimeEntry
+from callsheet.tui.screens.form_screen import FormScreen
 from tests.clock import NOW
 from tests.commands import callsheet
 from tests.factories import client, entry, invoice
@@ -18,7 +19,6 @@ from tests.tui_helpers import (
     submit,
     wait_for,
 )
-from tui.screens.form_screen import FormScreen
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ async def test_user_text_is_shown_literally(db, name):
     client = ops.add_client(name, company="[i]co[/i]", now=NOW)
     ops.log_interaction(client, summary=name, signals=["rude"], at=NOW, now=NOW)
     async with running() as (app, pilot):
-        visible = name.replace("\x1b", "\\x1b")  # made visible by models.text
+        visible = name.replace("\x1b", "\\x1b")  # made visible by callsheet.models.values.text
         assert visible[:15] in line_text(app.screen.client_list, 0)  # the column may cut the end
         assert "[i]co[/i]" in line_text(app.screen.client_list, 0)
         assert visible[:15] in line_text(app.screen.log_view, 0)
@@ -121,7 +121,7 @@ async def test_logging_a_call_with_two_signals_updates_list_log_and_risk(book):
         await pilot.press("s", "l")  # scope creep, late payment
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen), what="form to close")
-        from tui.screens.dashboard import DashboardScreen
+        from callsheet.tui.screens.dashboard import DashboardScreen
 
         dashboard = next(s for s in app.screen_stack if isinstance(s, DashboardScreen))
         log = dashboard.log_view
@@ -263,7 +263,7 @@ async def test_help_lists_every_binding_of_the_dashboard(book):
 
 
 async def test_every_binding_has_an_id_and_a_description(book):
-    from tui.screens.dashboard import DashboardScreen
+    from callsheet.tui.screens.dashboard import DashboardScreen
 
     assert all(b.id and b.description for b in DashboardScreen.BINDINGS)
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from models import clients as ops
+from callsheet.models.book import clients as ops
+from callsheet.tui.screens.forms import InteractionForm
 from tests.clock import NOW
 from tests.tui_helpers import running, settle
-from tui.screens.forms import InteractionForm
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ async def test_a_saved_entry_shows_without_a_second_read(book):
 
 
 async def test_the_header_says_it_is_counting_until_the_counts_arrive(book):
-    from tui.widgets.header_bar import HeaderBar
+    from callsheet.tui.widgets.header_bar import HeaderBar
 
     async with running() as (app, pilot):
         header = app.screen.query_one(HeaderBar)

@@ -7,8 +7,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from models import clients as ops
-from models.entities import Agreement, Client, FollowUp, Interaction, Invoice, Payment, Signal
+from callsheet.models.book import clients as ops
+from callsheet.models.store.tables import (
+    Agreement,
+    Client,
+    FollowUp,
+    Interaction,
+    Invoice,
+    Payment,
+    Signal,
+)
+from callsheet.tui.screens.records import RecordsScreen, SnoozeScreen
+from callsheet.tui.screens.search import SearchScreen
 from tests.clock import NOW
 from tests.factories import entry, invoice
 from tests.tui_helpers import (
@@ -20,8 +30,6 @@ from tests.tui_helpers import (
     triage_on,
     wait_for,
 )
-from tui.screens.records import RecordsScreen, SnoozeScreen
-from tui.screens.search import SearchScreen
 
 
 @pytest.fixture
@@ -160,8 +168,8 @@ async def test_capital_a_adds_an_agreement_that_the_call_sheet_reads_and_c_close
         agreement = Agreement.get()
         assert agreement.scope == "Five pages, two rounds of changes"
         assert agreement.budget_cents == 800_000 and agreement.status == "active"
-        from models.briefing import brief_of
-        from models.briefing_forms import render_text
+        from callsheet.models.briefing.brief import brief_of
+        from callsheet.models.briefing.forms import render_text
 
         assert "Website" in render_text(brief_of(ana.id, NOW))
         await pilot.press("r")
@@ -243,7 +251,7 @@ def test_edit_in_editor_hands_a_private_file_to_editor_and_reads_back_what_was_s
     import contextlib
     import stat
 
-    from tui.widgets.editor_text import edit_in_editor
+    from callsheet.tui.widgets.editor_text import edit_in_editor
 
     seen = tmp_path / "seen"
     editor = tmp_path / "editor.sh"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.demo import generate
+from callsheet.models.demo import generate
 from tests.test_tui_snapshots import _still
 from tests.tui_helpers import make_app, settle
 
@@ -53,8 +53,8 @@ def test_agreement_form_snapshot(snap_compare):
 def test_snooze_dialog_snapshot(snap_compare):
     from datetime import timedelta
 
-    from models.clients import add_follow_up
-    from models.entities import Client
+    from callsheet.models.book.clients import add_follow_up
+    from callsheet.models.store.tables import Client
     from tests.clock import NOW
 
     for client in Client.select().order_by(Client.risk_score.desc()).limit(5):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from models import clients as ops
-from models.entities import Client, Invoice
+from callsheet.models.book import clients as ops
+from callsheet.models.store.tables import Client, Invoice
 from tests.clock import NOW
 from tests.factories import invoice
 from tests.tui_helpers import running

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from models.demo import generate
+from callsheet.models.demo import generate
 from tests.clock import NOW
 from tests.tui_helpers import make_app, settle
 

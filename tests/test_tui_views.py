@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from models import clients as ops
-from models.config import ConfigError, load_config
-from models.db import database
+from callsheet.models.book import clients as ops
+from callsheet.models.config import ConfigError, load_config
+from callsheet.models.store.db import database
+from callsheet.tui.app import CallsheetApp
+from callsheet.tui.screens.dialogs import HelpScreen, LogEntryScreen
+from callsheet.tui.screens.forms import ClientForm, InvoiceForm
 from tests.clock import NOW
 from tests.tui_helpers import line_text, make_app, running, settle
-from tui.app import CallsheetApp
-from tui.screens.dialogs import HelpScreen, LogEntryScreen
-from tui.screens.forms import ClientForm, InvoiceForm
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def book(db):
 
 
 def dashboard(app):
-    from tui.screens.dashboard import DashboardScreen
+    from callsheet.tui.screens.dashboard import DashboardScreen
 
     return next(s for s in app.screen_stack if isinstance(s, DashboardScreen))
 
@@ -198,7 +198,7 @@ def test_config_names_a_bad_theme_or_key_table(tmp_path):
 
 
 async def test_a_save_is_announced_by_typed_messages(book):
-    from tui.messages import CountsLoaded, SaveShown
+    from callsheet.tui.messages import CountsLoaded, SaveShown
 
     seen = []
     async with running(message_hook=seen.append) as (app, pilot):

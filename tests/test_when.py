@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from models.validate import InputError, cents
-from models.when import WhenError, iso, parse_when
+from callsheet.models.values.validate import InputError, cents
+from callsheet.models.values.when import WhenError, iso, parse_when
 from tests.conftest import NOW
 
 

@@ -16,10 +16,10 @@ from contextlib import asynccontextmanager
 from textual.pilot import Pilot
 from textual.worker import WorkerState
 
-from models.config import Config
+from callsheet.models.config import Config
+from callsheet.tui.app import CallsheetApp
+from callsheet.tui.widgets.field import Field
 from tests.clock import NOW
-from tui.app import CallsheetApp
-from tui.widgets.field import Field
 
 
 def make_app(**settings) -> CallsheetApp:

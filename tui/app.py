@@ -25,8 +25,8 @@ from textual.dom import DOMNode
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
-from models.config import Config
-from tui.commands import DashboardCommands
+from callsheet.models.config import Config
+from callsheet.tui.commands import DashboardCommands
 
 #: a light theme whose warning and success colours are dark enough to read on white
 LIGHT = Theme(
@@ -88,7 +88,7 @@ class CallsheetApp(App):
         return self._now() if self._now else datetime.now(UTC).replace(microsecond=0)
 
     def get_default_screen(self):
-        from tui.screens.dashboard import DashboardScreen
+        from callsheet.tui.screens.dashboard import DashboardScreen
 
         return DashboardScreen()
 
@@ -187,7 +187,7 @@ class CallsheetApp(App):
     def worker_failed(self, worker: Worker) -> None:
         """The one place a worker's failure is reported: a notification, nothing logged.
 
-        Screens hand their workers' failures here (tui.messages.ReportsWorkerFailures).
+        Screens hand their workers' failures here (callsheet.tui.messages.ReportsWorkerFailures).
         """
         error = worker.error
         detail = str(error).splitlines()[0][:200] if error is not None and str(error) else ""

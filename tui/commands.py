@@ -30,7 +30,7 @@ class DashboardCommands(Provider):
     """Actions and clients of the dashboard screen."""
 
     def _screen(self):
-        from tui.screens.dashboard import DashboardScreen
+        from callsheet.tui.screens.dashboard import DashboardScreen
 
         if self.screen.COMMANDS:  # a screen with palette actions of its own offers only those
             return None

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from models.queries import ClientRow, LogRow, Triage
-from models.risk import Risk
+from callsheet.models.book.queries import ClientRow, LogRow, Triage
+from callsheet.models.risk.model import Risk
 
 
 @dataclass

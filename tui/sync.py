@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui.messages import ClientsAddedOrRemoved, CountsLoaded, Notice, StoreChanged
-from tui.widgets.header_bar import HeaderBar
+from callsheet.tui.messages import ClientsAddedOrRemoved, CountsLoaded, Notice, StoreChanged
+from callsheet.tui.widgets.header_bar import HeaderBar
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -33,7 +33,7 @@ POLL_SECONDS = 2.0
 TICK_SECONDS = 60.0
 BACKUP_AFTER_SECONDS = 60.0
 #: scores (and risk --json documents) are refreshed a little before the CLI stops trusting
-#: them (models.risk_cache.FRESH_FOR, six hours)
+#: them (callsheet.models.book.risk_cache.FRESH_FOR, six hours)
 STALE_AFTER = timedelta(hours=5, minutes=50)
 
 
@@ -53,7 +53,7 @@ class StoreSync:
 
     def watch(self) -> None:
         """Start noticing other processes' writes: call before the first read, so none is missed."""
-        from models.db import ChangeWatcher
+        from callsheet.models.store.db import ChangeWatcher
 
         self._watcher = ChangeWatcher()
         self._last_poll = time.time()
@@ -78,8 +78,8 @@ class StoreSync:
         self._run(self._check_changes, "poll")
 
     def _check_changes(self) -> None:
-        from models import queries
-        from models.entities import Client
+        from callsheet.models.book import queries
+        from callsheet.models.store.tables import Client
 
         if self._watcher is None or not self._watcher.changed():
             return
@@ -113,8 +113,8 @@ class StoreSync:
         self._run(self._refresh_stale_scores, "stale")
 
     def _refresh_stale_scores(self) -> None:
-        from models import scoring
-        from models.busy import is_busy
+        from callsheet.models.book import scoring
+        from callsheet.models.store.busy import is_busy
 
         try:
             scoring.refresh_stale(self.screen.app.now(), max_age=STALE_AFTER)
@@ -132,8 +132,8 @@ class StoreSync:
         self._run(self._daily_backup, "backup")
 
     def _daily_backup(self) -> None:
-        from models.backups import daily_backup
-        from models.db import database
+        from callsheet.models.store.backups import daily_backup
+        from callsheet.models.store.db import database
 
         daily_backup(database.obj.database)
 

@@ -12,8 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from models.capture.store import Captured
-from models.capture.suggestions import suggest
+from callsheet.models.capture.store import Captured
+from callsheet.models.risk.suggestions import suggest
 
 
 class CalendarError(ValueError):

@@ -1,7 +1,7 @@
 """Phone calls into the log: Android "SMS Backup & Restore" call logs (.xml) and CSV call logs.
 
 Numbers are matched to clients through the same normalisation as everywhere else
-(:func:`models.phones.to_e164` with the default region), so "0721 234 567", "+40721234567"
+(:func:`callsheet.models.values.phones.to_e164` with the default region), so "0721 234 567", "+40721234567"
 and "0040 721 234 567" are one client. Private and unknown numbers are skipped and counted.
 Each call is keyed by its moment and number, so importing the same backup again adds nothing.
 
@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from models.capture.store import Captured
+from callsheet.models.capture.store import Captured
 
 
 class CallLogError(ValueError):
@@ -146,7 +146,7 @@ def read_csv_calls(
 ) -> tuple[list[Call], list[str]]:
     """Calls from a CSV with date, number, direction and seconds columns (``--map`` others),
     and a line naming each row that could not be read."""
-    from models.when import WhenError, parse_when
+    from callsheet.models.values.when import WhenError, parse_when
 
     header, rows = _csv_rows(text)
     columns = _csv_fields(header, mapping or {})
@@ -206,7 +206,7 @@ _SUMMARIES = {
 
 def call_entries(calls: list[Call], clients_of: dict[str, list[int]], region: str | None):
     """One ``call`` entry per call per client owning the number."""
-    from models.phones import PhoneError, international_digits, to_e164
+    from callsheet.models.values.phones import PhoneError, international_digits, to_e164
 
     report = CallReport()
     for call in calls:

@@ -1,9 +1,9 @@
 """E-mail into the log: Maildir trees, mbox files and .eml files.
 
 :func:`capture_mail` walks the paths, reads each message with
-:func:`models.capture.message.read_message`, matches correspondents to clients by address,
+:func:`callsheet.models.capture.message.read_message`, matches correspondents to clients by address,
 and logs one ``email`` entry per distinct message per client through
-:func:`models.capture.store.save`.
+:func:`callsheet.models.capture.store.save`.
 
 A Maildir folder (any directory with ``cur/`` and ``new/``, at any depth) remembers the
 newest file change time read, so a daily run opens only what arrived since; an mbox
@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from models.capture.message import read_message
-from models.capture.store import Captured, load_marks, match_addresses, save
-from models.capture.suggestions import suggest
+from callsheet.models.capture.message import read_message
+from callsheet.models.capture.store import Captured, load_marks, match_addresses, save
+from callsheet.models.risk.suggestions import suggest
 
 _CLOCK_SLACK_NS = 250_000_000
 #: signs a correspondent cannot give: "my mistake" from a client is not the consultant's own

@@ -22,7 +22,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import cast
 
-from models.capture.suggestions import fold
+from callsheet.models.risk.suggestions import fold
 
 
 class _CapturePolicy(policy.EmailPolicy):

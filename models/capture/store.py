@@ -3,7 +3,7 @@
 Parsers (mail, calendar, call log) turn what they read into :class:`Captured` records: pure
 values, no database. :func:`match_addresses` and :func:`match_phones` say which clients an
 address or number belongs to; :func:`save` writes the records through
-:func:`models.clients.log_captured` and moves the per-folder marks in the same transaction,
+:func:`callsheet.models.book.clients.log_captured` and moves the per-folder marks in the same transaction,
 so an interrupted run leaves neither half a batch nor a mark past what was saved.
 """
 
@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from models.db import database
-from models.entities import CaptureMark, Client, Email, Phone
+from callsheet.models.store.db import database
+from callsheet.models.store.tables import CaptureMark, Client, Email, Phone
 
 
 @dataclass
@@ -65,7 +65,7 @@ def save(
     With ``dry_run`` the same writes run and are rolled back, so the entries returned are
     exactly those a real run would add.
     """
-    from models.clients import log_captured
+    from callsheet.models.book.clients import log_captured
 
     with database.atomic() as transaction:
         added = log_captured(entries, now)

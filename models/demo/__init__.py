@@ -6,9 +6,9 @@ complainers, aggressive clients, disputes that escalate to legal threats, old cl
 troubles have faded), so every signal, every risk band and every screen has something to
 show. Names, greetings and notes are in English, Romanian, Polish and Russian.
 
-This module is the generator and writer; :mod:`models.demo.people` holds who the clients
-are, :mod:`models.demo.events` what happens to them (texts and personas), and
-:mod:`models.demo.history` the shape of each history. Their random draws happen in one
+This module is the generator and writer; :mod:`callsheet.models.demo.people` holds who the clients
+are, :mod:`callsheet.models.demo.events` what happens to them (texts and personas), and
+:mod:`callsheet.models.demo.history` the shape of each history. Their random draws happen in one
 fixed order for a seed to give the same book (the snapshot tests and the README rely on it).
 
 Rows go in with bulk inserts inside one transaction, with ids assigned here so signals can
@@ -25,12 +25,12 @@ from typing import Any
 
 from peewee import chunked, fn
 
-from models import entities
-from models.db import database, sync_id_sequences
-from models.demo import events, history
-from models.demo.history import DAY
-from models.demo.people import COMPANIES, RAPPORT, TRANSLIT, person, phone_number
-from models.entities import ENTRY_FIELDS, Client, Interaction, Signal
+from callsheet.models.demo import events, history
+from callsheet.models.demo.history import DAY
+from callsheet.models.demo.people import COMPANIES, RAPPORT, TRANSLIT, person, phone_number
+from callsheet.models.store import tables as entities
+from callsheet.models.store.db import database, sync_id_sequences
+from callsheet.models.store.tables import ENTRY_FIELDS, Client, Interaction, Signal
 
 #: the share of a demo book that is archived (kept, out of the list)
 ARCHIVED_SHARE = 0.03
@@ -304,7 +304,7 @@ def generate(
         # ids were assigned here, not by the database (PostgreSQL's sequences must follow)
         sync_id_sequences(Client, entities.Agreement, Interaction)
 
-    from models.scoring import refresh_all
+    from callsheet.models.book.scoring import refresh_all
 
     refresh_all(now, progress=lambda done, total: report("risk", done, total))
     return {

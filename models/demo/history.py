@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from models.demo.events import PERSONAS, Persona
+from callsheet.models.demo.events import PERSONAS, Persona
 
 DAY = 86400
 

@@ -18,18 +18,18 @@ from importlib import import_module
 
 #: The modules that contribute subcommands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
-    "tui.cli.records",
-    "tui.cli.edit",
-    "tui.cli.search",
-    "tui.cli.risk",
-    "tui.cli.triage",
-    "tui.cli.calls",
-    "tui.cli.transfer",
-    "tui.cli.capture",
-    "tui.cli.privacy",
-    "tui.cli.demo",
-    "tui.cli.store",
-    "tui.cli.completion",
+    "callsheet.tui.cli.records",
+    "callsheet.tui.cli.edit",
+    "callsheet.tui.cli.search",
+    "callsheet.tui.cli.risk",
+    "callsheet.tui.cli.triage",
+    "callsheet.tui.cli.calls",
+    "callsheet.tui.cli.transfer",
+    "callsheet.tui.cli.capture",
+    "callsheet.tui.cli.privacy",
+    "callsheet.tui.cli.demo",
+    "callsheet.tui.cli.store",
+    "callsheet.tui.cli.completion",
 )
 
 
@@ -95,10 +95,10 @@ EXIT_OK, EXIT_NOTHING, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_BUG = 0, 1, 2, 3, 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that shows the arguments it echoes in errors ("unrecognized arguments: ...")
-    through models.text, so a mistyped escape sequence never reaches the terminal raw."""
+    through callsheet.models.values.text, so a mistyped escape sequence never reaches the terminal raw."""
 
     def _print_message(self, message: str, file=None) -> None:
-        from models.text import printable
+        from callsheet.models.values.text import printable
 
         super()._print_message(printable(message, keep_newlines=True), file)
 
@@ -150,17 +150,17 @@ READ_ONLY_COMMANDS = frozenset(
 
 def open_store(args: argparse.Namespace):
     """Open the store ``args`` names (a path or a URL) and load the configuration; return it."""
-    from models.config import database_setting, load_config
-    from models.store import open_store as open_target
+    from callsheet.models.config import database_setting, load_config
+    from callsheet.models.store.opening import open_store as open_target
 
     config = load_config()
     if config.risk:  # the risk engine loads lazily; `callsheet who` never needs it
-        from models import scoring
+        from callsheet.models.book import scoring
 
         scoring.configure(config)
     create = getattr(args, "command", None) not in READ_ONLY_COMMANDS
     open_target(database_setting(getattr(args, "db", None)), create=create)
-    from models.busy import set_attempt_timeout
+    from callsheet.models.store.busy import set_attempt_timeout
 
     # short attempts, so a locked database is reported after about a second (main retries)
     set_attempt_timeout()
@@ -195,7 +195,7 @@ def _undecodable_argument(argv: list[str]) -> str | None:
     Python hands undecodable bytes over as lone surrogates; they would fail much later,
     when a name is stored or printed, so they are refused here with the argument's place.
     """
-    from models.text import printable
+    from callsheet.models.values.text import printable
 
     for number, value in enumerate(argv, 1):
         try:
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command is None:
-            from tui.app import run_dashboard
+            from callsheet.tui.app import run_dashboard
 
             config = open_store(args)
             run_dashboard(config)
@@ -257,7 +257,7 @@ def patient(write):
     Says once on stderr that it is waiting; a command that writes in several transactions
     (import, one per file) wraps each, so a retry never repeats what was already done.
     """
-    from models.busy import patiently
+    from callsheet.models.store.busy import patiently
 
     def waiting(_seconds: float) -> None:
         global _told_busy
@@ -278,12 +278,12 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
 
     import peewee
 
-    from models.busy import DatabaseBusy, is_busy
-    from models.config import ConfigError
-    from models.db import DatabaseError
-    from models.finding import AmbiguousClient, ClientNotFound
-    from models.validate import InputError
-    from models.when import WhenError
+    from callsheet.models.book.finding import AmbiguousClient, ClientNotFound
+    from callsheet.models.config import ConfigError
+    from callsheet.models.store.busy import DatabaseBusy, is_busy
+    from callsheet.models.store.db import DatabaseError
+    from callsheet.models.values.validate import InputError
+    from callsheet.models.values.when import WhenError
 
     if isinstance(error, SystemExit):
         return None, ""
@@ -294,7 +294,7 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
         return EXIT_OK, ""
     if isinstance(error, AmbiguousClient):  # several match: the name needs saying more
         return EXIT_BAD_INPUT, str(error)
-    from models.records import RecordNotFound
+    from callsheet.models.book.records import RecordNotFound
 
     if isinstance(error, ClientNotFound | RecordNotFound):
         return EXIT_NOTHING, str(error)
@@ -332,14 +332,14 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
 
 def _one_line(value: object) -> str:
     """A message for the terminal: one line, control characters made visible."""
-    from models.text import printable
+    from callsheet.models.values.text import printable
 
     return printable(" ".join(str(value).split()))[:500]
 
 
 def _printable(text: str) -> str:
     """Keep line breaks (an import names each bad record on its own line), show the rest."""
-    from models.text import printable
+    from callsheet.models.values.text import printable
 
     return printable(text, keep_newlines=True)
 

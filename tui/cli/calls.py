@@ -9,8 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from models.text import printable
-from tui.cli.common import add_arguments, arg, client_arg, command, commands, json_flag, output_arg
+from callsheet.models.values.text import printable
+from callsheet.tui.cli.common import (
+    add_arguments,
+    arg,
+    client_arg,
+    command,
+    commands,
+    json_flag,
+    output_arg,
+)
 
 
 def register(subparsers, common) -> None:
@@ -34,12 +42,12 @@ _FACTS_OUTPUT = "write to a file, readable by you only (default, or -: standard 
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from models.briefing import brief_of
-    from models.briefing_forms import render_markdown, render_text, to_json
-    from models.clients import find_client
-    from models.when import utcnow
-    from tui.cli import open_store
-    from tui.cli.common import print_json
+    from callsheet.models.book.clients import find_client
+    from callsheet.models.briefing.brief import brief_of
+    from callsheet.models.briefing.forms import render_markdown, render_text, to_json
+    from callsheet.models.values.when import utcnow
+    from callsheet.tui.cli import open_store
+    from callsheet.tui.cli.common import print_json
 
     open_store(args)
     brief = brief_of(find_client(args.client), utcnow())
@@ -51,9 +59,14 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_who(args: argparse.Namespace) -> int:
-    from models.finding import find_by_phone
-    from models.phones import PhoneError, international_digits, to_e164, unverified_key
-    from tui.cli import open_store
+    from callsheet.models.book.finding import find_by_phone
+    from callsheet.models.values.phones import (
+        PhoneError,
+        international_digits,
+        to_e164,
+        unverified_key,
+    )
+    from callsheet.tui.cli import open_store
 
     config = open_store(args)
     typed = " ".join(args.phone)
@@ -77,13 +90,13 @@ def cmd_who(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    from models.greeting import greeting_for
-    from models.when import utcnow
+    from callsheet.models.values.greeting import greeting_for
+    from callsheet.models.values.when import utcnow
 
     greeting = greeting_for(client.language, client.salutation, client.name, utcnow())
     archived = " (archived)" if client.archived_at else ""
     if args.json:
-        from tui.cli.common import print_json
+        from callsheet.tui.cli.common import print_json
 
         answer = {
             "id": client.id,
@@ -101,10 +114,10 @@ def cmd_who(args: argparse.Namespace) -> int:
 
 def cmd_facts(args: argparse.Namespace) -> int:
 
-    from models.clients import find_client
-    from models.facts import fact_sheet, write_fact_sheet
-    from models.when import utcnow
-    from tui.cli import open_store
+    from callsheet.models.book.clients import find_client
+    from callsheet.models.briefing.facts import fact_sheet, write_fact_sheet
+    from callsheet.models.values.when import utcnow
+    from callsheet.tui.cli import open_store
 
     open_store(args)
     client = find_client(args.client)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from models.text import printable
-from tui.cli.common import arg, command, json_flag, repeatable
+from callsheet.models.values.text import printable
+from callsheet.tui.cli.common import arg, command, json_flag, repeatable
 
 
 def register(subparsers, common) -> None:
@@ -38,11 +38,11 @@ _DRY_RUN_HELP = "show what would be logged and who wrote who is not a client; wr
 
 
 def cmd_mail(args: argparse.Namespace) -> int:
-    from models.capture.mail import capture_mail
-    from models.validate import InputError
-    from models.when import parse_when
-    from tui.cli import open_store
-    from tui.cli.common import Progress
+    from callsheet.models.capture.mail import capture_mail
+    from callsheet.models.values.validate import InputError
+    from callsheet.models.values.when import parse_when
+    from callsheet.tui.cli import open_store
+    from callsheet.tui.cli.common import Progress
 
     config = open_store(args)
     paths = args.paths or config.mail_paths
@@ -67,7 +67,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     if args.json:
-        from tui.cli.common import print_json
+        from callsheet.tui.cli.common import print_json
 
         print_json(_report_json(report))
     else:
@@ -76,13 +76,13 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
 
 def _names(entries) -> dict[int, str]:
-    from models.capture.store import client_names
+    from callsheet.models.capture.store import client_names
 
     return client_names({e.client_id for e in entries}) if entries else {}
 
 
 def _report_json(report) -> dict:
-    from models.when import iso
+    from callsheet.models.values.when import iso
 
     names = _names(report.added)
     return {
@@ -112,7 +112,7 @@ def _report_json(report) -> dict:
 
 
 def _print_report(report, knows_me: bool) -> None:
-    from models.when import iso
+    from callsheet.models.values.when import iso
 
     verb = "would log" if report.dry_run else "logged"
     already = len(report.entries) - len(report.added)
@@ -170,7 +170,7 @@ def capture_kind(path: Path, kind: str, mapping: dict[str, str]) -> str | None:
     if kind in ("ics", "xml", "calls"):
         return kind
     if kind == "csv":
-        from models.capture.calllog import looks_like_call_log
+        from callsheet.models.capture.calllog import looks_like_call_log
 
         with path.open(encoding="utf-8-sig", errors="replace") as stream:
             if looks_like_call_log(stream.readline(), mapping):
@@ -201,7 +201,7 @@ class CaptureImport:
 
 
 def _skip_bad_text(problems: list[str]) -> str:
-    from tui.cli.transfer import problems_text
+    from callsheet.tui.cli.common import problems_text
 
     text = problems_text([printable(p) for p in problems])
     return text + "\n  (--skip-bad logs the rest and lists these)"
@@ -209,12 +209,12 @@ def _skip_bad_text(problems: list[str]) -> str:
 
 def import_capture(path: Path, kind: str, args, config, label: str | None = None) -> CaptureImport:
     """Log the meetings of an .ics file or the calls of a call log; nothing on any bad record."""
-    from models.capture import calllog
-    from models.capture.calendar import CalendarError, meeting_entries, read_meetings
-    from models.capture.store import client_names, match_addresses, match_phones, save
-    from models.validate import InputError
-    from models.when import iso, utcnow
-    from tui.cli.transfer import column_mapping, problems_text
+    from callsheet.models.capture import calllog
+    from callsheet.models.capture.calendar import CalendarError, meeting_entries, read_meetings
+    from callsheet.models.capture.store import client_names, match_addresses, match_phones, save
+    from callsheet.models.values.validate import InputError
+    from callsheet.models.values.when import iso, utcnow
+    from callsheet.tui.cli.common import column_mapping, problems_text
 
     data = path.read_bytes()
     name = label or str(path)  # "-" for standard input, not the spooled file's name

@@ -1,6 +1,6 @@
 """The verbs of the record commands (tui/cli/edit.py): each verb's options, declared above
 the function that reads them, and what it does (dates in words, '' clears a field, an
-option left out leaves it), through models.records or models.clients.
+option left out leaves it), through callsheet.models.book.records or callsheet.models.book.clients.
 
 A verb on a record is ``change(row, args, now)`` and returns the word its printed line
 starts with ("changed", "paid", ...); ``add`` is ``add(client, args, now, config)`` and
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from models.entities import AGREEMENT_STATUSES, CHANNELS, DIRECTIONS, SIGNALS, TONES
-from tui.cli.common import Arg, arg, typed_when
+from callsheet.models.values.terms import AGREEMENT_STATUSES, CHANNELS, DIRECTIONS, SIGNALS, TONES
+from callsheet.tui.cli.common import Arg, arg, typed_when
 
 #: kind: {verb: (what it does, its help, its options)}; kinds and verbs in ``--help`` order.
 VERBS: dict[str, dict[str, tuple[Callable, str, list[Arg]]]] = {}
@@ -64,7 +64,7 @@ AGREEMENT_TERMS = (
     arg("--status", default=None, help=_one_of(AGREEMENT_STATUSES)),
 )
 
-#: The noun in models.records' get_*/delete_* functions, per kind.
+#: The noun in callsheet.models.book.records' get_*/delete_* functions, per kind.
 NOUNS = {
     "entry": "interaction",
     "invoice": "invoice",
@@ -85,7 +85,7 @@ def _date(text: str | None, now, field: str, keep=...):
         return keep
     if not text.strip():
         return None
-    from models.records import natural_date
+    from callsheet.models.book.records import natural_date
 
     return typed_when(field, natural_date, text, now)
 
@@ -94,7 +94,7 @@ def _moment(text: str | None, now, field: str, prefer: str):
     """A moment option, read naturally; None when left out or empty."""
     if not text:
         return None
-    from models.records import natural_moment
+    from callsheet.models.book.records import natural_moment
 
     return typed_when(field, natural_moment, text, now, prefer=prefer)
 
@@ -116,8 +116,8 @@ def _currency(config) -> str:
 @option("--signal", action="append", default=None, metavar="S", help=SIGNALS_HELP)
 @option("--no-signals", action="store_true", help="remove every signal")
 def entry_edit(entry, args, now) -> str:
-    from models.records import edit_interaction
-    from models.validate import InputError
+    from callsheet.models.book.records import edit_interaction
+    from callsheet.models.values.validate import InputError
 
     if args.signal is not None and args.no_signals:
         raise InputError("signal", "give --signal or --no-signals, not both")
@@ -145,7 +145,7 @@ def entry_edit(entry, args, now) -> str:
 @option("--agreement", default=None, metavar="TITLE", help="the agreement it bills")
 @option("--disputed", action="store_true", help="the client contests it")
 def invoice_add(client, args, now, config):
-    from models.clients import add_invoice
+    from callsheet.models.book.clients import add_invoice
 
     return add_invoice(
         client,
@@ -164,8 +164,8 @@ def invoice_add(client, args, now, config):
 def agreement_named(client, title: str | None):
     if not title:
         return None
-    from models.entities import Agreement
-    from models.validate import InputError
+    from callsheet.models.store.tables import Agreement
+    from callsheet.models.values.validate import InputError
 
     found = Agreement.get_or_none((Agreement.client == client) & (Agreement.title == title))
     if found is None:
@@ -180,7 +180,7 @@ def agreement_named(client, title: str | None):
 @option("--issued", default=None, metavar="DATE")
 @option("--due", default=None, metavar="DATE", help="('' clears it)")
 def invoice_edit(invoice, args, now) -> str:
-    from models.records import edit_invoice
+    from callsheet.models.book.records import edit_invoice
 
     edit_invoice(
         invoice,
@@ -199,7 +199,7 @@ def invoice_edit(invoice, args, now) -> str:
 @option("--on", default="today", metavar="DATE", help="when it arrived")
 @option("--note", default="")
 def invoice_pay(invoice, args, now) -> str:
-    from models.records import add_payment
+    from callsheet.models.book.records import add_payment
 
     paid_on = _date(args.on, now, "on")
     add_payment(invoice, amount=args.amount, paid_on=paid_on, note=args.note, now=now)
@@ -209,7 +209,7 @@ def invoice_pay(invoice, args, now) -> str:
 @verb("invoice", "dispute", "mark an invoice contested by the client")
 @option("--withdrawn", action="store_true", help="the dispute is over")
 def invoice_dispute(invoice, args, now) -> str:
-    from models.records import edit_invoice
+    from callsheet.models.book.records import edit_invoice
 
     edit_invoice(invoice, disputed=not args.withdrawn, now=now)
     return "changed"
@@ -220,8 +220,8 @@ def invoice_dispute(invoice, args, now) -> str:
 @option("text", nargs="+", help="what to do")
 @option("--due", default="tomorrow", metavar="WHEN", help=DATE_HELP)
 def followup_add(client, args, now, config):
-    from models.clients import add_follow_up
-    from models.records import natural_moment
+    from callsheet.models.book.clients import add_follow_up
+    from callsheet.models.book.records import natural_moment
 
     due = typed_when("due", natural_moment, args.due, now, prefer="future")
     return add_follow_up(client, due, " ".join(args.text))
@@ -230,7 +230,7 @@ def followup_add(client, args, now, config):
 @verb("followup", "done", "mark a follow-up done")
 @option("--reopen", action="store_true", help="not done after all")
 def followup_done(follow_up, args, now) -> str:
-    from models.records import edit_follow_up
+    from callsheet.models.book.records import edit_follow_up
 
     edit_follow_up(follow_up, done_at=None if args.reopen else now)
     return "reopened" if args.reopen else "done"
@@ -239,7 +239,7 @@ def followup_done(follow_up, args, now) -> str:
 @verb("followup", "snooze", "move a follow-up later")
 @option("until", nargs="+", help='"tomorrow", "next week" or a date')
 def followup_snooze(follow_up, args, now) -> str:
-    from models.records import snooze_follow_up, snooze_until
+    from callsheet.models.book.records import snooze_follow_up, snooze_until
 
     snooze_follow_up(follow_up, typed_when("until", snooze_until, " ".join(args.until), now))
     return "snoozed"
@@ -249,7 +249,7 @@ def followup_snooze(follow_up, args, now) -> str:
 @option("--text", default=None)
 @option("--due", default=None, metavar="WHEN", help=DATE_HELP)
 def followup_edit(follow_up, args, now) -> str:
-    from models.records import edit_follow_up
+    from callsheet.models.book.records import edit_follow_up
 
     due = _moment(args.due, now, "due", "future")
     edit_follow_up(follow_up, text=args.text, due_at=due)
@@ -259,9 +259,9 @@ def followup_edit(follow_up, args, now) -> str:
 @verb("agreement", "add", "add an agreement")
 @with_options(CLIENT, arg("title", help="unique per client"), *AGREEMENT_TERMS)
 def agreement_add(client, args, now, config):
-    from models.clients import add_agreement
-    from models.entities import Agreement
-    from models.validate import InputError
+    from callsheet.models.book.clients import add_agreement
+    from callsheet.models.store.tables import Agreement
+    from callsheet.models.values.validate import InputError
 
     title = args.title.strip()
     if Agreement.get_or_none((Agreement.client == client) & (Agreement.title == title)):
@@ -282,7 +282,7 @@ def agreement_add(client, args, now, config):
 @verb("agreement", "edit", "change an agreement")
 @with_options(*AGREEMENT_TERMS, arg("--title", default=None))
 def agreement_edit(agreement, args, now) -> str:
-    from models.records import edit_agreement
+    from callsheet.models.book.records import edit_agreement
 
     edit_agreement(
         agreement,
@@ -300,7 +300,7 @@ def agreement_edit(agreement, args, now) -> str:
 @verb("agreement", "close", "close an agreement as done")
 @option("--cancelled", action="store_true", help="cancelled rather than done")
 def agreement_close(agreement, args, now) -> str:
-    from models.records import close_agreement
+    from callsheet.models.book.records import close_agreement
 
     close_agreement(agreement, "cancelled" if args.cancelled else "done")
     return "closed"
@@ -311,7 +311,7 @@ def agreement_close(agreement, args, now) -> str:
 @option("--start", default=None, metavar="WHEN", help=DATE_HELP)
 @option("--note", default=None)
 def time_edit(entry, args, now) -> str:
-    from models.records import edit_time_entry
+    from callsheet.models.book.records import edit_time_entry
 
     start = _moment(args.start, now, "start", "past")
     edit_time_entry(entry, started_at=start, minutes=args.minutes, note=args.note)
@@ -319,7 +319,7 @@ def time_edit(entry, args, now) -> str:
 
 
 def delete(row, args, now) -> str:
-    from models import records
+    from callsheet.models.book import records
 
     getattr(records, f"delete_{NOUNS[args.kind]}")(row)
     return "deleted"

@@ -74,15 +74,15 @@ def repeatable(flag: str, metavar: str, help: str, default: list | None) -> Arg:
 
 
 def print_json(value: Any, *, indent: int | None = 2) -> None:
-    """``value`` as JSON on stdout, with no raw terminal controls (see models.text.json_safe)."""
-    from models.text import json_safe
+    """``value`` as JSON on stdout, with no raw terminal controls (see callsheet.models.values.text.json_safe)."""
+    from callsheet.models.values.text import json_safe
 
     sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=indent)) + "\n")
 
 
 def json_line(value: Any) -> str:
     """``value`` as one line of JSON, with no raw terminal controls."""
-    from models.text import json_safe
+    from callsheet.models.values.text import json_safe
 
     return json_safe(json.dumps(value, ensure_ascii=False))
 
@@ -104,8 +104,8 @@ def print_json_lines(lines: Iterable[str]) -> None:
 
 def typed_when(field: str, read: Callable[..., Any], *args: Any, **options: Any) -> Any:
     """``read(*args, **options)`` (a date or moment parser), its WhenError bad input for ``field``."""
-    from models.validate import InputError
-    from models.when import WhenError
+    from callsheet.models.values.validate import InputError
+    from callsheet.models.values.when import WhenError
 
     try:
         return read(*args, **options)
@@ -135,3 +135,23 @@ class Progress:
     def close(self) -> None:
         if self.shown:
             sys.stderr.write("\n")
+
+
+def problems_text(problems: list[str]) -> str:
+    """The one message for a file with bad records: how many, the first 20 of them."""
+    head = "\n  ".join(problems[:20])
+    more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+    return f"nothing imported; {len(problems)} problem(s):\n  {head}{more}"
+
+
+def column_mapping(pairs: list[str]) -> dict[str, str]:
+    """``--map COLUMN=FIELD`` options as a dict; a pair without ``=`` is bad input."""
+    from callsheet.models.values.validate import InputError
+
+    mapping = {}
+    for pair in pairs:
+        column, sep, field = pair.partition("=")
+        if not sep or not column.strip() or not field.strip():
+            raise InputError("--map", f"{pair!r}: expected COLUMN=FIELD")
+        mapping[column.strip()] = field.strip()
+    return mapping

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.cli.common import arg, command
+from callsheet.tui.cli.common import arg, command
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -24,7 +24,7 @@ _HELP = "print a shell completion script (bash, zsh or fish)"
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
-    from tui.cli import build_parser
+    from callsheet.tui.cli import build_parser
 
     sys.stdout.write(script(build_parser(), args.shell))
     return 0

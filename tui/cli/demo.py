@@ -6,11 +6,11 @@ import argparse
 import sys
 import time
 
-from tui.cli.common import arg, command
+from callsheet.tui.cli.common import arg, command
 
 
 def register(subparsers, common) -> None:
-    # defaults are models.demo's DEMO_CLIENTS and DEMO_INTERACTIONS, filled in when the
+    # defaults are callsheet.models.demo's DEMO_CLIENTS and DEMO_INTERACTIONS, filled in when the
     # command runs: importing the demo module here would slow every other command down
     demo = (
         arg("--clients", type=int, default=None, metavar="N", help=_CLIENTS_HELP),
@@ -31,10 +31,10 @@ _CLIENTS_HELP = "number of clients, 3%% of them archived (default 500)"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from models.db import database
-    from models.demo import DEMO_CLIENTS, DEMO_INTERACTIONS, generate
-    from models.validate import InputError
-    from tui.cli import open_store
+    from callsheet.models.demo import DEMO_CLIENTS, DEMO_INTERACTIONS, generate
+    from callsheet.models.store.db import database
+    from callsheet.models.values.validate import InputError
+    from callsheet.tui.cli import open_store
 
     args.clients = DEMO_CLIENTS if args.clients is None else args.clients
     args.interactions = DEMO_INTERACTIONS if args.interactions is None else args.interactions

@@ -17,28 +17,28 @@ from __future__ import annotations
 
 import argparse
 
-from tui.cli import changes
-from tui.cli.common import add_arguments, arg, command, json_flag
-from tui.cli.shapes import emit, shape
+from callsheet.tui.cli import changes
+from callsheet.tui.cli.common import add_arguments, arg, command, json_flag
+from callsheet.tui.cli.shapes import emit, shape
 
 # -- the handlers ---------------------------------------------------------------------------
 
 
 def _open(args):
-    from tui.cli import open_store
+    from callsheet.tui.cli import open_store
 
     return open_store(args)
 
 
 def _now():
-    from models.when import utcnow
+    from callsheet.models.values.when import utcnow
 
     return utcnow()
 
 
 def cmd_change(args) -> int:
     """``KIND VERB ID``: fetch the record, apply the verb, print the record as it is now."""
-    from models import records
+    from callsheet.models.book import records
 
     _open(args)
     now = _now()
@@ -51,7 +51,7 @@ def cmd_change(args) -> int:
 
 def cmd_add(args) -> int:
     """``KIND add CLIENT ...``: add a record to the client and print it."""
-    from models.clients import find_client
+    from callsheet.models.book.clients import find_client
 
     config = _open(args)
     client = find_client(args.client)
@@ -59,10 +59,10 @@ def cmd_add(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from models.clients import find_client
-    from models.entities import Agreement, FollowUp, Interaction, Invoice, TimeEntry
-    from tui.cli.common import print_json
-    from tui.cli.shapes import line
+    from callsheet.models.book.clients import find_client
+    from callsheet.models.store.tables import Agreement, FollowUp, Interaction, Invoice, TimeEntry
+    from callsheet.tui.cli.common import print_json
+    from callsheet.tui.cli.shapes import line
 
     _open(args)
     client = find_client(args.client)
@@ -86,9 +86,9 @@ def cmd_list(args) -> int:
 
 
 def cmd_cadence(args) -> int:
-    from models.clients import find_client
-    from models.records import set_cadence
-    from models.text import printable as plain
+    from callsheet.models.book.clients import find_client
+    from callsheet.models.book.records import set_cadence
+    from callsheet.models.values.text import printable as plain
 
     _open(args)
     client = find_client(args.client)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.cli.common import arg, client_arg, command, json_flag, print_json
+from callsheet.tui.cli.common import arg, client_arg, command, json_flag, print_json
 
 
 def register(subparsers, common) -> None:
@@ -21,10 +21,10 @@ _HELP = "erase a client and everything about them, also from callsheet's backups
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
-    from models.clients import find_client
-    from models.forget import forget_client
-    from models.text import printable as _plain
-    from tui.cli import EXIT_NOTHING, open_store
+    from callsheet.models.book.clients import find_client
+    from callsheet.models.book.forget import forget_client
+    from callsheet.models.values.text import printable as _plain
+    from callsheet.tui.cli import EXIT_NOTHING, open_store
 
     open_store(args)
     client = find_client(args.client)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from models.entities import CHANNELS, DIRECTIONS, SIGNALS, STATUSES, TONES
-from models.text import printable as _plain
-from tui.cli.common import arg, client_arg, commands, json_flag, print_json, repeatable
+from callsheet.models.values.terms import CHANNELS, DIRECTIONS, SIGNALS, STATUSES, TONES
+from callsheet.models.values.text import printable as _plain
+from callsheet.tui.cli.common import arg, client_arg, commands, json_flag, print_json, repeatable
 
 
 def register(subparsers, common) -> None:
@@ -74,8 +74,8 @@ _SAME_NAMED = [
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from models.clients import add_client
-    from tui.cli import open_store
+    from callsheet.models.book.clients import add_client
+    from callsheet.tui.cli import open_store
 
     config = open_store(args)
     # the options named as add_client's parameters pass through as typed
@@ -89,7 +89,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         **same,
     )
     if args.json:
-        from models.export_json import client_record
+        from callsheet.models.exchange.export_json import client_record
 
         print_json(client_record(client, nested=False, with_id=True))
     else:
@@ -98,9 +98,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from models.clients import find_client, log_interaction
-    from models.when import iso, parse_when, utcnow
-    from tui.cli import open_store
+    from callsheet.models.book.clients import find_client, log_interaction
+    from callsheet.models.values.when import iso, parse_when, utcnow
+    from callsheet.tui.cli import open_store
 
     open_store(args)
     client = find_client(args.client)
@@ -146,16 +146,16 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from models.entities import Client
-    from tui.cli import open_store
+    from callsheet.models.store.tables import Client
+    from callsheet.tui.cli import open_store
 
     open_store(args)
     query = Client.select().order_by(Client.name_key, Client.id)
     if not args.archived:
         query = query.where(Client.archived_at.is_null())
     if args.json:
-        from models.export_json import client_records_flat
-        from tui.cli.common import print_json_list
+        from callsheet.models.exchange.export_json import client_records_flat
+        from callsheet.tui.cli.common import print_json_list
 
         print_json_list(client_records_flat(query))
         return 0
@@ -170,9 +170,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from models.clients import find_client
-    from models.export_json import client_record
-    from tui.cli import open_store
+    from callsheet.models.book.clients import find_client
+    from callsheet.models.exchange.export_json import client_record
+    from callsheet.tui.cli import open_store
 
     open_store(args)
     client = find_client(args.client)
@@ -185,8 +185,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _print_client(record: dict) -> None:
-    from models.entities import Phone
-    from models.phones import is_unverified
+    from callsheet.models.store.tables import Phone
+    from callsheet.models.values.phones import is_unverified
 
     lines = [f"#{record['id']} {record['name']}"]
     for label, key in (

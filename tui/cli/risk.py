@@ -10,8 +10,8 @@ import argparse
 import re
 from dataclasses import replace
 
-from models.text import printable as _plain
-from tui.cli.common import arg, as_of_arg, client_arg, command, json_flag, repeatable
+from callsheet.models.values.text import printable as _plain
+from callsheet.tui.cli.common import arg, as_of_arg, client_arg, command, json_flag, repeatable
 
 _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -35,13 +35,13 @@ _IF_PAID_HELP = (
 
 
 def _risk_json(client, risk) -> dict:
-    from models.briefing_forms import risk_json
+    from callsheet.models.risk.document import risk_json
 
     return {"id": client.id, "name": client.name, **risk_json(risk)}
 
 
 def _as_of(text: str | None):
-    from models.when import parse_when, utcnow
+    from callsheet.models.values.when import parse_when, utcnow
 
     if not text:
         return utcnow()
@@ -52,17 +52,17 @@ def _as_of(text: str | None):
 
 
 def cmd_risk(args: argparse.Namespace) -> int:
-    from models import scoring
-    from models.validate import InputError
-    from tui.cli import open_store
-    from tui.cli.common import print_json
+    from callsheet.models.book import scoring
+    from callsheet.models.values.validate import InputError
+    from callsheet.tui.cli import open_store
+    from callsheet.tui.cli.common import print_json
 
     open_store(args)
     as_of = _as_of(args.as_of)
     if args.if_paid and not args.client:
         raise InputError("--if-paid", "name the client whose invoices would be paid")
     if args.client:
-        from models.clients import find_client
+        from callsheet.models.book.clients import find_client
 
         client = find_client(args.client)
         risk = scoring.explain(client, as_of, if_paid=args.if_paid)
@@ -89,10 +89,10 @@ def _print_all_json(as_of, band: str | None, stored_ok: bool) -> None:
     """Every client's risk as a JSON list, highest first.
 
     As of now, the documents stored with fresh scores are printed as they are and only the
-    other clients are computed (models.risk_cache); ``--as-of`` computes everyone.
+    other clients are computed (callsheet.models.book.risk_cache); ``--as-of`` computes everyone.
     """
-    from models import risk_cache, scoring
-    from tui.cli.common import json_line, print_json_lines
+    from callsheet.models.book import risk_cache, scoring
+    from callsheet.tui.cli.common import json_line, print_json_lines
 
     lines: list[tuple[int, str, int, str]] = []  # (score, name, id, line)
     todo: list[int] | None = None
@@ -111,7 +111,7 @@ def _print_all_json(as_of, band: str | None, stored_ok: bool) -> None:
 def _computed(as_of, band: str | None, todo: list[int] | None, stored: int):
     """(client, risk) of the clients ``todo`` (None: everyone), read in batches: a server
     takes at most 65,535 parameters, and after an upgrade every document is stale."""
-    from models import scoring
+    from callsheet.models.book import scoring
 
     if todo is None or len(todo) > stored:  # most of the book: one read of everything
         wanted = None if todo is None else set(todo)
@@ -126,8 +126,8 @@ def _computed(as_of, band: str | None, todo: list[int] | None, stored: int):
 def explanation(name: str, risk) -> str:
     """A client's risk in plain text: score, the points it is made of, each factor with its
     evidence, any floor, the stance, the advice, and the what-if when asked for."""
-    from models.briefing_forms import what_if_line
-    from models.when import to_zone
+    from callsheet.models.briefing.forms import what_if_line
+    from callsheet.models.values.when import to_zone
 
     lines = [f"{_plain(name)}: risk {risk.score}/100 ({risk.band})"]
     points = risk.points

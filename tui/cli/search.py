@@ -1,10 +1,10 @@
-"""The ``search`` subcommand: words in log entries and client notes (models/search.py finds them)."""
+"""The ``search`` subcommand: words in log entries and client notes (models/store/search.py finds them)."""
 
 from __future__ import annotations
 
 import argparse
 
-from tui.cli.common import arg, command, json_flag
+from callsheet.tui.cli.common import arg, command, json_flag
 
 
 def register(subparsers, common) -> None:
@@ -23,11 +23,11 @@ def register(subparsers, common) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from models.search import search
-    from models.text import printable as plain
-    from tui.cli import open_store
-    from tui.cli.common import print_json
-    from tui.cli.shapes import moment
+    from callsheet.models.store.search import search
+    from callsheet.models.values.text import printable as plain
+    from callsheet.tui.cli import open_store
+    from callsheet.tui.cli.common import print_json
+    from callsheet.tui.cli.shapes import moment
 
     open_store(args)
     hits = search(" ".join(args.text), limit=max(args.limit, 1))

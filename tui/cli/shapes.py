@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from models.text import printable
+from callsheet.models.values.text import printable
 
 
 def moment(value) -> str | None:
-    from models.when import iso
+    from callsheet.models.values.when import iso
 
     return iso(value) if value else None
 
@@ -54,13 +54,13 @@ def shape(kind: str, row) -> dict:
         key, _, attribute = field.partition("=")
         record[key] = _written(attribute or key, getattr(row, attribute or key))
     if kind == "entry":
-        from models.entities import Signal
+        from callsheet.models.store.tables import Signal
 
         signals = Signal.select().where(Signal.interaction == row.id).order_by(Signal.id)
         record["signals"] = [s.kind for s in signals]
         record["summary"] = row.summary
     elif kind == "invoice":
-        from models.records import paid_cents, payments_of
+        from callsheet.models.book.records import paid_cents, payments_of
 
         record["agreement"] = row.agreement.title if row.agreement_id else None
         record["paid_so_far"] = _money(paid_cents(row))
@@ -90,7 +90,7 @@ def line(record: dict) -> str:
 
 def emit(args, record: dict, verb: str) -> int:
     """Print ``record`` after a command: as JSON with ``--json``, else ``verb`` and its line."""
-    from tui.cli.common import print_json
+    from callsheet.tui.cli.common import print_json
 
     if args.json:
         print_json(record)

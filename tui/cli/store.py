@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.cli.common import command, json_flag, print_json
+from callsheet.tui.cli.common import command, json_flag, print_json
 
 EXAMPLES = """examples:
   callsheet doctor
@@ -37,11 +37,11 @@ def _size(size: int | None) -> str:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from models import doctor
-    from models.config import database_setting
-    from models.db import DatabaseError
-    from models.store import open_store, parse_target
-    from models.text import printable as _plain
+    from callsheet.models.config import database_setting
+    from callsheet.models.store import doctor
+    from callsheet.models.store.db import DatabaseError
+    from callsheet.models.store.opening import open_store, parse_target
+    from callsheet.models.values.text import printable as _plain
 
     setting = database_setting(getattr(args, "db", None))
     try:

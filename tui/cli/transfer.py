@@ -9,8 +9,18 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from models.text import printable
-from tui.cli.common import Progress, arg, commands, json_flag, output_arg, print_json, repeatable
+from callsheet.models.values.text import printable
+from callsheet.tui.cli.common import (
+    Progress,
+    arg,
+    column_mapping,
+    commands,
+    json_flag,
+    output_arg,
+    print_json,
+    problems_text,
+    repeatable,
+)
 
 IMPORT_FORMATS = ("json", "vcf", "csv", "watson", "timewarrior", "ics", "xml", "calls")
 EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
@@ -58,7 +68,7 @@ _HELP = {
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tui.cli import open_store, patient
+    from callsheet.tui.cli import open_store, patient
 
     config = open_store(args)
     status = 0
@@ -111,7 +121,7 @@ def _input_file(name: str, format_: str | None):
     """
     import tempfile
 
-    from models.validate import InputError
+    from callsheet.models.values.validate import InputError
 
     if name == "-":
         if format_ is None:
@@ -135,16 +145,16 @@ def _input_file(name: str, format_: str | None):
 
 
 def _import_one(path: Path, kind: str, args, config, progress, label: str):
-    from models.document import FormatError, load
-    from models.merge import import_document
-    from models.validate import InputError
-    from tui.cli.capture import capture_kind, import_capture
+    from callsheet.models.exchange.document import FormatError, load
+    from callsheet.models.exchange.merge import import_document
+    from callsheet.models.values.validate import InputError
+    from callsheet.tui.cli.capture import capture_kind, import_capture
 
     if capture := capture_kind(path, kind, column_mapping(args.map)):  # meetings, calls: capture
         return import_capture(path, capture, args, config, label)
 
     if kind == "json":
-        from models.time_trackers import detect_time_format
+        from callsheet.models.exchange.time_trackers import detect_time_format
 
         try:
             document = load(path.read_bytes())
@@ -162,7 +172,7 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
                 )
         except FormatError as error:
             raise InputError(label, problems_text(error.problems)) from None
-    from models import importers
+    from callsheet.models.exchange import importers
 
     try:
         return importers.import_file(
@@ -178,35 +188,15 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
         raise InputError(label, problems_text(error.problems)) from None
 
 
-def problems_text(problems: list[str]) -> str:
-    """The one message for a file with bad records: how many, the first 20 of them."""
-    head = "\n  ".join(problems[:20])
-    more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-    return f"nothing imported; {len(problems)} problem(s):\n  {head}{more}"
-
-
-def column_mapping(pairs: list[str]) -> dict[str, str]:
-    """``--map COLUMN=FIELD`` options as a dict; a pair without ``=`` is bad input."""
-    from models.validate import InputError
-
-    mapping = {}
-    for pair in pairs:
-        column, sep, field = pair.partition("=")
-        if not sep or not column.strip() or not field.strip():
-            raise InputError("--map", f"{pair!r}: expected COLUMN=FIELD")
-        mapping[column.strip()] = field.strip()
-    return mapping
-
-
 def cmd_export(args: argparse.Namespace) -> int:
-    from models import export_json
-    from models.validate import InputError
-    from tui.cli import open_store
+    from callsheet.models.exchange import export_json
+    from callsheet.models.values.validate import InputError
+    from callsheet.tui.cli import open_store
 
     open_store(args)
     writer = export_json.write_export
     if args.format != "json":
-        from models import exporters
+        from callsheet.models.exchange import exporters
 
         writer = getattr(exporters, f"write_{args.format}")
     if args.output in (None, "-"):
@@ -214,7 +204,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     elif not args.output.strip():
         raise InputError("-o", "the file name is empty")
     else:
-        from models.files import private_text_file
+        from callsheet.models.store.files import private_text_file
 
         # 0600, written next to the target and renamed: never world-readable, never half a file
         target = Path(args.output)
@@ -232,10 +222,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from models import backups
-    from models.db import DatabaseError
-    from models.validate import InputError
-    from tui.cli import open_store
+    from callsheet.models.store import backups
+    from callsheet.models.store.db import DatabaseError
+    from callsheet.models.values.validate import InputError
+    from callsheet.tui.cli import open_store
 
     open_store(args)
     try:
@@ -247,10 +237,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from models import backups
-    from models.config import database_path
-    from models.db import DatabaseError
-    from models.validate import InputError
+    from callsheet.models.config import database_path
+    from callsheet.models.store import backups
+    from callsheet.models.store.db import DatabaseError
+    from callsheet.models.values.validate import InputError
 
     current = database_path(getattr(args, "db", None))
     try:

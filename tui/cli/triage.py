@@ -1,7 +1,7 @@
 """The ``triage`` subcommand: what needs attention today, as the dashboard's triage view shows it.
 
 Meant for a cron job, a morning e-mail or a status bar: the same groups, items and counts
-as the dashboard (both read :func:`models.queries.triage`), as text or as JSON.
+as the dashboard (both read :func:`callsheet.models.book.queries.triage`), as text or as JSON.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import argparse
 import sys
 from datetime import UTC, datetime
 
-from models.text import printable as _plain
-from tui.cli.common import as_of_arg, command, json_flag
+from callsheet.models.values.text import printable as _plain
+from callsheet.tui.cli.common import as_of_arg, command, json_flag
 
 
 def register(subparsers, common) -> None:
@@ -31,7 +31,7 @@ def _when(item, as_of: datetime) -> datetime | None:
 
 def triage_json(triage, counts: dict, as_of: datetime) -> dict:
     """The JSON ``callsheet triage --json`` prints (a stable shape for scripts)."""
-    from models.when import iso
+    from callsheet.models.values.when import iso
 
     return {
         "as_of": iso(as_of),
@@ -59,11 +59,11 @@ def triage_json(triage, counts: dict, as_of: datetime) -> dict:
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
-    from models import queries
-    from models.when import to_zone
-    from tui.cli import open_store
-    from tui.cli.common import print_json
-    from tui.cli.risk import _as_of
+    from callsheet.models.book import queries
+    from callsheet.models.values.when import to_zone
+    from callsheet.tui.cli import open_store
+    from callsheet.tui.cli.common import print_json
+    from callsheet.tui.cli.risk import _as_of
 
     config = open_store(args)
     as_of = _as_of(args.as_of)

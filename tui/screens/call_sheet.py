@@ -11,9 +11,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from models.text import printable
-from tui.messages import ReportsWorkerFailures
-from tui.screens.keys import keys_of
+from callsheet.models.values.text import printable
+from callsheet.tui.messages import ReportsWorkerFailures
+from callsheet.tui.screens.keys import keys_of
 
 _key = keys_of("call_sheet")
 
@@ -62,13 +62,13 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        from models.briefing import brief_of
+        from callsheet.models.briefing.brief import brief_of
 
         brief = brief_of(self.client_id, self.app.now())
         self.app.call_from_thread(self._show, brief)
 
     def _show(self, brief) -> None:
-        from models.briefing_forms import sections
+        from callsheet.models.briefing.forms import sections
 
         self.brief = brief
         parts: list = []
@@ -99,7 +99,7 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
         self.dismiss(None)
 
     def action_log(self) -> None:
-        from tui.screens.forms import InteractionForm
+        from callsheet.tui.screens.forms import InteractionForm
 
         if self.brief is not None:
             self.app.push_screen(InteractionForm(self.client_id, self.brief.name), self._logged)
@@ -115,7 +115,7 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
                 dashboard.refresh_client(saved.client_id)
 
     def action_outline(self) -> None:
-        from tui.screens.reply_outline import ReplyOutlineScreen
+        from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
 
         self.app.push_screen(ReplyOutlineScreen(self.client_id))
 
@@ -124,7 +124,7 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _facts(self) -> None:
-        from models.facts import write_fact_sheet
+        from callsheet.models.briefing.facts import write_fact_sheet
 
         path = write_fact_sheet(self.client_id, self.app.now())
         self.app.call_from_thread(

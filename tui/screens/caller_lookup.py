@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from tui.messages import ReportsWorkerFailures
-from tui.screens.keys import keys_of
+from callsheet.tui.messages import ReportsWorkerFailures
+from callsheet.tui.screens.keys import keys_of
 
 _key = keys_of("lookup")
 
@@ -45,8 +45,13 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def lookup(self, typed: str) -> None:
-        from models.finding import find_by_phone
-        from models.phones import PhoneError, international_digits, to_e164, why_invalid
+        from callsheet.models.book.finding import find_by_phone
+        from callsheet.models.values.phones import (
+            PhoneError,
+            international_digits,
+            to_e164,
+            why_invalid,
+        )
 
         client = None
         quick = international_digits(typed)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual import work
 
-from tui.messages import ClientsAddedOrRemoved, Notice
-from tui.screens.keys import keys_of
+from callsheet.tui.messages import ClientsAddedOrRemoved, Notice
+from callsheet.tui.screens.keys import keys_of
 
 _key = keys_of("dashboard", show=False)
 
@@ -60,8 +60,8 @@ class CaptureActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _resolve_suggestions(self, interaction_id: int, confirm: bool) -> None:
-        from models.clients import resolve_suggestions
-        from models.entities import Interaction
+        from callsheet.models.book.clients import resolve_suggestions
+        from callsheet.models.store.tables import Interaction
 
         entry = Interaction.get_or_none(Interaction.id == interaction_id)
         if entry is None:
@@ -88,7 +88,7 @@ class CaptureActions:
     def _capture_mail(self, paths: list[str], me: list[str]) -> None:
         from pathlib import Path
 
-        from models.capture.mail import capture_mail
+        from callsheet.models.capture.mail import capture_mail
 
         missing = [p for p in paths if not Path(p).expanduser().exists()]
         if missing:

@@ -2,7 +2,7 @@
 follow-ups done, the call sheet, caller lookup, the fact sheet; and the demo book, the
 welcome on an empty book, and help.
 
-A mixin of :class:`~tui.screens.dashboard.DashboardScreen` (which owns loading, selection
+A mixin of :class:`~callsheet.tui.screens.dashboard.DashboardScreen` (which owns loading, selection
 and layout), so that each file keeps to one concern. Forms are one table, ``FORMS``: a row
 gives the key, the binding id (``dashboard.<name>``), the label and how the form is built.
 """
@@ -16,8 +16,8 @@ from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
-from models.queries import Attention
-from tui.messages import ClientChanged, ClientsAddedOrRemoved, Notice, SaveShown
+from callsheet.models.book.queries import Attention
+from callsheet.tui.messages import ClientChanged, ClientsAddedOrRemoved, Notice, SaveShown
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class FormEntry:
 
 
 def _forms():
-    from tui.screens import forms
+    from callsheet.tui.screens import forms
 
     return forms
 
@@ -102,7 +102,7 @@ NEW_CLIENT = "open_form('new_client')"
 
 def _demo_book() -> str:
     """What "load demo data" makes, in the numbers the client list will then show."""
-    from models.demo import DEMO_CLIENTS, archived_count
+    from callsheet.models.demo import DEMO_CLIENTS, archived_count
 
     archived = archived_count(DEMO_CLIENTS)
     return f"{DEMO_CLIENTS - archived:,} clients with a history, and {archived} archived"
@@ -137,7 +137,7 @@ class ClientActions:
 
     def _read_back(self, saved) -> SaveShown:
         """In the form's save worker, after the write: what the dashboard shows of it."""
-        from models import queries
+        from callsheet.models.book import queries
 
         rows = queries.client_rows(self.app.now().date(), client_ids=[saved.client_id])
         selection = (
@@ -173,7 +173,7 @@ class ClientActions:
 
     def offer_reply_outline(self, client_id: int) -> None:
         """After a scope_creep signal: the "saying no" outline (domain rule 6)."""
-        from tui.screens.reply_outline import ReplyOutlineScreen
+        from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
 
         self.app.push_screen(ReplyOutlineScreen(client_id))
 
@@ -214,8 +214,8 @@ class ClientActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _set_archived(self, client_id: int, archived: bool) -> None:
-        from models.clients import set_archived
-        from models.entities import Client
+        from callsheet.models.book.clients import set_archived
+        from callsheet.models.store.tables import Client
 
         client = Client.get_or_none(Client.id == client_id)
         if client is not None and not self._patiently(lambda: set_archived(client, archived)):
@@ -224,7 +224,7 @@ class ClientActions:
 
     def _patiently(self, write) -> bool:
         """Run ``write`` (in a worker) through a locked database: say so, retry; False if it gave up."""
-        from models.busy import DatabaseBusy, patiently
+        from callsheet.models.store.busy import DatabaseBusy, patiently
 
         told: list[bool] = []
 
@@ -257,7 +257,7 @@ class ClientActions:
         self.app.push_screen(dialog(name), answered)
 
     def action_delete(self) -> None:
-        from tui.screens.dialogs import ConfirmScreen
+        from callsheet.tui.screens.dialogs import ConfirmScreen
 
         self._ask_then(
             lambda name: ConfirmScreen(
@@ -269,8 +269,8 @@ class ClientActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _delete(self, client_id: int) -> None:
-        from models.clients import delete_client
-        from models.entities import Client
+        from callsheet.models.book.clients import delete_client
+        from callsheet.models.store.tables import Client
 
         client = Client.get_or_none(Client.id == client_id)
         if client is not None and not self._patiently(lambda: delete_client(client)):
@@ -279,7 +279,7 @@ class ClientActions:
         self.post_message(Notice("Client deleted."))
 
     def action_forget(self) -> None:
-        from tui.screens.dialogs import TypedConfirmScreen
+        from callsheet.tui.screens.dialogs import TypedConfirmScreen
 
         self._ask_then(
             lambda name: TypedConfirmScreen(
@@ -294,9 +294,9 @@ class ClientActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _forget(self, client_id: int) -> None:
-        from models.busy import DatabaseBusy
-        from models.entities import Client
-        from models.forget import forget_client
+        from callsheet.models.book.forget import forget_client
+        from callsheet.models.store.busy import DatabaseBusy
+        from callsheet.models.store.tables import Client
 
         client = Client.get_or_none(Client.id == client_id)
         if client is None:
@@ -327,12 +327,12 @@ class ClientActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _complete_follow_up(self, item: Attention) -> None:
-        from models.entities import FollowUp
+        from callsheet.models.store.tables import FollowUp
 
         follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
         if follow_up is not None and follow_up.done_at is None:
-            from models.records import edit_follow_up
-            from tui.screens.records import remember
+            from callsheet.models.book.records import edit_follow_up
+            from callsheet.tui.screens.records import remember
 
             changes: list = []
             if not self._patiently(
@@ -345,13 +345,13 @@ class ClientActions:
 
     # -- call sheet, caller lookup, fact sheet ------------------------------------------------
     def action_call_sheet(self) -> None:
-        from tui.screens.call_sheet import CallSheetScreen
+        from callsheet.tui.screens.call_sheet import CallSheetScreen
 
         if selected := self._selected():
             self.app.push_screen(CallSheetScreen(selected[0]))
 
     def action_who_is_calling(self) -> None:
-        from tui.screens.caller_lookup import CallerLookupScreen
+        from callsheet.tui.screens.caller_lookup import CallerLookupScreen
 
         self.app.push_screen(CallerLookupScreen(), self._caller_found)
 
@@ -362,7 +362,7 @@ class ClientActions:
         if isinstance(result, tuple) and result[0] == "new":
             self.action_open_form("new_client", phone=result[1])
             return
-        from tui.screens.call_sheet import CallSheetScreen
+        from callsheet.tui.screens.call_sheet import CallSheetScreen
 
         client_id = int(result)
         self.select_client(client_id)
@@ -374,7 +374,7 @@ class ClientActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write_fact_sheet(self, client_id: int, name: str) -> None:
-        from models.facts import write_fact_sheet
+        from callsheet.models.briefing.facts import write_fact_sheet
 
         path = write_fact_sheet(client_id, self.app.now())
         self.post_message(Notice(f"Fact sheet for {name} written to {path}", timeout=8))
@@ -389,7 +389,7 @@ class ClientActions:
 
     @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
     def _load_demo(self) -> None:
-        from models.demo import generate
+        from callsheet.models.demo import generate
 
         try:
             generate(seed=42, now=self.app.now())
@@ -419,9 +419,9 @@ class ClientActions:
         )
 
     def action_help(self) -> None:
-        from tui.screens.call_sheet import CallSheetScreen
-        from tui.screens.dialogs import HelpScreen
-        from tui.screens.form_screen import FormScreen
+        from callsheet.tui.screens.call_sheet import CallSheetScreen
+        from callsheet.tui.screens.dialogs import HelpScreen
+        from callsheet.tui.screens.form_screen import FormScreen
 
         sections = [
             ("Dashboard", [self, self.client_list, self.log_view]),

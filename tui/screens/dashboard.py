@@ -27,9 +27,9 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from models.queries import Attention
-from models.text import printable
-from tui.messages import (
+from callsheet.models.book.queries import Attention
+from callsheet.models.values.text import printable
+from callsheet.tui.messages import (
     AttentionLoaded,
     ClientChanged,
     ClientsLoaded,
@@ -39,16 +39,16 @@ from tui.messages import (
     ReportsWorkerFailures,
     SelectionLoaded,
 )
-from tui.screens.capture_actions import CAPTURE_BINDINGS, CaptureActions
-from tui.screens.client_actions import FORMS, ClientActions
-from tui.screens.pane_actions import PaneActions
-from tui.screens.record_actions import RECORD_BINDINGS, RecordActions
-from tui.sync import StaysCurrent, StoreSync
-from tui.widgets.clients_pane import ClientsPane
-from tui.widgets.header_bar import HeaderBar
-from tui.widgets.lists import ClientList, LogView
-from tui.widgets.risk_pane import RiskPane
-from tui.widgets.triage_list import AttentionList
+from callsheet.tui.screens.capture_actions import CAPTURE_BINDINGS, CaptureActions
+from callsheet.tui.screens.client_actions import FORMS, ClientActions
+from callsheet.tui.screens.pane_actions import PaneActions
+from callsheet.tui.screens.record_actions import RECORD_BINDINGS, RecordActions
+from callsheet.tui.sync import StaysCurrent, StoreSync
+from callsheet.tui.widgets.clients_pane import ClientsPane
+from callsheet.tui.widgets.header_bar import HeaderBar
+from callsheet.tui.widgets.lists import ClientList, LogView
+from callsheet.tui.widgets.risk_pane import RiskPane
+from callsheet.tui.widgets.triage_list import AttentionList
 
 LOG_PAGE = 300
 #: seconds of no typing in the filter before the top client's log and risk load
@@ -188,8 +188,8 @@ class DashboardScreen(
         UI thread and the first frame already has data; the rest of the list and the
         header's counts (a few hundred milliseconds at 100,000 clients) come from workers.
         """
-        from models import queries
-        from models.entities import Client
+        from callsheet.models.book import queries
+        from callsheet.models.store.tables import Client
 
         self.sync.watch()  # before reading, so no write after this is missed
         now = self.app.now()
@@ -203,8 +203,8 @@ class DashboardScreen(
 
     @work(thread=True, exclusive=True, group="clients", exit_on_error=False)
     def load_clients(self, wait_for_selection: bool = False) -> None:
-        from models import queries
-        from models.entities import Client
+        from callsheet.models.book import queries
+        from callsheet.models.store.tables import Client
 
         now = self.app.now()
         if wait_for_selection:
@@ -218,7 +218,7 @@ class DashboardScreen(
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self) -> None:
-        from models import queries
+        from callsheet.models.book import queries
 
         self.post_message(CountsLoaded(queries.triage_counts(self.app.now())))
 
@@ -283,7 +283,7 @@ class DashboardScreen(
 
     def _read_rest_of_log(self, selection: SelectionLoaded, cancelled: Callable[[], bool]) -> None:
         """In a worker: the log after the first page, for a long history."""
-        from models import queries
+        from callsheet.models.book import queries
 
         page = selection.page
         rest = queries.log_rows(selection.client_id, before=(page[-1].at, page[-1].id))
@@ -297,8 +297,8 @@ class DashboardScreen(
         self, client_id: int, cancelled: Callable[[], bool] = lambda: False
     ) -> SelectionLoaded | None:
         """In a worker: ``client_id``'s first log page, risk and trend (None: gone)."""
-        from models import queries, scoring
-        from models.entities import Client
+        from callsheet.models.book import queries, scoring
+        from callsheet.models.store.tables import Client
 
         now = self.app.now()
         client = Client.get_or_none(Client.id == client_id)
@@ -338,7 +338,7 @@ class DashboardScreen(
 
     @on(LogView.Opened)
     def _open_entry(self, message: LogView.Opened) -> None:
-        from tui.screens.dialogs import LogEntryScreen
+        from callsheet.tui.screens.dialogs import LogEntryScreen
 
         self.app.push_screen(LogEntryScreen(message.row))
 
@@ -360,7 +360,7 @@ class DashboardScreen(
 
     def _post_client_changed(self, client_id: int, reload_selected: bool = True) -> None:
         """In a worker, after writing: the client's fresh row, then the header's counts."""
-        from models import queries
+        from callsheet.models.book import queries
 
         now = self.app.now()
         rows = queries.client_rows(now.date(), client_ids=[client_id])

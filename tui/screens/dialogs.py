@@ -11,8 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from models.queries import LogRow
-from models.text import printable
+from callsheet.models.book.queries import LogRow
+from callsheet.models.values.text import printable
 
 
 class ConfirmScreen(ModalScreen[bool]):

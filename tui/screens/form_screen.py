@@ -1,8 +1,8 @@
 """What every form shares: the titled modal, one save path in a thread worker, the busy retry,
 and errors shown under the field they name (the forms themselves: forms.py, record_forms.py).
 
-Each form validates through the same functions as the command line (models.validate via
-models.clients); a bad value is named under its field and nothing is saved until it is
+Each form validates through the same functions as the command line (callsheet.models.values.validate via
+callsheet.models.book.clients); a bad value is named under its field and nothing is saved until it is
 fixed. ``ctrl+s`` saves from any field, ``escape`` cancels. Saving runs in a thread worker
 and the form closes with what was saved, so the dashboard can update just that client.
 """
@@ -19,10 +19,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Select, Static
 
-from models.validate import InputError
-from tui.messages import ReportsWorkerFailures
-from tui.screens.keys import keys_of
-from tui.widgets.field import Field
+from callsheet.models.values.validate import InputError
+from callsheet.tui.messages import ReportsWorkerFailures
+from callsheet.tui.screens.keys import keys_of
+from callsheet.tui.widgets.field import Field
 
 _key = keys_of("form")
 
@@ -107,8 +107,8 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
     def _save(self) -> None:
         from textual.worker import get_current_worker
 
-        from models.busy import DatabaseBusy, patiently
-        from models.when import WhenError
+        from callsheet.models.store.busy import DatabaseBusy, patiently
+        from callsheet.models.values.when import WhenError
 
         worker = get_current_worker()
 

@@ -1,6 +1,6 @@
 """The dashboard's forms: a client, a log entry, a follow-up, an invoice, a payment, time spent.
 
-Each is a :class:`~tui.screens.form_screen.FormScreen` (one save path, busy retry, errors
+Each is a :class:`~callsheet.tui.screens.form_screen.FormScreen` (one save path, busy retry, errors
 under their field); the record forms of the records screen are in record_forms.py, the
 field widget and the signal picker in tui/widgets/.
 """
@@ -13,16 +13,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
-from models.entities import CHANNELS, DIRECTIONS, STATUSES, TONES
-from models.validate import InputError
-from models.when import day_text, to_zone
-from tui.screens.form_screen import AboutClientForm, FormScreen, Saved, options
-from tui.widgets.field import Field
-from tui.widgets.signal_picker import SignalPicker
+from callsheet.models.values.terms import CHANNELS, DIRECTIONS, STATUSES, TONES
+from callsheet.models.values.validate import InputError
+from callsheet.models.values.when import day_text, to_zone
+from callsheet.tui.screens.form_screen import AboutClientForm, FormScreen, Saved, options
+from callsheet.tui.widgets.field import Field
+from callsheet.tui.widgets.signal_picker import SignalPicker
 
 
 def _when(text: str, field: str, now: datetime) -> datetime | None:
-    from models.when import WhenError, parse_when
+    from callsheet.models.values.when import WhenError, parse_when
 
     if not text.strip():
         return None
@@ -62,7 +62,7 @@ class ClientForm(FormScreen):
         return "Edit client" if self.client_id else "New client"
 
     def fields(self) -> ComposeResult:
-        from models.entities import Client
+        from callsheet.models.store.tables import Client
 
         client = self.client = (
             Client.get_or_none(Client.id == self.client_id) if self.client_id else None
@@ -104,7 +104,7 @@ class ClientForm(FormScreen):
         yield Field("Notes", Input(client.notes if client else ""), "notes")
 
     def save(self) -> Saved:
-        from models import clients as ops
+        from callsheet.models.book import clients as ops
 
         split = lambda text: [part.strip() for part in text.split(",") if part.strip()]  # noqa: E731
         values = dict(
@@ -167,8 +167,8 @@ class InteractionForm(AboutClientForm):
         )
 
     def save(self) -> Saved:
-        from models import clients as ops
-        from models.entities import Client
+        from callsheet.models.book import clients as ops
+        from callsheet.models.store.tables import Client
 
         at = _when(self.value("when"), "when", self.app.now())
         client = Client.get_by_id(self.client_id)
@@ -197,8 +197,8 @@ class FollowUpForm(AboutClientForm):
         yield Field("Due", Input("tomorrow 10:00"), "due")
 
     def save(self) -> Saved:
-        from models import clients as ops
-        from models.entities import Client
+        from callsheet.models.book import clients as ops
+        from callsheet.models.store.tables import Client
 
         due = _when(self.value("due"), "due", self.app.now())
         if due is None:
@@ -229,8 +229,8 @@ class InvoiceForm(AboutClientForm):
             yield Field("Paid on (empty: unpaid)", Input(""), "paid")
 
     def save(self) -> Saved:
-        from models import clients as ops
-        from models.entities import Client
+        from callsheet.models.book import clients as ops
+        from callsheet.models.store.tables import Client
 
         client = Client.get_by_id(self.client_id)
         ops.add_invoice(
@@ -253,8 +253,8 @@ class PaymentForm(AboutClientForm):
     HEADING = "Payment from {name}"
 
     def fields(self) -> ComposeResult:
-        from models.entities import Invoice
-        from models.text import money_text
+        from callsheet.models.store.tables import Invoice
+        from callsheet.models.values.text import money_text
 
         unpaid = (
             Invoice.select()
@@ -277,8 +277,8 @@ class PaymentForm(AboutClientForm):
         yield Field("Paid on", Input(to_zone(self.app.now()).date().isoformat()), "paid")
 
     def save(self) -> Saved:
-        from models import clients as ops
-        from models.entities import Invoice
+        from callsheet.models.book import clients as ops
+        from callsheet.models.store.tables import Invoice
 
         if not self.value("invoice"):
             raise InputError("invoice", "choose the invoice that was paid")
@@ -299,8 +299,8 @@ class TimeEntryForm(AboutClientForm):
         yield Field("Note", Input(""), "note")
 
     def save(self) -> Saved:
-        from models import clients as ops
-        from models.entities import Client
+        from callsheet.models.book import clients as ops
+        from callsheet.models.store.tables import Client
 
         client = Client.get_by_id(self.client_id)
         start = _when(self.value("start"), "start", self.app.now())

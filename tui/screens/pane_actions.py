@@ -1,7 +1,7 @@
 """What the dashboard's keys do to its panes: triage in and out, the filter, sort, archived
 clients shown or not, and which pane shows on a narrow terminal.
 
-A mixin of :class:`~tui.screens.dashboard.DashboardScreen` (like ClientActions), which owns
+A mixin of :class:`~callsheet.tui.screens.dashboard.DashboardScreen` (like ClientActions), which owns
 loading and selection; the left pane itself is tui/widgets/clients_pane.py.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual import work
 
-from tui.messages import AttentionLoaded
+from callsheet.tui.messages import AttentionLoaded
 
 #: the panes shown one at a time on a narrow terminal, in the order ``z`` cycles them
 PANES = ("left", "log", "risk")
@@ -21,7 +21,7 @@ class PaneActions:
     # -- triage ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="attention", exit_on_error=False)
     def load_attention(self) -> None:
-        from models import queries
+        from callsheet.models.book import queries
 
         self.post_message(
             AttentionLoaded(queries.triage(self.app.now(), self.app.config.stale_after_days))

@@ -1,7 +1,7 @@
 """What the dashboard does about a client's records: the records screen, agreements, snooze,
 search, undo of corrections, the fact sheet in $PAGER, the greeting to the clipboard.
 
-A mixin of :class:`~tui.screens.dashboard.DashboardScreen` (like ClientActions and
+A mixin of :class:`~callsheet.tui.screens.dashboard.DashboardScreen` (like ClientActions and
 CaptureActions); the screens and forms themselves are in tui/screens/records.py,
 record_forms.py and search.py.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from textual import work
 
-from tui.screens.keys import keys_of
+from callsheet.tui.screens.keys import keys_of
 
 _key = keys_of("dashboard", show=False)
 
@@ -33,20 +33,20 @@ class RecordActions:
     """Records, search and hand-offs, for the dashboard (see the module docstring)."""
 
     def action_records(self) -> None:
-        from tui.screens.records import RecordsScreen
+        from callsheet.tui.screens.records import RecordsScreen
 
         if selected := self._selected():
             self.app.push_screen(RecordsScreen(*selected), self._form_saved)
 
     def action_agreement(self) -> None:
-        from tui.screens.record_forms import AgreementForm
+        from callsheet.tui.screens.record_forms import AgreementForm
 
         if selected := self._selected():
             self.app.push_screen(AgreementForm(*selected), self._form_saved)
 
     def open_search(self, text: str) -> None:
         """``?words`` in the filter: the full-text search screen."""
-        from tui.screens.search import SearchScreen
+        from callsheet.tui.screens.search import SearchScreen
 
         self.app.push_screen(SearchScreen(text), self._search_closed)
 
@@ -58,14 +58,14 @@ class RecordActions:
             return
         self.select_client(hit.client_id)
         if hit.entry_id is not None:  # the entry itself, ready to read (v) or correct (e)
-            from tui.screens.records import RecordsScreen
+            from callsheet.tui.screens.records import RecordsScreen
 
             self.app.push_screen(
                 RecordsScreen(hit.client_id, hit.client_name, hit.entry_id), self._form_saved
             )
 
     def action_snooze(self) -> None:
-        from tui.screens.records import SnoozeScreen
+        from callsheet.tui.screens.records import SnoozeScreen
 
         item = self.pane.attention.current if self.pane.in_triage else None
         if item is None or item.kind != "follow_up":
@@ -75,9 +75,9 @@ class RecordActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _snooze(self, item, until) -> None:
-        from models.entities import FollowUp
-        from models.records import snooze_follow_up
-        from tui.screens.records import remember
+        from callsheet.models.book.records import snooze_follow_up
+        from callsheet.models.store.tables import FollowUp
+        from callsheet.tui.screens.records import remember
 
         follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
         if follow_up is not None:
@@ -92,7 +92,7 @@ class RecordActions:
 
     def undo_record_change(self) -> None:
         """Undo the session's last correction or delete of a record, if any."""
-        from tui.screens.records import undo_stack
+        from callsheet.tui.screens.records import undo_stack
 
         if not undo_stack(self.app):
             self.notify("Nothing to undo.", severity="warning")
@@ -101,9 +101,9 @@ class RecordActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _undo_record_change(self) -> None:
-        from models.busy import DatabaseBusy, patiently
-        from models.validate import InputError
-        from tui.screens.records import undo_stack
+        from callsheet.models.store.busy import DatabaseBusy, patiently
+        from callsheet.models.values.validate import InputError
+        from callsheet.tui.screens.records import undo_stack
 
         stack = undo_stack(self.app)
         if not stack:
@@ -118,8 +118,8 @@ class RecordActions:
         self.app.call_from_thread(self.notify, f"Undone: {change.description}", markup=False)
 
     def action_page_fact_sheet(self) -> None:
-        from models.facts import fact_sheet
-        from tui.widgets.editor_text import show_in_pager
+        from callsheet.models.briefing.facts import fact_sheet
+        from callsheet.tui.widgets.editor_text import show_in_pager
 
         if selected := self._selected():
             try:
@@ -128,8 +128,8 @@ class RecordActions:
                 self.notify(f"Cannot open $PAGER: {error}", severity="error", markup=False)
 
     def action_copy_greeting(self) -> None:
-        from models.entities import Client
-        from models.greeting import greeting_for
+        from callsheet.models.store.tables import Client
+        from callsheet.models.values.greeting import greeting_for
 
         if selected := self._selected():
             client = Client.get_by_id(selected[0])

@@ -1,7 +1,7 @@
 """The record forms: correct a log entry, an invoice, a follow-up, an agreement or time spent,
 pay an invoice in part, set the cadence (opened from the records screen, tui/screens/records.py).
 
-Each ``save()`` goes through :mod:`models.records` and returns ``Saved`` with the ``change``
+Each ``save()`` goes through :mod:`callsheet.models.book.records` and returns ``Saved`` with the ``change``
 the records screen keeps on the session's undo stack. How each kind of record is read,
 corrected and deleted is one table, ``KINDS``; a correction form adds only how the record
 fills its fields (``fill()``) and how they are read back (``edits()``).
@@ -18,18 +18,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static, TextArea
 
-from models import records
-from models.entities import AGREEMENT_STATUSES, CHANNELS, DIRECTIONS, TONES
-from models.validate import InputError
-from tui.screens.form_screen import AboutClientForm, Saved, options
-from tui.widgets.editor_text import EditorTextArea
-from tui.widgets.field import Field
-from tui.widgets.signal_picker import SignalPicker
+from callsheet.models.book import records
+from callsheet.models.values.terms import AGREEMENT_STATUSES, CHANNELS, DIRECTIONS, TONES
+from callsheet.models.values.validate import InputError
+from callsheet.tui.screens.form_screen import AboutClientForm, Saved, options
+from callsheet.tui.widgets.editor_text import EditorTextArea
+from callsheet.tui.widgets.field import Field
+from callsheet.tui.widgets.signal_picker import SignalPicker
 
 #: the records screen, the search results and these forms
 CSS = Path(__file__).resolve().parent.parent / "styles" / "records.tcss"
 
-#: kind of record -> how one is read, corrected and deleted (models.records)
+#: kind of record -> how one is read, corrected and deleted (callsheet.models.book.records)
 KINDS: dict[str, tuple[Callable, Callable | None, Callable]] = {
     "entry": (records.get_interaction, records.edit_interaction, records.delete_interaction),
     "invoice": (records.get_invoice, records.edit_invoice, records.delete_invoice),
@@ -100,7 +100,7 @@ class CorrectionForm(RecordForm):
 
 
 def _natural_day(text: str, field: str, now, required: bool = False) -> date | None:
-    from models.when import WhenError
+    from callsheet.models.values.when import WhenError
 
     if not text.strip():
         if required:
@@ -113,7 +113,7 @@ def _natural_day(text: str, field: str, now, required: bool = False) -> date | N
 
 
 def _natural_moment(text: str, field: str, now, prefer: str):
-    from models.when import WhenError
+    from callsheet.models.values.when import WhenError
 
     if not text.strip():
         raise InputError(field, "a date is needed")
@@ -178,7 +178,7 @@ class InvoiceEditForm(CorrectionForm):
     KIND = "invoice"
 
     def fill(self, invoice) -> ComposeResult:
-        from models.text import money_text
+        from callsheet.models.values.text import money_text
 
         with Horizontal(classes="row"):
             yield Field("Number", Input(invoice.number, id="number"), "number")
@@ -216,7 +216,7 @@ class PaymentPartForm(RecordForm):
     KIND = "invoice"
 
     def fields(self) -> ComposeResult:
-        from models.text import money_text
+        from callsheet.models.values.text import money_text
 
         invoice = self.record()
         remaining = records.remaining_cents(invoice)
@@ -266,7 +266,7 @@ class AgreementForm(RecordForm):
     KIND = "agreement"
 
     def fields(self) -> ComposeResult:
-        from models.text import money_text
+        from callsheet.models.values.text import money_text
 
         a = self.record() if self.record_id else None
         yield Field("Title", Input(a.title if a else "", id="title"), "title")
@@ -295,8 +295,8 @@ class AgreementForm(RecordForm):
             yield Field("End", Input(str(a.end or "") if a else ""), "end")
 
     def save(self) -> Saved:
-        from models.clients import add_agreement
-        from models.entities import Agreement, Client
+        from callsheet.models.book.clients import add_agreement
+        from callsheet.models.store.tables import Agreement, Client
 
         now = self.app.now()
         values = self.values("scope", "budget", "currency", "status") | dict(
@@ -339,7 +339,7 @@ class CadenceForm(RecordForm):
     HEADING = "Stay in touch with {name}"
 
     def fields(self) -> ComposeResult:
-        from models.entities import Client
+        from callsheet.models.store.tables import Client
 
         days = Client.get_by_id(self.client_id).cadence_days
         yield Field(
@@ -349,7 +349,7 @@ class CadenceForm(RecordForm):
         )
 
     def save(self) -> Saved:
-        from models.entities import Client
+        from callsheet.models.store.tables import Client
 
         change = records.set_cadence(Client.get_by_id(self.client_id), self.value("cadence"))
         return self.saved("Cadence saved.", change)

@@ -4,7 +4,7 @@
 invoices with their payments, time entries and newest log entries; every record can be
 edited (``e``), deleted (``x``) and the last change undone (``u``), follow-ups snoozed
 (``z``) or done (``c``), invoices paid in part (``p``) or disputed (``!``), agreements
-closed (``c``) or added (``A``). Changes go through :mod:`models.records` in thread
+closed (``c``) or added (``A``). Changes go through :mod:`callsheet.models.book.records` in thread
 workers; each returns a ``Change`` kept on the session's undo stack
 (:func:`undo_stack`), which the dashboard's ``u`` also reads.
 
@@ -26,15 +26,15 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
-from models.records import RecordLine
-from models.text import printable
-from models.validate import InputError
-from tui.screens import record_forms
-from tui.screens.form_screen import AboutClient, Saved
-from tui.screens.keys import keys_of
-from tui.screens.record_forms import CSS
-from tui.widgets.editor_text import show_in_pager
-from tui.widgets.row_list import RowList
+from callsheet.models.book.records import RecordLine
+from callsheet.models.values.text import printable
+from callsheet.models.values.validate import InputError
+from callsheet.tui.screens import record_forms
+from callsheet.tui.screens.form_screen import AboutClient, Saved
+from callsheet.tui.screens.keys import keys_of
+from callsheet.tui.screens.record_forms import CSS
+from callsheet.tui.widgets.editor_text import show_in_pager
+from callsheet.tui.widgets.row_list import RowList
 
 _key = keys_of("records")
 _snooze_key = keys_of("snooze")
@@ -161,7 +161,7 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
 
     @work(thread=True, exclusive=True, group="records-load")
     def load(self, keep: tuple[str, int] | None = None) -> None:
-        from models.records import client_records
+        from callsheet.models.book.records import client_records
 
         lines = client_records(self.client_id, also_entry=self.entry_id)
         self.app.call_from_thread(self._show, lines, keep)
@@ -183,8 +183,8 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
     # -- running a change ------------------------------------------------------------------
     @work(thread=True, group="records-write")
     def run_change(self, change_of, done: str) -> None:
-        """Run ``change_of()`` (returns a models.records.Change), remember it, reload."""
-        from models.busy import DatabaseBusy, patiently
+        """Run ``change_of()`` (returns a callsheet.models.book.records.Change), remember it, reload."""
+        from callsheet.models.store.busy import DatabaseBusy, patiently
 
         try:
             change = patiently(change_of)  # waits out another program's write, then gives up
@@ -240,7 +240,7 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
 
         def snoozed(until) -> None:
             if until is not None:
-                from models import records
+                from callsheet.models.book import records
 
                 self.run_change(
                     lambda: records.snooze_follow_up(records.get_follow_up(row.id), until),
@@ -252,7 +252,7 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
     def action_complete(self) -> None:
         if not (row := self._current("follow_up", "agreement")):
             return
-        from models import records
+        from callsheet.models.book import records
 
         if row.kind == "agreement":
             self.run_change(
@@ -278,7 +278,7 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
     def action_dispute(self) -> None:
         if not (row := self._current("invoice")):
             return
-        from models import records
+        from callsheet.models.book import records
 
         def toggle():
             invoice = records.get_invoice(row.id)
@@ -297,7 +297,7 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
         )
 
     def action_help(self) -> None:
-        from tui.screens.dialogs import HelpScreen
+        from callsheet.tui.screens.dialogs import HelpScreen
 
         self.app.push_screen(HelpScreen(self.app.key_help(self)))
 
@@ -339,8 +339,8 @@ class SnoozeScreen(ModalScreen):
         self._resolve(event.value)
 
     def _resolve(self, text: str) -> None:
-        from models.records import snooze_until
-        from models.when import WhenError
+        from callsheet.models.book.records import snooze_until
+        from callsheet.models.values.when import WhenError
 
         try:
             self.dismiss(snooze_until(text, self.app.now()))

@@ -9,9 +9,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from models.text import printable
-from tui.messages import ReportsWorkerFailures
-from tui.screens.keys import keys_of
+from callsheet.models.values.text import printable
+from callsheet.tui.messages import ReportsWorkerFailures
+from callsheet.tui.screens.keys import keys_of
 
 _key = keys_of("outline")
 
@@ -40,7 +40,7 @@ class ReplyOutlineScreen(ReportsWorkerFailures, ModalScreen[None]):
 
     @work(thread=True, exit_on_error=False)
     def load(self) -> None:
-        from models.saying_no import reply_outline
+        from callsheet.models.briefing.saying_no import reply_outline
 
         outline = reply_outline(self.client_id, self.app.now())
         self.app.call_from_thread(self._show, outline)
@@ -60,8 +60,8 @@ class ReplyOutlineScreen(ReportsWorkerFailures, ModalScreen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _save(self) -> None:
-        from models.clients import log_interaction
-        from models.entities import Client
+        from callsheet.models.book.clients import log_interaction
+        from callsheet.models.store.tables import Client
 
         log_interaction(
             Client.get_by_id(self.client_id),

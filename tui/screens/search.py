@@ -1,6 +1,6 @@
 """Full-text search from the dashboard: ``?words`` in the client filter opens it.
 
-Results are (client, date, excerpt) lines from :func:`models.search.search`, newest first,
+Results are (client, date, excerpt) lines from :func:`callsheet.models.store.search.search`, newest first,
 updated in a thread worker as the query is edited; ``enter`` closes the screen with the
 chosen hit so the dashboard can put the cursor on that client (and the entry in their log).
 """
@@ -17,11 +17,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
-from models.search import Hit
-from models.text import printable
-from tui.screens.keys import keys_of
-from tui.screens.records import PaletteScreen
-from tui.widgets.row_list import RowList
+from callsheet.models.store.search import Hit
+from callsheet.models.values.text import printable
+from callsheet.tui.screens.keys import keys_of
+from callsheet.tui.screens.records import PaletteScreen
+from callsheet.tui.widgets.row_list import RowList
 
 _key = keys_of("search")
 
@@ -80,7 +80,7 @@ class SearchScreen(PaletteScreen[Hit | None]):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
-        from models.search import search
+        from callsheet.models.store.search import search
 
         hits = search(text)
         self.app.call_from_thread(self._show, text, hits)

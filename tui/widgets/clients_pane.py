@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, Input, Static
 
-from models.queries import ClientRow, Triage
-from tui.widgets.lists import SORTS, ClientList
-from tui.widgets.triage_list import AttentionList
+from callsheet.models.book.queries import ClientRow, Triage
+from callsheet.tui.widgets.lists import SORTS, ClientList
+from callsheet.tui.widgets.triage_list import AttentionList
 
 
 class FilterInput(Input):

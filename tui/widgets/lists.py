@@ -1,6 +1,6 @@
 """Two of the dashboard's lists: clients, and the log of one client (triage: triage_list.py).
 
-Each is a :class:`~tui.widgets.row_list.RowList`, so each draws only what is on screen.
+Each is a :class:`~callsheet.tui.widgets.row_list.RowList`, so each draws only what is on screen.
 The client list filters and sorts in memory over compact rows loaded once (and patched
 row by row after a save), which keeps a keystroke flat from 10,000 to 100,000 clients.
 """
@@ -17,11 +17,11 @@ from rich.style import Style
 from textual.binding import Binding
 from textual.message import Message
 
-from models.queries import ClientRow, LogRow
-from models.text import fold, money_text, printable
-from models.vocabulary import POSITIVE_KINDS, SERIOUS_KINDS
-from models.when import day_text
-from tui.widgets.row_list import RowList
+from callsheet.models.book.queries import ClientRow, LogRow
+from callsheet.models.risk.vocabulary import POSITIVE_KINDS, SERIOUS_KINDS
+from callsheet.models.values.text import fold, money_text, printable
+from callsheet.models.values.when import day_text
+from callsheet.tui.widgets.row_list import RowList
 
 SERIOUS = set(SERIOUS_KINDS)
 POSITIVE = set(POSITIVE_KINDS)

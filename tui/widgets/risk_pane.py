@@ -18,10 +18,10 @@ from textual.binding import Binding
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from models.risk import Risk
-from models.when import day_text
-from tui.widgets.lists import MARK_CLASSES, Marks, fit
-from tui.widgets.row_list import set_virtual_height
+from callsheet.models.risk.model import Risk
+from callsheet.models.values.when import day_text
+from callsheet.tui.widgets.lists import MARK_CLASSES, Marks, fit
+from callsheet.tui.widgets.row_list import set_virtual_height
 
 EVIDENCE_SHOWN = 3
 BARS = "▁▂▃▄▅▆▇█"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from models.entities import SIGNALS
-from tui.widgets.lists import MARK_CLASSES, Marks
+from callsheet.models.values.terms import SIGNALS
+from callsheet.tui.widgets.lists import MARK_CLASSES, Marks
 
 #: one key per signal, shown in the picker (domain.md's warning signs, own mistakes, positives)
 SIGNAL_KEYS = {

@@ -1,6 +1,6 @@
 """The triage list: every item that needs attention today, under a heading per kind.
 
-A :class:`~tui.widgets.row_list.RowList` like the client list, with the headings drawn as
+A :class:`~callsheet.tui.widgets.row_list.RowList` like the client list, with the headings drawn as
 extra lines between the items; the colours of the kinds are component classes (app.tcss).
 """
 
@@ -13,9 +13,9 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from models.queries import Attention, Triage, TriageSection
-from tui.widgets.lists import DIM, ago, fit
-from tui.widgets.row_list import RowList
+from callsheet.models.book.queries import Attention, Triage, TriageSection
+from callsheet.tui.widgets.lists import DIM, ago, fit
+from callsheet.tui.widgets.row_list import RowList
 
 #: kind -> (label, component class with its colours in styles/app.tcss)
 ATTENTION_LABEL = {

@@ -1,0 +1,434 @@
+"""The write path: every insert and update of clients and what happens with them.
+
+Every write here is one transaction, validates before it touches the database, and keeps
+the derived columns of :class:`~callsheet.models.store.tables.Client` (last contact, risk) current, so
+the dashboard and the command line never disagree. The command line and the dashboard
+forms write through these functions; imports through the path's bulk half,
+:mod:`callsheet.models.book.bulk_writes`, inside their one transaction. Phones and e-mails are cleaned and
+checked by :mod:`callsheet.models.book.contact_points`; clients are found by :mod:`callsheet.models.book.finding`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+
+from peewee import chunked
+
+from callsheet.models.book import contact_points as points
+from callsheet.models.book.bulk_writes import add_signals, client_row, refresh_after_import
+from callsheet.models.book.contact_points import PhoneInput
+from callsheet.models.book.finding import ClientNotFound, find_client, name_key
+from callsheet.models.store.db import database
+from callsheet.models.store.tables import (
+    Agreement,
+    Client,
+    FollowUp,
+    Interaction,
+    Invoice,
+    TimeEntry,
+)
+from callsheet.models.values import terms, validate
+from callsheet.models.values.phones import is_unverified
+from callsheet.models.values.validate import InputError
+from callsheet.models.values.when import WhenError, not_in_future, to_zone, utcnow
+
+
+def _short_text(value: str, field: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(field, f"expected text, got {type(value).__name__}")
+    if len(value) > validate.MAX_NAME:
+        raise InputError(field, f"{len(value):,} characters is longer than this field can be")
+    return value
+
+
+def _resolve_referrer(referred_by: str | int | None) -> tuple[Client | None, str]:
+    if referred_by in (None, ""):
+        return None, ""
+    try:
+        return find_client(referred_by), ""
+    except ClientNotFound:
+        return None, str(referred_by).strip()
+
+
+def add_client(
+    name: str,
+    *,
+    phones: Sequence[str | PhoneInput] = (),
+    emails: Sequence[str | tuple[str, str]] = (),
+    company: str = "",
+    salutation: str = "",
+    language: str = "",
+    status: str = "prospect",
+    tags: Sequence[str] = (),
+    notes: str = "",
+    rapport: str = "",
+    referred_by: str | int | None = None,
+    region: str | None = None,
+    now: datetime | None = None,
+    allow_shared_phone: bool = False,
+    allow_shared_email: bool = False,
+) -> Client:
+    """Validate everything, then create the client with its phones and emails.
+
+    A phone or e-mail that already belongs to another client is refused with their name
+    (an :class:`InputError` on "phone" or "email") unless ``allow_shared_*`` says it is shared.
+    """
+    now = now or utcnow()
+    clean_name = validate.name(name)
+    clean_status = validate.status(status)
+    clean_phones = points.clean_phones(phones, region)
+    clean_emails = points.clean_emails(emails)
+    short_texts = (("salutation", salutation), ("language", language), ("company", company))
+    for field, text in short_texts:
+        _short_text(text, field)
+    with database.atomic():
+        points.refuse_shared(
+            clean_phones,
+            clean_emails,
+            None,
+            allow_phone=allow_shared_phone,
+            allow_email=allow_shared_email,
+        )
+        referrer, referrer_text = _resolve_referrer(referred_by)
+        fields = {
+            "name": clean_name,
+            "status": clean_status,
+            "tags": [t.strip() for t in tags if t.strip()],
+            "notes": notes,
+            "rapport": rapport,
+            **{field: text.strip() for field, text in short_texts},
+        }
+        row = client_row(fields, now)
+        client = Client.create(**row, referred_by=referrer, referred_by_text=referrer_text)
+        points.add_contact_points(client, clean_phones, clean_emails)
+    return client
+
+
+#: Client fields a user may edit directly.
+EDITABLE = ("name", "salutation", "language", "company", "status", "tags", "notes", "rapport")
+
+
+def update_client(
+    client: Client,
+    *,
+    phones: Sequence[str | PhoneInput] | None = None,
+    emails: Sequence[str | tuple[str, str]] | None = None,
+    referred_by: str | int | None = ...,  # type: ignore[assignment]
+    region: str | None = None,
+    now: datetime | None = None,
+    allow_shared_phone: bool = False,
+    allow_shared_email: bool = False,
+    **changes,
+) -> Client:
+    """Change a client's fields; ``phones``/``emails`` given replace the existing lists.
+
+    As in :func:`add_client`, another client's phone or e-mail is refused unless allowed.
+    """
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InputError(sorted(unknown)[0], "not a client field")
+    if "name" in changes:
+        changes["name"] = validate.name(changes["name"])
+        changes["name_key"] = name_key(changes["name"])
+    if "status" in changes:
+        changes["status"] = validate.status(changes["status"])
+    kept = {p.raw: p.e164 for p in client.phones if is_unverified(p.e164)}
+    clean_phones = points.clean_phones(phones, region, kept) if phones is not None else None
+    clean_emails = points.clean_emails(emails) if emails is not None else None
+    with database.atomic():
+        # Only what the edit adds is checked: a line shared on purpose stays editable.
+        had_phones = {p.e164 for p in client.phones}
+        had_emails = {e.address for e in client.emails}
+        points.refuse_shared(
+            [p for p in clean_phones or [] if p[0] not in had_phones],
+            [e for e in clean_emails or [] if e[0] not in had_emails],
+            client,
+            allow_phone=allow_shared_phone,
+            allow_email=allow_shared_email,
+        )
+        for field, value in changes.items():
+            setattr(
+                client,
+                field,
+                value.strip()
+                if isinstance(value, str) and field not in ("notes", "rapport")
+                else value,
+            )
+        if referred_by is not ...:
+            client.referred_by, client.referred_by_text = _resolve_referrer(referred_by)
+        client.updated_at = now or utcnow()
+        client.save()
+        points.replace_contact_points(client, clean_phones, clean_emails)
+    return client
+
+
+def set_archived(client: Client, archived: bool, now: datetime | None = None) -> Client:
+    """Archive (soft delete) or bring back a client; nothing of their history is removed."""
+    now = now or utcnow()
+    with database.atomic():
+        client.archived_at = now if archived else None
+        client.updated_at = now
+        client.save()
+    return client
+
+
+def delete_client(client: Client) -> None:
+    """Remove a client and everything recorded about them. Callers must confirm first."""
+    with database.atomic():
+        client.delete_instance(recursive=False)
+
+
+def log_interaction(
+    client: Client,
+    *,
+    channel: str = "call",
+    direction: str = "in",
+    summary: str = "",
+    at: datetime | None = None,
+    minutes: int | str | None = None,
+    tone: str | None = None,
+    signals: Sequence[str] = (),
+    now: datetime | None = None,
+) -> Interaction:
+    """Record one call, email, meeting, message or note, and refresh the client's risk.
+
+    ``at`` may not be in the future (beyond a few minutes of clock drift): a log entry is a
+    fact, and one dated ahead would hide the client from "gone quiet" triage.
+    """
+    now = now or utcnow()
+    at = at or now
+    try:
+        not_in_future(at, now)
+    except WhenError as error:
+        raise InputError("at", str(error)) from None
+    clean = dict(
+        channel=validate.channel(channel),
+        direction=validate.direction(direction),
+        duration_min=validate.minutes(minutes),
+        tone=validate.tone(tone),
+        summary=summary or "",
+    )
+    clean_signals = list(dict.fromkeys(validate.signal(s) for s in signals))
+    from callsheet.models.risk.suggestions import suggest
+
+    suggested = suggest(str(clean["summary"]), exclude=clean_signals)
+    with database.atomic():
+        interaction = Interaction.create(
+            client=client, occurred_at=at, suggested_signals=suggested, **clean
+        )
+        add_signals(interaction.id, client.id, clean_signals, at)
+        if clean["channel"] in terms.CONTACT_CHANNELS and (
+            client.last_contact_at is None or at > client.last_contact_at
+        ):
+            client.last_contact_at = at
+        client.updated_at = now
+        client.save(only=[Client.last_contact_at, Client.updated_at])
+        refresh_risk(client, now)
+    return interaction
+
+
+def log_captured(entries: Sequence, now: datetime | None = None) -> list:
+    """Log many captured entries (:class:`callsheet.models.capture.store.Captured`) in one transaction.
+
+    An entry whose ``(client, key)`` is already in the log, or earlier in ``entries``, is
+    left out, so capturing the same mail, meeting or call twice logs it once. Returns the
+    entries actually added. Last contact and risk are refreshed once per touched client.
+    """
+    now = now or utcnow()
+    added: list = []
+    with database.atomic():
+        client_ids = sorted({e.client_id for e in entries})
+        known: set[tuple[int, str]] = set()
+        for batch in chunked(client_ids, 500):
+            known.update(
+                Interaction.select(Interaction.client, Interaction.external_key)
+                .where(Interaction.client.in_(batch) & Interaction.external_key.is_null(False))
+                .tuples()
+            )
+        for entry in entries:
+            if (entry.client_id, entry.key) not in known:
+                known.add((entry.client_id, entry.key))
+                added.append(entry)
+        rows = [
+            {
+                "client": e.client_id,
+                "occurred_at": e.at,
+                "channel": validate.channel(e.channel),
+                "direction": validate.direction(e.direction),
+                "duration_min": e.minutes,
+                "summary": e.summary,
+                "source": e.source,
+                "external_key": e.key,
+                "suggested_signals": e.suggested,
+            }
+            for e in added
+        ]
+        for batch in chunked(rows, 500):
+            # A capture running at the same moment in another terminal may have won the race.
+            Interaction.insert_many(batch).on_conflict_ignore().execute()
+        refresh_after_import(sorted({e.client_id for e in added}), now)
+    return added
+
+
+def resolve_suggestions(
+    interaction: Interaction,
+    *,
+    confirm: Iterable[str] | None = (),
+    dismiss: Iterable[str] | None = (),
+    now: datetime | None = None,
+) -> Interaction:
+    """Confirm suggested signals (they become signals and count) or dismiss them (for good).
+
+    ``None`` means all of the entry's suggestions. Kinds that are not suggested are ignored.
+    """
+    now = now or utcnow()
+    with database.atomic():
+        interaction = Interaction.get_by_id(interaction.id)
+        suggested = list(interaction.suggested_signals)
+        confirmed = [k for k in suggested if confirm is None or k in set(confirm)]
+        rest = [k for k in suggested if k not in confirmed]
+        dismissed = [k for k in rest if dismiss is None or k in set(dismiss)]
+        if not confirmed and not dismissed:
+            return interaction
+        existing = {s.kind for s in interaction.signals}
+        new = [k for k in confirmed if k not in existing]
+        add_signals(interaction.id, interaction.client_id, new, interaction.occurred_at)
+        interaction.suggested_signals = [k for k in rest if k not in dismissed]
+        interaction.dismissed_signals = list(
+            dict.fromkeys([*interaction.dismissed_signals, *dismissed])
+        )
+        interaction.save(only=[Interaction.suggested_signals, Interaction.dismissed_signals])
+        if new:
+            refresh_risk(interaction.client, now)
+    return interaction
+
+
+def delete_interaction(interaction: Interaction, now: datetime | None = None) -> None:
+    """Remove a log entry; the client's last contact and risk are recomputed without it."""
+    client_id = interaction.client_id
+    with database.atomic():
+        interaction.delete_instance(recursive=True)
+        refresh_after_import([client_id], now or utcnow())
+
+
+def add_follow_up(client: Client, due_at: datetime, text: str) -> FollowUp:
+    if not text.strip():
+        raise InputError("text", "a follow-up needs a text")
+    with database.atomic():
+        return FollowUp.create(client=client, due_at=due_at, text=text.strip())
+
+
+def complete_follow_up(
+    follow_up: FollowUp, done: bool = True, now: datetime | None = None
+) -> FollowUp:
+    with database.atomic():
+        follow_up.done_at = (now or utcnow()) if done else None
+        follow_up.save()
+    return follow_up
+
+
+def add_invoice(
+    client: Client,
+    *,
+    number: str,
+    amount: str | int | float,
+    issued: date,
+    due: date | None = None,
+    paid: date | None = None,
+    currency: str | None = None,
+    disputed: bool = False,
+    agreement: Agreement | None = None,
+    default_currency: str = "EUR",
+    now: datetime | None = None,
+) -> Invoice:
+    if not str(number).strip():
+        raise InputError("number", "an invoice needs a number")
+    amount_cents = validate.positive_cents(amount)
+    clean_currency = validate.currency(currency, default_currency)
+    if due and due < issued:
+        raise InputError("due", f"due date {due} is before the issue date {issued}")
+    with database.atomic():
+        invoice = Invoice.create(
+            client=client,
+            agreement=agreement,
+            number=str(number).strip(),
+            amount_cents=amount_cents,
+            currency=clean_currency,
+            issued=issued,
+            due=due,
+            paid=paid,
+            disputed=disputed,
+        )
+        refresh_risk(client, now or utcnow())
+    return invoice
+
+
+def record_payment(invoice: Invoice, paid: date | None, now: datetime | None = None) -> Invoice:
+    """Mark an invoice paid on ``paid`` (or unpaid again with ``None``); not a future day."""
+    now = now or utcnow()
+    if paid is not None and paid > to_zone(now).date() + timedelta(days=1):
+        raise InputError("paid", f"{paid} is in the future: record a payment once it is made")
+    with database.atomic():
+        invoice.paid = paid
+        invoice.save()
+        refresh_risk(invoice.client, now)
+    return invoice
+
+
+def add_time_entry(
+    client: Client,
+    *,
+    started_at: datetime,
+    minutes: int | str,
+    note: str = "",
+    agreement: Agreement | None = None,
+) -> TimeEntry:
+    clean_minutes = validate.minutes(minutes)
+    if not clean_minutes:
+        raise InputError("minutes", "a time entry needs a number of minutes above 0")
+    with database.atomic():
+        return TimeEntry.create(
+            client=client,
+            agreement=agreement,
+            started_at=started_at,
+            minutes=clean_minutes,
+            note=note,
+        )
+
+
+def add_agreement(
+    client: Client,
+    *,
+    title: str,
+    scope: str = "",
+    budget: str | int | float | None = None,
+    currency: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    status: str = "active",
+    default_currency: str = "EUR",
+) -> Agreement:
+    if not title.strip():
+        raise InputError("title", "an agreement needs a title")
+    budget_cents = None if budget in (None, "") else validate.cents(budget, "budget")
+    if start and end and end < start:
+        raise InputError("end", f"end {end} is before start {start}")
+    with database.atomic():
+        return Agreement.create(
+            client=client,
+            title=title.strip(),
+            scope=scope,
+            budget_cents=budget_cents,
+            currency=validate.currency(currency, default_currency),
+            start=start,
+            end=end,
+            status=validate.agreement_status(status),
+        )
+
+
+def refresh_risk(client: Client, now: datetime) -> None:
+    """Recompute the client's stored risk after their events changed (see callsheet.models.book.scoring)."""
+    from callsheet.models.book.scoring import refresh_client
+
+    refresh_client(client, now)

@@ -1,0 +1,171 @@
+"""Invoices and their payments: correcting an invoice, paying it in full or in parts.
+
+An invoice counts as paid (``Invoice.paid``) on the day its parts first cover the amount;
+until then what is overdue is what remains (:func:`remaining_cents`), not the whole amount.
+Every change refreshes the client's stored risk and can be undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from peewee import fn
+
+from callsheet.models.book.clients import refresh_risk
+from callsheet.models.book.records.undo import Change, delete_record, finder, row_of
+from callsheet.models.store.db import database
+from callsheet.models.store.tables import Agreement, Invoice, Payment
+from callsheet.models.values import validate
+from callsheet.models.values.text import money_text
+from callsheet.models.values.validate import InputError
+from callsheet.models.values.when import utcnow
+
+get_invoice: Callable[[int | str], Invoice] = finder(Invoice, "invoice")
+
+
+def paid_cents(invoice: Invoice) -> int:
+    """What has been paid of the invoice so far (all of it once it is marked paid)."""
+    if invoice.paid is not None and not invoice.payments.exists():
+        return invoice.amount_cents
+    return int(
+        Payment.select(fn.COALESCE(fn.SUM(Payment.amount_cents), 0))
+        .where(Payment.invoice == invoice.id)
+        .scalar()
+    )
+
+
+def remaining_cents(invoice: Invoice) -> int:
+    """What is still owed on the invoice: overdue money is this, not the whole amount."""
+    return max(invoice.amount_cents - paid_cents(invoice), 0)
+
+
+def _settle(invoice: Invoice) -> None:
+    """Mark the invoice fully paid on the day its parts covered it, or unpaid if they don't."""
+    payments = list(
+        Payment.select(Payment.amount_cents, Payment.paid_on)
+        .where(Payment.invoice == invoice.id)
+        .order_by(Payment.paid_on, Payment.id)
+    )
+    if not payments:
+        return
+    total, settled_on = 0, None
+    for payment in payments:
+        total += payment.amount_cents
+        if total >= invoice.amount_cents:
+            settled_on = payment.paid_on
+            break
+    invoice.paid = settled_on
+    invoice.save(only=[Invoice.paid])
+
+
+def edit_invoice(
+    invoice: Invoice,
+    *,
+    number: str | None = None,
+    amount: str | int | float | None = None,
+    currency: str | None = None,
+    issued: date | None = None,
+    due: date | None = ...,  # type: ignore[assignment]
+    paid: date | None = ...,  # type: ignore[assignment]
+    disputed: bool | None = None,
+    agreement: Agreement | None = ...,  # type: ignore[assignment]
+    now: datetime | None = None,
+) -> Change:
+    """Correct an invoice's number, amount, dates, currency, dispute flag or agreement."""
+    before = [row_of(invoice), *(row_of(p) for p in invoice.payments)]
+    if number is not None:
+        if not str(number).strip():
+            raise InputError("number", "an invoice needs a number")
+        invoice.number = str(number).strip()
+    if amount is not None:
+        invoice.amount_cents = validate.cents(amount)
+        if invoice.amount_cents <= 0:
+            raise InputError("amount", "an invoice amount must be above 0")
+    if currency is not None:
+        invoice.currency = validate.currency(currency, invoice.currency)
+    if issued is not None:
+        invoice.issued = issued
+    if due is not ...:
+        invoice.due = due
+    if paid is not ...:
+        invoice.paid = paid
+    if disputed is not None:
+        invoice.disputed = disputed
+    if agreement is not ...:
+        invoice.agreement = agreement
+    if invoice.due and invoice.due < invoice.issued:
+        raise InputError("due", f"due date {invoice.due} is before the issue date {invoice.issued}")
+    with database.atomic():
+        invoice.save()
+        if amount is not None:
+            _settle(invoice)
+        refresh_risk(invoice.client, now or utcnow())
+    return Change(f"edited invoice {invoice.number}", invoice.client_id, before)
+
+
+def delete_invoice(invoice: Invoice, now: datetime | None = None) -> Change:
+    """Remove an invoice and its payments (undoable)."""
+    description = f"deleted invoice {invoice.number}"
+    return delete_record(invoice, description, invoice.payments, refresh_risk, now)
+
+
+def add_payment(
+    invoice: Invoice,
+    *,
+    amount: str | int | float | None = None,
+    paid_on: date,
+    note: str = "",
+    now: datetime | None = None,
+) -> tuple[Payment, Change]:
+    """Record a payment (all that remains when ``amount`` is None); settle the invoice when covered."""
+    remaining = remaining_cents(invoice)
+    if remaining <= 0:
+        raise InputError("amount", f"invoice {invoice.number} is already paid in full")
+    cents = remaining if amount in (None, "") else validate.cents(amount)
+    if cents <= 0:
+        raise InputError("amount", "a payment must be above 0")
+    if cents > remaining:
+        raise InputError(
+            "amount",
+            f"{money_text(cents)} is more than the {money_text(remaining)} "
+            f"{invoice.currency} still owed on invoice {invoice.number}",
+        )
+    with database.atomic():
+        before = [row_of(invoice)]
+        payment = Payment.create(
+            invoice=invoice, amount_cents=cents, paid_on=paid_on, note=note.strip()
+        )
+        _settle(invoice)
+        refresh_risk(invoice.client, now or utcnow())
+    change = Change(
+        f"recorded a payment on invoice {invoice.number}",
+        invoice.client_id,
+        before,
+        created=[(Payment, payment.id)],
+    )
+    return payment, change
+
+
+get_payment: Callable[[int | str], Payment] = finder(Payment, "payment")
+
+
+def delete_payment(payment: Payment, now: datetime | None = None) -> Change:
+    with database.atomic():
+        invoice = payment.invoice
+        before = [row_of(invoice), row_of(payment)]
+        payment.delete_instance()
+        if invoice.payments.exists():
+            _settle(invoice)
+        else:
+            invoice.paid = None
+            invoice.save(only=[Invoice.paid])
+        refresh_risk(invoice.client, now or utcnow())
+    return Change(f"deleted a payment on invoice {invoice.number}", invoice.client_id, before)
+
+
+def payments_of(invoice: Invoice | int) -> list[Payment]:
+    return list(Payment.select().where(Payment.invoice == invoice).order_by(Payment.paid_on))
+
+
+# -- follow-ups -------------------------------------------------------------------------

@@ -1,0 +1,299 @@
+"""Where callsheet meets its database: the model base, the column types, the backends' ways.
+
+Every model binds to ``database`` (a Peewee ``DatabaseProxy``); :mod:`callsheet.models.store.opening` chooses
+the engine (an SQLite file, the embedded default, or a PostgreSQL server named by a URL),
+initialises the proxy and brings the schema up to date. This module holds what differs
+between the two backends once a store is open: SQLite's pragmas and online backup API, and
+how a window learns that another process committed (``PRAGMA data_version`` on SQLite,
+LISTEN/NOTIFY on PostgreSQL). It imports neither the models nor the migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from peewee import Database, DatabaseProxy, Field, Model, SqliteDatabase
+
+database = DatabaseProxy()
+
+#: A second writer waits this long for the lock before SQLite gives up (milliseconds).
+BUSY_TIMEOUT_MS = 10_000
+
+#: Applied to every SQLite connection. The journal mode is not among them: it is written into
+#: the file, so :mod:`callsheet.models.store.opening` switches it to WAL once, after it has checked that the
+#: file is one this callsheet may change. WAL lets the dashboard read while the command line
+#: writes; secure_delete overwrites deleted content, so a forgotten client leaves no bytes.
+PRAGMAS = {
+    "foreign_keys": 1,
+    "busy_timeout": BUSY_TIMEOUT_MS,
+    "synchronous": "normal",
+    # 8 MB per connection: each dashboard worker thread has one (32 MB each put the
+    # dashboard at 290 MB peak at 100,000 clients); the OS file cache holds the rest
+    "cache_size": -8_000,
+    "temp_store": "memory",
+    "secure_delete": 1,
+}
+
+
+class DatabaseError(Exception):
+    """The store cannot be used (unreachable, newer schema, not callsheet's, unreadable)."""
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class TypedField(Field):
+    """A column type of our own; to the type checker, what an instance holds is its value.
+
+    peewee is read as untyped (see pyproject's mypy section), so without this a model's
+    ``client.updated_at = now`` would look like replacing the field itself.
+    """
+
+    if TYPE_CHECKING:
+
+        def __get__(self, instance: Any, owner: Any) -> Any: ...
+
+        def __set__(self, instance: Any, value: Any) -> None: ...
+
+
+class UtcDateTimeField(TypedField):
+    """A moment in time, stored as whole seconds since the epoch (UTC).
+
+    Integers keep the million-row log small and its indexes fast; values come back as
+    timezone-aware UTC datetimes, and naive datetimes are refused rather than guessed at.
+    """
+
+    field_type = "BIGINT"  # INTEGER (64-bit) on SQLite; BIGINT on PostgreSQL, past 2038
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, int):
+            return value
+        if value.tzinfo is None:
+            raise ValueError(f"{self.name}: a naive datetime has no timezone: {value!r}")
+        return int(value.timestamp())
+
+    def python_value(self, value):
+        if value is None or isinstance(value, datetime):  # aggregates may arrive converted
+            return value
+        return datetime.fromtimestamp(int(value), tz=UTC)
+
+
+class IsoDateField(TypedField):
+    """A calendar date (no time of day), stored as ISO text so that it sorts and reads well."""
+
+    field_type = "TEXT"
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return date.fromisoformat(value).isoformat()
+        return value.isoformat()
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        return date.fromisoformat(value)
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (in a folder only the owner can enter)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def read_snapshot():
+    """A transaction that only reads: one consistent view that never blocks a writer.
+
+    SQLite stores open with write transactions that take the lock at BEGIN (see
+    :mod:`callsheet.models.store.opening`); a long read such as an export must not hold that lock.
+    """
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        return db.atomic(lock_type="DEFERRED")
+    return db.atomic()
+
+
+def close_database() -> None:
+    """Close this thread's connection, if one is open."""
+    db = database.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
+def is_sqlite(db: Database | None = None) -> bool:
+    """Whether the open store (or ``db``) is an SQLite file, the embedded default."""
+    return isinstance(db or database.obj, SqliteDatabase)
+
+
+def sqlite_path(db: Database | None = None) -> Path | None:
+    """The file behind the open SQLite store, or None on a server database."""
+    db = db or database.obj
+    return Path(db.database) if isinstance(db, SqliteDatabase) else None
+
+
+def sync_id_sequences(*models: type[Model]) -> None:
+    """After rows were inserted with explicit ids (bulk loads), let new rows continue after them.
+
+    SQLite picks the next id from the table itself; PostgreSQL draws it from a sequence,
+    which explicit ids do not advance.
+    """
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        return
+    for model in models:
+        primary_key = model._meta.primary_key
+        assert primary_key, f"{model.__name__} has no primary key"
+        table, column = model._meta.table_name, primary_key.column_name
+        db.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+            f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"'
+        )
+
+
+def execute_many(sql: str, rows: list[tuple]) -> None:
+    """Run one statement for many rows, with ``?`` placeholders, on either backend.
+
+    For bulk updates (10,000 stored scores) a prepared statement run many times is far
+    cheaper than building one peewee query per row.
+    """
+    db = database.obj
+    if not isinstance(db, SqliteDatabase):
+        sql = sql.replace("?", "%s")
+    cursor = db.cursor()
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+class ChangeWatcher:
+    """Tells whether another connection (the CLI, another window) committed since last asked.
+
+    SQLite: ``PRAGMA data_version`` only means something compared on one connection, so the
+    watcher keeps its own. PostgreSQL: the watcher's own connection LISTENs on the channel
+    that schema step 2's triggers notify at every commit. Either way ``changed()`` may be
+    called from a poll thread while the UI thread calls ``close()``; a lock keeps the
+    connection from being closed under a running query.
+    """
+
+    CHANNEL = "callsheet_changes"
+
+    _connection: Any
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        db = database.obj
+        self._sqlite = isinstance(db, SqliteDatabase)
+        if self._sqlite:
+            import sqlite3
+
+            self._connection = sqlite3.connect(db.database, check_same_thread=False)
+            self._last = self._data_version()
+        else:
+            import psycopg
+
+            self._connection = psycopg.connect(**_pg_connect_params(db), autocommit=True)
+            self._connection.execute(f"LISTEN {self.CHANNEL}")
+            self._last = 0
+
+    def _data_version(self) -> int:
+        return self._connection.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        with self._lock:
+            if self._connection is None:
+                return False
+            if self._sqlite:
+                version = self._data_version()
+                changed, self._last = version != self._last, version
+                return changed
+            # Drain what arrived since the last call; several commits count as one change.
+            return any(True for _ in self._connection.notifies(timeout=0, stop_after=1000))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+
+def _pg_connect_params(db: Database) -> dict:
+    params = dict(db.connect_params)
+    params["dbname"] = db.database
+    params.pop("prefer_psycopg3", None)
+    return params
+
+
+def backup_to(dest: str | os.PathLike) -> Path:
+    """Write a consistent copy of the open SQLite database to ``dest`` (online backup API).
+
+    Safe while other processes read and write: SQLite copies a snapshot page by page.
+    """
+    import sqlite3
+
+    dest = Path(dest).expanduser()
+    if not dest.exists():
+        create_private_file(dest)
+    source = database.obj.connection()
+    target = sqlite3.connect(str(dest))
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+    return dest
+
+
+def integrity_problems(path: str | os.PathLike | None = None) -> list[str]:
+    """SQLite's integrity-check complaints (empty if sound), one line each.
+
+    With no ``path``, the open store is checked on its own connection: it has already
+    recovered whatever a killed writer left behind, which a read-only look at the file
+    cannot do (it would call such a file damaged). A ``path`` (a backup to restore) is
+    opened read-only, so checking it never changes it.
+    """
+    import sqlite3
+
+    try:
+        if path is None:
+            rows = database.obj.execute_sql("PRAGMA integrity_check").fetchall()
+        else:
+            connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+            try:
+                rows = connection.execute("PRAGMA integrity_check").fetchall()
+            finally:
+                connection.close()
+    except Exception as error:  # sqlite3 or peewee DatabaseError: "file is not a database"
+        return [str(error)]
+    if rows == [("ok",)]:
+        return []
+    return [line for row in rows for line in str(row[0]).splitlines() if line.strip()]
+
+
+def file_schema_version(path: str | os.PathLike) -> int:
+    """The schema version of the SQLite file at ``path``, read without changing it."""
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+    try:
+        has_table = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+        ).fetchone()
+        if has_table:
+            return (
+                connection.execute('SELECT MAX("version") FROM schema_version').fetchone()[0] or 0
+            )
+        return connection.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        connection.close()

@@ -1,0 +1,1 @@
+"""The dashboard's screens: the main view, its forms, the call sheet, triage, records."""
