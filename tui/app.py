@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from callsheet.models.config import Config
 from callsheet.tui.commands import DashboardCommands
+from callsheet.tui.screens.dashboard import DashboardScreen
 
 #: a light theme whose warning and success colours are dark enough to read on white
 LIGHT = Theme(
@@ -88,8 +89,6 @@ class CallsheetApp(App):
         return self._now() if self._now else datetime.now(UTC).replace(microsecond=0)
 
     def get_default_screen(self):
-        from callsheet.tui.screens.dashboard import DashboardScreen
-
         return DashboardScreen()
 
     def settle_heap(self) -> None:

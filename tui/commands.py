@@ -14,6 +14,8 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from callsheet.tui.screens.dashboard import DashboardScreen
+
 CLIENT_HITS = 20
 
 
@@ -30,8 +32,6 @@ class DashboardCommands(Provider):
     """Actions and clients of the dashboard screen."""
 
     def _screen(self):
-        from callsheet.tui.screens.dashboard import DashboardScreen
-
         if self.screen.COMMANDS:  # a screen with palette actions of its own offers only those
             return None
 

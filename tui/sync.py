@@ -23,6 +23,11 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from callsheet.models.book import queries, scoring
+from callsheet.models.store.backups import daily_backup
+from callsheet.models.store.busy import is_busy
+from callsheet.models.store.db import ChangeWatcher, database
+from callsheet.models.store.tables import Client
 from callsheet.tui.messages import ClientsAddedOrRemoved, CountsLoaded, Notice, StoreChanged
 from callsheet.tui.widgets.header_bar import HeaderBar
 
@@ -53,8 +58,6 @@ class StoreSync:
 
     def watch(self) -> None:
         """Start noticing other processes' writes: call before the first read, so none is missed."""
-        from callsheet.models.store.db import ChangeWatcher
-
         self._watcher = ChangeWatcher()
         self._last_poll = time.time()
 
@@ -78,9 +81,6 @@ class StoreSync:
         self._run(self._check_changes, "poll")
 
     def _check_changes(self) -> None:
-        from callsheet.models.book import queries
-        from callsheet.models.store.tables import Client
-
         if self._watcher is None or not self._watcher.changed():
             return
         since = self._last_poll - 5
@@ -113,9 +113,6 @@ class StoreSync:
         self._run(self._refresh_stale_scores, "stale")
 
     def _refresh_stale_scores(self) -> None:
-        from callsheet.models.book import scoring
-        from callsheet.models.store.busy import is_busy
-
         try:
             scoring.refresh_stale(self.screen.app.now(), max_age=STALE_AFTER)
         except Exception as error:
@@ -132,9 +129,6 @@ class StoreSync:
         self._run(self._daily_backup, "backup")
 
     def _daily_backup(self) -> None:
-        from callsheet.models.store.backups import daily_backup
-        from callsheet.models.store.db import database
-
         daily_backup(database.obj.database)
 
 

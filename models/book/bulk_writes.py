@@ -19,6 +19,7 @@ from peewee import PostgresqlDatabase, chunked, fn
 
 from callsheet.models.book.contact_points import Owners, insert_contact_points
 from callsheet.models.book.finding import name_key
+from callsheet.models.book.scoring import refresh_clients
 from callsheet.models.store import tables as entities
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import Client, Interaction, Signal
@@ -257,8 +258,6 @@ def add_tracked_time(rows: Sequence[tuple[Client, datetime, int, str]]) -> list[
 
 def refresh_after_import(client_ids: Iterable[int], now: datetime) -> None:
     """Last contact and risk of every client an import touched, a batch at a time."""
-    from callsheet.models.book.scoring import refresh_clients
-
     ids = list(dict.fromkeys(client_ids))
     for batch in chunked(ids, 500):
         # one statement per batch, not per client: a 10,000-card file is one import

@@ -19,6 +19,8 @@ from callsheet.models.book import contact_points as points
 from callsheet.models.book.bulk_writes import add_signals, client_row, refresh_after_import
 from callsheet.models.book.contact_points import PhoneInput
 from callsheet.models.book.finding import ClientNotFound, find_client, name_key
+from callsheet.models.book.scoring import refresh_client
+from callsheet.models.risk.suggestions import suggest
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import (
     Agreement,
@@ -210,8 +212,6 @@ def log_interaction(
         summary=summary or "",
     )
     clean_signals = list(dict.fromkeys(validate.signal(s) for s in signals))
-    from callsheet.models.risk.suggestions import suggest
-
     suggested = suggest(str(clean["summary"]), exclude=clean_signals)
     with database.atomic():
         interaction = Interaction.create(
@@ -429,6 +429,4 @@ def add_agreement(
 
 def refresh_risk(client: Client, now: datetime) -> None:
     """Recompute the client's stored risk after their events changed (see callsheet.models.book.scoring)."""
-    from callsheet.models.book.scoring import refresh_client
-
     refresh_client(client, now)

@@ -20,8 +20,10 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from callsheet.models.book.finding import name_key
+from callsheet.models.store.backups import backups_folder
 from callsheet.models.store.busy import patiently
 from callsheet.models.store.db import database
+from callsheet.models.store.files import default_folder, slug_of
 from callsheet.models.store.tables import ALL_MODELS, Client, RiskCache
 
 #: Every table of records about a client (phones, log, invoices, ...), counted as erased; the
@@ -110,8 +112,6 @@ def _cut_referrals(key: str, client_id: int) -> int:
 
 def own_copies(db_path: Path) -> list[Path]:
     """callsheet's own copies of the database at ``db_path``: backups, daily, kept aside."""
-    from callsheet.models.store.backups import backups_folder
-
     db_path = Path(db_path)
     folder = backups_folder(db_path)
     copies = sorted(folder.glob("*.db")) + sorted((folder / "daily").glob("*.db"))
@@ -158,8 +158,6 @@ def _scrub_copy(path: Path, identity: tuple, report: Forgotten) -> None:
 
 
 def _remove_fact_sheets(client: Client, folder: Path | None, report: Forgotten) -> None:
-    from callsheet.models.store.files import default_folder, slug_of
-
     folder = default_folder() if folder is None else folder
     pattern = re.compile(re.escape(slug_of(client)) + r"-\d{4}-\d{2}-\d{2}\.md")
     if not folder.is_dir():

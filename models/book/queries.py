@@ -16,10 +16,12 @@ from datetime import date, datetime, timedelta
 from peewee import Select
 
 from callsheet.models.book.client_list import ClientRow, LogRow, client_rows, log_rows, owed_cents
+from callsheet.models.book.records.cadence import lapsed_cadence_query
 from callsheet.models.risk import vocabulary
 from callsheet.models.risk.model import HIGH_FROM
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import Client, FollowUp, Interaction, Invoice
+from callsheet.models.values.text import money_text
 
 __all__ = [
     # the client list and a client's log (callsheet.models.book.client_list)
@@ -143,8 +145,6 @@ def _overdue_invoices(moment: TriageMoment) -> Select:
 
 
 def _overdue_invoice_row(values: tuple, moment: TriageMoment) -> Attention:
-    from callsheet.models.values.text import money_text
-
     client_id, name, number, amount, currency, due, invoice_id = values
     due_day = date.fromisoformat(due)
     became_due = datetime.combine(due_day, datetime.min.time(), moment.now.tzinfo)
@@ -194,10 +194,6 @@ def _quiet_row(values: tuple, moment: TriageMoment) -> Attention:
 
 
 def _lapsed_cadences(moment: TriageMoment) -> Select:
-    from callsheet.models.book.records.cadence import (
-        lapsed_cadence_query,  # the cadence is callsheet.models.book.records'
-    )
-
     return lapsed_cadence_query(moment.now).where(in_triage())
 
 

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from peewee import JOIN
 
+from callsheet.models.risk.document import risk_json
 from callsheet.models.risk.model import Risk, RiskModel
 from callsheet.models.store.db import database, execute_many
 from callsheet.models.store.tables import Client, RiskCache
@@ -75,8 +76,6 @@ def made_by(model: RiskModel) -> str:
 
 def document(risk: Risk) -> str:
     """The risk's JSON as ``risk --json`` prints it, without the client's id and name."""
-    from callsheet.models.risk.document import risk_json
-
     return json_safe(json.dumps(risk_json(risk), ensure_ascii=False))
 
 

@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 from peewee import JOIN, Value, chunked, fn
 
+from callsheet.models.book import risk_cache
+from callsheet.models.config import ConfigError
 from callsheet.models.risk.model import (
     DEFAULT_MODEL,
     TONE_HORIZON_HALF_LIVES,
@@ -52,8 +54,6 @@ E = TypeVar("E", SignalEvent, ToneEvent)
 
 def configure(config) -> None:
     """Apply the ``[risk]`` table of config.toml (raises ConfigError naming a bad entry)."""
-    from callsheet.models.config import ConfigError
-
     global _model
     try:
         _model = model_with(getattr(config, "risk", None))
@@ -266,8 +266,6 @@ def _stored_values(signals, tones, invoices, as_of: datetime, risk: Risk | None 
 def refresh_client(client: Client, now: datetime) -> Risk:
     """Recompute and store one client's risk as of ``now`` (score and the ``risk --json``
     document, see callsheet.models.book.risk_cache); return it (with evidence)."""
-    from callsheet.models.book import risk_cache
-
     risk, signals, tones, invoices = _one_client(client, now)
     values = _stored_values(signals, tones, invoices, now, risk)
     with database.atomic():
@@ -283,8 +281,6 @@ def _refresh_ids(
 ) -> int:
     """Store the score, last week's score and the ``risk --json`` document of these clients
     (all: None), computed from one read of their signals, tones and invoices."""
-    from callsheet.models.book import risk_cache
-
     signals = _signals_for(client_ids, True)
     tones = _tones_for(client_ids, as_of, True)
     invoices = _invoices_for(client_ids)
@@ -371,8 +367,6 @@ def refresh_stale(as_of: datetime, max_age: timedelta = timedelta(hours=6)) -> i
     """Recompute the clients whose stored risk is older than ``max_age``, or whose
     ``risk --json`` document is missing or was made by other code or settings (after an
     upgrade, or a change to ``[risk]``); return how many."""
-    from callsheet.models.book import risk_cache
-
     cutoff = as_of - max_age
     stale = (
         Client.risk_as_of.is_null()

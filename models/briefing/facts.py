@@ -15,7 +15,7 @@ from pathlib import Path
 
 from callsheet.models.book import scoring
 from callsheet.models.book.scoring import client_since
-from callsheet.models.store.files import default_folder, slug_of
+from callsheet.models.store.files import default_folder, private_text_file, slug_of
 from callsheet.models.store.tables import (
     Agreement,
     Client,
@@ -265,8 +265,6 @@ def write_fact_sheet(client_id: int, as_of: datetime, path: Path | str | None = 
 
     Owner-only (0600, in 0700 folders it creates): a fact sheet is evidence about a person.
     """
-    from callsheet.models.store.files import private_text_file
-
     client = Client.get_by_id(client_id)
     text = fact_sheet(client, as_of)
     if path is None:

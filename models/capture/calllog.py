@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from callsheet.models.capture.store import Captured
+from callsheet.models.values.phones import PhoneError, international_digits, to_e164
+from callsheet.models.values.when import WhenError, parse_when
 
 
 class CallLogError(ValueError):
@@ -146,8 +148,6 @@ def read_csv_calls(
 ) -> tuple[list[Call], list[str]]:
     """Calls from a CSV with date, number, direction and seconds columns (``--map`` others),
     and a line naming each row that could not be read."""
-    from callsheet.models.values.when import WhenError, parse_when
-
     header, rows = _csv_rows(text)
     columns = _csv_fields(header, mapping or {})
     missing = [f for f in ("date", "number", "seconds") if f not in columns]
@@ -206,8 +206,6 @@ _SUMMARIES = {
 
 def call_entries(calls: list[Call], clients_of: dict[str, list[int]], region: str | None):
     """One ``call`` entry per call per client owning the number."""
-    from callsheet.models.values.phones import PhoneError, international_digits, to_e164
-
     report = CallReport()
     for call in calls:
         if call.kind == "blocked":

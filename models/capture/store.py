@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from callsheet.models.book.clients import log_captured
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import CaptureMark, Client, Email, Phone
 
@@ -65,8 +66,6 @@ def save(
     With ``dry_run`` the same writes run and are rolled back, so the entries returned are
     exactly those a real run would add.
     """
-    from callsheet.models.book.clients import log_captured
-
     with database.atomic() as transaction:
         added = log_captured(entries, now)
         if dry_run:

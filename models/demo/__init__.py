@@ -25,6 +25,7 @@ from typing import Any
 
 from peewee import chunked, fn
 
+from callsheet.models.book.scoring import refresh_all
 from callsheet.models.demo import events, history
 from callsheet.models.demo.history import DAY
 from callsheet.models.demo.people import COMPANIES, RAPPORT, TRANSLIT, person, phone_number
@@ -303,8 +304,6 @@ def generate(
         _write_histories(rng, plans, entry_counts, n_interactions, report)
         # ids were assigned here, not by the database (PostgreSQL's sequences must follow)
         sync_id_sequences(Client, entities.Agreement, Interaction)
-
-    from callsheet.models.book.scoring import refresh_all
 
     refresh_all(now, progress=lambda done, total: report("risk", done, total))
     return {

@@ -26,6 +26,7 @@ from callsheet.models.book.bulk_writes import CleanClient
 from callsheet.models.exchange.shape import ClientDoc, InteractionDoc, shape_problem
 from callsheet.models.values import validate
 from callsheet.models.values.phones import unverified_key
+from callsheet.models.values.terms import SOURCES
 from callsheet.models.values.validate import InputError
 from callsheet.models.values.when import WhenError, not_in_future, parse_date, parse_when
 
@@ -343,8 +344,6 @@ def check_client(raw: Any, where: str, settings: Settings) -> tuple[CleanClient 
 
 def _capture(problems: _Problems, item: InteractionDoc, where: str) -> dict:
     """The capture fields of a log entry, checked: a known source, known signal kinds."""
-    from callsheet.models.values.terms import SOURCES
-
     source = item.source or "typed"
     if source not in SOURCES:
         problems.add(f"{where}.source", f"unknown source {source!r}")

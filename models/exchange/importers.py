@@ -25,6 +25,7 @@ from pathlib import Path
 
 from callsheet.models.exchange.document import FORMAT, FormatError
 from callsheet.models.exchange.merge import ImportReport, import_document
+from callsheet.models.exchange.time_trackers import import_time
 from callsheet.models.values.text import short_reason
 
 # --- vCard -----------------------------------------------------------------------------------
@@ -350,8 +351,6 @@ def import_file(
 ) -> ImportReport:
     text = decode(path.read_bytes())
     if kind in ("watson", "timewarrior"):
-        from callsheet.models.exchange.time_trackers import import_time
-
         return import_time(text, kind, mapping or {}, dry_run=dry_run, skip_bad=skip_bad)
     warnings: list[str] = []
     if kind == "vcf":

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from callsheet.models.exchange.document import FormatError
+from callsheet.models.book.bulk_writes import add_tracked_time
+from callsheet.models.book.finding import ClientNotFound, find_client
+from callsheet.models.exchange.document import FormatError, load
 from callsheet.models.exchange.merge import ImportReport
+from callsheet.models.store.db import database
 from callsheet.models.values.text import short_reason
 from callsheet.models.values.validate import MAX_MINUTES
 from callsheet.models.values.when import FIRST_YEAR, LAST_YEAR
@@ -44,11 +47,6 @@ def import_time(
     client), else by the project/tag itself as a client name. Entries already recorded
     (same client, start and minutes) are not added twice.
     """
-    from callsheet.models.book.bulk_writes import add_tracked_time
-    from callsheet.models.book.finding import ClientNotFound, find_client
-    from callsheet.models.exchange.document import load
-    from callsheet.models.store.db import database
-
     entries = load(text)
     if not isinstance(entries, list):
         raise FormatError([f"expected a JSON list of {kind} entries"])

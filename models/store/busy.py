@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from callsheet.models.store.db import database
+
 T = TypeVar("T")
 
 DEFAULT_ATTEMPT_MS = 1000
@@ -64,8 +66,6 @@ def set_attempt_timeout(ms: int | None = None) -> None:
     """Make this thread's connection wait ``ms`` for the lock per attempt (SQLite only)."""
     from peewee import SqliteDatabase
 
-    from callsheet.models.store.db import database
-
     if isinstance(database.obj, SqliteDatabase):
         database.obj.execute_sql(f"PRAGMA busy_timeout = {int(attempt_ms() if ms is None else ms)}")
 
@@ -84,8 +84,6 @@ def patiently(
     ``limit`` seconds (default ``CALLSHEET_BUSY_LIMIT_S``) have passed, or when
     ``cancelled()`` says the person gave up; the transaction was rolled back either way.
     """
-    from callsheet.models.store.db import database
-
     limit = limit_seconds() if limit is None else limit
     started = time.monotonic()
     set_attempt_timeout()

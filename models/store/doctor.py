@@ -12,8 +12,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from callsheet.models.store.backups import backups_folder
 from callsheet.models.store.db import database, integrity_problems, sqlite_path
 from callsheet.models.store.migrations import CURRENT_VERSION, stored_version
+from callsheet.models.store.tables import ALL_MODELS
 
 #: A backup older than this is worth a warning (days).
 BACKUP_WARN_DAYS = 7
@@ -52,9 +54,6 @@ def _private(path: Path, wanted: int, what: str) -> str | None:
 
 def check(store: str) -> Health:
     """Examine the open store (named ``store`` in messages, password already masked)."""
-    from callsheet.models.store.backups import backups_folder
-    from callsheet.models.store.tables import ALL_MODELS
-
     db = database.obj
     path = sqlite_path()
     health = Health(

@@ -27,6 +27,7 @@ from callsheet.models.store.db import (
     database,
 )
 from callsheet.models.store.migrations import CURRENT_VERSION, SchemaError, check_version
+from callsheet.models.store.migrations import migrate as run_migrations
 
 #: The URL schemes callsheet understands, and the backend each names.
 SCHEMES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
@@ -108,8 +109,6 @@ def open_store(value: str | os.PathLike, *, create: bool = True, migrate: bool =
         if isinstance(db, SqliteDatabase):
             _use_wal(db, target)
         if migrate and version < CURRENT_VERSION:
-            from callsheet.models.store.migrations import migrate as run_migrations
-
             run_migrations(db)
     except SchemaError as error:
         db.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from callsheet.models.values.phones import PhoneError, to_e164
 from callsheet.models.values.terms import (
     AGREEMENT_STATUSES,
     CHANNELS,
@@ -93,8 +94,6 @@ def email(value: str) -> str:
 
 
 def phone(value: str, region: str | None) -> str:
-    from callsheet.models.values.phones import PhoneError, to_e164
-
     try:
         return to_e164(value, region)
     except PhoneError as error:

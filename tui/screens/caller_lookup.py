@@ -13,6 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from callsheet.models.book.finding import find_by_phone
+from callsheet.models.values.phones import PhoneError, international_digits, to_e164, why_invalid
 from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
 
@@ -45,14 +47,6 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def lookup(self, typed: str) -> None:
-        from callsheet.models.book.finding import find_by_phone
-        from callsheet.models.values.phones import (
-            PhoneError,
-            international_digits,
-            to_e164,
-            why_invalid,
-        )
-
         client = None
         quick = international_digits(typed)
         if quick:

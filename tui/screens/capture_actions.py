@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from textual import work
 
+from callsheet.models.book.clients import resolve_suggestions
+from callsheet.models.capture.mail import capture_mail
+from callsheet.models.store.tables import Interaction
 from callsheet.tui.messages import ClientsAddedOrRemoved, Notice
 from callsheet.tui.screens.keys import keys_of
 
@@ -60,9 +63,6 @@ class CaptureActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _resolve_suggestions(self, interaction_id: int, confirm: bool) -> None:
-        from callsheet.models.book.clients import resolve_suggestions
-        from callsheet.models.store.tables import Interaction
-
         entry = Interaction.get_or_none(Interaction.id == interaction_id)
         if entry is None:
             return
@@ -87,8 +87,6 @@ class CaptureActions:
     @work(thread=True, exclusive=True, group="capture", exit_on_error=False)
     def _capture_mail(self, paths: list[str], me: list[str]) -> None:
         from pathlib import Path
-
-        from callsheet.models.capture.mail import capture_mail
 
         missing = [p for p in paths if not Path(p).expanduser().exists()]
         if missing:

@@ -16,8 +16,23 @@ from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
+from callsheet.models.book import queries
+from callsheet.models.book.clients import delete_client, set_archived
+from callsheet.models.book.forget import forget_client
 from callsheet.models.book.queries import Attention
+from callsheet.models.book.records import edit_follow_up
+from callsheet.models.briefing.facts import write_fact_sheet
+from callsheet.models.demo import DEMO_CLIENTS, archived_count, generate
+from callsheet.models.store.busy import DatabaseBusy, patiently
+from callsheet.models.store.tables import Client, FollowUp
 from callsheet.tui.messages import ClientChanged, ClientsAddedOrRemoved, Notice, SaveShown
+from callsheet.tui.screens import forms
+from callsheet.tui.screens.call_sheet import CallSheetScreen
+from callsheet.tui.screens.caller_lookup import CallerLookupScreen
+from callsheet.tui.screens.dialogs import ConfirmScreen, HelpScreen, TypedConfirmScreen
+from callsheet.tui.screens.form_screen import FormScreen
+from callsheet.tui.screens.records import remember
+from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
 
 
 @dataclass(frozen=True)
@@ -34,8 +49,6 @@ class FormEntry:
 
 
 def _forms():
-    from callsheet.tui.screens import forms
-
     return forms
 
 
@@ -102,8 +115,6 @@ NEW_CLIENT = "open_form('new_client')"
 
 def _demo_book() -> str:
     """What "load demo data" makes, in the numbers the client list will then show."""
-    from callsheet.models.demo import DEMO_CLIENTS, archived_count
-
     archived = archived_count(DEMO_CLIENTS)
     return f"{DEMO_CLIENTS - archived:,} clients with a history, and {archived} archived"
 
@@ -137,8 +148,6 @@ class ClientActions:
 
     def _read_back(self, saved) -> SaveShown:
         """In the form's save worker, after the write: what the dashboard shows of it."""
-        from callsheet.models.book import queries
-
         rows = queries.client_rows(self.app.now().date(), client_ids=[saved.client_id])
         selection = (
             self.read_selection(saved.client_id)
@@ -173,8 +182,6 @@ class ClientActions:
 
     def offer_reply_outline(self, client_id: int) -> None:
         """After a scope_creep signal: the "saying no" outline (domain rule 6)."""
-        from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
-
         self.app.push_screen(ReplyOutlineScreen(client_id))
 
     def on_save_shown(self, message: SaveShown) -> None:
@@ -214,9 +221,6 @@ class ClientActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _set_archived(self, client_id: int, archived: bool) -> None:
-        from callsheet.models.book.clients import set_archived
-        from callsheet.models.store.tables import Client
-
         client = Client.get_or_none(Client.id == client_id)
         if client is not None and not self._patiently(lambda: set_archived(client, archived)):
             return
@@ -224,8 +228,6 @@ class ClientActions:
 
     def _patiently(self, write) -> bool:
         """Run ``write`` (in a worker) through a locked database: say so, retry; False if it gave up."""
-        from callsheet.models.store.busy import DatabaseBusy, patiently
-
         told: list[bool] = []
 
         def busy(_waited: float) -> None:
@@ -257,8 +259,6 @@ class ClientActions:
         self.app.push_screen(dialog(name), answered)
 
     def action_delete(self) -> None:
-        from callsheet.tui.screens.dialogs import ConfirmScreen
-
         self._ask_then(
             lambda name: ConfirmScreen(
                 f"Delete {name} and their whole history?",
@@ -269,9 +269,6 @@ class ClientActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _delete(self, client_id: int) -> None:
-        from callsheet.models.book.clients import delete_client
-        from callsheet.models.store.tables import Client
-
         client = Client.get_or_none(Client.id == client_id)
         if client is not None and not self._patiently(lambda: delete_client(client)):
             return
@@ -279,8 +276,6 @@ class ClientActions:
         self.post_message(Notice("Client deleted."))
 
     def action_forget(self) -> None:
-        from callsheet.tui.screens.dialogs import TypedConfirmScreen
-
         self._ask_then(
             lambda name: TypedConfirmScreen(
                 f"Forget {name} for good?",
@@ -294,10 +289,6 @@ class ClientActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _forget(self, client_id: int) -> None:
-        from callsheet.models.book.forget import forget_client
-        from callsheet.models.store.busy import DatabaseBusy
-        from callsheet.models.store.tables import Client
-
         client = Client.get_or_none(Client.id == client_id)
         if client is None:
             return
@@ -327,13 +318,8 @@ class ClientActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _complete_follow_up(self, item: Attention) -> None:
-        from callsheet.models.store.tables import FollowUp
-
         follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
         if follow_up is not None and follow_up.done_at is None:
-            from callsheet.models.book.records import edit_follow_up
-            from callsheet.tui.screens.records import remember
-
             changes: list = []
             if not self._patiently(
                 lambda: changes.append(edit_follow_up(follow_up, done_at=self.app.now()))
@@ -345,14 +331,10 @@ class ClientActions:
 
     # -- call sheet, caller lookup, fact sheet ------------------------------------------------
     def action_call_sheet(self) -> None:
-        from callsheet.tui.screens.call_sheet import CallSheetScreen
-
         if selected := self._selected():
             self.app.push_screen(CallSheetScreen(selected[0]))
 
     def action_who_is_calling(self) -> None:
-        from callsheet.tui.screens.caller_lookup import CallerLookupScreen
-
         self.app.push_screen(CallerLookupScreen(), self._caller_found)
 
     def _caller_found(self, result) -> None:
@@ -362,8 +344,6 @@ class ClientActions:
         if isinstance(result, tuple) and result[0] == "new":
             self.action_open_form("new_client", phone=result[1])
             return
-        from callsheet.tui.screens.call_sheet import CallSheetScreen
-
         client_id = int(result)
         self.select_client(client_id)
         self.app.push_screen(CallSheetScreen(client_id))
@@ -374,8 +354,6 @@ class ClientActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write_fact_sheet(self, client_id: int, name: str) -> None:
-        from callsheet.models.briefing.facts import write_fact_sheet
-
         path = write_fact_sheet(client_id, self.app.now())
         self.post_message(Notice(f"Fact sheet for {name} written to {path}", timeout=8))
 
@@ -389,8 +367,6 @@ class ClientActions:
 
     @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
     def _load_demo(self) -> None:
-        from callsheet.models.demo import generate
-
         try:
             generate(seed=42, now=self.app.now())
         except ValueError as error:
@@ -419,10 +395,6 @@ class ClientActions:
         )
 
     def action_help(self) -> None:
-        from callsheet.tui.screens.call_sheet import CallSheetScreen
-        from callsheet.tui.screens.dialogs import HelpScreen
-        from callsheet.tui.screens.form_screen import FormScreen
-
         sections = [
             ("Dashboard", [self, self.client_list, self.log_view]),
             ("Call sheet", [CallSheetScreen]),

@@ -27,7 +27,9 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from callsheet.models.book import queries, scoring
 from callsheet.models.book.queries import Attention
+from callsheet.models.store.tables import Client
 from callsheet.models.values.text import printable
 from callsheet.tui.messages import (
     AttentionLoaded,
@@ -41,6 +43,7 @@ from callsheet.tui.messages import (
 )
 from callsheet.tui.screens.capture_actions import CAPTURE_BINDINGS, CaptureActions
 from callsheet.tui.screens.client_actions import FORMS, ClientActions
+from callsheet.tui.screens.dialogs import LogEntryScreen
 from callsheet.tui.screens.pane_actions import PaneActions
 from callsheet.tui.screens.record_actions import RECORD_BINDINGS, RecordActions
 from callsheet.tui.sync import StaysCurrent, StoreSync
@@ -188,9 +191,6 @@ class DashboardScreen(
         UI thread and the first frame already has data; the rest of the list and the
         header's counts (a few hundred milliseconds at 100,000 clients) come from workers.
         """
-        from callsheet.models.book import queries
-        from callsheet.models.store.tables import Client
-
         self.sync.watch()  # before reading, so no write after this is missed
         now = self.app.now()
         first = queries.client_rows(now.date(), limit=100)
@@ -203,9 +203,6 @@ class DashboardScreen(
 
     @work(thread=True, exclusive=True, group="clients", exit_on_error=False)
     def load_clients(self, wait_for_selection: bool = False) -> None:
-        from callsheet.models.book import queries
-        from callsheet.models.store.tables import Client
-
         now = self.app.now()
         if wait_for_selection:
             # The first client's log and risk complete the first screen; the rest of the
@@ -218,8 +215,6 @@ class DashboardScreen(
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self) -> None:
-        from callsheet.models.book import queries
-
         self.post_message(CountsLoaded(queries.triage_counts(self.app.now())))
 
     @on(ClientsLoaded)
@@ -283,8 +278,6 @@ class DashboardScreen(
 
     def _read_rest_of_log(self, selection: SelectionLoaded, cancelled: Callable[[], bool]) -> None:
         """In a worker: the log after the first page, for a long history."""
-        from callsheet.models.book import queries
-
         page = selection.page
         rest = queries.log_rows(selection.client_id, before=(page[-1].at, page[-1].id))
         if not cancelled():
@@ -297,9 +290,6 @@ class DashboardScreen(
         self, client_id: int, cancelled: Callable[[], bool] = lambda: False
     ) -> SelectionLoaded | None:
         """In a worker: ``client_id``'s first log page, risk and trend (None: gone)."""
-        from callsheet.models.book import queries, scoring
-        from callsheet.models.store.tables import Client
-
         now = self.app.now()
         client = Client.get_or_none(Client.id == client_id)
         if client is None or cancelled():
@@ -338,8 +328,6 @@ class DashboardScreen(
 
     @on(LogView.Opened)
     def _open_entry(self, message: LogView.Opened) -> None:
-        from callsheet.tui.screens.dialogs import LogEntryScreen
-
         self.app.push_screen(LogEntryScreen(message.row))
 
     # -- what the left pane shows (the keys that change it: tui/screens/pane_actions.py) --
@@ -360,8 +348,6 @@ class DashboardScreen(
 
     def _post_client_changed(self, client_id: int, reload_selected: bool = True) -> None:
         """In a worker, after writing: the client's fresh row, then the header's counts."""
-        from callsheet.models.book import queries
-
         now = self.app.now()
         rows = queries.client_rows(now.date(), client_ids=[client_id])
         self.post_message(ClientChanged(client_id, rows, reload_selected))

@@ -19,7 +19,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Select, Static
 
+from callsheet.models.store.busy import DatabaseBusy, patiently
 from callsheet.models.values.validate import InputError
+from callsheet.models.values.when import WhenError
 from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
 from callsheet.tui.widgets.field import Field
@@ -106,9 +108,6 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save(self) -> None:
         from textual.worker import get_current_worker
-
-        from callsheet.models.store.busy import DatabaseBusy, patiently
-        from callsheet.models.values.when import WhenError
 
         worker = get_current_worker()
 

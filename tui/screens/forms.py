@@ -13,17 +13,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
+from callsheet.models.book import clients as ops
+from callsheet.models.store.tables import Client, Invoice
 from callsheet.models.values.terms import CHANNELS, DIRECTIONS, STATUSES, TONES
+from callsheet.models.values.text import money_text
 from callsheet.models.values.validate import InputError
-from callsheet.models.values.when import day_text, to_zone
+from callsheet.models.values.when import WhenError, day_text, parse_when, to_zone
 from callsheet.tui.screens.form_screen import AboutClientForm, FormScreen, Saved, options
 from callsheet.tui.widgets.field import Field
 from callsheet.tui.widgets.signal_picker import SignalPicker
 
 
 def _when(text: str, field: str, now: datetime) -> datetime | None:
-    from callsheet.models.values.when import WhenError, parse_when
-
     if not text.strip():
         return None
     try:
@@ -62,8 +63,6 @@ class ClientForm(FormScreen):
         return "Edit client" if self.client_id else "New client"
 
     def fields(self) -> ComposeResult:
-        from callsheet.models.store.tables import Client
-
         client = self.client = (
             Client.get_or_none(Client.id == self.client_id) if self.client_id else None
         )
@@ -104,8 +103,6 @@ class ClientForm(FormScreen):
         yield Field("Notes", Input(client.notes if client else ""), "notes")
 
     def save(self) -> Saved:
-        from callsheet.models.book import clients as ops
-
         split = lambda text: [part.strip() for part in text.split(",") if part.strip()]  # noqa: E731
         values = dict(
             name=self.value("name"),
@@ -167,9 +164,6 @@ class InteractionForm(AboutClientForm):
         )
 
     def save(self) -> Saved:
-        from callsheet.models.book import clients as ops
-        from callsheet.models.store.tables import Client
-
         at = _when(self.value("when"), "when", self.app.now())
         client = Client.get_by_id(self.client_id)
         signals = tuple(self.query_one(SignalPicker).chosen)
@@ -197,9 +191,6 @@ class FollowUpForm(AboutClientForm):
         yield Field("Due", Input("tomorrow 10:00"), "due")
 
     def save(self) -> Saved:
-        from callsheet.models.book import clients as ops
-        from callsheet.models.store.tables import Client
-
         due = _when(self.value("due"), "due", self.app.now())
         if due is None:
             raise InputError("due", "a follow-up needs a due date")
@@ -229,9 +220,6 @@ class InvoiceForm(AboutClientForm):
             yield Field("Paid on (empty: unpaid)", Input(""), "paid")
 
     def save(self) -> Saved:
-        from callsheet.models.book import clients as ops
-        from callsheet.models.store.tables import Client
-
         client = Client.get_by_id(self.client_id)
         ops.add_invoice(
             client,
@@ -253,9 +241,6 @@ class PaymentForm(AboutClientForm):
     HEADING = "Payment from {name}"
 
     def fields(self) -> ComposeResult:
-        from callsheet.models.store.tables import Invoice
-        from callsheet.models.values.text import money_text
-
         unpaid = (
             Invoice.select()
             .where((Invoice.client == self.client_id) & Invoice.paid.is_null())
@@ -277,9 +262,6 @@ class PaymentForm(AboutClientForm):
         yield Field("Paid on", Input(to_zone(self.app.now()).date().isoformat()), "paid")
 
     def save(self) -> Saved:
-        from callsheet.models.book import clients as ops
-        from callsheet.models.store.tables import Invoice
-
         if not self.value("invoice"):
             raise InputError("invoice", "choose the invoice that was paid")
         invoice = Invoice.get_by_id(int(self.value("invoice")))
@@ -299,9 +281,6 @@ class TimeEntryForm(AboutClientForm):
         yield Field("Note", Input(""), "note")
 
     def save(self) -> Saved:
-        from callsheet.models.book import clients as ops
-        from callsheet.models.store.tables import Client
-
         client = Client.get_by_id(self.client_id)
         start = _when(self.value("start"), "start", self.app.now())
         if start is None:

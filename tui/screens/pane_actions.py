@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual import work
 
+from callsheet.models.book import queries
 from callsheet.tui.messages import AttentionLoaded
 
 #: the panes shown one at a time on a narrow terminal, in the order ``z`` cycles them
@@ -21,8 +22,6 @@ class PaneActions:
     # -- triage ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="attention", exit_on_error=False)
     def load_attention(self) -> None:
-        from callsheet.models.book import queries
-
         self.post_message(
             AttentionLoaded(queries.triage(self.app.now(), self.app.config.stale_after_days))
         )

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from textual import work
 
+from callsheet.models.book.records import snooze_follow_up
+from callsheet.models.briefing.facts import fact_sheet
+from callsheet.models.store.busy import DatabaseBusy, patiently
+from callsheet.models.store.tables import Client, FollowUp
+from callsheet.models.values.greeting import greeting_for
+from callsheet.models.values.validate import InputError
 from callsheet.tui.screens.keys import keys_of
+from callsheet.tui.screens.record_forms import AgreementForm
+from callsheet.tui.screens.records import RecordsScreen, SnoozeScreen, remember, undo_stack
+from callsheet.tui.screens.search import SearchScreen
+from callsheet.tui.widgets.editor_text import show_in_pager
 
 _key = keys_of("dashboard", show=False)
 
@@ -33,21 +43,15 @@ class RecordActions:
     """Records, search and hand-offs, for the dashboard (see the module docstring)."""
 
     def action_records(self) -> None:
-        from callsheet.tui.screens.records import RecordsScreen
-
         if selected := self._selected():
             self.app.push_screen(RecordsScreen(*selected), self._form_saved)
 
     def action_agreement(self) -> None:
-        from callsheet.tui.screens.record_forms import AgreementForm
-
         if selected := self._selected():
             self.app.push_screen(AgreementForm(*selected), self._form_saved)
 
     def open_search(self, text: str) -> None:
         """``?words`` in the filter: the full-text search screen."""
-        from callsheet.tui.screens.search import SearchScreen
-
         self.app.push_screen(SearchScreen(text), self._search_closed)
 
     def _search_closed(self, hit) -> None:
@@ -58,15 +62,11 @@ class RecordActions:
             return
         self.select_client(hit.client_id)
         if hit.entry_id is not None:  # the entry itself, ready to read (v) or correct (e)
-            from callsheet.tui.screens.records import RecordsScreen
-
             self.app.push_screen(
                 RecordsScreen(hit.client_id, hit.client_name, hit.entry_id), self._form_saved
             )
 
     def action_snooze(self) -> None:
-        from callsheet.tui.screens.records import SnoozeScreen
-
         item = self.pane.attention.current if self.pane.in_triage else None
         if item is None or item.kind != "follow_up":
             self.notify("Select a follow-up in the triage view (t) first.", severity="warning")
@@ -75,10 +75,6 @@ class RecordActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _snooze(self, item, until) -> None:
-        from callsheet.models.book.records import snooze_follow_up
-        from callsheet.models.store.tables import FollowUp
-        from callsheet.tui.screens.records import remember
-
         follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
         if follow_up is not None:
             changes: list = []
@@ -92,8 +88,6 @@ class RecordActions:
 
     def undo_record_change(self) -> None:
         """Undo the session's last correction or delete of a record, if any."""
-        from callsheet.tui.screens.records import undo_stack
-
         if not undo_stack(self.app):
             self.notify("Nothing to undo.", severity="warning")
             return
@@ -101,10 +95,6 @@ class RecordActions:
 
     @work(thread=True, group="write", exit_on_error=False)
     def _undo_record_change(self) -> None:
-        from callsheet.models.store.busy import DatabaseBusy, patiently
-        from callsheet.models.values.validate import InputError
-        from callsheet.tui.screens.records import undo_stack
-
         stack = undo_stack(self.app)
         if not stack:
             return
@@ -118,9 +108,6 @@ class RecordActions:
         self.app.call_from_thread(self.notify, f"Undone: {change.description}", markup=False)
 
     def action_page_fact_sheet(self) -> None:
-        from callsheet.models.briefing.facts import fact_sheet
-        from callsheet.tui.widgets.editor_text import show_in_pager
-
         if selected := self._selected():
             try:
                 show_in_pager(self.app, fact_sheet(selected[0], self.app.now()))
@@ -128,9 +115,6 @@ class RecordActions:
                 self.notify(f"Cannot open $PAGER: {error}", severity="error", markup=False)
 
     def action_copy_greeting(self) -> None:
-        from callsheet.models.store.tables import Client
-        from callsheet.models.values.greeting import greeting_for
-
         if selected := self._selected():
             client = Client.get_by_id(selected[0])
             greeting = greeting_for(client.language, client.salutation, client.name, self.app.now())

@@ -19,8 +19,12 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static, TextArea
 
 from callsheet.models.book import records
+from callsheet.models.book.clients import add_agreement
+from callsheet.models.store.tables import Agreement, Client
 from callsheet.models.values.terms import AGREEMENT_STATUSES, CHANNELS, DIRECTIONS, TONES
+from callsheet.models.values.text import money_text
 from callsheet.models.values.validate import InputError
+from callsheet.models.values.when import WhenError
 from callsheet.tui.screens.form_screen import AboutClientForm, Saved, options
 from callsheet.tui.widgets.editor_text import EditorTextArea
 from callsheet.tui.widgets.field import Field
@@ -100,8 +104,6 @@ class CorrectionForm(RecordForm):
 
 
 def _natural_day(text: str, field: str, now, required: bool = False) -> date | None:
-    from callsheet.models.values.when import WhenError
-
     if not text.strip():
         if required:
             raise InputError(field, "a date is needed")
@@ -113,8 +115,6 @@ def _natural_day(text: str, field: str, now, required: bool = False) -> date | N
 
 
 def _natural_moment(text: str, field: str, now, prefer: str):
-    from callsheet.models.values.when import WhenError
-
     if not text.strip():
         raise InputError(field, "a date is needed")
     try:
@@ -178,8 +178,6 @@ class InvoiceEditForm(CorrectionForm):
     KIND = "invoice"
 
     def fill(self, invoice) -> ComposeResult:
-        from callsheet.models.values.text import money_text
-
         with Horizontal(classes="row"):
             yield Field("Number", Input(invoice.number, id="number"), "number")
             yield Field(
@@ -216,8 +214,6 @@ class PaymentPartForm(RecordForm):
     KIND = "invoice"
 
     def fields(self) -> ComposeResult:
-        from callsheet.models.values.text import money_text
-
         invoice = self.record()
         remaining = records.remaining_cents(invoice)
         yield Static(
@@ -266,8 +262,6 @@ class AgreementForm(RecordForm):
     KIND = "agreement"
 
     def fields(self) -> ComposeResult:
-        from callsheet.models.values.text import money_text
-
         a = self.record() if self.record_id else None
         yield Field("Title", Input(a.title if a else "", id="title"), "title")
         yield Field(
@@ -295,9 +289,6 @@ class AgreementForm(RecordForm):
             yield Field("End", Input(str(a.end or "") if a else ""), "end")
 
     def save(self) -> Saved:
-        from callsheet.models.book.clients import add_agreement
-        from callsheet.models.store.tables import Agreement, Client
-
         now = self.app.now()
         values = self.values("scope", "budget", "currency", "status") | dict(
             start=_natural_day(self.value("start"), "start", now),
@@ -339,8 +330,6 @@ class CadenceForm(RecordForm):
     HEADING = "Stay in touch with {name}"
 
     def fields(self) -> ComposeResult:
-        from callsheet.models.store.tables import Client
-
         days = Client.get_by_id(self.client_id).cadence_days
         yield Field(
             "Every how many days? (empty: no cadence)",
@@ -349,8 +338,6 @@ class CadenceForm(RecordForm):
         )
 
     def save(self) -> Saved:
-        from callsheet.models.store.tables import Client
-
         change = records.set_cadence(Client.get_by_id(self.client_id), self.value("cadence"))
         return self.saved("Cadence saved.", change)
 

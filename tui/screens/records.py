@@ -26,10 +26,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
-from callsheet.models.book.records import RecordLine
+from callsheet.models.book import records
+from callsheet.models.book.records import RecordLine, client_records, snooze_until
+from callsheet.models.store.busy import DatabaseBusy, patiently
 from callsheet.models.values.text import printable
 from callsheet.models.values.validate import InputError
+from callsheet.models.values.when import WhenError
 from callsheet.tui.screens import record_forms
+from callsheet.tui.screens.dialogs import HelpScreen
 from callsheet.tui.screens.form_screen import AboutClient, Saved
 from callsheet.tui.screens.keys import keys_of
 from callsheet.tui.screens.record_forms import CSS
@@ -161,8 +165,6 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
 
     @work(thread=True, exclusive=True, group="records-load")
     def load(self, keep: tuple[str, int] | None = None) -> None:
-        from callsheet.models.book.records import client_records
-
         lines = client_records(self.client_id, also_entry=self.entry_id)
         self.app.call_from_thread(self._show, lines, keep)
 
@@ -184,8 +186,6 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
     @work(thread=True, group="records-write")
     def run_change(self, change_of, done: str) -> None:
         """Run ``change_of()`` (returns a callsheet.models.book.records.Change), remember it, reload."""
-        from callsheet.models.store.busy import DatabaseBusy, patiently
-
         try:
             change = patiently(change_of)  # waits out another program's write, then gives up
         except (InputError, LookupError, DatabaseBusy) as error:
@@ -240,8 +240,6 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
 
         def snoozed(until) -> None:
             if until is not None:
-                from callsheet.models.book import records
-
                 self.run_change(
                     lambda: records.snooze_follow_up(records.get_follow_up(row.id), until),
                     f"Snoozed until {until.astimezone():%a %d %b %H:%M}",
@@ -252,8 +250,6 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
     def action_complete(self) -> None:
         if not (row := self._current("follow_up", "agreement")):
             return
-        from callsheet.models.book import records
-
         if row.kind == "agreement":
             self.run_change(
                 lambda: records.close_agreement(records.get_agreement(row.id)),
@@ -278,7 +274,6 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
     def action_dispute(self) -> None:
         if not (row := self._current("invoice")):
             return
-        from callsheet.models.book import records
 
         def toggle():
             invoice = records.get_invoice(row.id)
@@ -297,8 +292,6 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
         )
 
     def action_help(self) -> None:
-        from callsheet.tui.screens.dialogs import HelpScreen
-
         self.app.push_screen(HelpScreen(self.app.key_help(self)))
 
     def action_view(self) -> None:
@@ -339,9 +332,6 @@ class SnoozeScreen(ModalScreen):
         self._resolve(event.value)
 
     def _resolve(self, text: str) -> None:
-        from callsheet.models.book.records import snooze_until
-        from callsheet.models.values.when import WhenError
-
         try:
             self.dismiss(snooze_until(text, self.app.now()))
         except WhenError as error:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
-from callsheet.models.store.search import Hit
+from callsheet.models.store.search import Hit, search
 from callsheet.models.values.text import printable
 from callsheet.tui.screens.keys import keys_of
 from callsheet.tui.screens.records import PaletteScreen
@@ -80,8 +80,6 @@ class SearchScreen(PaletteScreen[Hit | None]):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
-        from callsheet.models.store.search import search
-
         hits = search(text)
         self.app.call_from_thread(self._show, text, hits)
 

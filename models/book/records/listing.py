@@ -15,6 +15,7 @@ from callsheet.models.store.tables import (
     Signal,
     TimeEntry,
 )
+from callsheet.models.values.text import money_text
 from callsheet.models.values.when import to_zone
 
 
@@ -41,7 +42,6 @@ def client_records(
     newest ``entries`` of them (the dashboard's log pane pages through the rest), and
     ``also_entry`` (a search hit) even when it is older.
     """
-    from callsheet.models.values.text import money_text
 
     def stamp(day: date | None) -> int:
         return int(datetime.combine(day, time(12)).timestamp()) if day else 0
