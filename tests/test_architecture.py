@@ -74,3 +74,44 @@ def test_the_pure_packages_never_load_the_database_library(package):
     loaded = _loaded_by("\n".join(f"import {m}" for m in modules))
     assert set(modules) <= loaded
     assert not {m for m in loaded if m.split(".")[0] in {"peewee", "playhouse", "textual"}}
+
+
+def _function_imports(path: Path):
+    """(line, first line of the import group) of every import inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for body in _bodies(node):
+            group_start = None
+            previous_end = None
+            for statement in body:
+                if isinstance(statement, ast.Import | ast.ImportFrom):
+                    if previous_end is None or statement.lineno != previous_end + 1:
+                        group_start = statement.lineno
+                    previous_end = statement.end_lineno
+                    yield statement.lineno, group_start
+                else:
+                    previous_end = None
+
+
+def _bodies(node: ast.AST):
+    for child in ast.walk(node):
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            block = getattr(child, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield block
+
+
+def test_an_import_inside_a_function_says_why_it_is_deferred():
+    # style.md: an import inside a function defers a slow import and says so; it never
+    # hides an import circle (import-linter's acyclic contract sees every import).
+    unexplained = []
+    for top in ("models", "tui"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            lines = path.read_text(encoding="utf-8").splitlines()
+            for line, group in set(_function_imports(path)):
+                above = lines[group - 2].strip() if group >= 2 else ""
+                if not (above.startswith("#") and "deferred" in above):
+                    unexplained.append(f"{path.relative_to(ROOT)}:{line}")
+    assert sorted(unexplained) == []

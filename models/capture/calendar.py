@@ -69,6 +69,7 @@ def _one_line(text) -> str:
 def _occurrences(calendar, now: datetime) -> tuple[list, list[str]]:
     """Expand each event on its own (with the file's time zones), so one broken event is
     named and skipped instead of hiding every other meeting in the file."""
+    # deferred: slow to import, and only this path needs it
     import icalendar
     import recurring_ical_events
 
@@ -94,6 +95,7 @@ def _occurrences(calendar, now: datetime) -> tuple[list, list[str]]:
 def read_meetings(data: bytes, now: datetime) -> tuple[list[Meeting], list[str]]:
     """Every occurrence, up to ``now``, of every event in the file that was not cancelled;
     and a line for each event that could not be read."""
+    # deferred: slow to import, and only this path needs it
     import icalendar
 
     try:

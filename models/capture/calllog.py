@@ -85,8 +85,10 @@ _CSV_COLUMNS = {
 def read_android_xml(data: bytes) -> tuple[list[Call], list[str]]:
     """The ``<call>`` records of an SMS Backup & Restore call-log file, and a line naming
     each record that could not be read."""
+    # deferred: slow to import, and only this path needs it
     from xml.etree.ElementTree import ParseError
 
+    # deferred: slow to import, and only this path needs it
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 

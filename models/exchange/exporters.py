@@ -62,6 +62,7 @@ def write_csv(stream: IO[str]) -> int:
 
 
 def write_vcf(stream: IO[str]) -> int:
+    # deferred: slow to import, and only this path needs it
     import vobject
 
     phones, emails = _contact_points()
@@ -96,6 +97,7 @@ def write_vcf(stream: IO[str]) -> int:
 
 
 def write_ics(stream: IO[str]) -> int:
+    # deferred: slow to import, and only this path needs it
     from icalendar import Calendar, Todo
 
     calendar = Calendar()

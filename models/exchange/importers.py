@@ -132,6 +132,7 @@ def read_vcards(
 
     A card without its END line is read anyway and a line added to ``warnings``.
     """
+    # deferred: slow to import, and only this path needs it
     import vobject
 
     clients, places, problems = [], [], []
@@ -379,6 +380,7 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        # deferred: slow to import, and only this path needs it
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()

@@ -16,6 +16,7 @@ shorten them:
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -52,8 +53,7 @@ def _env_number(name: str, default, kind):
 
 def is_busy(error: BaseException) -> bool:
     """True for SQLite's "database is locked" / "database is busy" (peewee or sqlite3)."""
-    import sqlite3
-
+    # deferred: slow to import, and only this path needs it
     from peewee import OperationalError
 
     if not isinstance(error, OperationalError | sqlite3.OperationalError):
@@ -64,6 +64,7 @@ def is_busy(error: BaseException) -> bool:
 
 def set_attempt_timeout(ms: int | None = None) -> None:
     """Make this thread's connection wait ``ms`` for the lock per attempt (SQLite only)."""
+    # deferred: slow to import, and only this path needs it
     from peewee import SqliteDatabase
 
     if isinstance(database.obj, SqliteDatabase):

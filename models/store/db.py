@@ -11,6 +11,7 @@ LISTEN/NOTIFY on PostgreSQL). It imports neither the models nor the migrations.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -197,11 +198,10 @@ class ChangeWatcher:
         db = database.obj
         self._sqlite = isinstance(db, SqliteDatabase)
         if self._sqlite:
-            import sqlite3
-
             self._connection = sqlite3.connect(db.database, check_same_thread=False)
             self._last = self._data_version()
         else:
+            # deferred: the optional PostgreSQL driver, loaded only for a server
             import psycopg
 
             self._connection = psycopg.connect(**_pg_connect_params(db), autocommit=True)
@@ -241,8 +241,6 @@ def backup_to(dest: str | os.PathLike) -> Path:
 
     Safe while other processes read and write: SQLite copies a snapshot page by page.
     """
-    import sqlite3
-
     dest = Path(dest).expanduser()
     if not dest.exists():
         create_private_file(dest)
@@ -263,8 +261,6 @@ def integrity_problems(path: str | os.PathLike | None = None) -> list[str]:
     cannot do (it would call such a file damaged). A ``path`` (a backup to restore) is
     opened read-only, so checking it never changes it.
     """
-    import sqlite3
-
     try:
         if path is None:
             rows = database.obj.execute_sql("PRAGMA integrity_check").fetchall()
@@ -283,8 +279,6 @@ def integrity_problems(path: str | os.PathLike | None = None) -> list[str]:
 
 def file_schema_version(path: str | os.PathLike) -> int:
     """The schema version of the SQLite file at ``path``, read without changing it."""
-    import sqlite3
-
     connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
     try:
         has_table = connection.execute(

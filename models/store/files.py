@@ -73,6 +73,7 @@ def private_text_file(path: str | os.PathLike) -> Iterator[TextIO]:
 
 
 def default_folder() -> Path:
+    # deferred: slow to import, and only this path needs it
     import platformdirs
 
     return Path(platformdirs.user_data_dir("callsheet")) / "fact-sheets"

@@ -168,6 +168,7 @@ def _v2_change_notifications(db: Database, migrator: SchemaMigrator) -> None:
 def _v3_captured_log(db: Database, migrator: SchemaMigrator) -> None:
     """Capture (models/capture): where a log entry came from, its key against duplicates, the
     signals suggested by its text and those the user dismissed; how far mail was read."""
+    # deferred: slow to import, and only this path needs it
     from playhouse.migrate import migrate
 
     capture_mark = _table(db, "capture_mark", place=TextField(unique=True), mark=BigIntegerField())
@@ -196,6 +197,7 @@ def _v4_records(db: Database, migrator: SchemaMigrator) -> None:
     ``to_tsvector('callsheet_text', ...)`` (``simple`` with diacritics folded: no stemming,
     right for mixed languages).
     """
+    # deferred: slow to import, and only this path needs it
     from playhouse.migrate import migrate as apply
 
     invoice = _table(db, "invoice", legacy_names=False)
@@ -324,6 +326,7 @@ def check_version(db: Database) -> int:
 
 
 def _migrator(db: Database) -> SchemaMigrator:
+    # deferred: slow to import, and only this path needs it
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 
     if isinstance(db, PostgresqlDatabase):

@@ -179,11 +179,13 @@ def _use_wal(db: SqliteDatabase, target: Target) -> None:
 
 def _open_postgresql(target: Target) -> Database:
     try:
+        # deferred: the optional PostgreSQL driver, loaded only for a server
         import psycopg  # noqa: F401  (the driver of callsheet[postgres])
     except ImportError as error:
         raise DatabaseError(
             "PostgreSQL needs its driver: pip install 'callsheet[postgres]'"
         ) from error
+    # deferred: slow to import, and only this path needs it
     from playhouse.db_url import connect
 
     try:

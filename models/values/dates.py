@@ -32,6 +32,7 @@ def natural_moment(
         return parse_when(text, now, tz)
     except WhenError:
         pass
+    # deferred: slow to import, and only this path needs it
     import dateparser  # lazily: it takes a while to import, and `callsheet who` never needs it
 
     local_now = to_zone(now, tz)

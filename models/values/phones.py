@@ -33,6 +33,7 @@ def international_digits(raw: str) -> str | None:
 
 def to_e164(raw: str, region: str | None) -> str:
     """Normalise ``raw`` to E.164 ("+40721234567"), or raise :class:`PhoneError`."""
+    # deferred: slow to import, and only this path needs it
     import phonenumbers
 
     if raw is not None and not isinstance(raw, str):
@@ -58,6 +59,7 @@ def to_e164(raw: str, region: str | None) -> str:
 
 def pretty(e164: str) -> str:
     """Show an E.164 number the international way: "+40 721 234 567"."""
+    # deferred: slow to import, and only this path needs it
     import phonenumbers
 
     try:
@@ -73,6 +75,7 @@ def why_invalid(e164: str) -> str | None:
     ``to_e164`` accepts any number of a possible length so that imports keep what people
     typed; a caller lookup offering to save a number should be stricter.
     """
+    # deferred: slow to import, and only this path needs it
     import phonenumbers
     from phonenumbers import ValidationResult, geocoder
 

@@ -81,6 +81,7 @@ def name(value: str) -> str:
 
 def email(value: str) -> str:
     """A syntactically valid address, lower-cased for matching (no DNS look-up)."""
+    # deferred: slow to import, and only this path needs it
     from email_validator import EmailNotValidError, validate_email
 
     if not isinstance(value, str):

@@ -93,6 +93,7 @@ def _parse(raw: str, now: datetime | None, tz: str) -> datetime:
             )
             moment = _attach_zone(wall, tz)
     else:
+        # deferred: slow to import, and only this path needs it
         import arrow  # lazily: `callsheet who` never needs it
 
         try:
@@ -124,6 +125,7 @@ def _parse_iso(raw: str, tz: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
+        # deferred: slow to import, and only this path needs it
         import arrow
 
         parsed = arrow.get(raw).datetime  # ISO forms fromisoformat does not take

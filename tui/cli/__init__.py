@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import traceback
 from importlib import import_module
@@ -34,6 +35,7 @@ COMMAND_MODULES = (
 
 
 def _version() -> str:
+    # deferred: slow to import, and only this command needs it
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -98,6 +100,7 @@ class _Parser(argparse.ArgumentParser):
     through callsheet.models.values.text, so a mistyped escape sequence never reaches the terminal raw."""
 
     def _print_message(self, message: str, file=None) -> None:
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.values.text import printable
 
         super()._print_message(printable(message, keep_newlines=True), file)
@@ -150,16 +153,19 @@ READ_ONLY_COMMANDS = frozenset(
 
 def open_store(args: argparse.Namespace):
     """Open the store ``args`` names (a path or a URL) and load the configuration; return it."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.config import database_setting, load_config
     from callsheet.models.store.opening import open_store as open_target
 
     config = load_config()
     if config.risk:  # the risk engine loads lazily; `callsheet who` never needs it
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.book import scoring
 
         scoring.configure(config)
     create = getattr(args, "command", None) not in READ_ONLY_COMMANDS
     open_target(database_setting(getattr(args, "db", None)), create=create)
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.store.busy import set_attempt_timeout
 
     # short attempts, so a locked database is reported after about a second (main retries)
@@ -195,6 +201,7 @@ def _undecodable_argument(argv: list[str]) -> str | None:
     Python hands undecodable bytes over as lone surrogates; they would fail much later,
     when a name is stored or printed, so they are refused here with the argument's place.
     """
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.text import printable
 
     for number, value in enumerate(argv, 1):
@@ -224,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command is None:
+            # deferred: each command loads only what it runs (`who` answers a ringing phone)
             from callsheet.tui.app import run_dashboard
 
             config = open_store(args)
@@ -257,6 +265,7 @@ def patient(write):
     Says once on stderr that it is waiting; a command that writes in several transactions
     (import, one per file) wraps each, so a retry never repeats what was already done.
     """
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.store.busy import patiently
 
     def waiting(_seconds: float) -> None:
@@ -274,10 +283,10 @@ def patient(write):
 
 def _failure(error: BaseException) -> tuple[int | None, str]:
     """The exit code and the one line for ``error`` (code None: let it propagate)."""
-    import sqlite3
-
+    # deferred: slow to import, and only this command needs it
     import peewee
 
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.finding import AmbiguousClient, ClientNotFound
     from callsheet.models.config import ConfigError
     from callsheet.models.store.busy import DatabaseBusy, is_busy
@@ -294,6 +303,7 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
         return EXIT_OK, ""
     if isinstance(error, AmbiguousClient):  # several match: the name needs saying more
         return EXIT_BAD_INPUT, str(error)
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import RecordNotFound
 
     if isinstance(error, ClientNotFound | RecordNotFound):
@@ -332,6 +342,7 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
 
 def _one_line(value: object) -> str:
     """A message for the terminal: one line, control characters made visible."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.text import printable
 
     return printable(" ".join(str(value).split()))[:500]
@@ -339,6 +350,7 @@ def _one_line(value: object) -> str:
 
 def _printable(text: str) -> str:
     """Keep line breaks (an import names each bad record on its own line), show the rest."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.text import printable
 
     return printable(text, keep_newlines=True)

@@ -42,6 +42,7 @@ _FACTS_OUTPUT = "write to a file, readable by you only (default, or -: standard 
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import find_client
     from callsheet.models.briefing.brief import brief_of
     from callsheet.models.briefing.forms import render_markdown, render_text, to_json
@@ -59,6 +60,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_who(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.finding import find_by_phone
     from callsheet.models.values.phones import (
         PhoneError,
@@ -90,12 +92,14 @@ def cmd_who(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.greeting import greeting_for
     from callsheet.models.values.when import utcnow
 
     greeting = greeting_for(client.language, client.salutation, client.name, utcnow())
     archived = " (archived)" if client.archived_at else ""
     if args.json:
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.tui.cli.common import print_json
 
         answer = {
@@ -113,7 +117,7 @@ def cmd_who(args: argparse.Namespace) -> int:
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import find_client
     from callsheet.models.briefing.facts import fact_sheet, write_fact_sheet
     from callsheet.models.values.when import utcnow

@@ -38,6 +38,7 @@ _DRY_RUN_HELP = "show what would be logged and who wrote who is not a client; wr
 
 
 def cmd_mail(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.capture.mail import capture_mail
     from callsheet.models.values.validate import InputError
     from callsheet.models.values.when import parse_when
@@ -67,6 +68,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     if args.json:
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.tui.cli.common import print_json
 
         print_json(_report_json(report))
@@ -76,12 +78,14 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
 
 def _names(entries) -> dict[int, str]:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.capture.store import client_names
 
     return client_names({e.client_id for e in entries}) if entries else {}
 
 
 def _report_json(report) -> dict:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.when import iso
 
     names = _names(report.added)
@@ -112,6 +116,7 @@ def _report_json(report) -> dict:
 
 
 def _print_report(report, knows_me: bool) -> None:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.when import iso
 
     verb = "would log" if report.dry_run else "logged"
@@ -170,6 +175,7 @@ def capture_kind(path: Path, kind: str, mapping: dict[str, str]) -> str | None:
     if kind in ("ics", "xml", "calls"):
         return kind
     if kind == "csv":
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.capture.calllog import looks_like_call_log
 
         with path.open(encoding="utf-8-sig", errors="replace") as stream:
@@ -201,6 +207,7 @@ class CaptureImport:
 
 
 def _skip_bad_text(problems: list[str]) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.tui.cli.common import problems_text
 
     text = problems_text([printable(p) for p in problems])
@@ -209,6 +216,7 @@ def _skip_bad_text(problems: list[str]) -> str:
 
 def import_capture(path: Path, kind: str, args, config, label: str | None = None) -> CaptureImport:
     """Log the meetings of an .ics file or the calls of a call log; nothing on any bad record."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.capture import calllog
     from callsheet.models.capture.calendar import CalendarError, meeting_entries, read_meetings
     from callsheet.models.capture.store import client_names, match_addresses, match_phones, save

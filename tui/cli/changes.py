@@ -85,6 +85,7 @@ def _date(text: str | None, now, field: str, keep=...):
         return keep
     if not text.strip():
         return None
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import natural_date
 
     return typed_when(field, natural_date, text, now)
@@ -94,6 +95,7 @@ def _moment(text: str | None, now, field: str, prefer: str):
     """A moment option, read naturally; None when left out or empty."""
     if not text:
         return None
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import natural_moment
 
     return typed_when(field, natural_moment, text, now, prefer=prefer)
@@ -116,6 +118,7 @@ def _currency(config) -> str:
 @option("--signal", action="append", default=None, metavar="S", help=SIGNALS_HELP)
 @option("--no-signals", action="store_true", help="remove every signal")
 def entry_edit(entry, args, now) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import edit_interaction
     from callsheet.models.values.validate import InputError
 
@@ -145,6 +148,7 @@ def entry_edit(entry, args, now) -> str:
 @option("--agreement", default=None, metavar="TITLE", help="the agreement it bills")
 @option("--disputed", action="store_true", help="the client contests it")
 def invoice_add(client, args, now, config):
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import add_invoice
 
     return add_invoice(
@@ -164,6 +168,7 @@ def invoice_add(client, args, now, config):
 def agreement_named(client, title: str | None):
     if not title:
         return None
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.store.tables import Agreement
     from callsheet.models.values.validate import InputError
 
@@ -180,6 +185,7 @@ def agreement_named(client, title: str | None):
 @option("--issued", default=None, metavar="DATE")
 @option("--due", default=None, metavar="DATE", help="('' clears it)")
 def invoice_edit(invoice, args, now) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import edit_invoice
 
     edit_invoice(
@@ -199,6 +205,7 @@ def invoice_edit(invoice, args, now) -> str:
 @option("--on", default="today", metavar="DATE", help="when it arrived")
 @option("--note", default="")
 def invoice_pay(invoice, args, now) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import add_payment
 
     paid_on = _date(args.on, now, "on")
@@ -209,6 +216,7 @@ def invoice_pay(invoice, args, now) -> str:
 @verb("invoice", "dispute", "mark an invoice contested by the client")
 @option("--withdrawn", action="store_true", help="the dispute is over")
 def invoice_dispute(invoice, args, now) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import edit_invoice
 
     edit_invoice(invoice, disputed=not args.withdrawn, now=now)
@@ -220,6 +228,7 @@ def invoice_dispute(invoice, args, now) -> str:
 @option("text", nargs="+", help="what to do")
 @option("--due", default="tomorrow", metavar="WHEN", help=DATE_HELP)
 def followup_add(client, args, now, config):
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import add_follow_up
     from callsheet.models.book.records import natural_moment
 
@@ -230,6 +239,7 @@ def followup_add(client, args, now, config):
 @verb("followup", "done", "mark a follow-up done")
 @option("--reopen", action="store_true", help="not done after all")
 def followup_done(follow_up, args, now) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import edit_follow_up
 
     edit_follow_up(follow_up, done_at=None if args.reopen else now)
@@ -239,6 +249,7 @@ def followup_done(follow_up, args, now) -> str:
 @verb("followup", "snooze", "move a follow-up later")
 @option("until", nargs="+", help='"tomorrow", "next week" or a date')
 def followup_snooze(follow_up, args, now) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import snooze_follow_up, snooze_until
 
     snooze_follow_up(follow_up, typed_when("until", snooze_until, " ".join(args.until), now))
@@ -249,6 +260,7 @@ def followup_snooze(follow_up, args, now) -> str:
 @option("--text", default=None)
 @option("--due", default=None, metavar="WHEN", help=DATE_HELP)
 def followup_edit(follow_up, args, now) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import edit_follow_up
 
     due = _moment(args.due, now, "due", "future")
@@ -259,6 +271,7 @@ def followup_edit(follow_up, args, now) -> str:
 @verb("agreement", "add", "add an agreement")
 @with_options(CLIENT, arg("title", help="unique per client"), *AGREEMENT_TERMS)
 def agreement_add(client, args, now, config):
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import add_agreement
     from callsheet.models.store.tables import Agreement
     from callsheet.models.values.validate import InputError
@@ -282,6 +295,7 @@ def agreement_add(client, args, now, config):
 @verb("agreement", "edit", "change an agreement")
 @with_options(*AGREEMENT_TERMS, arg("--title", default=None))
 def agreement_edit(agreement, args, now) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import edit_agreement
 
     edit_agreement(
@@ -300,6 +314,7 @@ def agreement_edit(agreement, args, now) -> str:
 @verb("agreement", "close", "close an agreement as done")
 @option("--cancelled", action="store_true", help="cancelled rather than done")
 def agreement_close(agreement, args, now) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import close_agreement
 
     close_agreement(agreement, "cancelled" if args.cancelled else "done")
@@ -311,6 +326,7 @@ def agreement_close(agreement, args, now) -> str:
 @option("--start", default=None, metavar="WHEN", help=DATE_HELP)
 @option("--note", default=None)
 def time_edit(entry, args, now) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import edit_time_entry
 
     start = _moment(args.start, now, "start", "past")
@@ -319,6 +335,7 @@ def time_edit(entry, args, now) -> str:
 
 
 def delete(row, args, now) -> str:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book import records
 
     getattr(records, f"delete_{NOUNS[args.kind]}")(row)

@@ -75,6 +75,7 @@ def repeatable(flag: str, metavar: str, help: str, default: list | None) -> Arg:
 
 def print_json(value: Any, *, indent: int | None = 2) -> None:
     """``value`` as JSON on stdout, with no raw terminal controls (see callsheet.models.values.text.json_safe)."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.text import json_safe
 
     sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=indent)) + "\n")
@@ -82,6 +83,7 @@ def print_json(value: Any, *, indent: int | None = 2) -> None:
 
 def json_line(value: Any) -> str:
     """``value`` as one line of JSON, with no raw terminal controls."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.text import json_safe
 
     return json_safe(json.dumps(value, ensure_ascii=False))
@@ -104,6 +106,7 @@ def print_json_lines(lines: Iterable[str]) -> None:
 
 def typed_when(field: str, read: Callable[..., Any], *args: Any, **options: Any) -> Any:
     """``read(*args, **options)`` (a date or moment parser), its WhenError bad input for ``field``."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.validate import InputError
     from callsheet.models.values.when import WhenError
 
@@ -146,6 +149,7 @@ def problems_text(problems: list[str]) -> str:
 
 def column_mapping(pairs: list[str]) -> dict[str, str]:
     """``--map COLUMN=FIELD`` options as a dict; a pair without ``=`` is bad input."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.validate import InputError
 
     mapping = {}

@@ -24,6 +24,7 @@ _HELP = "print a shell completion script (bash, zsh or fish)"
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.tui.cli import build_parser
 
     sys.stdout.write(script(build_parser(), args.shell))

@@ -31,6 +31,7 @@ _CLIENTS_HELP = "number of clients, 3%% of them archived (default 500)"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.demo import DEMO_CLIENTS, DEMO_INTERACTIONS, generate
     from callsheet.models.store.db import database
     from callsheet.models.values.validate import InputError

@@ -25,12 +25,14 @@ from callsheet.tui.cli.shapes import emit, shape
 
 
 def _open(args):
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.tui.cli import open_store
 
     return open_store(args)
 
 
 def _now():
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.when import utcnow
 
     return utcnow()
@@ -38,6 +40,7 @@ def _now():
 
 def cmd_change(args) -> int:
     """``KIND VERB ID``: fetch the record, apply the verb, print the record as it is now."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book import records
 
     _open(args)
@@ -51,6 +54,7 @@ def cmd_change(args) -> int:
 
 def cmd_add(args) -> int:
     """``KIND add CLIENT ...``: add a record to the client and print it."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import find_client
 
     config = _open(args)
@@ -59,6 +63,7 @@ def cmd_add(args) -> int:
 
 
 def cmd_list(args) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import find_client
     from callsheet.models.store.tables import Agreement, FollowUp, Interaction, Invoice, TimeEntry
     from callsheet.tui.cli.common import print_json
@@ -86,6 +91,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_cadence(args) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import find_client
     from callsheet.models.book.records import set_cadence
     from callsheet.models.values.text import printable as plain

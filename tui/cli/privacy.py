@@ -21,6 +21,7 @@ _HELP = "erase a client and everything about them, also from callsheet's backups
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import find_client
     from callsheet.models.book.forget import forget_client
     from callsheet.models.values.text import printable as _plain

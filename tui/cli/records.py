@@ -74,6 +74,7 @@ _SAME_NAMED = [
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import add_client
     from callsheet.tui.cli import open_store
 
@@ -89,6 +90,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         **same,
     )
     if args.json:
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.exchange.export_json import client_record
 
         print_json(client_record(client, nested=False, with_id=True))
@@ -98,6 +100,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import find_client, log_interaction
     from callsheet.models.values.when import iso, parse_when, utcnow
     from callsheet.tui.cli import open_store
@@ -146,6 +149,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.store.tables import Client
     from callsheet.tui.cli import open_store
 
@@ -154,6 +158,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not args.archived:
         query = query.where(Client.archived_at.is_null())
     if args.json:
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.exchange.export_json import client_records_flat
         from callsheet.tui.cli.common import print_json_list
 
@@ -170,6 +175,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import find_client
     from callsheet.models.exchange.export_json import client_record
     from callsheet.tui.cli import open_store
@@ -185,6 +191,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _print_client(record: dict) -> None:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.store.tables import Phone
     from callsheet.models.values.phones import is_unverified
 

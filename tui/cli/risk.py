@@ -35,12 +35,14 @@ _IF_PAID_HELP = (
 
 
 def _risk_json(client, risk) -> dict:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.risk.document import risk_json
 
     return {"id": client.id, "name": client.name, **risk_json(risk)}
 
 
 def _as_of(text: str | None):
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.when import parse_when, utcnow
 
     if not text:
@@ -52,6 +54,7 @@ def _as_of(text: str | None):
 
 
 def cmd_risk(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book import scoring
     from callsheet.models.values.validate import InputError
     from callsheet.tui.cli import open_store
@@ -62,6 +65,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
     if args.if_paid and not args.client:
         raise InputError("--if-paid", "name the client whose invoices would be paid")
     if args.client:
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.book.clients import find_client
 
         client = find_client(args.client)
@@ -91,6 +95,7 @@ def _print_all_json(as_of, band: str | None, stored_ok: bool) -> None:
     As of now, the documents stored with fresh scores are printed as they are and only the
     other clients are computed (callsheet.models.book.risk_cache); ``--as-of`` computes everyone.
     """
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book import risk_cache, scoring
     from callsheet.tui.cli.common import json_line, print_json_lines
 
@@ -111,6 +116,7 @@ def _print_all_json(as_of, band: str | None, stored_ok: bool) -> None:
 def _computed(as_of, band: str | None, todo: list[int] | None, stored: int):
     """(client, risk) of the clients ``todo`` (None: everyone), read in batches: a server
     takes at most 65,535 parameters, and after an upgrade every document is stale."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book import scoring
 
     if todo is None or len(todo) > stored:  # most of the book: one read of everything
@@ -126,6 +132,7 @@ def _computed(as_of, band: str | None, todo: list[int] | None, stored: int):
 def explanation(name: str, risk) -> str:
     """A client's risk in plain text: score, the points it is made of, each factor with its
     evidence, any floor, the stance, the advice, and the what-if when asked for."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.briefing.forms import what_if_line
     from callsheet.models.values.when import to_zone
 

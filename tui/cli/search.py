@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 
 from callsheet.tui.cli.common import arg, command, json_flag
 
@@ -23,6 +24,7 @@ def register(subparsers, common) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.store.search import search
     from callsheet.models.values.text import printable as plain
     from callsheet.tui.cli import open_store
@@ -54,6 +56,4 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _from_epoch(seconds: int):
-    from datetime import UTC, datetime
-
     return datetime.fromtimestamp(seconds, tz=UTC)

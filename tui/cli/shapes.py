@@ -14,6 +14,7 @@ from callsheet.models.values.text import printable
 
 
 def moment(value) -> str | None:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.when import iso
 
     return iso(value) if value else None
@@ -54,12 +55,14 @@ def shape(kind: str, row) -> dict:
         key, _, attribute = field.partition("=")
         record[key] = _written(attribute or key, getattr(row, attribute or key))
     if kind == "entry":
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.store.tables import Signal
 
         signals = Signal.select().where(Signal.interaction == row.id).order_by(Signal.id)
         record["signals"] = [s.kind for s in signals]
         record["summary"] = row.summary
     elif kind == "invoice":
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.book.records import paid_cents, payments_of
 
         record["agreement"] = row.agreement.title if row.agreement_id else None
@@ -90,6 +93,7 @@ def line(record: dict) -> str:
 
 def emit(args, record: dict, verb: str) -> int:
     """Print ``record`` after a command: as JSON with ``--json``, else ``verb`` and its line."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.tui.cli.common import print_json
 
     if args.json:

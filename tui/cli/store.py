@@ -37,6 +37,7 @@ def _size(size: int | None) -> str:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.config import database_setting
     from callsheet.models.store import doctor
     from callsheet.models.store.db import DatabaseError

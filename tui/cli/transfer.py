@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -68,6 +69,7 @@ _HELP = {
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.tui.cli import open_store, patient
 
     config = open_store(args)
@@ -119,8 +121,7 @@ def _input_file(name: str, format_: str | None):
     The importers read files (they sniff encodings and may read twice), so standard input
     goes to a 0600 temporary file that is removed afterwards.
     """
-    import tempfile
-
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.validate import InputError
 
     if name == "-":
@@ -145,6 +146,7 @@ def _input_file(name: str, format_: str | None):
 
 
 def _import_one(path: Path, kind: str, args, config, progress, label: str):
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.exchange.document import FormatError, load
     from callsheet.models.exchange.merge import import_document
     from callsheet.models.values.validate import InputError
@@ -154,6 +156,7 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
         return import_capture(path, capture, args, config, label)
 
     if kind == "json":
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.exchange.time_trackers import detect_time_format
 
         try:
@@ -172,6 +175,7 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
                 )
         except FormatError as error:
             raise InputError(label, problems_text(error.problems)) from None
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.exchange import importers
 
     try:
@@ -189,6 +193,7 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.exchange import export_json
     from callsheet.models.values.validate import InputError
     from callsheet.tui.cli import open_store
@@ -196,6 +201,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     open_store(args)
     writer = export_json.write_export
     if args.format != "json":
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.exchange import exporters
 
         writer = getattr(exporters, f"write_{args.format}")
@@ -204,6 +210,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     elif not args.output.strip():
         raise InputError("-o", "the file name is empty")
     else:
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.store.files import private_text_file
 
         # 0600, written next to the target and renamed: never world-readable, never half a file
@@ -222,6 +229,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.store import backups
     from callsheet.models.store.db import DatabaseError
     from callsheet.models.values.validate import InputError
@@ -237,6 +245,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.config import database_path
     from callsheet.models.store import backups
     from callsheet.models.store.db import DatabaseError

@@ -31,6 +31,7 @@ def _when(item, as_of: datetime) -> datetime | None:
 
 def triage_json(triage, counts: dict, as_of: datetime) -> dict:
     """The JSON ``callsheet triage --json`` prints (a stable shape for scripts)."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.when import iso
 
     return {
@@ -59,6 +60,7 @@ def triage_json(triage, counts: dict, as_of: datetime) -> dict:
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book import queries
     from callsheet.models.values.when import to_zone
     from callsheet.tui.cli import open_store

@@ -3,6 +3,8 @@ confirmed or dismissed, and mail captured on demand. A mixin of DashboardScreen.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import work
 
 from callsheet.models.book.clients import resolve_suggestions
@@ -86,8 +88,6 @@ class CaptureActions:
 
     @work(thread=True, exclusive=True, group="capture", exit_on_error=False)
     def _capture_mail(self, paths: list[str], me: list[str]) -> None:
-        from pathlib import Path
-
         missing = [p for p in paths if not Path(p).expanduser().exists()]
         if missing:
             self.post_message(Notice(f"mail_paths: {missing[0]} does not exist", "error"))

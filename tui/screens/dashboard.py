@@ -256,6 +256,7 @@ class DashboardScreen(
 
     @work(thread=True, exclusive=True, group="select", exit_on_error=False)
     def load_selected(self, client_id: int | None) -> None:
+        # deferred: Textual loads only when a screen is shown
         from textual.worker import get_current_worker
 
         worker = get_current_worker()
@@ -271,6 +272,7 @@ class DashboardScreen(
 
     @work(thread=True, exclusive=True, group="select", exit_on_error=False)
     def load_rest_of_log(self, selection: SelectionLoaded) -> None:
+        # deferred: Textual loads only when a screen is shown
         from textual.worker import get_current_worker
 
         worker = get_current_worker()

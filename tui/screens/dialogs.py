@@ -55,6 +55,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
         self.expected = expected
 
     def compose(self) -> ComposeResult:
+        # deferred: Textual loads only when a screen is shown
         from textual.widgets import Input
 
         with Vertical(classes="dialog"):

@@ -10,6 +10,7 @@ and the form closes with what was saved, so the dashboard can update just that c
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -107,6 +108,7 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
 
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save(self) -> None:
+        # deferred: Textual loads only when a screen is shown
         from textual.worker import get_current_worker
 
         worker = get_current_worker()
@@ -160,8 +162,7 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
             self.app.notify(f"Saved after all: {saved.what}", markup=False)
 
     def _show_busy(self, message: str) -> None:
-        from contextlib import suppress
-
+        # deferred: Textual loads only when a screen is shown
         from textual.css.query import NoMatches
 
         with suppress(NoMatches):  # the form was closed while its save waited for the database

@@ -289,6 +289,7 @@ def filter_rows(rows: list[ClientRow], query: str) -> tuple[list[ClientRow], boo
         found = [r for r in rows if all(word in r.search for word in words)]
     if found or len(query) < 3:
         return found, True
+    # deferred: slow to import, and only this path needs it
     from rapidfuzz import fuzz, process, utils
 
     names = [r.name for r in rows]
