@@ -11,7 +11,7 @@ from callsheet.models.book import clients as ops
 from callsheet.models.config import ConfigError, load_config
 from callsheet.models.store.db import database
 from callsheet.tui.app import CallsheetApp
-from callsheet.tui.screens.dialogs import HelpScreen, LogEntryScreen
+from callsheet.tui.dialogs import HelpScreen, LogEntryScreen
 from callsheet.tui.screens.forms import ClientForm, InvoiceForm
 from tests.clock import NOW
 from tests.tui_helpers import line_text, make_app, running, settle

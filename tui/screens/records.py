@@ -32,8 +32,8 @@ from callsheet.models.store.busy import DatabaseBusy, patiently
 from callsheet.models.values.text import printable
 from callsheet.models.values.validate import InputError
 from callsheet.models.values.when import WhenError
+from callsheet.tui.dialogs import HelpScreen
 from callsheet.tui.screens import record_forms
-from callsheet.tui.screens.dialogs import HelpScreen
 from callsheet.tui.screens.form_screen import AboutClient, Saved
 from callsheet.tui.screens.keys import keys_of
 from callsheet.tui.screens.record_forms import CSS

@@ -25,11 +25,11 @@ from callsheet.models.briefing.facts import write_fact_sheet
 from callsheet.models.demo import DEMO_CLIENTS, archived_count, generate
 from callsheet.models.store.busy import DatabaseBusy, patiently
 from callsheet.models.store.tables import Client, FollowUp
+from callsheet.tui.dialogs import ConfirmScreen, HelpScreen, TypedConfirmScreen
 from callsheet.tui.messages import ClientChanged, ClientsAddedOrRemoved, Notice, SaveShown
 from callsheet.tui.screens import forms
 from callsheet.tui.screens.call_sheet import CallSheetScreen
 from callsheet.tui.screens.caller_lookup import CallerLookupScreen
-from callsheet.tui.screens.dialogs import ConfirmScreen, HelpScreen, TypedConfirmScreen
 from callsheet.tui.screens.form_screen import FormScreen
 from callsheet.tui.screens.records import remember
 from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
@@ -213,7 +213,7 @@ class ClientActions:
 
     def action_undo(self) -> None:
         if not self._undo:
-            self.undo_record_change()  # the session's corrections (tui/screens/record_actions)
+            self.undo_record_change()  # the session's corrections (record_actions.py)
             return
         client_id = self._undo.pop()
         self._set_archived(client_id, False)

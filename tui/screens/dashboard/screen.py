@@ -8,7 +8,7 @@ minute tick, stale scores, daily backup) is tui/sync.py.
 
 The layout follows the terminal's width (``HORIZONTAL_BREAKPOINTS``, rules in app.tcss):
 three panes from 140 columns, the list and log over risk from 100, and below that one pane
-at a time (``z`` cycles, tui/screens/pane_actions.py).
+at a time (``z`` cycles, pane_actions.py).
 
 To add an action: a ``Binding`` with an ``id`` in ``BINDINGS`` and an ``action_*`` method (a
 form: one row in ``FORMS``); help, footer and the command palette read the live bindings.
@@ -31,6 +31,7 @@ from callsheet.models.book import queries, scoring
 from callsheet.models.book.queries import Attention
 from callsheet.models.store.tables import Client
 from callsheet.models.values.text import printable
+from callsheet.tui.dialogs import LogEntryScreen
 from callsheet.tui.messages import (
     AttentionLoaded,
     ClientChanged,
@@ -41,11 +42,10 @@ from callsheet.tui.messages import (
     ReportsWorkerFailures,
     SelectionLoaded,
 )
-from callsheet.tui.screens.capture_actions import CAPTURE_BINDINGS, CaptureActions
-from callsheet.tui.screens.client_actions import FORMS, ClientActions
-from callsheet.tui.screens.dialogs import LogEntryScreen
-from callsheet.tui.screens.pane_actions import PaneActions
-from callsheet.tui.screens.record_actions import RECORD_BINDINGS, RecordActions
+from callsheet.tui.screens.dashboard.capture_actions import CAPTURE_BINDINGS, CaptureActions
+from callsheet.tui.screens.dashboard.client_actions import FORMS, ClientActions
+from callsheet.tui.screens.dashboard.pane_actions import PaneActions
+from callsheet.tui.screens.dashboard.record_actions import RECORD_BINDINGS, RecordActions
 from callsheet.tui.sync import StaysCurrent, StoreSync
 from callsheet.tui.widgets.clients_pane import ClientsPane
 from callsheet.tui.widgets.header_bar import HeaderBar
@@ -332,7 +332,7 @@ class DashboardScreen(
     def _open_entry(self, message: LogView.Opened) -> None:
         self.app.push_screen(LogEntryScreen(message.row))
 
-    # -- what the left pane shows (the keys that change it: tui/screens/pane_actions.py) --
+    # -- what the left pane shows (the keys that change it: pane_actions.py) --
     @on(AttentionLoaded)
     def _show_attention(self, message: AttentionLoaded) -> None:
         self.pane.show_attention(message.triage, self._epoch())
