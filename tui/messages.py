@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from callsheet.models.book.queries import ClientRow, LogRow, Triage
@@ -105,7 +106,7 @@ class Notice(Message):
     """A line for the user from a worker (shown literally: ``text`` is never markup)."""
 
     text: str
-    severity: str = "information"
+    severity: SeverityLevel = "information"
     timeout: float = 4.0
 
 

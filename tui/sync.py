@@ -32,7 +32,9 @@ from callsheet.tui.messages import ClientsAddedOrRemoved, CountsLoaded, Notice, 
 from callsheet.tui.widgets.header_bar import HeaderBar
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
+    from callsheet.tui.screens.dashboard.host import DashboardHost
+else:  # the host is for the type checker: at run time the mixin's base stays object
+    DashboardHost = object
 
 POLL_SECONDS = 2.0
 TICK_SECONDS = 60.0
@@ -50,9 +52,9 @@ class MinutePassed(Message):
 class StoreSync:
     """The timers and background jobs that keep ``screen`` in step with the store and the clock."""
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: DashboardHost) -> None:
         self.screen = screen
-        self._watcher = None
+        self._watcher: ChangeWatcher | None = None
         self._last_poll = time.time()
         self._stale_failed = False
 
@@ -132,7 +134,7 @@ class StoreSync:
         daily_backup(database.obj.database)
 
 
-class StaysCurrent:
+class StaysCurrent(DashboardHost):
     """The dashboard's side of the sync: what it does when the store or the clock moved.
 
     A mixin of DashboardScreen; its handlers go by name (``on_minute_passed``) because

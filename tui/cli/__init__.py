@@ -192,7 +192,7 @@ def skip_unneeded_drivers(argv: list[str]) -> None:
     if "://" in setting and not setting.lower().startswith("sqlite"):
         return
     for driver in ("psycopg", "psycopg2"):
-        sys.modules.setdefault(driver, None)  # type: ignore[assignment]
+        sys.modules.setdefault(driver, None)  # type: ignore[arg-type]
 
 
 def _undecodable_argument(argv: list[str]) -> str | None:

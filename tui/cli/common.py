@@ -24,7 +24,8 @@ def arg(*flags: str, **options: Any) -> Arg:
     return flags, options
 
 
-def add_arguments(parser: argparse.ArgumentParser, arguments: Iterable[Arg]) -> None:
+def add_arguments(parser: argparse._ActionsContainer, arguments: Iterable[Arg]) -> None:
+    """Add ``arguments`` to a parser or a group of one (both are argparse's _ActionsContainer)."""
     for flags, options in arguments:
         parser.add_argument(*flags, **options)
 

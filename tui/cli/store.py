@@ -26,7 +26,7 @@ def register(subparsers, common) -> None:
     )
 
 
-def _size(size: int | None) -> str:
+def _size(size: float | None) -> str:
     if size is None:
         return "unknown"
     for unit in ("B", "kB", "MB", "GB"):

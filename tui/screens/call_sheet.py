@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.padding import Padding
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -19,6 +21,9 @@ from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.forms import InteractionForm
 from callsheet.tui.screens.keys import keys_of
 from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
+
+if TYPE_CHECKING:
+    from callsheet.tui.app import CallsheetApp
 
 _key = keys_of("call_sheet")
 
@@ -41,6 +46,9 @@ def lead_with_what_matters(sections: list[tuple[str, list[str]]]) -> list[tuple[
 
 
 class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(CallsheetApp)  # Textual types ``app`` as any App
+
     COMPONENT_CLASSES = set(_HEADING.values())
     BINDINGS = [
         _key("escape,q,c", "close", "Close"),

@@ -6,8 +6,10 @@ user chooses to add them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -18,10 +20,16 @@ from callsheet.models.values.phones import PhoneError, international_digits, to_
 from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
 
+if TYPE_CHECKING:
+    from callsheet.tui.app import CallsheetApp
+
 _key = keys_of("lookup")
 
 
 class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
+    if TYPE_CHECKING:
+        app = getters.app(CallsheetApp)  # Textual types ``app`` as any App
+
     COMPONENT_CLASSES = {"lookup--error", "lookup--unknown"}
     BINDINGS = [
         _key("escape", "close", "Cancel", name="cancel"),

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -26,6 +27,11 @@ from callsheet.models.values.when import WhenError
 from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
 from callsheet.tui.widgets.field import Field
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
+
+    from callsheet.tui.app import CallsheetApp
 
 _key = keys_of("form")
 
@@ -46,6 +52,9 @@ class Saved:
 
 class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
     """A titled form; subclasses give ``fields()`` and ``save()`` (run in a thread)."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CallsheetApp)  # Textual types ``app`` as any App
 
     BINDINGS = [
         _key("ctrl+s", "save", "Save", "Save and close"),
@@ -79,7 +88,8 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
         widget = self.query_one(f"#field-{name}", Field).widget
         if isinstance(widget, Select):
             return "" if widget.value is Select.NULL else str(widget.value)
-        return widget.value
+        # an Input, or EditorTextArea, whose ``value`` is its text too
+        return cast("Input", widget).value
 
     def values(self, *names: str) -> dict[str, str]:
         """The fields ``names`` by name (they are named as the model's arguments)."""

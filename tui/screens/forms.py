@@ -8,6 +8,7 @@ field widget and the signal picker in tui/widgets/.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any, Literal, overload
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -33,6 +34,10 @@ def _when(text: str, field: str, now: datetime) -> datetime | None:
         raise InputError(field, str(error)) from None
 
 
+@overload
+def _day(text: str, field: str, required: Literal[True]) -> date: ...
+@overload
+def _day(text: str, field: str, required: bool = False) -> date | None: ...
 def _day(text: str, field: str, required: bool = False) -> date | None:
     if not text.strip():
         if required:
@@ -104,7 +109,7 @@ class ClientForm(FormScreen):
 
     def save(self) -> Saved:
         split = lambda text: [part.strip() for part in text.split(",") if part.strip()]  # noqa: E731
-        values = dict(
+        values: dict[str, Any] = dict(
             name=self.value("name"),
             salutation=self.value("salutation"),
             language=self.value("language"),

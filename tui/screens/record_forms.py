@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any, Literal, overload
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -103,6 +104,10 @@ class CorrectionForm(RecordForm):
         return self.saved(f"{_SAID[self.KIND][1].format(**values)} u undoes it.", change)
 
 
+@overload
+def _natural_day(text: str, field: str, now, *, required: Literal[True]) -> date: ...
+@overload
+def _natural_day(text: str, field: str, now, required: bool = False) -> date | None: ...
 def _natural_day(text: str, field: str, now, required: bool = False) -> date | None:
     if not text.strip():
         if required:
@@ -290,7 +295,7 @@ class AgreementForm(RecordForm):
 
     def save(self) -> Saved:
         now = self.app.now()
-        values = self.values("scope", "budget", "currency", "status") | dict(
+        values: dict[str, Any] = self.values("scope", "budget", "currency", "status") | dict(
             start=_natural_day(self.value("start"), "start", now),
             end=_natural_day(self.value("end"), "end", now),
         )

@@ -15,11 +15,11 @@ The edit forms are tui/screens/record_forms.py; ``v`` shows a long entry in ``$P
 from __future__ import annotations
 
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.segment import Segment
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
@@ -39,6 +39,9 @@ from callsheet.tui.screens.keys import keys_of
 from callsheet.tui.screens.record_forms import CSS
 from callsheet.tui.widgets.editor_text import show_in_pager
 from callsheet.tui.widgets.row_list import RowList
+
+if TYPE_CHECKING:
+    from callsheet.tui.app import CallsheetApp
 
 _key = keys_of("records")
 _snooze_key = keys_of("snooze")
@@ -119,6 +122,9 @@ Result = TypeVar("Result")
 
 class PaletteScreen(Screen[Result]):
     """A full screen over the dashboard whose command palette offers its own actions."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CallsheetApp)  # Textual types ``app`` as any App
 
     CSS_PATH = CSS
     COMMANDS = {ScreenActions}
@@ -305,6 +311,9 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
 
 class SnoozeScreen(ModalScreen):
     """When a follow-up should come back: ``t`` tomorrow, ``w`` next week, or a typed date."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CallsheetApp)  # Textual types ``app`` as any App
 
     BINDINGS = [
         _snooze_key("escape", "cancel", "Cancel", "Keep the due date"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -16,10 +18,16 @@ from callsheet.models.values.text import printable
 from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
 
+if TYPE_CHECKING:
+    from callsheet.tui.app import CallsheetApp
+
 _key = keys_of("outline")
 
 
 class ReplyOutlineScreen(ReportsWorkerFailures, ModalScreen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(CallsheetApp)  # Textual types ``app`` as any App
+
     BINDINGS = [
         _key("escape,q", "close", "Close"),
         _key("y", "copy", "Copy", "Copy the outline to the clipboard"),

@@ -7,7 +7,9 @@ actions do. The two lists post ``Highlighted`` as before; the pane lets them bub
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING, cast
+
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, Input, Static
@@ -16,9 +18,16 @@ from callsheet.models.book.queries import ClientRow, Triage
 from callsheet.tui.widgets.lists import SORTS, ClientList
 from callsheet.tui.widgets.triage_list import AttentionList
 
+if TYPE_CHECKING:
+    from callsheet.tui.app import CallsheetApp
+    from callsheet.tui.screens.dashboard import DashboardScreen
+
 
 class FilterInput(Input):
     """The client filter; notes when a key reaches it, so bench/ can time a keystroke honestly."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CallsheetApp)  # Textual types ``app`` as any App
 
     async def _on_key(self, event) -> None:
         self.app.mark_start("filter")
@@ -31,6 +40,9 @@ class ColumnHeader(Static):
 
 class ClientsPane(Vertical):
     """Filter + (client list | triage list)."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CallsheetApp)  # Textual types ``app`` as any App
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -103,7 +115,7 @@ class ClientsPane(Vertical):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.value.startswith("?"):  # "?words": full-text search (tui/screens/search.py)
-            self.screen.open_search(event.value[1:])
+            cast("DashboardScreen", self.screen).open_search(event.value[1:])
             return
         self.client_list.focus()
 

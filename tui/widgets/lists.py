@@ -11,9 +11,11 @@ import bisect
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import getters
 from textual.binding import Binding
 from textual.message import Message
 
@@ -22,6 +24,9 @@ from callsheet.models.risk.vocabulary import POSITIVE_KINDS, SERIOUS_KINDS
 from callsheet.models.values.text import fold, money_text, printable
 from callsheet.models.values.when import day_text
 from callsheet.tui.widgets.row_list import RowList
+
+if TYPE_CHECKING:
+    from callsheet.tui.app import CallsheetApp
 
 SERIOUS = set(SERIOUS_KINDS)
 POSITIVE = set(POSITIVE_KINDS)
@@ -58,7 +63,7 @@ def signal_kind(kind: str) -> str:
 class Marks:
     """Mixin for widgets that draw bands, signals and tones in the theme's colours."""
 
-    COMPONENT_CLASSES = MARK_CLASSES
+    COMPONENT_CLASSES: ClassVar[set[str]] = MARK_CLASSES
 
     def mark(self, name: str) -> Style:
         return self.get_component_rich_style(f"mark--{name}", partial=True)  # type: ignore[attr-defined]
@@ -70,7 +75,7 @@ class Marks:
         return self.mark(f"signal-{signal_kind(kind)}")
 
 
-def ago(epoch: int | None, now: float) -> str:
+def ago(epoch: float | None, now: float) -> str:
     """Compact age: "5m", "3h", "12d", "2y"."""
     if epoch is None:
         return "never"
@@ -89,7 +94,7 @@ def fit(text: str, width: int) -> str:
 # --- clients -------------------------------------------------------------------------------
 
 SORTS = ("risk", "name", "last contact", "overdue")
-_SORT_KEYS: dict[str, Callable[[ClientRow], object]] = {
+_SORT_KEYS: dict[str, Callable[[ClientRow], Any]] = {
     "risk": lambda r: (-r.risk_score, r.name.casefold()),
     "name": lambda r: (r.name.casefold(), r.id),
     # longest without contact first: those are the ones to call
@@ -100,6 +105,9 @@ _SORT_KEYS: dict[str, Callable[[ClientRow], object]] = {
 
 class ClientList(Marks, RowList[ClientRow]):
     """Every client: name, company, risk, days since contact, money overdue."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CallsheetApp)  # Textual types ``app`` as any App
 
     COMPONENT_CLASSES = RowList.COMPONENT_CLASSES | MARK_CLASSES
 

@@ -4,6 +4,7 @@ confirmed or dismissed, and mail captured on demand. A mixin of DashboardScreen.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -12,6 +13,11 @@ from callsheet.models.capture.mail import capture_mail
 from callsheet.models.store.tables import Interaction
 from callsheet.tui.messages import ClientsAddedOrRemoved, Notice
 from callsheet.tui.screens.keys import keys_of
+
+if TYPE_CHECKING:
+    from callsheet.tui.screens.dashboard.host import DashboardHost
+else:  # the host is for the type checker: at run time the mixin's base stays object
+    DashboardHost = object
 
 _key = keys_of("dashboard", show=False)
 
@@ -38,7 +44,7 @@ CAPTURE_BINDINGS = [
 ]
 
 
-class CaptureActions:
+class CaptureActions(DashboardHost):
     """``v`` / ``V`` on suggestions, ``M`` to read mail now."""
 
     def action_confirm_suggestions(self) -> None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
+from textual.dom import DOMNode
 from textual.widgets import Static
 
 from callsheet.models.book import queries
@@ -33,6 +35,11 @@ from callsheet.tui.screens.caller_lookup import CallerLookupScreen
 from callsheet.tui.screens.form_screen import FormScreen
 from callsheet.tui.screens.records import remember
 from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
+
+if TYPE_CHECKING:
+    from callsheet.tui.screens.dashboard.host import DashboardHost
+else:  # the host is for the type checker: at run time the mixin's base stays object
+    DashboardHost = object
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,7 @@ def _demo_book() -> str:
     return f"{DEMO_CLIENTS - archived:,} clients with a history, and {archived} archived"
 
 
-class ClientActions:
+class ClientActions(DashboardHost):
     """The dashboard's actions on the selected client (mixed into DashboardScreen)."""
 
     # -- forms ----------------------------------------------------------------------------
@@ -395,7 +402,7 @@ class ClientActions:
         )
 
     def action_help(self) -> None:
-        sections = [
+        sections: list[tuple[str, list[DOMNode | type[DOMNode]]]] = [
             ("Dashboard", [self, self.client_list, self.log_view]),
             ("Call sheet", [CallSheetScreen]),
             ("Forms", [FormScreen]),

@@ -7,16 +7,23 @@ loading and selection; the left pane itself is tui/widgets/clients_pane.py.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 
 from callsheet.models.book import queries
 from callsheet.tui.messages import AttentionLoaded
 
+if TYPE_CHECKING:
+    from callsheet.tui.screens.dashboard.host import DashboardHost
+else:  # the host is for the type checker: at run time the mixin's base stays object
+    DashboardHost = object
+
 #: the panes shown one at a time on a narrow terminal, in the order ``z`` cycles them
 PANES = ("left", "log", "risk")
 
 
-class PaneActions:
+class PaneActions(DashboardHost):
     """Triage, filter, sort and panes, for the dashboard (see the module docstring)."""
 
     # -- triage ----------------------------------------------------------------------------

@@ -8,6 +8,9 @@ record_forms.py and search.py.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from textual import work
 
 from callsheet.models.book.records import snooze_follow_up
@@ -21,6 +24,11 @@ from callsheet.tui.screens.record_forms import AgreementForm
 from callsheet.tui.screens.records import RecordsScreen, SnoozeScreen, remember, undo_stack
 from callsheet.tui.screens.search import SearchScreen
 from callsheet.tui.widgets.editor_text import show_in_pager
+
+if TYPE_CHECKING:
+    from callsheet.tui.screens.dashboard.host import DashboardHost
+else:  # the host is for the type checker: at run time the mixin's base stays object
+    DashboardHost = object
 
 _key = keys_of("dashboard", show=False)
 
@@ -39,7 +47,7 @@ RECORD_BINDINGS = [
 ]
 
 
-class RecordActions:
+class RecordActions(DashboardHost):
     """Records, search and hand-offs, for the dashboard (see the module docstring)."""
 
     def action_records(self) -> None:
@@ -71,7 +79,12 @@ class RecordActions:
         if item is None or item.kind != "follow_up":
             self.notify("Select a follow-up in the triage view (t) first.", severity="warning")
             return
-        self.app.push_screen(SnoozeScreen(), lambda until: until and self._snooze(item, until))
+
+        def snoozed(until: datetime | None) -> None:
+            if until:
+                self._snooze(item, until)
+
+        self.app.push_screen(SnoozeScreen(), snoozed)
 
     @work(thread=True, group="write", exit_on_error=False)
     def _snooze(self, item, until) -> None:

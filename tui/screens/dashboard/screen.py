@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -52,6 +53,9 @@ from callsheet.tui.widgets.header_bar import HeaderBar
 from callsheet.tui.widgets.lists import ClientList, LogView
 from callsheet.tui.widgets.risk_pane import RiskPane
 from callsheet.tui.widgets.triage_list import AttentionList
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 LOG_PAGE = 300
 #: seconds of no typing in the filter before the top client's log and risk load
@@ -137,7 +141,7 @@ class DashboardScreen(
         self._undo: list[int] = []
         #: parts of the screen still to show a saved form's result ("row", "panes")
         self._save_waiting: set[str] = set()
-        self._select_timer = None
+        self._select_timer: Timer | None = None
         self._first_selection_shown = threading.Event()
         #: a client just added: selected as soon as their row arrives
         self._select_when_shown: int | None = None
@@ -280,13 +284,13 @@ class DashboardScreen(
 
     def _read_rest_of_log(self, selection: SelectionLoaded, cancelled: Callable[[], bool]) -> None:
         """In a worker: the log after the first page, for a long history."""
-        page = selection.page
-        rest = queries.log_rows(selection.client_id, before=(page[-1].at, page[-1].id))
+        page, client_id = selection.page, selection.client_id
+        if client_id is None:  # "no client" is always complete: there is no rest to read
+            return
+        rest = queries.log_rows(client_id, before=(page[-1].at, page[-1].id))
         if not cancelled():
             shown = {p.id for p in page}
-            self.post_message(
-                LogPageLoaded(selection.client_id, [r for r in rest if r.id not in shown])
-            )
+            self.post_message(LogPageLoaded(client_id, [r for r in rest if r.id not in shown]))
 
     def read_selection(
         self, client_id: int, cancelled: Callable[[], bool] = lambda: False
