@@ -9,12 +9,19 @@ this file. Client names are user text: they are shown as plain
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from callsheet.tui.screens.dashboard import DashboardScreen
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.widget import Widget
+
+    from callsheet.tui.app import CallsheetApp
 
 CLIENT_HITS = 20
 
@@ -42,14 +49,16 @@ class DashboardCommands(Provider):
 
     def _actions(self, screen):
         """(title with the live key, help, action) per action of the screen and the app."""
+        app = cast("CallsheetApp", self.app)  # a Provider's app is typed as any App
         keys: dict[str, list[str]] = {}
-        bindings = {}
-        for node in (screen, self.app):
-            for key, binding in self.app.live_bindings(node):
+        #: each action once, with the node (the screen or the app) that runs it
+        bindings: dict[str, tuple[Binding, Widget | App[object]]] = {}
+        for node in (screen, app):
+            for key, binding in app.live_bindings(node):
                 if binding.action in ("back", "command_palette") or not binding.description:
                     continue
                 bindings.setdefault(binding.action, (binding, node))
-                shown = self.app.get_key_display(Binding(key, binding.action))
+                shown = app.get_key_display(Binding(key, binding.action))
                 keys.setdefault(binding.action, []).append(shown)
         for action, (binding, node) in bindings.items():
             yield (

@@ -15,7 +15,7 @@ The edit forms are tui/screens/record_forms.py; ``v`` shows a long entry in ``$P
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from rich.segment import Segment
 from rich.text import Text
@@ -41,6 +41,8 @@ from callsheet.tui.widgets.editor_text import show_in_pager
 from callsheet.tui.widgets.row_list import RowList
 
 if TYPE_CHECKING:
+    from textual.binding import Binding
+
     from callsheet.tui.app import CallsheetApp
 
 _key = keys_of("records")
@@ -70,7 +72,8 @@ class ScreenActions(Provider):
     def _actions(self):
         screen = self.screen
         seen = set()
-        for binding in screen.BINDINGS:
+        # every binding of these screens is a Binding (made by keys_of), none a bare tuple
+        for binding in cast("list[Binding]", screen.BINDINGS):
             if binding.action in seen:
                 continue
             seen.add(binding.action)
