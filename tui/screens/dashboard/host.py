@@ -28,84 +28,93 @@ if TYPE_CHECKING:
 
 
 class DashboardHost(Screen[Any]):
-    """The dashboard as its mixins see it (see the module's docstring)."""
+    """The dashboard as its mixins see it (see the module's docstring).
 
-    # -- state DashboardScreen sets in __init__ -----------------------------------------------
-    selected_client_id: int | None
-    #: the three panes (every mixin)
-    pane: ClientsPane
-    log_view: LogView
-    risk_pane: RiskPane
-    #: archived clients ``u`` brings back, last first (client_actions)
+    After each member, the mixins that use it: client (client_actions), record
+    (record_actions), pane (pane_actions), capture (capture_actions), sync (StaysCurrent and
+    StoreSync of tui/sync.py). Textual's own members (``notify``, ``query_one``,
+    ``post_message``, ...) come from Screen.
+    """
+
+    if TYPE_CHECKING:
+        #: the running CallsheetApp, not any App as Textual types it (all)
+        app = getters.app(CallsheetApp)
+
+    # -- state DashboardScreen sets in __init__ -------------------------------------------------
+    selected_client_id: int | None  # client, pane, sync
+    pane: ClientsPane  # all
+    log_view: LogView  # client, capture, sync
+    risk_pane: RiskPane  # client
+    #: archived clients ``u`` brings back, last first (client)
     _undo: list[int]
-    #: parts of the screen still to show a saved form's result (client_actions)
+    #: parts of the screen still to show a saved form's result (client)
     _save_waiting: set[str]
-    #: a client just added, selected when their row arrives (client_actions)
+    #: a client just added, selected when their row arrives (client)
     _select_when_shown: int | None
     #: the header's triage counts once loaded (sync)
     _counts: dict[str, Any] | None
 
-    if TYPE_CHECKING:
-        #: the running CallsheetApp (Textual types ``app`` as any App)
-        app = getters.app(CallsheetApp)
+    @property
+    @abstractmethod
+    def client_list(self) -> ClientList: ...  # client, record, pane, sync
 
     @property
     @abstractmethod
-    def client_list(self) -> ClientList: ...
+    def total_clients(self) -> int | None: ...  # client
 
-    @property
+    # -- loading and showing (DashboardScreen; the loaders are thread workers) -----------------
     @abstractmethod
-    def total_clients(self) -> int | None: ...
-
-    # -- loading and showing (DashboardScreen) --------------------------------------------------
-    @abstractmethod
-    def load_clients(self, wait_for_selection: bool = False) -> Worker[None]: ...
+    def load_clients(self, wait_for_selection: bool = False) -> Worker[None]: ...  # sync
 
     @abstractmethod
-    def load_counts(self) -> Worker[None]: ...
+    def load_counts(self) -> Worker[None]: ...  # client, sync
 
     @abstractmethod
-    def load_selected(self, client_id: int | None) -> Worker[None]: ...
+    def load_selected(self, client_id: int | None) -> Worker[None]: ...  # client, pane, sync
 
     @abstractmethod
-    def load_rest_of_log(self, selection: SelectionLoaded) -> Worker[None]: ...
+    def load_rest_of_log(self, selection: SelectionLoaded) -> Worker[None]: ...  # client
 
     @abstractmethod
-    def read_selection(
+    def read_selection(  # client
         self, client_id: int, cancelled: Callable[[], bool] = lambda: False
     ) -> SelectionLoaded | None: ...
 
     @abstractmethod
-    def _show_selected(self, message: SelectionLoaded) -> None: ...
+    def _show_selected(self, message: SelectionLoaded) -> None: ...  # client
 
     @abstractmethod
-    def _show_counts(self, message: CountsLoaded) -> None: ...
+    def _show_counts(self, message: CountsLoaded) -> None: ...  # sync
 
     @abstractmethod
-    def select_client(self, client_id: int) -> None: ...
+    def select_client(self, client_id: int) -> None: ...  # client, record
 
     @abstractmethod
-    def refresh_client(self, client_id: int, reload_selected: bool = True) -> Worker[None]: ...
+    def refresh_client(  # client
+        self, client_id: int, reload_selected: bool = True
+    ) -> Worker[None]: ...
 
     @abstractmethod
-    def _post_client_changed(self, client_id: int, reload_selected: bool = True) -> None: ...
+    def _post_client_changed(  # client, record, capture
+        self, client_id: int, reload_selected: bool = True
+    ) -> None: ...
 
     @abstractmethod
-    def _patched(self, message: ClientChanged) -> None: ...
+    def _patched(self, message: ClientChanged) -> None: ...  # client
 
-    # -- one mixin's helpers another uses ------------------------------------------------------
+    # -- one mixin's helpers another uses ---------------------------------------------------------
     @abstractmethod
     def _selected(self) -> tuple[int, str] | None:
-        """The selected client's id and name, or None after saying to select one (client_actions)."""
+        """The selected client's id and name, or None after asking for one (client; record)."""
 
     @abstractmethod
     def _form_saved(self, saved: Any) -> None:
-        """Show what a form saved (client_actions; record_actions opens forms too)."""
+        """Show what a form saved (client; record opens forms too)."""
 
     @abstractmethod
     def _patiently(self, write: Callable[[], object]) -> bool:
-        """Run a write through a locked database, retrying (client_actions)."""
+        """Run a write through a locked database, retrying (client; record)."""
 
     @abstractmethod
     def undo_record_change(self) -> None:
-        """Undo the session's last record correction (record_actions; ``u`` in client_actions)."""
+        """Undo the session's last record correction (record; ``u`` of client)."""
