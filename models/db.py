@@ -274,6 +274,8 @@ def backup_to(dest: str | os.PathLike) -> Path:
         create_private_file(dest)
     source = database.obj.connection()
     target = sqlite3.connect(str(dest))
+    # a copy that says "backed up" is on disk too, whatever this SQLite build's default is
+    target.execute("PRAGMA synchronous = FULL")
     try:
         source.backup(target)
     finally:
