@@ -37,6 +37,8 @@ PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": BUSY_TIMEOUT_MS,
     "synchronous": "full",
+    # macOS: fsync reaches the drive but not past its cache; F_FULLFSYNC does (no-op elsewhere)
+    "fullfsync": 1,
     # 8 MB per connection: each dashboard worker thread has one (32 MB each put the
     # dashboard at 290 MB peak at 100,000 clients); the OS file cache holds the rest
     "cache_size": -8_000,
