@@ -278,7 +278,7 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
 
     import peewee
 
-    from models.busy import DatabaseBusy, is_busy
+    from models.busy import DISK_FULL, DatabaseBusy, is_busy, is_disk_full
     from models.config import ConfigError
     from models.db import DatabaseError
     from models.finding import AmbiguousClient, ClientNotFound
@@ -304,6 +304,8 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
         return EXIT_UNAVAILABLE, str(error)
     if is_busy(error):
         return EXIT_UNAVAILABLE, "the database is busy (another program is writing); try again"
+    if is_disk_full(error):  # before the driver's own words, which may be a failed rollback
+        return EXIT_UNAVAILABLE, DISK_FULL
     if isinstance(error, DatabaseError):
         # Raised from the driver or the schema check: the store is there but unusable (3).
         # Raised on its own or from the file system: --db names nothing usable, a typo (2).

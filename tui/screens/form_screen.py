@@ -242,10 +242,7 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
         except ValueError as error:
             self.app.call_from_thread(self._show_error, "", str(error))
         except Exception as error:  # noqa: BLE001 - a read-only or damaged file: keep the typing
-            self.app.call_from_thread(
-                self._show_busy,
-                f"Nothing was saved ({type(error).__name__}: {error}). Your entry is still here.",
-            )
+            self.app.call_from_thread(self._show_busy, _not_saved(error))
         else:
             if self.read_back is not None and not worker.is_cancelled:
                 try:
@@ -284,6 +281,18 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
             self.query_one("#form-error", Static).update(
                 Text(f"{field}: {message}" if field else message)
             )
+
+
+def _not_saved(error: Exception) -> str:
+    """The form's notice for a save that failed on the store itself; the typing stays."""
+    from models.busy import DISK_FULL, is_disk_full
+
+    if is_disk_full(error):
+        return (
+            f"{DISK_FULL[0].upper()}{DISK_FULL[1:]}. Your entry is still here: "
+            "free some space, then ctrl+s tries again."
+        )
+    return f"Nothing was saved ({type(error).__name__}: {error}). Your entry is still here."
 
 
 class AboutClient:
