@@ -1,5 +1,7 @@
 """callsheet's benchmark: ``make bench`` or ``python -m bench [--clients N --interactions M]``.
 
+(``python -m bench power [--trials N]`` is the power-loss bench instead: bench/power.py.)
+
 Builds (or reuses, cached by parameters and schema version under bench/.cache/) a demo
 database, then measures, with medians over several runs, and prints ONE JSON object:
 
@@ -197,6 +199,11 @@ def a_phone(db: Path | str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["power"]:  # power loss after acknowledgement (root, loop devices)
+        from bench.power import main as power
+
+        return power(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=10_000)
     parser.add_argument("--interactions", type=int, default=1_000_000)

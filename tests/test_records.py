@@ -199,3 +199,48 @@ def test_a_search_hit_older_than_the_listed_entries_is_listed_too(ion):
     assert old.id not in [line.id for line in lines if line.kind == "entry"]
     lines = records.client_records(ion.id, entries=2, also_entry=old.id)
     assert [line.id for line in lines if line.kind == "entry"][-1] == old.id
+
+
+# -- stale copies and row versions (issue 22) ------------------------------------------------
+
+
+def test_an_edit_of_a_stale_copy_writes_only_its_own_fields(ion):
+    invoice = ops.add_invoice(ion, number="S-1", amount=500, issued=NOW.date(), now=NOW)
+    stale = records.get_invoice(invoice.id)  # read, as a form or a command does, before...
+    records.edit_invoice(records.get_invoice(invoice.id), disputed=True, now=NOW)  # ...this
+    records.edit_invoice(stale, amount=700, now=NOW)
+    saved = Invoice.get_by_id(invoice.id)
+    assert (saved.amount_cents, saved.disputed) == (70000, True)
+
+
+def test_an_edit_carrying_an_older_version_is_refused_and_writes_nothing(ion):
+    invoice = ops.add_invoice(ion, number="S-1", amount=500, issued=NOW.date(), now=NOW)
+    opened = Invoice.get_by_id(invoice.id).version
+    records.edit_invoice(records.get_invoice(invoice.id), disputed=True, now=NOW)
+    with pytest.raises(ops.StaleEdit, match="changed by someone else since you opened it"):
+        records.edit_invoice(invoice, amount=700, version=opened, now=NOW)
+    assert Invoice.get_by_id(invoice.id).amount_cents == 50000
+    records.edit_invoice(invoice, amount=700, version=opened + 1, now=NOW)  # the new one
+    assert Invoice.get_by_id(invoice.id).amount_cents == 70000
+
+
+def test_undo_writes_the_old_row_back_as_a_newer_version(ion):
+    entry = Interaction.get()
+    change = records.edit_interaction(entry, summary="Corrected", now=NOW)
+    edited = Interaction.get_by_id(entry.id).version
+    change.undo(NOW)
+    back = Interaction.get_by_id(entry.id)
+    assert back.summary == "Threatens a lawyer over the Carpați contract"
+    assert back.version == edited + 1  # a form opened on the edit is stale now
+
+
+def test_a_client_edit_on_a_stale_copy_keeps_the_newer_last_contact_and_risk(ion):
+    stale = Client.get_by_id(ion.id)
+    ops.log_interaction(Client.get_by_id(ion.id), summary="Called", at=NOW, now=NOW)
+    called = Client.get_by_id(ion.id)
+    ops.update_client(stale, company="Acme SRL", now=NOW)
+    client = Client.get_by_id(ion.id)
+    assert client.company == "Acme SRL" and client.last_contact_at == NOW
+    assert (client.risk_score, client.risk_as_of) == (called.risk_score, called.risk_as_of)
+    # logging a call is a derived write: a client form opened before it is not stale
+    assert client.version == ion.version + 1

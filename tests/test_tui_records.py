@@ -282,3 +282,80 @@ async def test_the_command_palette_reaches_the_records_screens_actions(ana):
         assert app.screen.record_list.current.kind == "follow_up"
         await from_palette(pilot, "snooze")
         await wait_for(pilot, lambda: isinstance(app.screen, SnoozeScreen), what="snooze dialog")
+
+
+# -- a form opened on a row that another process changes meanwhile (issue 22) ---------------
+
+
+def _notice(form) -> str:
+    return str(form.query_one("#form-error").render())
+
+
+async def _stale_notice(pilot, form) -> str:
+    await wait_for(
+        pilot,
+        lambda: "changed by someone else since you opened it" in _notice(form),
+        what="the stale-edit notice",
+    )
+    return _notice(form)
+
+
+async def test_a_stale_invoice_correction_is_held_and_ctrl_o_saves_only_what_was_typed(ana):
+    from callsheet.models.book import records
+
+    async with records_screen("invoice") as (app, pilot):
+        await pilot.press("e")
+        form = app.screen
+        form.query_one("#field-amount Input").value = "1200"
+        # another process disputes and renumbers it while the form is open
+        records.edit_invoice(records.get_invoice(Invoice.get().id), disputed=True, number="7b")
+        await pilot.press("ctrl+s")
+        notice = await _stale_notice(pilot, form)
+        assert "ctrl+r reload" in notice and "ctrl+o overwrite" in notice
+        assert app.screen is form and form.value("amount") == "1200"  # what was typed stays
+        assert Invoice.get().amount_cents == 100000  # nothing written yet
+        await reloaded_after(pilot, "ctrl+o")
+        saved = Invoice.get()
+        assert (saved.amount_cents, saved.disputed, saved.number) == (120000, True, "7b")
+
+
+async def test_ctrl_r_reloads_a_stale_client_form_keeping_the_typed_fields(ana):
+    from callsheet.tui.screens.forms import ClientForm
+
+    async with running() as (app, pilot):
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, ClientForm)
+        form.query_one("#field-notes Input").value = "Prefers e-mail"
+        # another process: the company corrected, and a call logged this morning
+        ops.update_client(Client.get_by_id(ana.id), company="Acme SRL")
+        ops.log_interaction(Client.get_by_id(ana.id), summary="Called", at=NOW, now=NOW)
+        await pilot.press("ctrl+s")
+        await _stale_notice(pilot, form)
+        await pilot.press("ctrl+r")
+        assert form.value("company") == "Acme SRL" and form.value("notes") == "Prefers e-mail"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is not form, what="the form saved")
+        client = Client.get_by_id(ana.id)
+        assert (client.company, client.notes) == ("Acme SRL", "Prefers e-mail")
+        assert client.last_contact_at == NOW
+
+
+async def test_an_unchanged_client_form_writes_back_no_stale_last_contact_or_risk(ana):
+    async with running() as (app, pilot):
+        await pilot.press("e")
+        form = app.screen
+        # a call logged from the command line while the form is open
+        ops.log_interaction(
+            Client.get_by_id(ana.id), summary="Shouted again", signals=["rude"], at=NOW, now=NOW
+        )
+        after_call = Client.get_by_id(ana.id)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is not form, what="the form saved")
+        client = Client.get_by_id(ana.id)
+        assert client.last_contact_at == NOW
+        assert (client.risk_score, client.risk_band) == (
+            after_call.risk_score,
+            after_call.risk_band,
+        )
+        assert client.risk_score > ana.risk_score

@@ -189,6 +189,12 @@ class CallsheetApp(App):
         Screens hand their workers' failures here (callsheet.tui.messages.ReportsWorkerFailures).
         """
         error = worker.error
+        # deferred: slow to import, and only this command needs it
+        from callsheet.models.store.busy import DISK_FULL, is_disk_full
+
+        if error is not None and is_disk_full(error):  # not the failed rollback that hides it
+            self.notify(DISK_FULL, title="That did not work", severity="error", timeout=8)
+            return
         detail = str(error).splitlines()[0][:200] if error is not None and str(error) else ""
         self.notify(
             f"{type(error).__name__}: {detail}" if detail else type(error).__name__,

@@ -123,13 +123,19 @@ def client_row(fields: dict, now: datetime, archived: datetime | None = None) ->
 
 def fill_empty_fields(client: Client, fields: dict, now: datetime) -> None:
     """Merge: an imported value fills a field the stored client left empty, never replaces."""
-    for key, value in fields.items():
-        if key in ("name", "status"):
-            continue
-        if value and not getattr(client, key):
-            setattr(client, key, value)
-    client.updated_at = now
-    client.save()
+    filled = {
+        key: value
+        for key, value in fields.items()
+        if key not in ("name", "status") and value and not getattr(client, key)
+    }
+    # only the filled fields: never every column of this copy (last contact, stored risk)
+    changes = {**filled, "updated_at": now}
+    Client.update({**changes, "version": Client.version + 1}).where(
+        Client.id == client.id
+    ).execute()
+    for key, value in changes.items():
+        setattr(client, key, value)
+    client.version += 1
 
 
 def link_referrer(client: Client, referred_by: str, *, text_if_unknown: bool = True) -> None:

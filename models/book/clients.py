@@ -6,14 +6,21 @@ the dashboard and the command line never disagree. The command line and the dash
 forms write through these functions; imports through the path's bulk half,
 :mod:`callsheet.models.book.bulk_writes`, inside their one transaction. Phones and e-mails are cleaned and
 checked by :mod:`callsheet.models.book.contact_points`; clients are found by :mod:`callsheet.models.book.finding`.
+
+A write that depends on what it read re-reads its row inside its own transaction with
+:func:`locked` (two "pay the rest" at once must not both pass the "still owed" check); an
+edit writes only the fields it names with :func:`write_row`, never every column of a copy
+read earlier, and bumps the row's ``version``; an edit that carries the version its form
+was opened with is refused with :class:`StaleEdit` once someone else changed the row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
-from peewee import chunked
+from peewee import Model, chunked
 
 from callsheet.models.book import contact_points as points
 from callsheet.models.book.bulk_writes import add_signals, client_row, refresh_after_import
@@ -34,6 +41,64 @@ from callsheet.models.values import terms, validate
 from callsheet.models.values.phones import is_unverified
 from callsheet.models.values.validate import InputError
 from callsheet.models.values.when import WhenError, not_in_future, to_zone, utcnow
+
+M = TypeVar("M", bound=Model)
+
+
+class StaleEdit(Exception):
+    """An edit made on a copy of a row that someone else changed since it was read: the
+    form keeps what was typed and offers to reload or to overwrite."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what}: changed by someone else since you opened it")
+        self.what = what
+
+
+def locked(model: type[M], row_id: int) -> M | None:
+    """The row as it is now, held against other writers until the transaction ends.
+
+    Call inside ``database.atomic()``. On SQLite the store begins every transaction with
+    ``BEGIN IMMEDIATE`` (``lock_type`` in models/store.py; peewee's ``atomic()`` issues
+    ``BEGIN <lock_type>``), so the write lock is already held and this read sees the last
+    commit. On PostgreSQL ``SELECT ... FOR UPDATE`` makes a second writer wait here until
+    the first commits, then read what it wrote. (peewee refuses ``FOR UPDATE`` on SQLite.)
+    """
+    if not database.in_transaction():
+        raise RuntimeError("locked() reads for a write: call it inside database.atomic()")
+    query = model.select().where(model._meta.primary_key == row_id)
+    if database.for_update:
+        query = query.for_update()
+    return query.first()
+
+
+def check_version(row: Model, version: int | None, what: str) -> None:
+    """Refuse an edit opened on ``version`` (None: no form, read and written in one go)."""
+    if version is not None and row.version != version:
+        raise StaleEdit(what)
+
+
+def write_row(row: Model, changes: dict[str, Any], *, bump: bool = True) -> None:
+    """Write only ``changes`` (field name -> value) to ``row``'s record, one more version.
+
+    The copy ``row`` follows (it was read by :func:`locked` in the same transaction);
+    ``bump=False`` is for derived columns (last contact), which never make a form stale.
+    """
+    model = type(row)
+    values: dict[Any, Any] = {getattr(model, name): value for name, value in changes.items()}
+    if bump:
+        values[model.version] = model.version + 1
+    if values:
+        model.update(values).where(model._meta.primary_key == row.get_id()).execute()
+    for name, value in changes.items():
+        setattr(row, name, value)
+    if bump:
+        row.version += 1
+
+
+def follow(copy: Model, row: Model) -> None:
+    """Bring a caller's copy up to the row as written (callers read it after an edit)."""
+    copy.__data__.update(row.__data__)
+    copy._dirty.clear()
 
 
 def _short_text(value: str, field: str) -> str:
@@ -121,11 +186,14 @@ def update_client(
     now: datetime | None = None,
     allow_shared_phone: bool = False,
     allow_shared_email: bool = False,
+    version: int | None = None,
     **changes,
 ) -> Client:
     """Change a client's fields; ``phones``/``emails`` given replace the existing lists.
 
-    As in :func:`add_client`, another client's phone or e-mail is refused unless allowed.
+    Only the fields named are written. As in :func:`add_client`, another client's phone or
+    e-mail is refused unless allowed. ``version``: the one the form was opened on (a
+    :class:`StaleEdit` if the client changed since).
     """
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -135,33 +203,36 @@ def update_client(
         changes["name_key"] = name_key(changes["name"])
     if "status" in changes:
         changes["status"] = validate.status(changes["status"])
-    kept = {p.raw: p.e164 for p in client.phones if is_unverified(p.e164)}
-    clean_phones = points.clean_phones(phones, region, kept) if phones is not None else None
     clean_emails = points.clean_emails(emails) if emails is not None else None
     with database.atomic():
+        fresh = locked(Client, client.id)
+        if fresh is None:
+            raise ClientNotFound(f"client #{client.id} is no longer in the book")
+        check_version(fresh, version, fresh.name)
+        kept = {p.raw: p.e164 for p in fresh.phones if is_unverified(p.e164)}
+        clean_phones = points.clean_phones(phones, region, kept) if phones is not None else None
         # Only what the edit adds is checked: a line shared on purpose stays editable.
-        had_phones = {p.e164 for p in client.phones}
-        had_emails = {e.address for e in client.emails}
+        had_phones = {p.e164 for p in fresh.phones}
+        had_emails = {e.address for e in fresh.emails}
         points.refuse_shared(
             [p for p in clean_phones or [] if p[0] not in had_phones],
             [e for e in clean_emails or [] if e[0] not in had_emails],
-            client,
+            fresh,
             allow_phone=allow_shared_phone,
             allow_email=allow_shared_email,
         )
-        for field, value in changes.items():
-            setattr(
-                client,
-                field,
-                value.strip()
-                if isinstance(value, str) and field not in ("notes", "rapport")
-                else value,
-            )
+        written = {
+            field: value.strip()
+            if isinstance(value, str) and field not in ("notes", "rapport")
+            else value
+            for field, value in changes.items()
+        }
         if referred_by is not ...:
-            client.referred_by, client.referred_by_text = _resolve_referrer(referred_by)
-        client.updated_at = now or utcnow()
-        client.save()
-        points.replace_contact_points(client, clean_phones, clean_emails)
+            written["referred_by"], written["referred_by_text"] = _resolve_referrer(referred_by)
+        # derived columns (last contact, stored risk) are never written from an edit
+        write_row(fresh, written | {"updated_at": now or utcnow()})
+        points.replace_contact_points(fresh, clean_phones, clean_emails)
+    follow(client, fresh)
     return client
 
 
@@ -169,9 +240,11 @@ def set_archived(client: Client, archived: bool, now: datetime | None = None) ->
     """Archive (soft delete) or bring back a client; nothing of their history is removed."""
     now = now or utcnow()
     with database.atomic():
-        client.archived_at = now if archived else None
-        client.updated_at = now
-        client.save()
+        fresh = locked(Client, client.id)
+        if fresh is None:
+            raise ClientNotFound(f"client #{client.id} is no longer in the book")
+        write_row(fresh, {"archived_at": now if archived else None, "updated_at": now})
+    follow(client, fresh)
     return client
 
 
@@ -214,16 +287,21 @@ def log_interaction(
     clean_signals = list(dict.fromkeys(validate.signal(s) for s in signals))
     suggested = suggest(str(clean["summary"]), exclude=clean_signals)
     with database.atomic():
+        # the last contact as committed now, not as this copy of the client was read: a
+        # call logged meanwhile from another terminal may be newer than this one (locked
+        # first: two PostgreSQL writers that both inserted would wait for each other)
+        fresh = locked(Client, client.id) or client
         interaction = Interaction.create(
             client=client, occurred_at=at, suggested_signals=suggested, **clean
         )
         add_signals(interaction.id, client.id, clean_signals, at)
+        derived: dict[str, Any] = {"updated_at": now}
         if clean["channel"] in terms.CONTACT_CHANNELS and (
-            client.last_contact_at is None or at > client.last_contact_at
+            fresh.last_contact_at is None or at > fresh.last_contact_at
         ):
-            client.last_contact_at = at
-        client.updated_at = now
-        client.save(only=[Client.last_contact_at, Client.updated_at])
+            derived["last_contact_at"] = at
+        write_row(fresh, derived, bump=False)
+        follow(client, fresh)
         refresh_risk(client, now)
     return interaction
 
@@ -323,8 +401,10 @@ def complete_follow_up(
     follow_up: FollowUp, done: bool = True, now: datetime | None = None
 ) -> FollowUp:
     with database.atomic():
-        follow_up.done_at = (now or utcnow()) if done else None
-        follow_up.save()
+        fresh = locked(FollowUp, follow_up.id)
+        if fresh is not None:
+            write_row(fresh, {"done_at": (now or utcnow()) if done else None})
+            follow(follow_up, fresh)
     return follow_up
 
 
@@ -370,9 +450,11 @@ def record_payment(invoice: Invoice, paid: date | None, now: datetime | None = N
     if paid is not None and paid > to_zone(now).date() + timedelta(days=1):
         raise InputError("paid", f"{paid} is in the future: record a payment once it is made")
     with database.atomic():
-        invoice.paid = paid
-        invoice.save()
-        refresh_risk(invoice.client, now)
+        fresh = locked(Invoice, invoice.id)
+        if fresh is not None:
+            write_row(fresh, {"paid": paid})
+            follow(invoice, fresh)
+            refresh_risk(invoice.client, now)
     return invoice
 
 

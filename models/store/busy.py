@@ -11,10 +11,15 @@ shorten them:
 - ``CALLSHEET_BUSY_TIMEOUT_MS``: how long one attempt lets SQLite wait for the lock
   (default 1000 ms, so feedback comes after about a second);
 - ``CALLSHEET_BUSY_LIMIT_S``: how long to keep trying before giving up (default 120 s).
+
+It also tells the other failure a write meets that is about the machine, not the data: a
+full disk (:func:`is_disk_full`), which every front end reports in the same words
+(:data:`DISK_FULL`) and which retrying would not cure.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import time
@@ -60,6 +65,41 @@ def is_busy(error: BaseException) -> bool:
         return False
     text = str(error).lower()
     return "locked" in text or "busy" in text
+
+
+#: SQLite's result codes for a full volume (sqlite3 exposes them from Python 3.11 only).
+SQLITE_FULL, SQLITE_IOERR_SHMSIZE = 13, 4874
+
+#: What a write that met a full disk says, in the command line and in the dashboard.
+DISK_FULL = "disk full: nothing was saved"
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """True when ``error``, or an error it was raised while handling, is a full disk.
+
+    SQLite says "database or disk is full" (SQLITE_FULL) when a commit cannot grow the file
+    or its WAL, and rolls the transaction back itself; peewee's rollback that follows then
+    fails with "cannot rollback - no transaction is active", which hides the real reason.
+    So the chain of errors is searched, not only the last one. Also ENOSPC from the file
+    system (a new database file, a backup) and PostgreSQL's disk_full (SQLSTATE 53100).
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        # SQLITE_IOERR_SHMSIZE: the WAL's shared-memory file could not grow, which SQLite's
+        # documentation ties to a volume out of space (it is how opening fails on one)
+        if getattr(current, "sqlite_errorcode", None) in (SQLITE_FULL, SQLITE_IOERR_SHMSIZE):
+            return True
+        if getattr(current, "sqlstate", None) == "53100":
+            return True
+        text = str(current).lower()
+        if "database or disk is full" in text or "no space left on device" in text:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def set_attempt_timeout(ms: int | None = None) -> None:

@@ -290,6 +290,24 @@ def _v5_risk_cache(db: Database, migrator: SchemaMigrator) -> None:
     db.create_tables([risk_cache], safe=False)
 
 
+#: The tables a form edits, each row carrying the ``version`` of step 6.
+_VERSIONED_TABLES = ("client", "interaction", "agreement", "invoice", "time_entry", "follow_up")
+
+
+def _v6_row_versions(db: Database, migrator: SchemaMigrator) -> None:
+    """``version`` on every row a form edits: each write through the write path adds one, so
+    an edit saved from a form opened on version *n* is refused once the row is past *n*
+    (callsheet.models.book.clients.StaleEdit) instead of silently writing over another writer's change.
+
+    An integer rather than ``client.updated_at``: only the client carries ``updated_at``,
+    and logging a call bumps it (a derived write that must not make an open form stale).
+    """
+    # One ALTER, the same on both backends. (playhouse's add_column of a NOT NULL column
+    # rebuilds an SQLite table, which drops the full-text index's triggers on it.)
+    for table in _VERSIONED_TABLES:
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 0')
+
+
 #: Append new steps at the end; never edit a released one.
 STEPS: tuple[Step, ...] = (
     _v1_initial_schema,
@@ -297,6 +315,7 @@ STEPS: tuple[Step, ...] = (
     _v3_captured_log,
     _v4_records,
     _v5_risk_cache,
+    _v6_row_versions,
 )
 
 CURRENT_VERSION = len(STEPS)

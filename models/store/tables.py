@@ -76,6 +76,9 @@ class Client(BaseModel):
     risk_week_ago = IntegerField(default=0)
     #: "stay in touch every N days" (None: no cadence); lapsed cadences come up in triage
     cadence_days = IntegerField(null=True)
+    #: one more at every write through the write path: an edit from a form opened on an
+    #: older version is refused (callsheet.models.book.clients.StaleEdit); derived columns never bump it
+    version = IntegerField(default=0)
 
     class Meta:
         indexes = ((("archived_at", "risk_score"), False),)
@@ -128,6 +131,7 @@ class Interaction(BaseModel):
     suggested_signals = SignalKindsField(default="")
     #: suggestions the user set aside; never suggested again
     dismissed_signals = SignalKindsField(default="")
+    version = IntegerField(default=0)  # see Client.version
 
     class Meta:
         # The log pane reads one client's entries newest first.
@@ -175,6 +179,7 @@ class Agreement(BaseModel):
     start = IsoDateField(null=True)
     end = IsoDateField(null=True)
     status = TextField(default="active")
+    version = IntegerField(default=0)  # see Client.version
 
 
 def _records_name(link: ForeignKeyField) -> str:
@@ -200,6 +205,7 @@ class Invoice(AgreementRecord):
     paid = IsoDateField(null=True)
     #: the client contests this invoice (refuses to pay it, in whole or part)
     disputed = BooleanField(default=False)
+    version = IntegerField(default=0)  # see Client.version
 
     class Meta:
         records_name = "invoices"
@@ -221,6 +227,7 @@ class TimeEntry(AgreementRecord):
     started_at = UtcDateTimeField()
     minutes = IntegerField()
     note = TextField(default="")
+    version = IntegerField(default=0)  # see Client.version
 
     class Meta:
         records_name = "time_entries"
@@ -231,6 +238,7 @@ class FollowUp(BaseModel):
     due_at = UtcDateTimeField()
     text = TextField()
     done_at = UtcDateTimeField(null=True)
+    version = IntegerField(default=0)  # see Client.version
 
     class Meta:
         indexes = ((("done_at", "due_at"), False),)

@@ -289,7 +289,7 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.finding import AmbiguousClient, ClientNotFound
     from callsheet.models.config import ConfigError
-    from callsheet.models.store.busy import DatabaseBusy, is_busy
+    from callsheet.models.store.busy import DISK_FULL, DatabaseBusy, is_busy, is_disk_full
     from callsheet.models.store.db import DatabaseError
     from callsheet.models.values.validate import InputError
     from callsheet.models.values.when import WhenError
@@ -314,6 +314,8 @@ def _failure(error: BaseException) -> tuple[int | None, str]:
         return EXIT_UNAVAILABLE, str(error)
     if is_busy(error):
         return EXIT_UNAVAILABLE, "the database is busy (another program is writing); try again"
+    if is_disk_full(error):  # before the driver's own words, which may be a failed rollback
+        return EXIT_UNAVAILABLE, DISK_FULL
     if isinstance(error, DatabaseError):
         # Raised from the driver or the schema check: the store is there but unusable (3).
         # Raised on its own or from the file system: --db names nothing usable, a typo (2).

@@ -5,6 +5,12 @@ Each form validates through the same functions as the command line (callsheet.mo
 callsheet.models.book.clients); a bad value is named under its field and nothing is saved until it is
 fixed. ``ctrl+s`` saves from any field, ``escape`` cancels. Saving runs in a thread worker
 and the form closes with what was saved, so the dashboard can update just that client.
+
+A form that edits a row remembers what it showed and the row's version (``remember``): it
+saves only the fields the user changed, and if someone else changed the row meanwhile the
+save is refused (callsheet.models.book.clients.StaleEdit) and the form stays open with what was typed,
+offering ``ctrl+r`` reload (keep what you changed, show the row as it is now for the rest)
+or ``ctrl+o`` overwrite (save what you changed over it).
 """
 
 from __future__ import annotations
@@ -19,14 +25,16 @@ from textual import getters, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Select, Static
+from textual.widgets import Select, Static, TextArea
 
-from callsheet.models.store.busy import DatabaseBusy, patiently
+from callsheet.models.book.clients import StaleEdit
+from callsheet.models.store.busy import DISK_FULL, DatabaseBusy, is_disk_full, patiently
 from callsheet.models.values.validate import InputError
 from callsheet.models.values.when import WhenError
 from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
 from callsheet.tui.widgets.field import Field
+from callsheet.tui.widgets.signal_picker import SignalPicker
 
 if TYPE_CHECKING:
     from textual.widgets import Input
@@ -59,6 +67,8 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
     BINDINGS = [
         _key("ctrl+s", "save", "Save", "Save and close"),
         _key("escape", "cancel", "Cancel", "Close without saving"),
+        _key("ctrl+r", "reload", "Reload", "Changed elsewhere: keep your changes, reload the rest"),
+        _key("ctrl+o", "overwrite", "Overwrite", "Changed elsewhere: save your changes over it"),
     ]
     TITLE = "Form"
     #: the first field, not the scrolling body around the fields
@@ -88,8 +98,101 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
         widget = self.query_one(f"#field-{name}", Field).widget
         if isinstance(widget, Select):
             return "" if widget.value is Select.NULL else str(widget.value)
-        # an Input, or EditorTextArea, whose ``value`` is its text too
+        if isinstance(widget, TextArea):
+            return widget.text
         return cast("Input", widget).value
+
+    # -- editing a row that another window or process may change meanwhile --------------
+
+    #: the version of the row when the form showed it (None: a new record)
+    opened_version: int | None = None
+    #: what each field showed when the form was opened (or reloaded), by field name
+    _shown: dict[str, object] = {}
+    #: the last save was refused as stale: reload and overwrite are offered
+    _stale = False
+    #: the user chose to overwrite: the next save does not compare versions
+    _overwrite = False
+
+    def load(self):
+        """The row this form edits, read now (None: the form adds a record)."""
+        return None
+
+    def shown(self, row) -> dict[str, object]:
+        """What each field shows for ``row``, as :meth:`raw` reads it back."""
+        return {}
+
+    def remember(self, row) -> dict[str, object]:
+        """Note what the form shows of ``row`` and its version; returns the fields' values."""
+        self.opened_version = getattr(row, "version", None)
+        self._shown = self.shown(row) if row is not None else {}
+        return self._shown
+
+    def raw(self, name: str) -> object:
+        """A field's content as typed (a signal picker: its kinds, sorted)."""
+        widget = self.query_one(f"#field-{name}", Field).widget
+        chosen = getattr(widget, "chosen", None)
+        return tuple(sorted(chosen)) if chosen is not None else self.value(name)
+
+    def changed(self, name: str) -> bool:
+        """The user changed this field since the form showed the row (a new record: all)."""
+        return name not in self._shown or self.raw(name) != self._shown[name]
+
+    def edit_version(self) -> int | None:
+        """The version an edit must still find (None once the user chose to overwrite)."""
+        return None if self._overwrite else self.opened_version
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("reload", "overwrite"):
+            return self._stale
+        return True
+
+    def action_overwrite(self) -> None:
+        if self._stale:
+            self._stale, self._overwrite = False, True
+            self.refresh_bindings()
+            self.action_save()
+
+    def action_reload(self) -> None:
+        """Show the row as it is now in every field the user left alone; keep the others."""
+        if not self._stale:
+            return
+        row = self.load()
+        if row is None:
+            self._show_busy("It was deleted meanwhile: escape closes the form.")
+            return
+        typed = {name: self.raw(name) for name in self._shown if self.changed(name)}
+        for name, value in self.remember(row).items():
+            if name not in typed:
+                self._set_raw(name, value)
+        self._stale = False
+        self.refresh_bindings()
+        self._show_busy(
+            "Reloaded: the fields you changed are kept, the others show it as it is now. "
+            "ctrl+s saves."
+        )
+
+    def _set_raw(self, name: str, value: object) -> None:
+        widget = self.query_one(f"#field-{name}", Field).widget
+        if isinstance(widget, SignalPicker):
+            widget.chosen = list(cast("list[str]", value))
+            widget._draw()  # the picker draws its marks when told (tui/widgets/signal_picker.py)
+        elif isinstance(widget, TextArea):
+            widget.text = str(value)
+        elif isinstance(widget, Select):
+            if value in ("", None):
+                widget.clear()
+            else:
+                widget.value = value
+        else:
+            cast("Input", widget).value = str(value)
+
+    def _show_stale(self, message: str) -> None:
+        self._saving, self._overwrite, self._stale = False, False, True
+        self.refresh_bindings()
+        self._show_busy(
+            f"{message}. ctrl+r reload: keep what you changed, show theirs for the rest; "
+            "ctrl+o overwrite: save what you changed over theirs; escape discards."
+        )
 
     def values(self, *names: str) -> dict[str, str]:
         """The fields ``names`` by name (they are named as the model's arguments)."""
@@ -133,6 +236,9 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
 
         try:
             saved = patiently(self.save, on_busy=busy, cancelled=lambda: worker.is_cancelled)
+        except StaleEdit as error:  # the form stays open with what was typed
+            self.app.call_from_thread(self._show_stale, str(error))
+            return
         except InputError as error:
             self.app.call_from_thread(self._show_error, error.field, error.message)
         except WhenError as error:
@@ -147,10 +253,7 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
         except ValueError as error:
             self.app.call_from_thread(self._show_error, "", str(error))
         except Exception as error:  # noqa: BLE001 - a read-only or damaged file: keep the typing
-            self.app.call_from_thread(
-                self._show_busy,
-                f"Nothing was saved ({type(error).__name__}: {error}). Your entry is still here.",
-            )
+            self.app.call_from_thread(self._show_busy, _not_saved(error))
         else:
             if self.read_back is not None and not worker.is_cancelled:
                 try:
@@ -162,7 +265,7 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
         self.app.call_from_thread(self._save_ended)
 
     def _save_ended(self) -> None:
-        self._saving = False
+        self._saving = self._overwrite = False
 
     def _saved(self, saved: Saved) -> None:
         self._saving = False
@@ -188,6 +291,16 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
             self.query_one("#form-error", Static).update(
                 Text(f"{field}: {message}" if field else message)
             )
+
+
+def _not_saved(error: Exception) -> str:
+    """The form's notice for a save that failed on the store itself; the typing stays."""
+    if is_disk_full(error):
+        return (
+            f"{DISK_FULL[0].upper()}{DISK_FULL[1:]}. Your entry is still here: "
+            "free some space, then ctrl+s tries again."
+        )
+    return f"Nothing was saved ({type(error).__name__}: {error}). Your entry is still here."
 
 
 class AboutClient:

@@ -67,45 +67,63 @@ class ClientForm(FormScreen):
     def form_title(self) -> str:
         return "Edit client" if self.client_id else "New client"
 
+    def load(self):
+        return Client.get_or_none(Client.id == self.client_id) if self.client_id else None
+
+    def shown(self, client) -> dict[str, object]:
+        # derived columns (last contact, stored risk) are not fields: never written from here
+        return {
+            "name": client.name,
+            "salutation": client.salutation,
+            "language": client.language,
+            "company": client.company,
+            "status": client.status,
+            "phone": ", ".join(p.raw for p in client.phones),
+            "email": ", ".join(e.address for e in client.emails),
+            "tags": ", ".join(client.tags),
+            "rapport": client.rapport,
+            "notes": client.notes,
+        }
+
     def fields(self) -> ComposeResult:
-        client = self.client = (
-            Client.get_or_none(Client.id == self.client_id) if self.client_id else None
-        )
-        phones = ", ".join(p.raw for p in client.phones) if client else self.phone
-        emails = ", ".join(e.address for e in client.emails) if client else ""
-        yield Field("Name", Input(client.name if client else "", id="name"), "name")
+        client = self.client = self.load()
+        shown = self.remember(client) or {
+            "name": "",
+            "salutation": "",
+            "language": "",
+            "company": "",
+            "status": "prospect",
+            "phone": self.phone,
+            "email": "",
+            "tags": "",
+            "rapport": "",
+            "notes": "",
+        }
+        yield Field("Name", Input(str(shown["name"]), id="name"), "name")
         with Horizontal(classes="row"):
             yield Field(
                 "Greeting (salutation)",
-                Input(client.salutation if client else "", placeholder="e.g. dl. Ionescu"),
+                Input(str(shown["salutation"]), placeholder="e.g. dl. Ionescu"),
                 "salutation",
             )
             yield Field(
-                "Language",
-                Input(client.language if client else "", placeholder="e.g. ro"),
-                "language",
+                "Language", Input(str(shown["language"]), placeholder="e.g. ro"), "language"
             )
-        yield Field("Company", Input(client.company if client else ""), "company")
+        yield Field("Company", Input(str(shown["company"])), "company")
         yield Field(
             "Status",
-            Select(
-                options(STATUSES), value=client.status if client else "prospect", allow_blank=False
-            ),
+            Select(options(STATUSES), value=str(shown["status"]), allow_blank=False),
             "status",
         )
         yield Field(
             "Phones (comma-separated)",
-            Input(phones, placeholder="e.g. 0721 234 567, +40 744 555 010"),
+            Input(str(shown["phone"]), placeholder="e.g. 0721 234 567, +40 744 555 010"),
             "phone",
         )
-        yield Field("E-mails (comma-separated)", Input(emails), "email")
-        yield Field(
-            "Tags (comma-separated)", Input(", ".join(client.tags) if client else ""), "tags"
-        )
-        yield Field(
-            "What works with this person", Input(client.rapport if client else ""), "rapport"
-        )
-        yield Field("Notes", Input(client.notes if client else ""), "notes")
+        yield Field("E-mails (comma-separated)", Input(str(shown["email"])), "email")
+        yield Field("Tags (comma-separated)", Input(str(shown["tags"])), "tags")
+        yield Field("What works with this person", Input(str(shown["rapport"])), "rapport")
+        yield Field("Notes", Input(str(shown["notes"])), "notes")
 
     def save(self) -> Saved:
         split = lambda text: [part.strip() for part in text.split(",") if part.strip()]  # noqa: E731
@@ -125,9 +143,17 @@ class ClientForm(FormScreen):
                 phones=phones, emails=emails, region=self.phone_region, **values
             )
             return Saved(client.id, f"Added {client.name}", added=True)
-        ops.update_client(
-            self.client, phones=phones, emails=emails, region=self.phone_region, **values
-        )
+        # only what the user changed: a field left alone keeps what another window wrote
+        changed = {name: value for name, value in values.items() if self.changed(name)}
+        if changed or self.changed("phone") or self.changed("email"):
+            ops.update_client(
+                self.client,
+                phones=phones if self.changed("phone") else None,
+                emails=emails if self.changed("email") else None,
+                region=self.phone_region,
+                version=self.edit_version(),
+                **changed,
+            )
         return Saved(self.client.id, f"Saved {self.client.name}")
 
 

@@ -4,7 +4,9 @@ pay an invoice in part, set the cadence (opened from the records screen, tui/scr
 Each ``save()`` goes through :mod:`callsheet.models.book.records` and returns ``Saved`` with the ``change``
 the records screen keeps on the session's undo stack. How each kind of record is read,
 corrected and deleted is one table, ``KINDS``; a correction form adds only how the record
-fills its fields (``fill()``) and how they are read back (``edits()``).
+fills its fields (``shown()`` and ``fill()``) and how they are read back (``edits()``).
+A correction saves only the fields the user changed, on the version of the record the form
+was opened on (form_screen.py: reload or overwrite when it changed meanwhile).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, Literal, overload
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Input, Select, Static, TextArea
+from textual.widgets import Input, Select, Static
 
 from callsheet.models.book import records
 from callsheet.models.book.clients import add_agreement
@@ -53,6 +55,10 @@ _SAID = {
 }
 
 
+#: an edit function's argument -> the field it is read from, where the names differ
+_FIELD_OF = {"at": "when", "due_at": "due", "started_at": "start"}
+
+
 class RecordForm(AboutClientForm):
     """A form about one record of a client; ``save()`` returns ``Saved`` with a ``change``."""
 
@@ -68,11 +74,22 @@ class RecordForm(AboutClientForm):
     def record(self):
         return KINDS[self.KIND][0](self.record_id)
 
-    def value(self, name: str) -> str:
-        widget = self.query_one(f"#field-{name}", Field).widget
-        if isinstance(widget, TextArea):
-            return widget.text
-        return super().value(name)
+    def load(self):
+        if not self.record_id:
+            return None
+        try:
+            return self.record()
+        except records.RecordNotFound:
+            return None
+
+    def only_changed(self, values: dict) -> dict:
+        """The edit's arguments whose field the user changed (and ``now``): a field left
+        alone keeps what another window wrote meanwhile."""
+        return {
+            name: value
+            for name, value in values.items()
+            if name == "now" or self.changed(_FIELD_OF.get(name, name))
+        }
 
     def saved(self, what: str, change) -> Saved:
         result = Saved(self.client_id, what)
@@ -87,9 +104,10 @@ class CorrectionForm(RecordForm):
         return _SAID[self.KIND][0].format(name=self.client_name)
 
     def fields(self) -> ComposeResult:
-        yield from self.fill(self.record())
+        yield from self.fill(self.remember(self.record()), self.record())
 
-    def fill(self, record) -> ComposeResult:
+    def fill(self, shown: dict, record) -> ComposeResult:
+        """The fields showing ``shown`` (this form's :meth:`shown` of ``record``)."""
         raise NotImplementedError
 
     def edits(self) -> dict:
@@ -100,7 +118,7 @@ class CorrectionForm(RecordForm):
         edit = KINDS[self.KIND][1]
         assert edit is not None
         values = self.edits()
-        change = edit(self.record(), **values)
+        change = edit(self.record(), version=self.edit_version(), **self.only_changed(values))
         return self.saved(f"{_SAID[self.KIND][1].format(**values)} u undoes it.", change)
 
 
@@ -137,34 +155,45 @@ class EntryForm(CorrectionForm):
 
     KIND = "entry"
 
-    def fill(self, entry) -> ComposeResult:
+    def shown(self, entry) -> dict[str, object]:
+        return {
+            "summary": entry.summary,
+            "channel": entry.channel,
+            "direction": entry.direction,
+            "tone": entry.tone or "",
+            "when": _moment_text(entry.occurred_at),
+            "minutes": str(entry.duration_min or ""),
+            "signals": tuple(sorted(s.kind for s in entry.signals)),
+        }
+
+    def fill(self, shown: dict, entry) -> ComposeResult:
         yield Field(
             "What happened (ctrl+e: $EDITOR)",
-            EditorTextArea(entry.summary, id="summary", soft_wrap=True),
+            EditorTextArea(shown["summary"], id="summary", soft_wrap=True),
             "summary",
         )
         with Horizontal(classes="row"):
             yield Field(
                 "Channel",
-                Select(options(CHANNELS), value=entry.channel, allow_blank=False),
+                Select(options(CHANNELS), value=shown["channel"], allow_blank=False),
                 "channel",
             )
             yield Field(
                 "Direction",
-                Select(options(DIRECTIONS), value=entry.direction, allow_blank=False),
+                Select(options(DIRECTIONS), value=shown["direction"], allow_blank=False),
                 "direction",
             )
             yield Field(
                 "Tone",
-                Select(options(TONES), prompt="—", value=entry.tone or Select.NULL),
+                Select(options(TONES), prompt="—", value=shown["tone"] or Select.NULL),
                 "tone",
             )
         with Horizontal(classes="row"):
-            yield Field("When", Input(_moment_text(entry.occurred_at)), "when")
-            yield Field("Minutes", Input(str(entry.duration_min or "")), "minutes")
+            yield Field("When", Input(shown["when"]), "when")
+            yield Field("Minutes", Input(shown["minutes"]), "minutes")
         yield Field(
             "Signals (focus, then press a key)",
-            SignalPicker([s.kind for s in entry.signals], id="signals"),
+            SignalPicker(list(shown["signals"]), id="signals"),
             "signals",
         )
 
@@ -182,23 +211,27 @@ class EntryForm(CorrectionForm):
 class InvoiceEditForm(CorrectionForm):
     KIND = "invoice"
 
-    def fill(self, invoice) -> ComposeResult:
+    def shown(self, invoice) -> dict[str, object]:
+        return {
+            "number": invoice.number,
+            "amount": money_text(invoice.amount_cents).replace(",", ""),
+            "currency": invoice.currency,
+            "issued": str(invoice.issued),
+            "due": str(invoice.due or ""),
+            "disputed": "yes" if invoice.disputed else "no",
+        }
+
+    def fill(self, shown: dict, invoice) -> ComposeResult:
         with Horizontal(classes="row"):
-            yield Field("Number", Input(invoice.number, id="number"), "number")
-            yield Field(
-                "Amount", Input(money_text(invoice.amount_cents).replace(",", "")), "amount"
-            )
-            yield Field("Currency", Input(invoice.currency), "currency")
+            yield Field("Number", Input(shown["number"], id="number"), "number")
+            yield Field("Amount", Input(shown["amount"]), "amount")
+            yield Field("Currency", Input(shown["currency"]), "currency")
         with Horizontal(classes="row"):
-            yield Field("Issued", Input(str(invoice.issued)), "issued")
-            yield Field("Due", Input(str(invoice.due or "")), "due")
+            yield Field("Issued", Input(shown["issued"]), "issued")
+            yield Field("Due", Input(shown["due"]), "due")
             yield Field(
                 "Disputed",
-                Select(
-                    [("no", "no"), ("yes", "yes")],
-                    value="yes" if invoice.disputed else "no",
-                    allow_blank=False,
-                ),
+                Select([("no", "no"), ("yes", "yes")], value=shown["disputed"], allow_blank=False),
                 "disputed",
             )
 
@@ -244,12 +277,13 @@ class PaymentPartForm(RecordForm):
 class FollowUpEditForm(CorrectionForm):
     KIND = "follow_up"
 
-    def fill(self, follow_up) -> ComposeResult:
-        yield Field("What to do", Input(follow_up.text, id="text"), "text")
+    def shown(self, follow_up) -> dict[str, object]:
+        return {"text": follow_up.text, "due": _moment_text(follow_up.due_at)}
+
+    def fill(self, shown: dict, follow_up) -> ComposeResult:
+        yield Field("What to do", Input(shown["text"], id="text"), "text")
         yield Field(
-            "Due (tomorrow 10:00, next monday, vineri, w piątek)",
-            Input(_moment_text(follow_up.due_at)),
-            "due",
+            "Due (tomorrow 10:00, next monday, vineri, w piątek)", Input(shown["due"]), "due"
         )
 
     def edits(self) -> dict:
@@ -266,32 +300,44 @@ class AgreementForm(RecordForm):
 
     KIND = "agreement"
 
+    def shown(self, a) -> dict[str, object]:
+        return {
+            "title": a.title,
+            "scope": a.scope,
+            "budget": money_text(a.budget_cents).replace(",", "") if a.budget_cents else "",
+            "currency": a.currency,
+            "status": a.status,
+            "start": str(a.start or ""),
+            "end": str(a.end or ""),
+        }
+
     def fields(self) -> ComposeResult:
-        a = self.record() if self.record_id else None
-        yield Field("Title", Input(a.title if a else "", id="title"), "title")
+        shown = self.remember(self.record() if self.record_id else None) or {
+            "title": "",
+            "scope": "",
+            "budget": "",
+            "currency": self.app.config.currency,
+            "status": "active",
+            "start": "",
+            "end": "",
+        }
+        yield Field("Title", Input(str(shown["title"]), id="title"), "title")
         yield Field(
             "Scope: what is included (ctrl+e: $EDITOR)",
-            EditorTextArea(a.scope if a else "", id="scope", soft_wrap=True),
+            EditorTextArea(str(shown["scope"]), id="scope", soft_wrap=True),
             "scope",
         )
         with Horizontal(classes="row"):
-            budget = money_text(a.budget_cents).replace(",", "") if a and a.budget_cents else ""
-            yield Field("Budget", Input(budget, placeholder="8000"), "budget")
-            yield Field(
-                "Currency", Input(a.currency if a else self.app.config.currency), "currency"
-            )
+            yield Field("Budget", Input(str(shown["budget"]), placeholder="8000"), "budget")
+            yield Field("Currency", Input(str(shown["currency"])), "currency")
             yield Field(
                 "Status",
-                Select(
-                    options(AGREEMENT_STATUSES),
-                    value=a.status if a else "active",
-                    allow_blank=False,
-                ),
+                Select(options(AGREEMENT_STATUSES), value=shown["status"], allow_blank=False),
                 "status",
             )
         with Horizontal(classes="row"):
-            yield Field("Start", Input(str(a.start or "") if a else ""), "start")
-            yield Field("End", Input(str(a.end or "") if a else ""), "end")
+            yield Field("Start", Input(str(shown["start"])), "start")
+            yield Field("End", Input(str(shown["end"])), "end")
 
     def save(self) -> Saved:
         now = self.app.now()
@@ -300,7 +346,11 @@ class AgreementForm(RecordForm):
             end=_natural_day(self.value("end"), "end", now),
         )
         if self.record_id:
-            change = records.edit_agreement(self.record(), title=self.value("title"), **values)
+            change = records.edit_agreement(
+                self.record(),
+                version=self.edit_version(),
+                **self.only_changed(values | {"title": self.value("title")}),
+            )
             return self.saved("Agreement corrected. u undoes it.", change)
         title = self.value("title").strip()
         if Agreement.get_or_none((Agreement.client == self.client_id) & (Agreement.title == title)):
@@ -320,11 +370,18 @@ class AgreementForm(RecordForm):
 class TimeEditForm(CorrectionForm):
     KIND = "time"
 
-    def fill(self, entry) -> ComposeResult:
+    def shown(self, entry) -> dict[str, object]:
+        return {
+            "start": _moment_text(entry.started_at),
+            "minutes": str(entry.minutes),
+            "note": entry.note,
+        }
+
+    def fill(self, shown: dict, entry) -> ComposeResult:
         with Horizontal(classes="row"):
-            yield Field("Started", Input(_moment_text(entry.started_at)), "start")
-            yield Field("Minutes", Input(str(entry.minutes), id="minutes"), "minutes")
-        yield Field("Note", Input(entry.note), "note")
+            yield Field("Started", Input(shown["start"]), "start")
+            yield Field("Minutes", Input(shown["minutes"], id="minutes"), "minutes")
+        yield Field("Note", Input(shown["note"]), "note")
 
     def edits(self) -> dict:
         started_at = _natural_moment(self.value("start"), "start", self.app.now(), "past")

@@ -2,7 +2,9 @@
 
 Each change is one transaction that validates before it writes and returns an undoable
 :class:`~callsheet.models.book.records.undo.Change`; a log entry's change refreshes the client's last
-contact and risk at once. Creating these records stays in :mod:`callsheet.models.book.clients`.
+contact and risk at once. Each re-reads and locks its row inside that transaction
+(:func:`callsheet.models.book.clients.locked`) and writes only the fields named over the row as it is then;
+``version`` (the one a form was opened on) refuses an edit of a row changed since. Creating these records stays in :mod:`callsheet.models.book.clients`.
 """
 
 from __future__ import annotations
@@ -10,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
+from peewee import Model
+
+from callsheet.models.book.clients import check_version, follow, locked, write_row
 from callsheet.models.book.records.undo import (
     Change,
+    RecordNotFound,
     delete_record,
     finder,
     refresh_contact,
@@ -30,6 +36,17 @@ from callsheet.models.values import validate
 from callsheet.models.values.validate import InputError
 from callsheet.models.values.when import utcnow
 
+
+def _fresh(record: Model, what: str, version: int | None):
+    """Inside the edit's transaction: the record as committed, locked, checked against the
+    version the form was opened on."""
+    fresh = locked(type(record), record.id)
+    if fresh is None:
+        raise RecordNotFound(f"no {what} #{record.id}")
+    check_version(fresh, version, f"{what} #{record.id}")
+    return fresh
+
+
 # -- log entries ------------------------------------------------------------------------
 
 
@@ -46,6 +63,7 @@ def edit_interaction(
     tone: str | None = ...,  # type: ignore[assignment]
     summary: str | None = None,
     signals: Sequence[str] | None = None,
+    version: int | None = None,
     now: datetime | None = None,
 ) -> Change:
     """Correct a log entry; ``signals`` given replace its signals. Unnamed fields stay."""
@@ -67,28 +85,28 @@ def edit_interaction(
         None if signals is None else list(dict.fromkeys(validate.signal(s) for s in signals))
     )
     with database.atomic():
-        before = [row_of(interaction), *(row_of(s) for s in interaction.signals)]
-        for name, value in changes.items():
-            setattr(interaction, name, value)
-        interaction.save()
+        fresh = _fresh(interaction, "log entry", version)
+        before = [row_of(fresh), *(row_of(s) for s in fresh.signals)]
+        write_row(fresh, changes)
         kinds = clean_signals
         if kinds is None:
-            kinds = [s.kind for s in Signal.select().where(Signal.interaction == interaction.id)]
+            kinds = [s.kind for s in Signal.select().where(Signal.interaction == fresh.id)]
         # Signals repeat the entry's moment for the risk engine: rewrite them together.
-        Signal.delete().where(Signal.interaction == interaction.id).execute()
+        Signal.delete().where(Signal.interaction == fresh.id).execute()
         if kinds:
             Signal.insert_many(
                 [
                     {
-                        "interaction": interaction.id,
-                        "client": interaction.client_id,
+                        "interaction": fresh.id,
+                        "client": fresh.client_id,
                         "kind": kind,
-                        "at": interaction.occurred_at,
+                        "at": fresh.occurred_at,
                     }
                     for kind in kinds
                 ]
             ).execute()
-        refresh_contact(interaction.client, now)
+        refresh_contact(fresh.client, now)
+    follow(interaction, fresh)
     return Change(
         f"edited log entry #{interaction.id}",
         interaction.client_id,
@@ -115,19 +133,23 @@ def edit_follow_up(
     due_at: datetime | None = None,
     text: str | None = None,
     done_at: datetime | None = ...,  # type: ignore[assignment]
+    version: int | None = None,
 ) -> Change:
-    """Change a follow-up's text, due moment or done state."""
-    before = [row_of(follow_up)]
+    """Change a follow-up's text, due moment or done state (only those named)."""
+    changes: dict = {}
     if text is not None:
         if not text.strip():
             raise InputError("text", "a follow-up needs a text")
-        follow_up.text = text.strip()
+        changes["text"] = text.strip()
     if due_at is not None:
-        follow_up.due_at = due_at
+        changes["due_at"] = due_at
     if done_at is not ...:
-        follow_up.done_at = done_at
+        changes["done_at"] = done_at
     with database.atomic():
-        follow_up.save()
+        fresh = _fresh(follow_up, "follow-up", version)
+        before = [row_of(fresh)]
+        write_row(fresh, changes)
+    follow(follow_up, fresh)
     return Change(f"changed follow-up #{follow_up.id}", follow_up.client_id, before)
 
 
@@ -155,37 +177,42 @@ def edit_agreement(
     start: date | None = ...,  # type: ignore[assignment]
     end: date | None = ...,  # type: ignore[assignment]
     status: str | None = None,
+    version: int | None = None,
 ) -> Change:
-    """Correct an agreement's title, scope, budget, currency, dates or status."""
-    before = [row_of(agreement)]
-    if title is not None:
-        if not title.strip():
-            raise InputError("title", "an agreement needs a title")
-        clash = Agreement.select().where(
-            (Agreement.client == agreement.client_id)
-            & (Agreement.title == title.strip())
-            & (Agreement.id != agreement.id)
-        )
-        if clash.exists():
-            raise InputError("title", f"this client already has an agreement {title.strip()!r}")
-        agreement.title = title.strip()
+    """Correct an agreement's title, scope, budget, currency, dates or status (only those named)."""
+    changes: dict = {}
+    if title is not None and not title.strip():
+        raise InputError("title", "an agreement needs a title")
     if scope is not None:
-        agreement.scope = scope
+        changes["scope"] = scope
     if budget is not ...:
-        agreement.budget_cents = None if budget in (None, "") else validate.cents(budget, "budget")
-    if currency is not None:
-        agreement.currency = validate.currency(currency, agreement.currency)
+        changes["budget_cents"] = None if budget in (None, "") else validate.cents(budget, "budget")
     if start is not ...:
-        agreement.start = start
+        changes["start"] = start
     if end is not ...:
-        agreement.end = end
+        changes["end"] = end
     if status is not None:
-        agreement.status = validate.agreement_status(status)
-    if agreement.start and agreement.end and agreement.end < agreement.start:
-        raise InputError("end", f"end {agreement.end} is before start {agreement.start}")
+        changes["status"] = validate.agreement_status(status)
     with database.atomic():
-        agreement.save()
-    return Change(f"edited agreement {agreement.title!r}", agreement.client_id, before)
+        fresh = _fresh(agreement, "agreement", version)
+        if title is not None:
+            clash = Agreement.select().where(
+                (Agreement.client == fresh.client_id)
+                & (Agreement.title == title.strip())
+                & (Agreement.id != fresh.id)
+            )
+            if clash.exists():
+                raise InputError("title", f"this client already has an agreement {title.strip()!r}")
+            changes["title"] = title.strip()
+        if currency is not None:
+            changes["currency"] = validate.currency(currency, fresh.currency)
+        start_on, end_on = changes.get("start", fresh.start), changes.get("end", fresh.end)
+        if start_on and end_on and end_on < start_on:
+            raise InputError("end", f"end {end_on} is before start {start_on}")
+        before = [row_of(fresh)]
+        write_row(fresh, changes)
+    follow(agreement, fresh)
+    return Change(f"edited agreement {fresh.title!r}", fresh.client_id, before)
 
 
 def close_agreement(agreement: Agreement, status: str = "done") -> Change:
@@ -198,7 +225,7 @@ def close_agreement(agreement: Agreement, status: str = "done") -> Change:
 def delete_agreement(agreement: Agreement) -> Change:
     """Remove an agreement; its invoices and time entries stay, unlinked (undo relinks)."""
     with database.atomic():
-        before = [row_of(agreement)]
+        before = [row_of(_fresh(agreement, "agreement", None))]
         links = [
             (
                 Invoice,
@@ -231,19 +258,24 @@ def edit_time_entry(
     started_at: datetime | None = None,
     minutes: int | str | None = None,
     note: str | None = None,
+    version: int | None = None,
 ) -> Change:
-    before = [row_of(entry)]
+    """Correct a time entry's start, minutes or note (only those named)."""
+    changes: dict = {}
     if started_at is not None:
-        entry.started_at = started_at
+        changes["started_at"] = started_at
     if minutes is not None:
         clean = validate.minutes(minutes)
         if not clean:
             raise InputError("minutes", "a time entry needs a number of minutes above 0")
-        entry.minutes = clean
+        changes["minutes"] = clean
     if note is not None:
-        entry.note = note
+        changes["note"] = note
     with database.atomic():
-        entry.save()
+        fresh = _fresh(entry, "time entry", version)
+        before = [row_of(fresh)]
+        write_row(fresh, changes)
+    follow(entry, fresh)
     return Change(f"edited time entry #{entry.id}", entry.client_id, before)
 
 

@@ -2,7 +2,9 @@
 
 An invoice counts as paid (``Invoice.paid``) on the day its parts first cover the amount;
 until then what is overdue is what remains (:func:`remaining_cents`), not the whole amount.
-Every change refreshes the client's stored risk and can be undone.
+Every change refreshes the client's stored risk and can be undone. Each one re-reads and
+locks the invoice inside its transaction (:func:`callsheet.models.book.clients.locked`): what is owed is
+what the last commit says, so two "pay the rest" at once record one payment, not two.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from datetime import date, datetime
 
 from peewee import fn
 
-from callsheet.models.book.clients import refresh_risk
-from callsheet.models.book.records.undo import Change, delete_record, finder, row_of
+from callsheet.models.book.clients import check_version, follow, locked, refresh_risk, write_row
+from callsheet.models.book.records.undo import Change, RecordNotFound, delete_record, finder, row_of
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import Agreement, Invoice, Payment
 from callsheet.models.values import validate
@@ -55,8 +57,15 @@ def _settle(invoice: Invoice) -> None:
         if total >= invoice.amount_cents:
             settled_on = payment.paid_on
             break
-    invoice.paid = settled_on
-    invoice.save(only=[Invoice.paid])
+    if invoice.paid != settled_on:
+        write_row(invoice, {"paid": settled_on})
+
+
+def _locked_invoice(invoice: Invoice) -> Invoice:
+    fresh = locked(Invoice, invoice.id)
+    if fresh is None:
+        raise RecordNotFound(f"no invoice #{invoice.id}")
+    return fresh
 
 
 def edit_invoice(
@@ -70,38 +79,48 @@ def edit_invoice(
     paid: date | None = ...,  # type: ignore[assignment]
     disputed: bool | None = None,
     agreement: Agreement | None = ...,  # type: ignore[assignment]
+    version: int | None = None,
     now: datetime | None = None,
 ) -> Change:
-    """Correct an invoice's number, amount, dates, currency, dispute flag or agreement."""
-    before = [row_of(invoice), *(row_of(p) for p in invoice.payments)]
+    """Correct an invoice's number, amount, dates, currency, dispute flag or agreement.
+
+    Only the fields named are written, over the invoice as it is now; ``version`` is the
+    one the form was opened on (:class:`~callsheet.models.book.clients.StaleEdit` if it changed since).
+    """
+    changes: dict = {}
     if number is not None:
         if not str(number).strip():
             raise InputError("number", "an invoice needs a number")
-        invoice.number = str(number).strip()
+        changes["number"] = str(number).strip()
     if amount is not None:
-        invoice.amount_cents = validate.cents(amount)
-        if invoice.amount_cents <= 0:
+        changes["amount_cents"] = validate.cents(amount)
+        if changes["amount_cents"] <= 0:
             raise InputError("amount", "an invoice amount must be above 0")
-    if currency is not None:
-        invoice.currency = validate.currency(currency, invoice.currency)
     if issued is not None:
-        invoice.issued = issued
+        changes["issued"] = issued
     if due is not ...:
-        invoice.due = due
+        changes["due"] = due
     if paid is not ...:
-        invoice.paid = paid
+        changes["paid"] = paid
     if disputed is not None:
-        invoice.disputed = disputed
+        changes["disputed"] = disputed
     if agreement is not ...:
-        invoice.agreement = agreement
-    if invoice.due and invoice.due < invoice.issued:
-        raise InputError("due", f"due date {invoice.due} is before the issue date {invoice.issued}")
+        changes["agreement"] = agreement
     with database.atomic():
-        invoice.save()
+        fresh = _locked_invoice(invoice)
+        check_version(fresh, version, f"invoice {fresh.number}")
+        if currency is not None:
+            changes["currency"] = validate.currency(currency, fresh.currency)
+        issued_on, due_on = changes.get("issued", fresh.issued), changes.get("due", fresh.due)
+        if due_on and due_on < issued_on:
+            raise InputError("due", f"due date {due_on} is before the issue date {issued_on}")
+        before = [row_of(fresh), *(row_of(p) for p in fresh.payments)]
+        write_row(fresh, changes)
         if amount is not None:
-            _settle(invoice)
-        refresh_risk(invoice.client, now or utcnow())
-    return Change(f"edited invoice {invoice.number}", invoice.client_id, before)
+            _settle(fresh)
+        refresh_risk(fresh.client, now or utcnow())
+    follow(invoice, fresh)
+    return Change(f"edited invoice {fresh.number}", fresh.client_id, before)
 
 
 def delete_invoice(invoice: Invoice, now: datetime | None = None) -> Change:
@@ -118,29 +137,35 @@ def add_payment(
     note: str = "",
     now: datetime | None = None,
 ) -> tuple[Payment, Change]:
-    """Record a payment (all that remains when ``amount`` is None); settle the invoice when covered."""
-    remaining = remaining_cents(invoice)
-    if remaining <= 0:
-        raise InputError("amount", f"invoice {invoice.number} is already paid in full")
-    cents = remaining if amount in (None, "") else validate.cents(amount)
-    if cents <= 0:
-        raise InputError("amount", "a payment must be above 0")
-    if cents > remaining:
-        raise InputError(
-            "amount",
-            f"{money_text(cents)} is more than the {money_text(remaining)} "
-            f"{invoice.currency} still owed on invoice {invoice.number}",
-        )
+    """Record a payment (all that remains when ``amount`` is None); settle the invoice when covered.
+
+    What remains is read inside the transaction, the invoice locked: a second payment
+    made at the same moment waits, then sees the first.
+    """
     with database.atomic():
-        before = [row_of(invoice)]
+        fresh = _locked_invoice(invoice)
+        remaining = remaining_cents(fresh)
+        if remaining <= 0:
+            raise InputError("amount", f"invoice {fresh.number} is already paid in full")
+        cents = remaining if amount in (None, "") else validate.cents(amount)
+        if cents <= 0:
+            raise InputError("amount", "a payment must be above 0")
+        if cents > remaining:
+            raise InputError(
+                "amount",
+                f"{money_text(cents)} is more than the {money_text(remaining)} "
+                f"{fresh.currency} still owed on invoice {fresh.number}",
+            )
+        before = [row_of(fresh)]
         payment = Payment.create(
-            invoice=invoice, amount_cents=cents, paid_on=paid_on, note=note.strip()
+            invoice=fresh, amount_cents=cents, paid_on=paid_on, note=note.strip()
         )
-        _settle(invoice)
-        refresh_risk(invoice.client, now or utcnow())
+        _settle(fresh)
+        refresh_risk(fresh.client, now or utcnow())
+    follow(invoice, fresh)
     change = Change(
-        f"recorded a payment on invoice {invoice.number}",
-        invoice.client_id,
+        f"recorded a payment on invoice {fresh.number}",
+        fresh.client_id,
         before,
         created=[(Payment, payment.id)],
     )
@@ -152,14 +177,16 @@ get_payment: Callable[[int | str], Payment] = finder(Payment, "payment")
 
 def delete_payment(payment: Payment, now: datetime | None = None) -> Change:
     with database.atomic():
-        invoice = payment.invoice
-        before = [row_of(invoice), row_of(payment)]
-        payment.delete_instance()
+        invoice = _locked_invoice(payment.invoice)
+        current = Payment.get_or_none(Payment.id == payment.id)
+        if current is None:
+            raise RecordNotFound(f"no payment #{payment.id}")
+        before = [row_of(invoice), row_of(current)]
+        current.delete_instance()
         if invoice.payments.exists():
             _settle(invoice)
-        else:
-            invoice.paid = None
-            invoice.save(only=[Invoice.paid])
+        elif invoice.paid is not None:
+            write_row(invoice, {"paid": None})
         refresh_risk(invoice.client, now or utcnow())
     return Change(f"deleted a payment on invoice {invoice.number}", invoice.client_id, before)
 

@@ -2,9 +2,10 @@
 :class:`Change`, and the refresh of a client's derived columns (last contact, stored risk)
 after a change.
 
-An edit or delete keeps the rows as they were; undoing writes them back with their
-original ids, children included (an entry's signals, an invoice's payments, the invoices
-and time entries an agreement was linked to).
+An edit or delete keeps the rows as they were (read, locked, inside its transaction);
+undoing writes them back with their original ids, children included (an entry's signals,
+an invoice's payments, the invoices and time entries an agreement was linked to), as a new
+version of each row, so a form opened before the undo knows it is stale.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from peewee import IntegrityError, Model, fn
 
-from callsheet.models.book.clients import refresh_risk
+from callsheet.models.book.clients import locked, refresh_risk
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import Client, Interaction
 from callsheet.models.values.terms import CONTACT_CHANNELS
@@ -66,11 +67,10 @@ class Change:
                 model.delete().where(getattr(model, parent_field) == parent_id).execute()
             for model, values in self.before:
                 key = model._meta.primary_key
-                updated = (
-                    model.update({k: v for k, v in values.items() if k != key.name})
-                    .where(key == values[key.name])
-                    .execute()
-                )
+                restored: dict = {k: v for k, v in values.items() if k not in (key.name, "version")}
+                if "version" in model._meta.fields:  # written back as one more version
+                    restored["version"] = model.version + 1
+                updated = model.update(restored).where(key == values[key.name]).execute()
                 if not updated:
                     model.insert(**values).execute()
             for model, field_name, target, ids in self.links:
@@ -114,7 +114,10 @@ def delete_record(
     """Delete ``record`` with its ``children`` (they cascade) in one transaction, keeping
     them for an undo; ``refresh`` then recomputes the client's derived columns."""
     with database.atomic():
-        before = [row_of(record), *(row_of(child) for child in children)]
+        current = locked(type(record), record.get_id())
+        if current is None:
+            raise RecordNotFound(f"no {type(record).__name__.lower()} #{record.get_id()}")
+        before = [row_of(current), *(row_of(child) for child in children)]
         client = record.client if refresh is not None else None
         record.delete_instance(recursive=True)
         if refresh is not None and client is not None:
@@ -128,5 +131,6 @@ def refresh_contact(client: Client, now: datetime) -> None:
         (Interaction.client == client.id) & Interaction.channel.in_(CONTACT_CHANNELS)
     )
     client.last_contact_at = Interaction.occurred_at.python_value(latest.scalar())
+    # only the derived column: never every column of a copy that may be stale
     client.save(only=[Client.last_contact_at])
     refresh_risk(client, now)
