@@ -48,7 +48,9 @@ PARTIAL = ".partial"
 def partial_files(folder: Path) -> list[Path]:
     """Copies left half-written in ``folder`` (a crash, a full disk): not backups."""
     folder = Path(folder)
-    return sorted(p for p in folder.glob(f".*{PARTIAL}") if p.is_file()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(f".*{PARTIAL}*") if p.is_file())  # with -wal, -shm
 
 
 def _is_disk_full(error: BaseException) -> bool:
@@ -82,6 +84,7 @@ def _write_checked(
         partial.unlink(missing_ok=True)
         create_private_file(partial)
         write(partial)
+        _rollback_journal(partial)
         if partial.stat().st_size == 0:
             raise DatabaseError(f"{target}: the copy came out empty")
         if check:
@@ -96,7 +99,8 @@ def _write_checked(
         _sync_folder(final.parent)
         return final
     except (OSError, sqlite3.Error, DatabaseError) as error:
-        partial.unlink(missing_ok=True)
+        for leftover in (partial, *_sidecars(partial)):
+            leftover.unlink(missing_ok=True)
         if isinstance(error, InputError):
             raise
         if _is_disk_full(error):
@@ -106,6 +110,25 @@ def _write_checked(
         raise DatabaseError(
             f"{target}: the copy could not be written ({error}); nothing half-written is left"
         ) from sqlite3.OperationalError(str(error))
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")
+
+
+def _rollback_journal(path: Path) -> None:
+    """A copy in WAL mode grows -wal and -shm files wherever it is opened (even read-only,
+    for a check): a backup is one self-contained file, so it is switched to a rollback journal.
+    """
+    if path.stat().st_size == 0:
+        return
+    connection = sqlite3.connect(str(path))
+    try:
+        connection.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        connection.close()
+    for sidecar in _sidecars(path):
+        sidecar.unlink(missing_ok=True)
 
 
 def _link_unique(partial: Path, target: Path, *, unique: bool) -> Path:
