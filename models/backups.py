@@ -32,6 +32,13 @@ from models.migrations import CURRENT_VERSION
 from models.validate import InputError
 
 
+class CopyFailed(DatabaseError):
+    """A copy could not be written (a full disk, an I/O error); nothing was left behind.
+
+    Exit 3 (the store is fine, the copy is not there), unlike a bad destination name (2).
+    """
+
+
 def backups_folder(db_path: Path) -> Path:
     return Path(db_path).expanduser().resolve().parent / "backups"
 
@@ -104,10 +111,10 @@ def _write_checked(
         if isinstance(error, InputError):
             raise
         if _is_disk_full(error):
-            raise DatabaseError(
+            raise CopyFailed(
                 f"{target.parent}: disk full; no copy was written (nothing half-written is left)"
             ) from sqlite3.OperationalError(str(error))
-        raise DatabaseError(
+        raise CopyFailed(
             f"{target}: the copy could not be written ({error}); nothing half-written is left"
         ) from sqlite3.OperationalError(str(error))
 
