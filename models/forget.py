@@ -224,8 +224,7 @@ def _finish(path: Path | None, report: Forgotten) -> None:
     pending = _read_pending(path)
     before = len(report.problems)  # a busy WAL empties itself later: not unfinished
     for copy in own_copies(path):
-        for identity in pending:
-            _scrub_copy(copy, identity, report)
+        _scrub_copy(copy, pending, report, always=report.resumed > 0 or len(pending) > 1)
     _remove_partials(path, report)
     if len(report.problems) == before:
         pending_path(path).unlink(missing_ok=True)
@@ -312,9 +311,12 @@ def own_copies(db_path: Path) -> list[Path]:
     return [copy for copy in copies if copy.is_file() and copy.resolve() != db_path.resolve()]
 
 
-def _scrub_copy(path: Path, identity: tuple, report: Forgotten) -> None:
-    """Delete the client from one SQLite copy and rebuild it, so nothing of them is left."""
-    client_id, key, created = identity
+def _scrub_copy(path: Path, identities: list[tuple], report: Forgotten, always: bool) -> None:
+    """Delete the clients from one SQLite copy and rebuild it, so nothing of them is left.
+
+    ``always`` (finishing a forget cut short) rebuilds the copy even when no row matches:
+    the earlier attempt may have deleted the rows and failed before the rebuild.
+    """
     try:
         connection = sqlite3.connect(str(path), timeout=10)
     except sqlite3.Error as error:
@@ -326,13 +328,15 @@ def _scrub_copy(path: Path, identity: tuple, report: Forgotten) -> None:
         rows = connection.execute(
             "SELECT id, name, created_at, referred_by_text FROM client"
         ).fetchall()
+        keys = {key for _, key, _ in identities}
+        ids = {(client_id, created) for client_id, _, created in identities}
         doomed = [
             row_id
             for row_id, name, made, _ in rows
-            if _key_hash(name_key(name or "")) == key or (row_id == client_id and made == created)
+            if _key_hash(name_key(name or "")) in keys or (row_id, made) in ids
         ]
-        cut = [row_id for row_id, _, _, text in rows if text and _key_hash(name_key(text)) == key]
-        if not doomed and not cut:
+        cut = [row_id for row_id, _, _, text in rows if text and _key_hash(name_key(text)) in keys]
+        if not doomed and not cut and not always:
             return
         with connection:
             for row_id in cut:
@@ -344,8 +348,7 @@ def _scrub_copy(path: Path, identity: tuple, report: Forgotten) -> None:
             purge_text_index(None, connection.execute)
         connection.execute("VACUUM")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        if path not in report.files_rewritten:
-            report.files_rewritten.append(path)
+        report.files_rewritten.append(path)
     except sqlite3.Error as error:
         report.problems.append(f"{path}: not cleaned ({error})")
     finally:

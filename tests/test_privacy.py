@@ -299,6 +299,52 @@ def test_a_forget_cut_short_is_finished_by_the_next_forget_backups_included(cli,
     assert code == 0 and "cut short" not in out
 
 
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1.5 MB tmpfs for the backups folder (the suite runs as root); unmounted after."""
+    import subprocess
+
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1536k,mode=0700", "tmpfs", str(mount)], check=True
+    )
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+@sqlite_only
+def test_a_forget_cut_short_by_a_full_disk_is_finished_once_there_is_room(
+    cli, db_path, tmp_path, small_disk
+):
+    """Before: exit 3, the client deleted, the backups not scrubbed, and the retry said
+    "no client matches": the backups kept her for good."""
+    (db_path.parent / "backups").symlink_to(small_disk, target_is_directory=True)
+    _demo_book_with_her(cli)
+    assert cli("backup")[0] == 0
+    filler = small_disk / "filler"
+    fd = os.open(filler, os.O_CREAT | os.O_WRONLY, 0o600)  # the disk fills up with other things
+    try:
+        while os.write(fd, b"\0" * 4096):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+    code, _, err = cli("forget", "Zorvexa", "--yes")
+    assert code == 3 and "full" in err and "not finished" in err
+    assert HER["name"] not in [c["name"] for c in cli.json("list", "--json")]
+    assert _hits(_every_file(small_disk))  # the backup still holds her
+
+    filler.unlink()  # room again
+    code, out, err = cli("forget", "Zorvexa", "--yes")
+    assert code == 0, err
+    assert "finished an earlier, unfinished erasure" in out
+    assert _hits(_every_file(tmp_path)) == {}
+    assert cli("doctor")[0] == 0
+
+
 @pytest.mark.postgresql_only
 def test_forget_on_postgresql_rewrites_the_tables_and_says_what_the_server_keeps(
     cli, db_path, pg_server
