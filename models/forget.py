@@ -101,7 +101,14 @@ def forget_client(client: Client, fact_sheets: Path | None = None) -> Forgotten:
     report = Forgotten(client.name)
     path = _sqlite_file()
     if path is not None:
-        _record_pending(path, identity)  # first: a cut-short forget is finished later
+        try:
+            _record_pending(path, identity)  # first: a cut-short forget is finished later
+        except OSError as error:  # a full disk: refuse before anything is erased (exit 3)
+            from models.db import DatabaseError
+
+            raise DatabaseError(
+                f"{pending_path(path)}: {error.strerror or error}; nothing was erased"
+            ) from sqlite3.OperationalError(str(error))
 
     def erase() -> None:
         with database.atomic():
