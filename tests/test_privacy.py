@@ -21,7 +21,6 @@ from models.backups import backups_folder, daily_backup
 from models.db import close_database
 from models.store import open_database
 from models.text import fold
-from tests.conftest import BACKEND
 from tests.tui_helpers import running, wait_for
 
 sqlite_only = pytest.mark.sqlite_only
@@ -371,7 +370,3 @@ def test_forget_on_postgresql_rewrites_the_tables_and_says_what_the_server_keeps
         f"table files holding her before: {len(before)} ({sum(before.values())} hits); "
         f"pg_wal files after forget: {len(wal)} ({sum(wal.values())} hits)"
     )
-
-
-def test_backend_marker_is_known():
-    assert BACKEND in ("sqlite", "postgresql")
