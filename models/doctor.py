@@ -50,6 +50,35 @@ def _private(path: Path, wanted: int, what: str) -> str | None:
     return None
 
 
+def _unusable(copy: Path) -> str | None:
+    """Why ``copy`` cannot be restored (empty, not SQLite, not callsheet's), else None.
+
+    Cheap (header and schema, no full integrity check of every copy); a restore checks the
+    whole file before it replaces anything.
+    """
+    import sqlite3
+
+    try:
+        if copy.stat().st_size == 0:
+            return "is empty (0 bytes)"
+        with open(copy, "rb") as file:
+            if file.read(16) != b"SQLite format 3\x00":
+                return "is not an SQLite database"
+        connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error) as error:
+        return f"cannot be read ({error})"
+    if not {"client", "interaction"} <= tables:
+        return "is not a callsheet database"
+    return None
+
+
 def check(store: str) -> Health:
     """Examine the open store (named ``store`` in messages, password already masked)."""
     from models.backups import backups_folder
@@ -106,11 +135,28 @@ def check(store: str) -> Health:
     if problem:
         health.warnings.append(problem)
 
+    from models.forget import pending_erasures
+
+    unfinished = pending_erasures(path)
+    if unfinished:
+        health.problems.append(
+            f"{unfinished} erasure(s) by `callsheet forget` were cut short: the backups may "
+            "still hold that client; `callsheet forget` run again (any name) finishes them"
+        )
     folder = backups_folder(path)
-    copies = sorted(
-        (candidate for candidate in folder.rglob("*.db") if candidate.is_file()),
-        key=lambda candidate: candidate.stat().st_mtime,
-    )
+    # Hidden files are copies being written (or cut short): not backups, not counted.
+    found = [c for c in folder.rglob("*.db") if c.is_file() and not c.name.startswith(".")]
+    copies = []
+    for copy in found:
+        trouble = _unusable(copy)
+        if trouble:
+            health.problems.append(
+                f"backup {copy} {trouble}: it is not a backup (delete it; `callsheet backup` "
+                "makes a new one)"
+            )
+        else:
+            copies.append(copy)
+    copies.sort(key=lambda candidate: candidate.stat().st_mtime)
     if not copies:
         health.warnings.append("no backup yet: `callsheet backup` makes one")
     else:
