@@ -107,8 +107,11 @@ class IsoDateField(TypedField):
 
 def create_private_file(path: Path) -> None:
     """Create an empty file readable by its owner only (in a folder only the owner can enter)."""
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+    from models.files import private_dir
+
+    # every missing parent too (~/.local, ~/.local/share): mkdir(parents=True) made those
+    # with the umask's mode, 0777 under umask 000
+    private_dir(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
 
