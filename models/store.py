@@ -182,7 +182,10 @@ def open_store(value: str | os.PathLike, *, create: bool = True, migrate: bool =
         version = check_version(db)
         if isinstance(db, SqliteDatabase):
             _use_wal(db, target)
-        if migrate and version < CURRENT_VERSION:
+        # An empty server database is set up on first use, by any command (doctor
+        # included, which otherwise never migrates): there is nothing in it to change.
+        first_use = version == 0 and target.backend == "postgresql" and not db.get_tables()
+        if (migrate or first_use) and version < CURRENT_VERSION:
             from models.migrations import migrate as run_migrations
 
             run_migrations(db)
