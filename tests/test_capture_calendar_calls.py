@@ -276,3 +276,30 @@ def test_a_weekly_call_is_logged_over_the_configured_years_only(tmp_path):
     # still on Mondays at 09:00 UTC, as the rule says
     assert {(m.start.weekday(), m.start.hour) for m in three} == {(0, 9)}
     assert three[-1].start <= now
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        # a billion seconds from 1970 end in 2001: nothing in the window, found at once
+        ("FREQ=SECONDLY;COUNT=1000000000", 0),
+        # two billion end in 2033: the window's seconds, up to the cap
+        ("FREQ=SECONDLY;COUNT=2000000000", 50),
+        # every 2 hours, 220,000 times: ends in January 2020
+        ("FREQ=HOURLY;INTERVAL=2;COUNT=220000", 0),
+    ],
+)
+def test_a_counted_rule_from_1970_is_bounded_too(rule, expected):
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    data = _repeating("counted@x", "SECONDLY", "19700101T000000Z", "anna@kowalska.example")
+    data = data.replace("RRULE:FREQ=SECONDLY", f"RRULE:{rule}")
+    reading = read_meetings(data.encode(), now, {"anna@kowalska.example": [7]}, years=2, cap=50)
+    assert len(reading.meetings) == expected
+
+
+def test_a_counted_rule_inside_the_window_keeps_its_exact_occurrences():
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    data = _repeating("daily@x", "DAILY", "20260101T090000Z", "anna@kowalska.example")
+    data = data.replace("RRULE:FREQ=DAILY", "RRULE:FREQ=DAILY;COUNT=10")
+    reading = read_meetings(data.encode(), now, {"anna@kowalska.example": [7]}, years=2)
+    assert [m.start.day for m in reading.meetings] == list(range(1, 11))

@@ -109,10 +109,13 @@ def _involves_client(events, clients_of: dict, mine: set[str]) -> bool:
 
 def _rebase(event, since: datetime) -> None:
     """Move the start of a long-running fixed-step rule (SECONDLY to WEEKLY) close to
-    ``since``, so that expanding it does not first walk every second since 1970. The shift is
-    a whole number of the rule's steps and of weeks, so the grid, the weekdays and every BY...
-    filter give the same occurrences from ``since`` on. A rule with COUNT is left as it is:
-    its occurrences are numbered from the original start, and COUNT bounds them anyway."""
+    ``since``, so that expanding it does not first walk every second since 1970.
+
+    The shift is a whole number of the rule's steps and of weeks, so the grid, the weekdays
+    and every BY... filter give the same occurrences from ``since`` on; it stops two days
+    short of ``since``, so a summer-time change cannot skip one. A rule with COUNT numbers
+    its occurrences from the start: it is moved only when it has no BY... filter (each step
+    is then exactly one occurrence, taken off COUNT), and never past its last occurrence."""
     import math
 
     rules = event.get("RRULE")
@@ -125,17 +128,29 @@ def _rebase(event, since: datetime) -> None:
     ):
         return
     freq = (rules.get("FREQ") or [""])[0]
-    if freq not in _STEP or rules.get("COUNT"):
+    if freq not in _STEP:
         return
     interval = int((rules.get("INTERVAL") or [1])[0] or 1)
-    step = math.lcm(_STEP[freq] * interval, _WEEK)
-    behind = (since.astimezone(UTC) - _moment(start.dt)).total_seconds()
-    if behind <= 2 * step:
+    count = int((rules.get("COUNT") or [0])[0] or 0)
+    filtered = any(key.startswith("BY") for key in rules)
+    if count and filtered:
         return
-    shift = timedelta(seconds=(int(behind) // step - 1) * step)
+    one = _STEP[freq] * interval  # seconds from one occurrence to the next
+    step = one if count else math.lcm(one, _WEEK)
+    behind = (since.astimezone(UTC) - _moment(start.dt)).total_seconds() - 2 * 86400
+    steps = int(behind) // step
+    if steps <= 0:
+        return
+    if count:
+        skipped = min(steps * step // one, count - 1)  # keep at least the last occurrence
+        if skipped <= 0:
+            return
+        shift = timedelta(seconds=skipped * one)
+        rules["COUNT"] = [count - skipped]
+    else:
+        shift = timedelta(seconds=steps * step)
     end = event.get("DTEND")
-    new_start = start.dt + shift  # wall-clock arithmetic, as the rule itself steps
-    start.dt = new_start
+    start.dt = start.dt + shift  # wall-clock arithmetic, as the rule itself steps
     if end is not None and isinstance(end.dt, datetime):
         end.dt = end.dt + shift
 
