@@ -120,8 +120,11 @@ def create_private_file(path: Path) -> None:
     but not of a database file someone else created, and without that a power cut can take
     a new database (and everything acknowledged in it) away with its folder entry.
     """
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+    from models.files import private_dir
+
+    # every missing parent too (~/.local, ~/.local/share): mkdir(parents=True) made those
+    # with the umask's mode, 0777 under umask 000
+    private_dir(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     sync_folder(path.parent)
