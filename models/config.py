@@ -4,14 +4,23 @@ The database defaults to ``callsheet.db`` in the platform's user data directory;
 or ``CALLSHEET_DB`` override it. Settings live in an optional ``config.toml`` in the user
 config directory (``CALLSHEET_CONFIG`` points elsewhere). Unknown keys are an error that
 names the key, so a typo is not silently ignored.
+
+Every setting is checked when it is loaded (types, finite numbers in range, a time zone
+that exists, a three-letter currency), so a bad value is one line naming it and exit 2,
+never a crash or a hang later. The config path must be a regular file: it is opened
+without blocking and checked before a byte is read, so ``/dev/zero`` or a FIFO is refused.
 """
 
 from __future__ import annotations
 
 import locale
+import math
 import os
+import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -69,6 +78,8 @@ class Config:
     keys: dict = field(default_factory=dict)
     #: "dark" or "light"
     theme: str = "dark"
+    #: how far back `callsheet import` expands a calendar's repeating events, in years
+    calendar_years: int = 2
 
 
 _KNOWN = {
@@ -82,7 +93,18 @@ _KNOWN = {
     "mail_paths",
     "keys",
     "theme",
+    "calendar_years",
 }
+
+#: a config.toml is a few lines; anything this big is not one
+_MAX_CONFIG_BYTES = 1 << 20
+_HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+# POSIX TZ: std offset [dst [offset] [,rule]]; hours of an offset are 0..24
+_POSIX_TZ = re.compile(
+    r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)[+-]?(?:[01]?\d|2[0-4])(?::[0-5]\d){0,2}"
+    r"(?:(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)(?:[+-]?(?:[01]?\d|2[0-4])(?::[0-5]\d){0,2})?"
+    r"(?:,[^,]+,[^,]+)?)?"
+)
 
 
 def locale_region() -> str | None:
@@ -101,27 +123,100 @@ def locale_region() -> str | None:
     return None
 
 
-def load_config(path: Path | None = None) -> Config:
-    path = path or config_path()
-    values: dict = {}
-    if path.exists():
+def _read_config(path: Path) -> str | None:
+    """The text of the config file, or None when there is none. Opened without blocking and
+    checked to be a regular file of sane size before reading, so ``CALLSHEET_CONFIG`` naming
+    /dev/zero, a FIFO or a folder is refused instead of hanging or filling memory."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the config file ({error.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"{path}: the config file is not a regular file")
+        if info.st_size > _MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: the config file is over 1 MB; is it the right file?")
+        data = os.read(fd, _MAX_CONFIG_BYTES + 1)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the config file ({error.strerror})") from None
+    finally:
+        os.close(fd)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def _whole(path: Path, name: str, value, low: int, high: int, unit: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{path}: {name} must be a whole number of {unit} from {low} to {high}")
+
+
+def check_time_zone(value: str | None) -> None:
+    """Refuse a ``TZ`` the system cannot use (``UTC+25``) or that names no zone (``Mars/Base``):
+    the C library would silently read the second as UTC, and Python fails on the first."""
+    if not value:
+        return
+    # deferred: slow to import, and only this path needs it
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    key = value[1:] if value.startswith(":") else value
+    known = False
+    if key.startswith("/"):
+        known = Path(key).is_file()
+    else:
         try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{path}: {error}") from error
-    unknown = sorted(set(values) - _KNOWN)
-    if unknown:
-        raise ConfigError(f"{path}: unknown setting {unknown[0]!r}")
-    config = Config(**values)
-    env_region = os.environ.get("CALLSHEET_REGION")
-    if env_region:
-        config.default_region = env_region
-    if not config.default_region:
-        config.default_region = locale_region()
-    if config.default_region:
-        config.default_region = config.default_region.upper()
-    if not isinstance(config.stale_after_days, int) or config.stale_after_days < 1:
-        raise ConfigError(f"{path}: stale_after_days must be a whole number of days")
+            ZoneInfo(key)
+            known = True
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            known = _POSIX_TZ.fullmatch(key) is not None
+    if known:
+        try:
+            datetime.now().astimezone()  # the offset itself must be one Python can use
+        except (ValueError, OverflowError, OSError):
+            known = False
+    if not known:
+        raise ConfigError(
+            f"TZ: unknown time zone {value!r} (use a name such as Europe/Bucharest, or unset it)"
+        )
+
+
+def _check(config: Config, path: Path) -> None:
+    """Types and ranges of every setting: one line naming the first bad one."""
+    if config.default_region is not None and (
+        not isinstance(config.default_region, str)
+        or len(config.default_region) != 2
+        or not config.default_region.isascii()
+        or not config.default_region.isalpha()
+    ):
+        raise ConfigError(f"{path}: default_region must be a two-letter country code such as RO")
+    if (
+        not isinstance(config.currency, str)
+        or len(config.currency) != 3
+        or not config.currency.isascii()
+        or not config.currency.isalpha()
+    ):
+        raise ConfigError(f"{path}: currency must be a three-letter code such as EUR")
+    config.currency = config.currency.upper()
+    for name in ("work_start", "work_end"):
+        value = getattr(config, name)
+        if not isinstance(value, str) or not _HH_MM.fullmatch(value):
+            raise ConfigError(f'{path}: {name} must be a time such as "09:00"')
+    _whole(path, "stale_after_days", config.stale_after_days, 1, 3650, "days")
+    _whole(path, "calendar_years", config.calendar_years, 1, 50, "years")
+    if not isinstance(config.risk, dict):
+        raise ConfigError(f"{path}: [risk] must be a table")
+    for kind, values in config.risk.items():
+        for setting, number in values.items() if isinstance(values, dict) else [("", values)]:
+            name = f"risk.{kind}" + (f".{setting}" if setting else "")
+            if isinstance(number, bool) or (
+                isinstance(number, int | float)
+                and (not math.isfinite(number) or abs(number) > 1_000_000)
+            ):
+                raise ConfigError(f"{path}: {name} must be a finite number up to 1,000,000")
     for name in ("my_addresses", "mail_paths"):
         value = getattr(config, name)
         if isinstance(value, str):  # one address or path written without brackets
@@ -134,4 +229,30 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f'{path}: [keys] maps binding ids to keys, e.g. "dashboard.log" = "L"')
     if config.theme not in ("dark", "light"):
         raise ConfigError(f"{path}: theme must be 'dark' or 'light', not {config.theme!r}")
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or config_path()
+    check_time_zone(os.environ.get("TZ"))
+    values: dict = {}
+    text = _read_config(path)
+    if text is not None:
+        try:
+            values = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: {error}") from error
+    unknown = sorted(set(values) - _KNOWN)
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting {unknown[0]!r}")
+    config = Config(**values)
+    _check(config, path)
+    env_region = os.environ.get("CALLSHEET_REGION")
+    if env_region:
+        if not (len(env_region) == 2 and env_region.isascii() and env_region.isalpha()):
+            raise ConfigError("CALLSHEET_REGION must be a two-letter country code such as RO")
+        config.default_region = env_region
+    if not config.default_region:
+        config.default_region = locale_region()
+    if config.default_region:
+        config.default_region = config.default_region.upper()
     return config

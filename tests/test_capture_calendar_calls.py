@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from callsheet.models.book import clients as ops
-from callsheet.models.capture.calendar import meeting_entries, read_meetings
+from callsheet.models.capture.calendar import OCCURRENCE_CAP, meeting_entries, read_meetings
 from callsheet.models.store.db import close_database
 from callsheet.models.store.opening import open_database
 from callsheet.models.store.tables import Interaction
@@ -73,12 +73,13 @@ def test_meetings_with_clients_are_logged_with_start_and_duration_and_reimport_a
 
 
 def test_recurring_events_expand_only_up_to_now():
-    meetings, problems = read_meetings(ICS.read_bytes(), datetime(2026, 10, 1, tzinfo=UTC))
-    assert problems == []
-    weekly = [m for m in meetings if m.key.startswith("ics:weekly-anna")]
+    anna = {"anna@kowalska.example": [7]}
+    reading = read_meetings(ICS.read_bytes(), datetime(2026, 10, 1, tzinfo=UTC), anna)
+    assert reading.problems == [] and reading.warnings == []
+    weekly = [m for m in reading.meetings if m.key.startswith("ics:weekly-anna")]
     assert len(weekly) == 3  # 7 and 14 September (21 excluded), 28 September
-    assert all(m.start < datetime(2026, 10, 1, tzinfo=UTC) for m in meetings)
-    entries, without = meeting_entries(meetings, {"anna@kowalska.example": [7]}, set())
+    assert all(m.start < datetime(2026, 10, 1, tzinfo=UTC) for m in reading.meetings)
+    entries, without = meeting_entries(reading.meetings, anna, set())
     assert {e.client_id for e in entries} == {7} and len(entries) == 3
 
 
@@ -88,7 +89,8 @@ def test_real_world_calendars_from_icalendar_are_read_and_broken_events_named(cl
     code, out, err = cli("import", str(folder / "example.ics"))
     assert code == 0 and "3 events without a client" in out
     code, out, err = cli("import", str(folder / "issue_1081_event_with_rrule.ics"))
-    assert code == 0 and "10 events without a client" in out  # a daily RRULE, ten times
+    # a daily RRULE, ten times, with no client: one event, never expanded
+    assert code == 0 and "1 events without a client" in out
     code, out, err = cli("import", str(folder / "broken_dtstart.ics"))
     assert code == 2 and "event test-123" in err and "--skip-bad" in err
     assert "Traceback" not in err
@@ -214,3 +216,90 @@ def test_suggestions_from_capture_wait_for_review_and_count_once_confirmed(cli, 
     assert ops.find_client("Ion").risk_score > before
     assert waiting() == []
     close_database()
+
+
+def _repeating(uid: str, freq: str, start: str, attendee: str) -> str:
+    """A few hundred bytes of calendar that repeat forever from ``start``."""
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//probe//EN\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:{start}\r\nDURATION:PT1S\r\n"
+        f"SUMMARY:{freq.lower()} ping\r\nRRULE:FREQ={freq}\r\n"
+        f"ORGANIZER:mailto:me@mine.example\r\nATTENDEE:mailto:{attendee}\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+
+def test_a_minutely_rule_with_a_client_stops_at_the_cap_and_names_the_event(
+    cli, people, db_path, tmp_path
+):
+    """The tester's file logged 1,014,556 meetings; now the cap stops it, and says so."""
+    ics = tmp_path / "minutely.ics"
+    ics.write_text(_repeating("spam@x", "MINUTELY", "20250101T090000Z", "anna@kowalska.example"))
+    code, out, err = cli("import", str(ics))
+    assert code == 0, err
+    assert "logged 1000 meetings" in out
+    assert "event spam@x 'minutely ping': stopped after 1,000 occurrences" in out
+    assert len(_log(db_path, people["anna"], "meeting")) == OCCURRENCE_CAP
+
+
+def test_a_secondly_rule_from_1970_without_a_client_is_never_expanded(cli, people, tmp_path):
+    ics = tmp_path / "secondly.ics"
+    ics.write_text(_repeating("flood@x", "SECONDLY", "19700101T000000Z", "nobody@else.example"))
+    code, out, err = cli("import", str(ics))
+    assert code == 0, err
+    assert "logged 0 meetings; 1 events without a client" in out
+    assert "stopped after" not in out
+
+
+def test_a_secondly_rule_from_1970_with_a_client_is_expanded_only_over_the_window():
+    """Expanding it from 1970 would walk 1.7 billion seconds before the window starts."""
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    data = _repeating("flood@x", "SECONDLY", "19700101T000000Z", "anna@kowalska.example")
+    reading = read_meetings(data.encode(), now, {"anna@kowalska.example": [7]}, years=2, cap=50)
+    assert len(reading.meetings) == 50
+    assert reading.warnings == ["event flood@x 'secondly ping': stopped after 50 occurrences"]
+    first = reading.meetings[0].start
+    assert now - timedelta(days=731) <= first <= now - timedelta(days=729)
+    # one per second from there: the rule's own grid, not a shifted one
+    assert [m.start - first for m in reading.meetings[:3]] == [
+        timedelta(seconds=s) for s in (0, 1, 2)
+    ]
+
+
+def test_a_weekly_call_is_logged_over_the_configured_years_only(tmp_path):
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    data = _repeating("weekly@x", "WEEKLY", "20100104T090000Z", "anna@kowalska.example")
+    clients = {"anna@kowalska.example": [7]}
+    one = read_meetings(data.encode(), now, clients, years=1).meetings
+    three = read_meetings(data.encode(), now, clients, years=3).meetings
+    assert len(one) in (52, 53) and len(three) in (156, 157)
+    # still on Mondays at 09:00 UTC, as the rule says
+    assert {(m.start.weekday(), m.start.hour) for m in three} == {(0, 9)}
+    assert three[-1].start <= now
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        # a billion seconds from 1970 end in 2001: nothing in the window, found at once
+        ("FREQ=SECONDLY;COUNT=1000000000", 0),
+        # two billion end in 2033: the window's seconds, up to the cap
+        ("FREQ=SECONDLY;COUNT=2000000000", 50),
+        # every 2 hours, 220,000 times: ends in January 2020
+        ("FREQ=HOURLY;INTERVAL=2;COUNT=220000", 0),
+    ],
+)
+def test_a_counted_rule_from_1970_is_bounded_too(rule, expected):
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    data = _repeating("counted@x", "SECONDLY", "19700101T000000Z", "anna@kowalska.example")
+    data = data.replace("RRULE:FREQ=SECONDLY", f"RRULE:{rule}")
+    reading = read_meetings(data.encode(), now, {"anna@kowalska.example": [7]}, years=2, cap=50)
+    assert len(reading.meetings) == expected
+
+
+def test_a_counted_rule_inside_the_window_keeps_its_exact_occurrences():
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    data = _repeating("daily@x", "DAILY", "20260101T090000Z", "anna@kowalska.example")
+    data = data.replace("RRULE:FREQ=DAILY", "RRULE:FREQ=DAILY;COUNT=10")
+    reading = read_meetings(data.encode(), now, {"anna@kowalska.example": [7]}, years=2)
+    assert [m.start.day for m in reading.meetings] == list(range(1, 11))

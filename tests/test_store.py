@@ -180,3 +180,105 @@ def test_a_database_made_by_schema_v1_still_opens_and_reads(tmp_path):
     ion = ops.find_client("Ion Ionescu")
     record = client_record(ion)
     assert record["salutation"] == "dl. Ionescu" and len(record["interactions"]) == 3
+
+
+# -- backups and restore (issue 22): nothing overwritten, nothing that only looks like one --
+
+
+def _marker_tables(path) -> set[str]:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'marker_%'"
+        ).fetchall()
+    finally:
+        connection.close()
+    return {row[0] for row in rows}
+
+
+@pytest.mark.sqlite_only
+def test_restores_in_the_same_second_each_keep_their_own_copy_of_the_database(db_path):
+    """Before: the kept-aside copy was named to the second and overwritten (6/10 lost)."""
+    from callsheet.models.store.backups import backup, restore
+
+    open_database(db_path)
+    ops.add_client("Ana Pop", now=NOW)
+    source = backup()
+    close_database()
+    trials = 40
+    for trial in range(trials):  # well within a few seconds: many share a second
+        connection = sqlite3.connect(db_path)  # what the database holds just before
+        connection.execute(f'CREATE TABLE "marker_{trial}" (x)')
+        connection.commit()
+        connection.close()
+        restore(source, db_path)
+    kept = sorted(db_path.parent.glob("callsheet.before-restore-*.db"))
+    assert len(kept) == trials  # one copy per restore: 0 overwritten
+    markers = [_marker_tables(copy) for copy in kept]
+    assert sorted(m for found in markers for m in found) == sorted(
+        f"marker_{trial}" for trial in range(trials)
+    )  # each copy holds exactly what the database was before its own restore
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 200 kB tmpfs (root: this suite runs as root), unmounted in teardown."""
+    import subprocess
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=200k,mode=0700", "tmpfs", str(mount)], check=True
+    )
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def _fill_book(db_path) -> None:
+    open_database(db_path)
+    for number in range(300):  # a book bigger than the tiny disk
+        ops.add_client(f"Client {number:03d} " + "x" * 600, now=NOW)
+    close_database()
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_on_a_full_disk_leaves_nothing_and_doctor_stays_honest(db_path, tiny_disk, cli):
+    """Before: a 0-byte callsheet-*.db, and doctor said "last backup 0 days ago", healthy."""
+    _fill_book(db_path)
+    backups = db_path.parent / "backups"
+    backups.symlink_to(tiny_disk, target_is_directory=True)  # the backups folder is full
+    code, _, err = cli("backup")
+    assert code == 3 and "disk full" in err, err
+    assert list(tiny_disk.iterdir()) == []  # no 0-byte backup, no partial
+    code, out, _ = cli("doctor")
+    assert "last backup none" in out and "no backup yet" in out
+
+    from callsheet.models.store.backups import daily_backup
+    from callsheet.models.store.db import DatabaseError
+
+    open_database(db_path)
+    with pytest.raises(DatabaseError, match="disk full"):
+        daily_backup(db_path)
+    close_database()
+    assert [p for p in tiny_disk.rglob("*") if p.is_file()] == []  # no .partial left
+    code, _, err = cli("backup", str(tiny_disk / "named.db"))
+    assert code == 3 and "disk full" in err and not (tiny_disk / "named.db").exists()
+
+
+@pytest.mark.sqlite_only
+def test_doctor_names_empty_and_unreadable_backups_and_ignores_partials(db_path, cli):
+    open_database(db_path)
+    ops.add_client("Ana Pop", now=NOW)
+    close_database()
+    assert cli("backup")[0] == 0
+    backups = db_path.parent / "backups"
+    (backups / "callsheet-20260101-000000.db").touch()  # what a full disk used to leave
+    (backups / "callsheet-20260102-000000.db").write_bytes(b"not a database at all" * 10)
+    (backups / ".callsheet-20260103-000000.db.123.partial").write_bytes(b"half")
+    code, out, _ = cli("doctor")
+    assert code == 1
+    assert "callsheet-20260101-000000.db is empty (0 bytes)" in out
+    assert "callsheet-20260102-000000.db is not an SQLite database" in out
+    assert "partial" not in out and "2 problem(s) found" in out
+    assert cli("backup")[0] == 0  # the next backup clears what an earlier one left
+    assert not list(backups.glob(".*.partial"))

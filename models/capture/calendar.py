@@ -4,6 +4,12 @@
 (RRULE, RDATE, EXDATE, moved occurrences) up to now: a weekly call with a client is one log
 entry per week that has happened. Each occurrence is keyed by UID and start, so importing
 the same calendar again, or a later export of it, adds only the new occurrences.
+
+The work is bounded whatever the file says: only events a client organises or attends are
+expanded (matched on their addresses before any expansion), only over the last
+``calendar_years`` years, and at most ``OCCURRENCE_CAP`` occurrences per event, with a
+warning naming the event when the cap is reached. A 300-byte ``RRULE:FREQ=SECONDLY`` from
+1970 must not make a million meetings or run for minutes.
 """
 
 from __future__ import annotations
@@ -15,9 +21,29 @@ from datetime import UTC, date, datetime, time, timedelta
 from callsheet.models.capture.store import Captured
 from callsheet.models.risk.suggestions import suggest
 
+#: most occurrences taken from one event (one UID) in one import
+OCCURRENCE_CAP = 1000
+
+#: seconds in one step of each frequency that has a fixed length (wall clock)
+_STEP = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 7 * 86400}
+_WEEK = 7 * 86400
+
 
 class CalendarError(ValueError):
     """The file is not an iCalendar file callsheet can read."""
+
+
+@dataclass
+class CalendarReading:
+    """What an .ics file holds for callsheet: the meetings to log and what to tell the user."""
+
+    meetings: list
+    #: an event that could not be read (exit 2 without --skip-bad)
+    problems: list[str]
+    #: an event cut short at the cap: logged up to it, named so nothing is silently dropped
+    warnings: list[str]
+    #: events (UIDs) with no client taking part: never expanded
+    without_clients: int = 0
 
 
 @dataclass
@@ -66,9 +92,76 @@ def _one_line(text) -> str:
     return " ".join(str(text or "").split())
 
 
-def _occurrences(calendar, now: datetime) -> tuple[list, list[str]]:
+def _addresses(event) -> list[str]:
+    attendees = event.get("ATTENDEE") or []
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    return [_address(event.get("ORGANIZER")), *(_address(a) for a in attendees)]
+
+
+def _involves_client(events, clients_of: dict, mine: set[str]) -> bool:
+    return any(
+        address and address not in mine and clients_of.get(address)
+        for event in events
+        for address in _addresses(event)
+    )
+
+
+def _rebase(event, since: datetime) -> None:
+    """Move the start of a long-running fixed-step rule (SECONDLY to WEEKLY) close to
+    ``since``, so that expanding it does not first walk every second since 1970.
+
+    The shift is a whole number of the rule's steps and of weeks, so the grid, the weekdays
+    and every BY... filter give the same occurrences from ``since`` on; it stops two days
+    short of ``since``, so a summer-time change cannot skip one. A rule with COUNT numbers
+    its occurrences from the start: it is moved only when it has no BY... filter (each step
+    is then exactly one occurrence, taken off COUNT), and never past its last occurrence."""
+    # deferred: slow to import, and only this path needs it
+    import math
+
+    rules = event.get("RRULE")
+    start = event.get("DTSTART")
+    if (
+        rules is None
+        or start is None
+        or isinstance(rules, list)
+        or not isinstance(start.dt, datetime)
+    ):
+        return
+    freq = (rules.get("FREQ") or [""])[0]
+    if freq not in _STEP:
+        return
+    interval = int((rules.get("INTERVAL") or [1])[0] or 1)
+    count = int((rules.get("COUNT") or [0])[0] or 0)
+    filtered = any(key.startswith("BY") for key in rules)
+    if count and filtered:
+        return
+    one = _STEP[freq] * interval  # seconds from one occurrence to the next
+    step = one if count else math.lcm(one, _WEEK)
+    behind = (since.astimezone(UTC) - _moment(start.dt)).total_seconds() - 2 * 86400
+    steps = int(behind) // step
+    if steps <= 0:
+        return
+    if count:
+        skipped = min(steps * step // one, count - 1)  # keep at least the last occurrence
+        if skipped <= 0:
+            return
+        shift = timedelta(seconds=skipped * one)
+        rules["COUNT"] = [count - skipped]
+    else:
+        shift = timedelta(seconds=steps * step)
+    end = event.get("DTEND")
+    start.dt = start.dt + shift  # wall-clock arithmetic, as the rule itself steps
+    if end is not None and isinstance(end.dt, datetime):
+        end.dt = end.dt + shift
+
+
+def _occurrences(
+    calendar, now: datetime, since: datetime, clients_of: dict, mine: set[str], cap: int
+) -> tuple[list, list[str], list[str], int]:
     """Expand each event on its own (with the file's time zones), so one broken event is
-    named and skipped instead of hiding every other meeting in the file."""
+    named and skipped instead of hiding every other meeting in the file. Events with no
+    client are read (so a broken one is still named) but never expanded."""
     # deferred: slow to import, and only this path needs it
     import icalendar
     import recurring_ical_events
@@ -79,22 +172,47 @@ def _occurrences(calendar, now: datetime) -> tuple[list, list[str]]:
         # an event and its moved occurrences (RECURRENCE-ID) share a UID: expand them together
         uid = str(event.get("UID") or "").strip() or f"#{number}"
         groups.setdefault(uid, []).append(event)
-    occurrences, problems = [], []
+    occurrences: list = []
+    problems: list[str] = []
+    warnings: list[str] = []
+    without = 0
     for uid, events in groups.items():
+        title = _one_line(events[0].get("SUMMARY")) or "(no title)"
         part = icalendar.Calendar()
         for component in [*timezones, *events]:
             part.add_component(component)
         try:
-            occurrences += recurring_ical_events.of(part).between(datetime(1970, 1, 2), now)
+            if not _involves_client(events, clients_of, mine):
+                recurring_ical_events.of(part)  # reads the series (a broken start is named)
+                without += 1
+                continue
+            for event in events:
+                _rebase(event, since)
+            expanded = recurring_ical_events.of(part).after(since)
+            for taken, occurrence in enumerate(expanded):
+                start = occurrence.get("DTSTART")
+                if start is not None and _moment(start.dt) > now:
+                    break  # in order of start: nothing after this has happened yet
+                if taken == cap:
+                    warnings.append(f"event {uid} {title!r}: stopped after {cap:,} occurrences")
+                    break
+                occurrences.append(occurrence)
         except Exception as error:  # a broken date, RRULE or time zone
-            title = _one_line(events[0].get("SUMMARY")) or "(no title)"
             problems.append(f"event {uid} {title!r}: {type(error).__name__}: {error}")
-    return occurrences, problems
+    return occurrences, problems, warnings, without
 
 
-def read_meetings(data: bytes, now: datetime) -> tuple[list[Meeting], list[str]]:
-    """Every occurrence, up to ``now``, of every event in the file that was not cancelled;
-    and a line for each event that could not be read."""
+def read_meetings(
+    data: bytes,
+    now: datetime,
+    clients_of: dict[str, list[int]],
+    mine: set[str] = frozenset(),  # type: ignore[assignment]
+    years: int = 2,
+    cap: int = OCCURRENCE_CAP,
+) -> CalendarReading:
+    """Every occurrence, in the last ``years`` years up to ``now``, of every event in the
+    file that a client takes part in and that was not cancelled; a line for each event that
+    could not be read, and one for each event cut at ``cap`` occurrences."""
     # deferred: slow to import, and only this path needs it
     import icalendar
 
@@ -102,7 +220,10 @@ def read_meetings(data: bytes, now: datetime) -> tuple[list[Meeting], list[str]]
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as error:
         raise CalendarError(f"not an iCalendar file ({error})") from None
-    occurrences, problems = _occurrences(calendar, now)
+    since = now - timedelta(days=round(365.25 * years))
+    occurrences, problems, warnings, without = _occurrences(
+        calendar, now, since, clients_of, mine, cap
+    )
     meetings = []
     for event in occurrences:
         if event.name != "VEVENT" or str(event.get("STATUS", "")).upper() == "CANCELLED":
@@ -131,7 +252,7 @@ def read_meetings(data: bytes, now: datetime) -> tuple[list[Meeting], list[str]]
                 description=str(event.get("DESCRIPTION") or "")[:4000],
             )
         )
-    return meetings, problems
+    return CalendarReading(meetings, problems, warnings, without)
 
 
 def meeting_entries(

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from peewee import Database, DatabaseProxy, Field, Model, SqliteDatabase
 
+from callsheet.models.store.files import private_dir
+
 database = DatabaseProxy()
 
 #: A second writer waits this long for the lock before SQLite gives up (milliseconds).
@@ -121,8 +123,9 @@ def create_private_file(path: Path) -> None:
     but not of a database file someone else created, and without that a power cut can take
     a new database (and everything acknowledged in it) away with its folder entry.
     """
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+    # every missing parent too (~/.local, ~/.local/share): mkdir(parents=True) made those
+    # with the umask's mode, 0777 under umask 000
+    private_dir(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     sync_folder(path.parent)

@@ -7,6 +7,7 @@ knowing but not alarming (no recent backup). Each comes as one line that says wh
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 import time
 from dataclasses import asdict, dataclass, field
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from callsheet.models.store.backups import backups_folder
 from callsheet.models.store.db import database, integrity_problems, sqlite_path
+from callsheet.models.store.erasures import pending_erasures
 from callsheet.models.store.migrations import CURRENT_VERSION, stored_version
 from callsheet.models.store.tables import ALL_MODELS
 
@@ -49,6 +51,33 @@ def _private(path: Path, wanted: int, what: str) -> str | None:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         return f"{what} {path} is mode {mode:04o}: others can read it (chmod {wanted:o} '{path}')"
+    return None
+
+
+def _unusable(copy: Path) -> str | None:
+    """Why ``copy`` cannot be restored (empty, not SQLite, not callsheet's), else None.
+
+    Cheap (header and schema, no full integrity check of every copy); a restore checks the
+    whole file before it replaces anything.
+    """
+    try:
+        if copy.stat().st_size == 0:
+            return "is empty (0 bytes)"
+        with open(copy, "rb") as file:
+            if file.read(16) != b"SQLite format 3\x00":
+                return "is not an SQLite database"
+        connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error) as error:
+        return f"cannot be read ({error})"
+    if not {"client", "interaction"} <= tables:
+        return "is not a callsheet database"
     return None
 
 
@@ -105,11 +134,26 @@ def check(store: str) -> Health:
     if problem:
         health.warnings.append(problem)
 
+    unfinished = pending_erasures(path)
+    if unfinished:
+        health.problems.append(
+            f"{unfinished} erasure(s) by `callsheet forget` were cut short: the backups may "
+            "still hold that client; `callsheet forget` run again (any name) finishes them"
+        )
     folder = backups_folder(path)
-    copies = sorted(
-        (candidate for candidate in folder.rglob("*.db") if candidate.is_file()),
-        key=lambda candidate: candidate.stat().st_mtime,
-    )
+    # Hidden files are copies being written (or cut short): not backups, not counted.
+    found = [c for c in folder.rglob("*.db") if c.is_file() and not c.name.startswith(".")]
+    copies = []
+    for copy in found:
+        trouble = _unusable(copy)
+        if trouble:
+            health.problems.append(
+                f"backup {copy} {trouble}: it is not a backup (delete it; `callsheet backup` "
+                "makes a new one)"
+            )
+        else:
+            copies.append(copy)
+    copies.sort(key=lambda candidate: candidate.stat().st_mtime)
     if not copies:
         health.warnings.append("no backup yet: `callsheet backup` makes one")
     else:

@@ -4,13 +4,20 @@ A consultant's client history is personal data, so what callsheet writes (export
 sheets, backups, the copy kept aside by a restore) is created with mode 0600, and any
 folder callsheet creates for it with mode 0700, whatever the umask. Files are written next
 to their target and renamed into place, so an interrupted write never leaves half a file.
+
+A special file named as the target is never replaced (``-o /dev/null``, a FIFO, a link to
+``/dev/stdout``): a FIFO or a character device is opened and written to, anything else that
+is not a regular file is refused; a symbolic link is followed, so the file it points to is
+written and the link stays.
 """
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -46,14 +53,48 @@ def create_private_file(path: str | os.PathLike) -> Path:
     return path
 
 
+def _special_target(path: Path) -> int | None:
+    """An open descriptor for writing when ``path`` is a FIFO or a character device (followed
+    through links, /dev/stdout included); None when it is missing or a regular file. Raises
+    OSError naming the path for anything else (a block device, a socket)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        raise OSError(errno.EINVAL, "not a regular file, FIFO or terminal: refused", str(path))
+    # O_NONBLOCK: a FIFO with no reader fails at once (ENXIO) instead of waiting forever
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        if error.errno == errno.ENXIO:
+            raise OSError(errno.ENXIO, "a FIFO with nothing reading it", str(path)) from None
+        raise type(error)(error.errno, error.strerror, str(path)) from None
+    flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+    fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)  # then write as to any stream
+    return fd
+
+
 @contextmanager
 def private_text_file(path: str | os.PathLike) -> Iterator[TextIO]:
-    """Write a text file readable by its owner only; it appears complete, or not at all."""
+    """Write a text file readable by its owner only; it appears complete, or not at all.
+
+    A FIFO or a character device is written to in place (it has no "complete" state to
+    wait for, and replacing it would break whatever reads it); a link is followed."""
     target = Path(path).expanduser()
     if not str(path).strip():
         raise FileNotFoundError(errno.ENOENT, "no file name given", str(path))
     if not target.name or target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    special = _special_target(target)
+    if special is not None:
+        with os.fdopen(special, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        return
+    if target.is_symlink():  # write the file it points to; the link stays a link
+        target = Path(os.path.realpath(target))
     private_dir(target.parent)
     partial = target.with_name(f".{target.name}.partial")
     try:

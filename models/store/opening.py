@@ -7,15 +7,18 @@ one way in: it parses the setting, connects, refuses a database it must not touc
 newer callsheet, not callsheet's) *before* writing anything to it, then migrates.
 
 Passwords never leave this module: every message names the store through :func:`describe`,
-which masks them.
+and every driver error passes through :func:`mask_secrets`, which masks every form a secret
+takes in a URL or a connection string: ``user:pass@``, ``?password=``, ``sslpassword=``,
+``passfile=``, percent-encoded keys and values, and the password as the driver decoded it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from peewee import Database, SqliteDatabase
 
@@ -49,17 +52,83 @@ class Target:
         return str(self.path) if self.path is not None else mask_password(self.url or "")
 
 
-def mask_password(url: str) -> str:
-    """``postgresql://ana:secret@host/db`` -> ``postgresql://ana:***@host/db``."""
+MASK = "***"
+#: a URL anywhere in a text: scheme://everything up to white space or a quote
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]*")
+#: key=value in a URL query or a libpq connection string (``password='x y'`` too)
+_KEY_VALUE = re.compile(
+    r"(?P<key>[A-Za-z0-9_%.-]+)(?P<eq>\s*=\s*)(?P<value>'(?:[^'\\]|\\.)*'|[^\s&;#]*)"
+)
+
+
+def _is_secret_key(key: str) -> bool:
+    # password, sslpassword, passfile, pass%77ord ...: anything about a pass is masked
+    return "pass" in unquote(key).lower()
+
+
+def _mask_pairs(text: str) -> str:
+    def one(match: re.Match) -> str:
+        if not _is_secret_key(match["key"]):
+            return match[0]
+        return f"{match['key']}{match['eq']}{MASK}"
+
+    return _KEY_VALUE.sub(one, text)
+
+
+def _mask_url(url: str) -> str:
+    scheme, rest = url.split("://", 1)
+    first_at = rest.find("@")
+    if first_at != -1 and not any(mark in rest[:first_at] for mark in "/?#"):
+        # userinfo ends at the last "@" before the path: a password may hold an "@" itself
+        ends = [i for i in (rest.find(c, first_at) for c in "/?#") if i != -1]
+        authority_end = min(ends) if ends else len(rest)
+        at = rest.rfind("@", 0, authority_end)
+        userinfo, rest = rest[:at], rest[at:]
+        if ":" in userinfo:
+            userinfo = userinfo.split(":", 1)[0] + ":" + MASK
+        rest = userinfo + rest
+    return f"{scheme}://{_mask_pairs(rest)}"
+
+
+def mask_secrets(text: str, url: str | None = None) -> str:
+    """``text`` with every secret masked: in each URL it holds, in key=value pairs, and the
+    passwords of ``url`` wherever they appear (raw, decoded, re-encoded)."""
+    for secret in _secrets_of(url):
+        text = text.replace(secret, MASK)
+    text = _URL.sub(lambda match: _mask_url(match[0]), text)
+    return _mask_pairs(text)
+
+
+def _secrets_of(url: str | None) -> list[str]:
+    if not url or "://" not in url:
+        return []
+    found: list[str] = []
+    rest = url.split("://", 1)[1]
+    first_at = rest.find("@")
+    if first_at != -1:
+        userinfo = rest[: rest.rfind("@")]
+        if ":" in userinfo:
+            found.append(userinfo.split(":", 1)[1])
     try:
         parts = urlsplit(url)
+        if parts.password:
+            found.append(parts.password)
+        query = parts.query
     except ValueError:
-        return url
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+        query = url.split("?", 1)[1] if "?" in url else ""
+    for pair in re.split("[&;]", query):
+        key, _, value = pair.partition("=")
+        if value and _is_secret_key(key):
+            found.append(value)
+    forms = {form for raw in found for form in (raw, unquote(raw), quote(unquote(raw), safe=""))}
+    # longest first, so a secret inside another is not left half shown; 3 characters at least,
+    # so a one-letter password does not mask every "a" in the message
+    return sorted((f for f in forms if len(f) >= 3), key=len, reverse=True)
+
+
+def mask_password(url: str) -> str:
+    """``postgresql://ana:secret@host/db?password=x`` -> ``postgresql://ana:***@host/db?password=***``."""
+    return mask_secrets(url, url)
 
 
 def is_url(value: str) -> bool:
@@ -84,7 +153,13 @@ def parse_target(value: str | os.PathLike) -> Target:
         if not path:
             raise DatabaseError("--db: sqlite:/// needs a file path after the three slashes")
         return Target("sqlite", path=Path(path).expanduser())
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - a port that is not a number raises here, not later
+    except ValueError as error:  # "[::1/db": an unclosed IPv6 address, a port "abc"
+        raise DatabaseError(
+            f"--db: {mask_password(text)}: {mask_secrets(str(error), text)}"
+        ) from None
     if not parts.path.strip("/"):
         raise DatabaseError(f"--db: {mask_password(text)} names no database (…/DBNAME at the end)")
     return Target("postgresql", url=text)
@@ -108,7 +183,10 @@ def open_store(value: str | os.PathLike, *, create: bool = True, migrate: bool =
         version = check_version(db)
         if isinstance(db, SqliteDatabase):
             _use_wal(db, target)
-        if migrate and version < CURRENT_VERSION:
+        # An empty server database is set up on first use, by any command (doctor
+        # included, which otherwise never migrates): there is nothing in it to change.
+        first_use = version == 0 and target.backend == "postgresql" and not db.get_tables()
+        if (migrate or first_use) and version < CURRENT_VERSION:
             run_migrations(db)
     except SchemaError as error:
         db.close()
@@ -129,11 +207,7 @@ def open_database(path: str | os.PathLike, *, migrate: bool = True) -> Database:
 
 def _reason(error: BaseException, target: Target) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    if target.url:
-        password = urlsplit(target.url).password
-        if password:
-            text = text.replace(password, "***")
-    return text
+    return mask_secrets(text, target.url)
 
 
 def _open_sqlite(target: Target, *, create: bool) -> SqliteDatabase:

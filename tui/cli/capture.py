@@ -229,15 +229,20 @@ def import_capture(path: Path, kind: str, args, config, label: str | None = None
     notes: list[str] = []
     if kind == "ics":
         try:
-            meetings, problems = read_meetings(data, utcnow())
+            # clients are matched before any expansion: only their events are expanded
+            clients_of, mine = match_addresses(), set(config.my_addresses)
+            reading = read_meetings(data, utcnow(), clients_of, mine, config.calendar_years)
         except CalendarError as error:
             raise InputError(name, str(error)) from None
+        problems = reading.problems
         if problems and not args.skip_bad:
             raise InputError(name, _skip_bad_text(problems))
-        entries, without = meeting_entries(meetings, match_addresses(), set(config.my_addresses))
+        entries, without = meeting_entries(reading.meetings, clients_of, mine)
         what = "meetings"
+        without += reading.without_clients
         if without:
             notes.append(f"{without} events without a client")
+        notes += [printable(w) for w in reading.warnings]
     else:
         try:
             if kind == "xml":

@@ -238,6 +238,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     open_store(args)
     try:
         dest = backups.backup(args.dest)
+    except backups.CopyFailed:
+        raise  # a full disk, a failed write: exit 3, and nothing half-written is left
     except DatabaseError as error:  # the destination is the problem, not the database
         raise InputError("DEST", str(error)) from None
     print(printable(f"backed up to {dest}"))
