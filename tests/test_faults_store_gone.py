@@ -19,6 +19,7 @@ import pytest
 
 from models import clients as ops
 from models.entities import Interaction
+from models.store import still_there
 from tests.clock import NOW
 from tests.conftest import BACKEND
 from tests.tui_helpers import running, settle, wait_for
@@ -168,6 +169,7 @@ async def test_a_save_while_the_server_restarts_is_stored_once_when_it_is_back(
             what="the watcher reconnected",
         )
         await settle(pilot)
+    still_there()  # this thread's connection died with the server too: replaced here
     stored = [i.summary for i in Interaction.select()]
     assert stored.count(TYPED) == 1
 
@@ -185,4 +187,5 @@ async def test_backends_terminated_by_the_server_are_replaced_before_a_save(db, 
         await settle(pilot)
         assert any("Logged" in text for text in toasts(app))
     assert BACKEND == "postgresql"
+    still_there()
     assert [i.summary for i in Interaction.select()].count(TYPED) == 1
