@@ -274,6 +274,10 @@ def _open_postgresql(target: Target) -> Database:
         )
     except Exception as error:  # a malformed URL (bad port, ...)
         raise DatabaseError(f"{target.describe()}: {_reason(error, target)}") from error
+    # a restarted server closes every connection, and the dashboard's worker threads (a
+    # pool: they live all day) each keep theirs: replace a dead one when it is next used
+    reconnecting = type(type(db).__name__, (ReconnectsWhenIdle, type(db)), {})
+    db = reconnecting(db.database, autoconnect=True, **db.connect_params)
     database.initialize(db)
     db.callsheet_target = target  # named (masked) when a reconnect fails
     try:
@@ -308,6 +312,44 @@ class ServerUnreachable(DatabaseError):
 
 #: what a refused save says (the dashboard's form and its persistent notice)
 GONE = "the database file was deleted or replaced: nothing saved"
+
+
+class ReconnectsWhenIdle:
+    """Mixed into the PostgreSQL database: a connection the server closed is replaced, but
+    only where nothing can be lost or done twice.
+
+    Outside a transaction: before a statement on a connection known dead, and after a
+    ``SELECT`` that failed because it died (a read, run again on the new one). ``BEGIN``
+    likewise (nothing of the transaction was sent yet). Inside a transaction never: its
+    statements went to the dead server and the failure goes up, as peewee's own
+    ``ReconnectMixin`` does; unlike it, dead is told by psycopg's ``broken``/``closed``
+    flags rather than by matching messages. A server still down raises ServerUnreachable.
+    """
+
+    def execute_sql(self, sql, params=None):
+        idle = not self.in_transaction()
+        if idle and connection_lost(self):
+            _reconnect(self)
+        try:
+            return super().execute_sql(sql, params)
+        except Exception:
+            if not (idle and connection_lost(self)):
+                raise
+            _reconnect(self)
+            if not str(sql).lstrip()[:6].upper() == "SELECT":
+                raise  # a write outside a transaction may have happened: not run twice
+            return super().execute_sql(sql, params)
+
+    def begin(self, *args, **kwargs):
+        if connection_lost(self):
+            _reconnect(self)
+        try:
+            return super().begin(*args, **kwargs)
+        except Exception:
+            if not connection_lost(self):
+                raise
+            _reconnect(self)
+            return super().begin(*args, **kwargs)
 
 
 def _remember_file(db: SqliteDatabase, path: Path) -> None:

@@ -147,6 +147,11 @@ async def test_a_save_while_the_server_restarts_is_stored_once_when_it_is_back(
             assert app.screen is form
             await pilot.press("escape")  # asks first: the entry is not dropped on one key
             assert app.screen is form and form.pending
+            assert "escape again discards" in form_notice(form)
+            await pilot.press("ctrl+q")  # so does quitting
+            await pilot.pause(0.2)
+            assert app.is_running and app.screen is form
+            assert any("quit again to lose it" in text for text in toasts(app))
             await wait_for(
                 pilot,
                 lambda: any("Server unreachable" in text for text in toasts(app)),

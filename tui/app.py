@@ -210,6 +210,11 @@ class CallsheetApp(App):
         if error is not None and is_disk_full(error):  # not the failed rollback that hides it
             self.notify(DISK_FULL, title="That did not work", severity="error", timeout=8)
             return
+        from models.store import ServerUnreachable
+
+        if isinstance(error, ServerUnreachable):  # said in words; each use tries again
+            self.notify(str(error), title="Server unreachable", severity="warning", markup=False)
+            return
         detail = str(error).splitlines()[0][:200] if error is not None and str(error) else ""
         self.notify(
             f"{type(error).__name__}: {detail}" if detail else type(error).__name__,

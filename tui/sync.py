@@ -142,7 +142,7 @@ class StoreSync:
             self._gone = True
             self.screen.post_message(
                 Notice(
-                    f"{error}. "
+                    f"{str(error).removesuffix(': nothing saved')}. "
                     "Saves are refused from now on; what you type in a form stays there. "
                     "Quit and open the database again.",
                     severity="error",
