@@ -6,6 +6,9 @@ for a consultant who works from two machines or with an assistant. :func:`open_s
 one way in: it parses the setting, connects, refuses a database it must not touch (made by a
 newer callsheet, not callsheet's) *before* writing anything to it, then migrates.
 
+It also answers, for the all-day dashboard, whether the store is still the one it opened
+(:func:`still_there`: the same file, a live server connection) before a save.
+
 Passwords never leave this module: every message names the store through :func:`describe`,
 and every driver error passes through :func:`mask_secrets`, which masks every form a secret
 takes in a URL or a connection string: ``user:pass@``, ``?password=``, ``sslpassword=``,

@@ -11,6 +11,11 @@ saves only the fields the user changed, and if someone else changed the row mean
 save is refused (models.clients.StaleEdit) and the form stays open with what was typed,
 offering ``ctrl+r`` reload (keep what you changed, show the row as it is now for the rest)
 or ``ctrl+o`` overwrite (save what you changed over it).
+
+Before the save's transaction the store is checked (models.store.still_there): an SQLite file
+deleted or replaced since the dashboard opened it refuses the save (the typing stays); a
+PostgreSQL server that went away keeps the save pending, retried with back-off until the
+server answers, and escape or quit ask before dropping it.
 """
 
 from __future__ import annotations
