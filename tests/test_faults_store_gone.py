@@ -194,3 +194,29 @@ async def test_backends_terminated_by_the_server_are_replaced_before_a_save(db, 
     assert BACKEND == "postgresql"
     still_there()
     assert [i.summary for i in Interaction.select()].count(TYPED) == 1
+
+
+@pytest.mark.postgresql_only
+def test_a_read_after_the_server_ended_the_connection_runs_on_a_new_one(db, pg_server):
+    from models.entities import Client
+
+    ops.add_client("Ana Pop", now=NOW)
+    pg_server.terminate_connections(db.database)
+    assert Client.select().count() == 1  # no "terminating connection" for a read
+
+
+@pytest.mark.postgresql_only
+def test_a_connection_lost_inside_a_transaction_is_not_replayed_on_a_new_one(db, pg_server):
+    """What the transaction sent went with the dead connection: its next statement fails
+    rather than running alone on a new connection (half a transaction committed)."""
+    from peewee import OperationalError
+
+    from models.entities import Client
+
+    ops.add_client("Ana Pop", now=NOW)
+    with pytest.raises(OperationalError), db.atomic():
+        Client.update(name="Half a transaction").execute()
+        pg_server.terminate_connections(db.database)
+        Client.update(name="The other half").execute()
+    still_there()
+    assert [c.name for c in Client.select()] == ["Ana Pop"]
