@@ -67,7 +67,8 @@ class PgServer:
         return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
     def _start(self) -> None:
-        initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
+        initdb = _bin("initdb")
+        _bin("pg_ctl")  # found now, so a missing one is said before initdb runs
         self.sockets.mkdir(parents=True, exist_ok=True)
         self.data.mkdir(parents=True, exist_ok=True)
         if self._as_postgres:
@@ -92,9 +93,8 @@ class PgServer:
             f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
-        done = self._run(
-            pg_ctl, "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start"
-        )
+        self._options = options
+        done = self._pg_ctl_start()
         if done.returncode:
             log = (
                 (self.root / "log").read_text(errors="replace")[-300:]
@@ -103,6 +103,43 @@ class PgServer:
             )
             raise Unavailable(f"pg_ctl start failed: {done.stderr.strip()[-300:]} {log}")
         self._admin(f"CREATE ROLE {ROLE} LOGIN CREATEDB PASSWORD '{PASSWORD}'")
+
+    def _pg_ctl_start(self) -> subprocess.CompletedProcess:
+        return self._run(
+            _bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            self._options,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "start",
+        )
+
+    # -- faults (tests/test_faults_store_gone.py) ---------------------------------------------
+    def stop_server(self) -> None:
+        """Stop the server, keeping its data (``start_server`` brings it back): every
+        connection is closed, as when an administrator restarts it."""
+        done = self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+        if done.returncode:
+            raise Unavailable(f"pg_ctl stop failed: {done.stderr.strip()[-300:]}")
+
+    def start_server(self) -> None:
+        done = self._pg_ctl_start()
+        if done.returncode:
+            raise Unavailable(f"pg_ctl start failed: {done.stderr.strip()[-300:]}")
+
+    def restart(self) -> None:
+        self.stop_server()
+        self.start_server()
+
+    def terminate_connections(self, dbname: str) -> None:
+        """End every connection to ``dbname`` from the server's side (pg_terminate_backend)."""
+        self._admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{dbname}' AND pid <> pg_backend_pid()"
+        )
 
     def stop(self) -> None:
         try:

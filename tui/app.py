@@ -26,6 +26,7 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from callsheet.models.config import Config
+from callsheet.models.store.opening import ServerUnreachable
 from callsheet.tui.commands import DashboardCommands
 from callsheet.tui.screens.dashboard import DashboardScreen
 
@@ -175,6 +176,21 @@ class CallsheetApp(App):
             out.append((title, [(" ".join(keys), what) for keys, what in rows.values()]))
         return out
 
+    _quit_asked = False
+
+    async def action_quit(self) -> None:
+        """Quit; but a save waiting for the server to come back is not dropped silently."""
+        if getattr(self.screen, "pending", False) and not self._quit_asked:
+            self._quit_asked = True
+            self.notify(
+                "A save is waiting for the server: quit again to lose it, "
+                "or wait and it is saved once the server answers.",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        await super().action_quit()
+
     def action_toggle_theme(self) -> None:
         self.theme = DARK if self.theme == LIGHT.name else LIGHT.name
 
@@ -194,6 +210,9 @@ class CallsheetApp(App):
 
         if error is not None and is_disk_full(error):  # not the failed rollback that hides it
             self.notify(DISK_FULL, title="That did not work", severity="error", timeout=8)
+            return
+        if isinstance(error, ServerUnreachable):  # said in words; each use tries again
+            self.notify(str(error), title="Server unreachable", severity="warning", markup=False)
             return
         detail = str(error).splitlines()[0][:200] if error is not None and str(error) else ""
         self.notify(

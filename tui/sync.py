@@ -6,7 +6,11 @@
 - every ``TICK_SECONDS``: "now" moves on, so relative times, decayed scores and the header
   clock and counts are redrawn (``MinutePassed``), and scores older than six hours are
   recomputed in the background;
-- once, a minute in: the daily backup (last seven kept), so it never competes with start-up.
+- once, a minute in: the daily backup (last seven kept), so it never competes with start-up;
+- at each poll, whether the store is still there: an SQLite file deleted or replaced behind
+  the dashboard's back gets a notice that stays (saves are refused, callsheet.models.store.opening.still_there);
+  a PostgreSQL server that went away is retried with back-off, and the list reloaded once it
+  answers (its notifications were lost meanwhile).
 
 Everything here runs in thread workers of the screen it serves and reports by message;
 a failure reaches the app's one ``Worker.StateChanged`` handler like any other. What the
@@ -26,7 +30,8 @@ from textual.message import Message
 from callsheet.models.book import queries, scoring
 from callsheet.models.store.backups import daily_backup
 from callsheet.models.store.busy import is_busy
-from callsheet.models.store.db import ChangeWatcher, database
+from callsheet.models.store.db import ChangeWatcher, database, is_sqlite
+from callsheet.models.store.opening import StoreGone, still_there
 from callsheet.models.store.tables import Client
 from callsheet.tui.messages import ClientsAddedOrRemoved, CountsLoaded, Notice, StoreChanged
 from callsheet.tui.widgets.header_bar import HeaderBar
@@ -42,6 +47,10 @@ BACKUP_AFTER_SECONDS = 60.0
 #: scores (and risk --json documents) are refreshed a little before the CLI stops trusting
 #: them (callsheet.models.book.risk_cache.FRESH_FOR, six hours)
 STALE_AFTER = timedelta(hours=5, minutes=50)
+#: back-off between attempts to reach a server that went away (seconds)
+RETRY_FIRST_S, RETRY_MAX_S = 1.0, 30.0
+#: a notice that stays until the user dismisses it (Textual counts its timeout in seconds)
+PERSISTENT = 24 * 3600.0
 
 
 @dataclass
@@ -57,6 +66,12 @@ class StoreSync:
         self._watcher: ChangeWatcher | None = None
         self._last_poll = time.time()
         self._stale_failed = False
+        #: the SQLite file was deleted or replaced (said once, kept on screen)
+        self._gone = False
+        #: the server went away: when to try the LISTEN connection again, and the next wait
+        self._lost = False
+        self._retry_at = 0.0
+        self._retry_delay = RETRY_FIRST_S
 
     def watch(self) -> None:
         """Start noticing other processes' writes: call before the first read, so none is missed."""
@@ -83,7 +98,14 @@ class StoreSync:
         self._run(self._check_changes, "poll")
 
     def _check_changes(self) -> None:
-        if self._watcher is None or not self._watcher.changed():
+        if not self._store_still_there() or self._watcher is None:
+            return
+        try:
+            any_change = self._watcher.changed()
+        except Exception as error:  # noqa: BLE001 - the server closed the LISTEN connection
+            self._lost_server(error)
+            return
+        if not any_change:
             return
         since = self._last_poll - 5
         self._last_poll = time.time()
@@ -103,6 +125,63 @@ class StoreSync:
         now = self.screen.app.now()
         rows = queries.client_rows(now.date(), client_ids=changed)
         self.screen.post_message(StoreChanged(rows, queries.triage_counts(now)))
+
+    def _store_still_there(self) -> bool:
+        """False (and a notice that stays until dismissed) once the SQLite file is gone;
+        on PostgreSQL, the LISTEN connection is brought back after a server restart."""
+        if self._lost:
+            self._try_reconnect()
+            return False
+        if self._gone:
+            return False
+        if not is_sqlite():  # (the server: the LISTEN connection's failure tells, below)
+            return True
+        try:
+            still_there()
+        except StoreGone as error:
+            self._gone = True
+            self.screen.post_message(
+                Notice(
+                    f"{str(error).removesuffix(': nothing saved')}. "
+                    "Saves are refused from now on; what you type in a form stays there. "
+                    "Quit and open the database again.",
+                    severity="error",
+                    timeout=PERSISTENT,
+                )
+            )
+            return False
+        return True
+
+    def _lost_server(self, error: BaseException) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+        self._lost = True
+        self._retry_delay = RETRY_FIRST_S
+        self._retry_at = time.monotonic() + self._retry_delay
+        self.screen.post_message(
+            Notice(
+                "Server unreachable, retrying… The list is not kept current meanwhile; "
+                "a save waits in its form until the server answers.",
+                severity="warning",
+                timeout=PERSISTENT,
+            )
+        )
+
+    def _try_reconnect(self) -> None:
+        if time.monotonic() < self._retry_at:
+            return
+        try:
+            watcher = ChangeWatcher()
+        except Exception:  # noqa: BLE001 - still down: wait longer (back-off)
+            self._retry_delay = min(self._retry_delay * 2, RETRY_MAX_S)
+            self._retry_at = time.monotonic() + self._retry_delay
+            return
+        self._watcher, self._lost = watcher, False
+        self._last_poll = time.time()
+        self.screen.post_message(Notice("Reconnected to the server.", severity="information"))
+        # whatever was committed while we were away sent no notification: read it all again
+        self.screen.post_message(ClientsAddedOrRemoved())
 
     # -- the clock -------------------------------------------------------------------------
     def tick(self) -> None:

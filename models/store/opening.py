@@ -6,6 +6,9 @@ for a consultant who works from two machines or with an assistant. :func:`open_s
 one way in: it parses the setting, connects, refuses a database it must not touch (made by a
 newer callsheet, not callsheet's) *before* writing anything to it, then migrates.
 
+It also answers, for the all-day dashboard, whether the store is still the one it opened
+(:func:`still_there`: the same file, a live server connection) before a save.
+
 Passwords never leave this module: every message names the store through :func:`describe`,
 and every driver error passes through :func:`mask_secrets`, which masks every form a secret
 takes in a URL or a connection string: ``user:pass@``, ``?password=``, ``sslpassword=``,
@@ -14,10 +17,12 @@ takes in a URL or a connection string: ``user:pass@``, ``?password=``, ``sslpass
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
 from peewee import Database, SqliteDatabase
@@ -238,6 +243,7 @@ def _open_sqlite(target: Target, *, create: bool) -> SqliteDatabase:
     try:
         db.connect(reuse_if_open=True)
         db.get_tables()  # "file is not a database" shows only on the first read
+        _remember_file(db, path)
     except Exception as error:
         db.close()
         raise DatabaseError(f"{path}: cannot open as a database ({error})") from error
@@ -273,7 +279,12 @@ def _open_postgresql(target: Target) -> Database:
         )
     except Exception as error:  # a malformed URL (bad port, ...)
         raise DatabaseError(f"{target.describe()}: {_reason(error, target)}") from error
+    # a restarted server closes every connection, and the dashboard's worker threads (a
+    # pool: they live all day) each keep theirs: replace a dead one when it is next used
+    reconnecting = type(type(db).__name__, (ReconnectsWhenIdle, type(db)), {})
+    db = reconnecting(db.database, autoconnect=True, **db.connect_params)
     database.initialize(db)
+    db.callsheet_target = target  # named (masked) when a reconnect fails
     try:
         db.connect(reuse_if_open=True)
     except Exception as error:
@@ -282,3 +293,136 @@ def _open_postgresql(target: Target) -> Database:
             f"{target.describe()}: cannot connect ({_reason(error, target)})"
         ) from error
     return db
+
+
+# -- is the store still the one we opened? (the all-day dashboard asks before every save) --
+#
+# SQLite keeps writing to a file that was deleted (its inode lives on while a connection
+# holds it) and a worker thread that connects later opens whatever is at the path now, or
+# creates an empty file there: either way a save would be acknowledged and found nowhere.
+# So the file's identity (device, inode) is noted when the store is opened and compared
+# with the path before a save. callsheet's own ``restore`` copies into the live file
+# (callsheet.models.store.backups), which keeps the inode: only someone else's delete or move trips this.
+# A PostgreSQL server that restarted closes every connection; a thread's dead connection is
+# replaced here, before the transaction starts, so a save is never half-sent.
+
+
+class StoreGone(DatabaseError):
+    """The SQLite file the dashboard opened was deleted or replaced behind its back."""
+
+
+class ServerUnreachable(DatabaseError):
+    """The PostgreSQL server does not answer (restarted, network down): nothing was sent."""
+
+
+#: what a refused save says (the dashboard's form and its persistent notice)
+GONE = "the database file was deleted or replaced: nothing saved"
+
+
+if TYPE_CHECKING:  # to the type checker, the mixin is the database it is mixed into
+    from peewee import PostgresqlDatabase as _Host
+else:
+    _Host = object
+
+
+class ReconnectsWhenIdle(_Host):
+    """Mixed into the PostgreSQL database: a connection the server closed is replaced, but
+    only where nothing can be lost or done twice.
+
+    Outside a transaction: before a statement on a connection known dead, and after a
+    ``SELECT`` that failed because it died (a read, run again on the new one). ``BEGIN``
+    likewise (nothing of the transaction was sent yet). Inside a transaction never: its
+    statements went to the dead server and the failure goes up, as peewee's own
+    ``ReconnectMixin`` does; unlike it, dead is told by psycopg's ``broken``/``closed``
+    flags rather than by matching messages. A server still down raises ServerUnreachable.
+    """
+
+    def execute_sql(self, sql, params=None):
+        idle = not self.in_transaction()
+        if idle and connection_lost(self):
+            _reconnect(self)
+        try:
+            return super().execute_sql(sql, params)
+        except Exception:
+            if not (idle and connection_lost(self)):
+                raise
+            _reconnect(self)
+            if not str(sql).lstrip()[:6].upper() == "SELECT":
+                raise  # a write outside a transaction may have happened: not run twice
+            return super().execute_sql(sql, params)
+
+    def begin(self, *args, **kwargs):
+        if connection_lost(self):
+            _reconnect(self)
+        try:
+            return super().begin(*args, **kwargs)
+        except Exception:
+            if not connection_lost(self):
+                raise
+            _reconnect(self)
+            return super().begin(*args, **kwargs)
+
+
+def _remember_file(db: SqliteDatabase, path: Path) -> None:
+    found = os.stat(path)
+    db.callsheet_file = (found.st_dev, found.st_ino)
+
+
+def still_there(db: Database | None = None) -> None:
+    """Raise unless the open store can take a write now.
+
+    SQLite: :class:`StoreGone` when the path no longer names the file that was opened
+    (deleted, or replaced by another file). PostgreSQL: this thread's connection is checked
+    with a round trip and, if the server closed it, replaced by a new one;
+    :class:`ServerUnreachable` when that fails. Reads nothing of the data, writes nothing.
+    """
+    db = db or database.obj
+    if isinstance(db, SqliteDatabase):
+        opened = getattr(db, "callsheet_file", None)
+        if opened is None:
+            return
+        try:
+            found = os.stat(db.database)
+        except FileNotFoundError:
+            raise StoreGone(f"{db.database}: {GONE}") from None
+        if (found.st_dev, found.st_ino) != opened:
+            raise StoreGone(f"{db.database}: {GONE}")
+        return
+    if not db.is_closed() and not connection_lost(db):
+        try:
+            db.execute_sql("SELECT 1")
+            return
+        except Exception:  # noqa: BLE001 - any failure of a bare round trip: reconnect
+            pass
+    _reconnect(db)
+
+
+def connection_lost(db: Database | None = None) -> bool:
+    """Whether this thread's server connection is dead (psycopg marks it broken or closed)."""
+    db = db or database.obj
+    if isinstance(db, SqliteDatabase) or db.is_closed():
+        return False
+    connection = db._state.conn
+    return bool(getattr(connection, "broken", False) or getattr(connection, "closed", False))
+
+
+def _reconnect(db: Database) -> None:
+    try:
+        if not db.is_closed():
+            # the dead connection: nothing to roll back, close it without asking the server
+            with contextlib.suppress(Exception):
+                db._state.conn.close()
+            db._state.reset()
+        db.connect()
+        db.execute_sql("SELECT 1")
+    except Exception as error:
+        with contextlib.suppress(Exception):
+            db._state.reset()
+        url = getattr(db, "callsheet_target", None)
+        where = url.describe() if isinstance(url, Target) else "the database server"
+        raise ServerUnreachable(f"{where}: server unreachable ({_first_line(error)})") from error
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -11,6 +11,11 @@ saves only the fields the user changed, and if someone else changed the row mean
 save is refused (callsheet.models.book.clients.StaleEdit) and the form stays open with what was typed,
 offering ``ctrl+r`` reload (keep what you changed, show the row as it is now for the rest)
 or ``ctrl+o`` overwrite (save what you changed over it).
+
+Before the save's transaction the store is checked (callsheet.models.store.opening.still_there): an SQLite file
+deleted or replaced since the dashboard opened it refuses the save (the typing stays); a
+PostgreSQL server that went away keeps the save pending, retried with back-off until the
+server answers, and escape or quit ask before dropping it.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from textual.widgets import Select, Static, TextArea
 
 from callsheet.models.book.clients import StaleEdit
 from callsheet.models.store.busy import DISK_FULL, DatabaseBusy, is_disk_full, patiently
+from callsheet.models.store.opening import ServerUnreachable, connection_lost, still_there
 from callsheet.models.values.validate import InputError
 from callsheet.models.values.when import WhenError
 from callsheet.tui.messages import ReportsWorkerFailures
@@ -40,6 +46,7 @@ if TYPE_CHECKING:
     from textual.widgets import Input
 
     from callsheet.tui.app import CallsheetApp
+from callsheet.models.store.opening import StoreGone
 
 _key = keys_of("form")
 
@@ -201,7 +208,16 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
     def save(self) -> Saved:
         raise NotImplementedError
 
+    _discard_asked = False
+
     def action_cancel(self) -> None:
+        if self.pending and not self._discard_asked:  # a save waits for the server
+            self._discard_asked = True
+            self._show_busy(
+                "A save is waiting for the server: escape again discards your entry, "
+                "or wait and it is saved once the server answers."
+            )
+            return
         self.dismiss(None)
 
     #: a save is running (perhaps waiting for a locked database): a second ctrl+s must not
@@ -226,6 +242,9 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
 
         worker = get_current_worker()
 
+        def cancelled() -> bool:
+            return worker.is_cancelled
+
         def busy(waited: float) -> None:
             # the form stays open with everything typed; the save goes through once the
             # other program lets go of the lock
@@ -235,7 +254,14 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
             )
 
         try:
-            saved = patiently(self.save, on_busy=busy, cancelled=lambda: worker.is_cancelled)
+            saved, reconnected = self._save_when_reachable(
+                lambda: patiently(self._checked_save, on_busy=busy, cancelled=cancelled),
+                cancelled,
+            )
+            if saved is None:  # the form was closed while the server was away: discarded
+                return
+        except StoreGone as error:  # deleted or replaced behind our back: never acknowledged
+            self.app.call_from_thread(self._show_busy, _gone(error))
         except StaleEdit as error:  # the form stays open with what was typed
             self.app.call_from_thread(self._show_stale, str(error))
             return
@@ -255,6 +281,8 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
         except Exception as error:  # noqa: BLE001 - a read-only or damaged file: keep the typing
             self.app.call_from_thread(self._show_busy, _not_saved(error))
         else:
+            if reconnected:
+                saved.what = f"{saved.what} (saved after reconnecting to the server)"
             if self.read_back is not None and not worker.is_cancelled:
                 try:
                     saved.shown = self.read_back(saved)
@@ -263,6 +291,47 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
             self.app.call_from_thread(self._saved, saved)
             return
         self.app.call_from_thread(self._save_ended)
+
+    def _checked_save(self) -> Saved:
+        """``save``, once the store is known to be the one opened and reachable."""
+        still_there()
+        return self.save()
+
+    #: a save is waiting for the PostgreSQL server to come back (escape asks first)
+    pending = False
+
+    def _save_when_reachable(self, attempt, cancelled) -> tuple[Saved | None, bool]:
+        """Run ``attempt`` until the server answers: (what was saved, after reconnecting?).
+
+        A server that is down (restarted, network) fails the check before the transaction
+        starts, so nothing was sent: keeping the entry and trying again, with back-off, can
+        store it only once. ``(None, True)`` when the form was closed meanwhile.
+        """
+        delay = RETRY_FIRST_S
+        reconnected = False
+        while True:
+            try:
+                saved = attempt()
+            except ServerUnreachable as error:
+                if cancelled():
+                    return None, True
+                reconnected = True
+                self.app.call_from_thread(self._set_pending, True, f"{error}")
+                if not _sleep(delay, cancelled):
+                    return None, True
+                delay = min(delay * 2, RETRY_MAX_S)
+                continue
+            if reconnected:
+                self.app.call_from_thread(self._set_pending, False, "")
+            return saved, reconnected
+
+    def _set_pending(self, pending: bool, reason: str) -> None:
+        self.pending = pending
+        if pending:
+            self._show_busy(
+                f"Server unreachable, retrying… ({reason}). Your entry is kept and saved "
+                "once the server answers; escape twice discards it."
+            )
 
     def _save_ended(self) -> None:
         self._saving = self._overwrite = False
@@ -293,8 +362,39 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
             )
 
 
+#: back-off between attempts to reach a server that went away (seconds)
+RETRY_FIRST_S, RETRY_MAX_S = 0.5, 15.0
+
+
+def _sleep(seconds: float, cancelled) -> bool:
+    """Wait ``seconds`` in short steps; False as soon as the worker is cancelled."""
+    # deferred: slow to import, and only this path needs it
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if cancelled():
+            return False
+        time.sleep(max(0.0, min(0.1, end - time.monotonic())))
+    return not cancelled()
+
+
+def _gone(error: Exception) -> str:
+    return (
+        f"{error.args[0] if error.args else error}. Your entry is still here; quit and "
+        "open the database again (callsheet restore brings back a backup) before saving it."
+    )
+
+
 def _not_saved(error: Exception) -> str:
     """The form's notice for a save that failed on the store itself; the typing stays."""
+    if connection_lost():  # (called in the save's worker: its own connection)
+        # the server went away during the transaction: if the COMMIT had been sent it may be
+        # stored; retrying on our own could store it twice, so the user looks and decides
+        return (
+            "The connection to the server dropped during the save: it may or may not have "
+            "been stored. Check the client's log before saving again; your entry is still here."
+        )
     if is_disk_full(error):
         return (
             f"{DISK_FULL[0].upper()}{DISK_FULL[1:]}. Your entry is still here: "
