@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from conftest import NOW
 
 import callsheet.models.book.clients as ops
-from callsheet.models.book import queries
+from callsheet.models.book import queries, records
 from tests.promises import TRIAGE_KINDS
 
 
@@ -285,6 +285,6 @@ def test_deleting_the_last_call_falls_back_to_the_previous_contact_not_a_note(db
     ops.log_interaction(ana, channel="note", at=NOW - timedelta(days=2), now=NOW)
     call = ops.log_interaction(ana, channel="call", at=NOW - timedelta(days=1), now=NOW)
 
-    ops.delete_interaction(call, now=NOW)
+    records.delete_interaction(call, now=NOW)
 
     assert Client.get_by_id(ana.id).last_contact_at == email.occurred_at

@@ -6,6 +6,10 @@ through :mod:`callsheet.models.book.clients`. New clients are inserted a few hun
 phones and e-mails (:class:`NewClients`), what is already stored is looked up once
 (:class:`callsheet.models.book.contact_points.Owners`), and last contact and risk are refreshed once per
 touched client at the end. Portable peewee calls only: the store also runs on PostgreSQL.
+
+It also owns :func:`refresh_derived`, the one function every write path (one client or ten
+thousand) calls to bring a client's derived columns, last contact and stored risk, up to
+date with their records.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from peewee import PostgresqlDatabase, chunked, fn
 
 from callsheet.models.book.contact_points import Owners, insert_contact_points
 from callsheet.models.book.finding import name_key
-from callsheet.models.book.scoring import refresh_clients
+from callsheet.models.book.scoring import refresh_client, refresh_clients
 from callsheet.models.store import tables as entities
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import Client, Interaction, Signal
@@ -262,14 +266,31 @@ def add_tracked_time(rows: Sequence[tuple[Client, datetime, int, str]]) -> list[
     return added
 
 
-def refresh_after_import(client_ids: Iterable[int], now: datetime) -> None:
-    """Last contact and risk of every client an import touched, a batch at a time."""
-    ids = list(dict.fromkeys(client_ids))
+def refresh_derived(clients: Iterable[Client | int], now: datetime) -> None:
+    """The one way a client's derived columns follow their records: last contact (the newest
+    call, e-mail, meeting or message; a note is for the consultant and is not contact) and
+    the stored risk with its ``risk --json`` document.
+
+    Every write path calls it inside its transaction once a client's records changed (a log
+    entry, an invoice, a payment, a correction, an undo, an import); a form never writes
+    these columns. Many clients are done a batch at a time, one statement per batch (a
+    10,000-card file is one import); a :class:`Client` given alone keeps its copy current.
+    """
+    given = list(clients)
+    ids = list(dict.fromkeys(c if isinstance(c, int) else c.id for c in given))
     for batch in chunked(ids, 500):
-        # one statement per batch, not per client: a 10,000-card file is one import
         latest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(
             (Interaction.client == Client.id) & Interaction.channel.in_(CONTACT_CHANNELS)
         )
         Client.update(last_contact_at=latest).where(Client.id.in_(batch)).execute()
-    if ids:
+    if len(given) == 1 and isinstance(given[0], Client):
+        client = given[0]
+        client.last_contact_at = (
+            Client.select(Client.last_contact_at)
+            .where(Client.id == client.id)
+            .get()
+            .last_contact_at
+        )
+        refresh_client(client, now)
+    elif ids:
         refresh_clients(ids, now)

@@ -23,10 +23,9 @@ from typing import Any, TypeVar
 from peewee import Model, chunked
 
 from callsheet.models.book import contact_points as points
-from callsheet.models.book.bulk_writes import add_signals, client_row, refresh_after_import
+from callsheet.models.book.bulk_writes import add_signals, client_row, refresh_derived
 from callsheet.models.book.contact_points import PhoneInput
 from callsheet.models.book.finding import ClientNotFound, find_client, name_key
-from callsheet.models.book.scoring import refresh_client
 from callsheet.models.risk.suggestions import suggest
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import (
@@ -302,7 +301,7 @@ def log_interaction(
             derived["last_contact_at"] = at
         write_row(fresh, derived, bump=False)
         follow(client, fresh)
-        refresh_risk(client, now)
+        refresh_derived([client], now)
     return interaction
 
 
@@ -345,7 +344,7 @@ def log_captured(entries: Sequence, now: datetime | None = None) -> list:
         for batch in chunked(rows, 500):
             # A capture running at the same moment in another terminal may have won the race.
             Interaction.insert_many(batch).on_conflict_ignore().execute()
-        refresh_after_import(sorted({e.client_id for e in added}), now)
+        refresh_derived(sorted({e.client_id for e in added}), now)
     return added
 
 
@@ -378,16 +377,8 @@ def resolve_suggestions(
         )
         interaction.save(only=[Interaction.suggested_signals, Interaction.dismissed_signals])
         if new:
-            refresh_risk(interaction.client, now)
+            refresh_derived([interaction.client], now)
     return interaction
-
-
-def delete_interaction(interaction: Interaction, now: datetime | None = None) -> None:
-    """Remove a log entry; the client's last contact and risk are recomputed without it."""
-    client_id = interaction.client_id
-    with database.atomic():
-        interaction.delete_instance(recursive=True)
-        refresh_after_import([client_id], now or utcnow())
 
 
 def add_follow_up(client: Client, due_at: datetime, text: str) -> FollowUp:
@@ -440,7 +431,7 @@ def add_invoice(
             paid=paid,
             disputed=disputed,
         )
-        refresh_risk(client, now or utcnow())
+        refresh_derived([client], now or utcnow())
     return invoice
 
 
@@ -454,7 +445,7 @@ def record_payment(invoice: Invoice, paid: date | None, now: datetime | None = N
         if fresh is not None:
             write_row(fresh, {"paid": paid})
             follow(invoice, fresh)
-            refresh_risk(invoice.client, now)
+            refresh_derived([invoice.client], now)
     return invoice
 
 
@@ -507,8 +498,3 @@ def add_agreement(
             end=end,
             status=validate.agreement_status(status),
         )
-
-
-def refresh_risk(client: Client, now: datetime) -> None:
-    """Recompute the client's stored risk after their events changed (see callsheet.models.book.scoring)."""
-    refresh_client(client, now)

@@ -154,7 +154,7 @@ def _write(cleaned: list[CleanClient], report: ImportReport, now: datetime, prog
     for client, clean in touched:
         if clean.referred_by and isinstance(client, Client) and client.referred_by_id is None:
             bulk.link_referrer(client, clean.referred_by, text_if_unknown=False)
-    bulk.refresh_after_import((c if isinstance(c, int) else c.id for c, _ in touched), now)
+    bulk.refresh_derived((c if isinstance(c, int) else c.id for c, _ in touched), now)
 
 
 def _add_history(client: Client, clean: CleanClient, known: set) -> int:

@@ -14,13 +14,13 @@ from datetime import date, datetime
 
 from peewee import Model
 
+from callsheet.models.book.bulk_writes import refresh_derived
 from callsheet.models.book.clients import check_version, follow, locked, write_row
 from callsheet.models.book.records.undo import (
     Change,
     RecordNotFound,
     delete_record,
     finder,
-    refresh_contact,
     row_of,
 )
 from callsheet.models.store.db import database
@@ -105,7 +105,7 @@ def edit_interaction(
                     for kind in kinds
                 ]
             ).execute()
-        refresh_contact(fresh.client, now)
+        refresh_derived([fresh.client], now)
     follow(interaction, fresh)
     return Change(
         f"edited log entry #{interaction.id}",
@@ -118,7 +118,7 @@ def edit_interaction(
 def delete_interaction(interaction: Interaction, now: datetime | None = None) -> Change:
     """Remove a log entry and its signals (undoable)."""
     description = f"deleted log entry #{interaction.id}"
-    return delete_record(interaction, description, interaction.signals, refresh_contact, now)
+    return delete_record(interaction, description, interaction.signals, True, now)
 
 
 # -- follow-ups -------------------------------------------------------------------------

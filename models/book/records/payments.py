@@ -14,7 +14,8 @@ from datetime import date, datetime
 
 from peewee import fn
 
-from callsheet.models.book.clients import check_version, follow, locked, refresh_risk, write_row
+from callsheet.models.book.bulk_writes import refresh_derived
+from callsheet.models.book.clients import check_version, follow, locked, write_row
 from callsheet.models.book.records.undo import Change, RecordNotFound, delete_record, finder, row_of
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import Agreement, Invoice, Payment
@@ -118,7 +119,7 @@ def edit_invoice(
         write_row(fresh, changes)
         if amount is not None:
             _settle(fresh)
-        refresh_risk(fresh.client, now or utcnow())
+        refresh_derived([fresh.client], now or utcnow())
     follow(invoice, fresh)
     return Change(f"edited invoice {fresh.number}", fresh.client_id, before)
 
@@ -126,7 +127,7 @@ def edit_invoice(
 def delete_invoice(invoice: Invoice, now: datetime | None = None) -> Change:
     """Remove an invoice and its payments (undoable)."""
     description = f"deleted invoice {invoice.number}"
-    return delete_record(invoice, description, invoice.payments, refresh_risk, now)
+    return delete_record(invoice, description, invoice.payments, True, now)
 
 
 def add_payment(
@@ -161,7 +162,7 @@ def add_payment(
             invoice=fresh, amount_cents=cents, paid_on=paid_on, note=note.strip()
         )
         _settle(fresh)
-        refresh_risk(fresh.client, now or utcnow())
+        refresh_derived([fresh.client], now or utcnow())
     follow(invoice, fresh)
     change = Change(
         f"recorded a payment on invoice {fresh.number}",
@@ -187,7 +188,7 @@ def delete_payment(payment: Payment, now: datetime | None = None) -> Change:
             _settle(invoice)
         elif invoice.paid is not None:
             write_row(invoice, {"paid": None})
-        refresh_risk(invoice.client, now or utcnow())
+        refresh_derived([invoice.client], now or utcnow())
     return Change(f"deleted a payment on invoice {invoice.number}", invoice.client_id, before)
 
 

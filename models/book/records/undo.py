@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from peewee import IntegrityError, Model, fn
+from peewee import IntegrityError, Model
 
-from callsheet.models.book.clients import locked, refresh_risk
+from callsheet.models.book.bulk_writes import refresh_derived
+from callsheet.models.book.clients import locked
 from callsheet.models.store.db import database
-from callsheet.models.store.tables import Client, Interaction
-from callsheet.models.values.terms import CONTACT_CHANNELS
+from callsheet.models.store.tables import Client
 from callsheet.models.values.validate import InputError
 from callsheet.models.values.when import utcnow
 
@@ -78,7 +78,7 @@ class Change:
                     model.update({field_name: target}).where(model.id.in_(ids)).execute()
             client = Client.get_or_none(Client.id == self.client_id)
             if client is not None:
-                refresh_contact(client, now or utcnow())
+                refresh_derived([client], now or utcnow())
 
 
 def row_of(instance: Model) -> tuple[type[Model], dict]:
@@ -108,29 +108,19 @@ def delete_record(
     record: Model,
     description: str,
     children: Iterable[Model] = (),
-    refresh: Callable[[Client, datetime], None] | None = None,
+    refresh: bool = False,
     now: datetime | None = None,
 ) -> Change:
     """Delete ``record`` with its ``children`` (they cascade) in one transaction, keeping
-    them for an undo; ``refresh`` then recomputes the client's derived columns."""
+    them for an undo; ``refresh``: the client's derived columns follow (a log entry or an
+    invoice went)."""
     with database.atomic():
         current = locked(type(record), record.get_id())
         if current is None:
             raise RecordNotFound(f"no {type(record).__name__.lower()} #{record.get_id()}")
         before = [row_of(current), *(row_of(child) for child in children)]
-        client = record.client if refresh is not None else None
+        client = record.client if refresh else None
         record.delete_instance(recursive=True)
-        if refresh is not None and client is not None:
-            refresh(client, now or utcnow())
+        if client is not None:
+            refresh_derived([client], now or utcnow())
     return Change(description, record.client_id, before)
-
-
-def refresh_contact(client: Client, now: datetime) -> None:
-    """Recompute the client's last contact from the log (notes are not contact), then risk."""
-    latest = Interaction.select(fn.MAX(Interaction.occurred_at)).where(
-        (Interaction.client == client.id) & Interaction.channel.in_(CONTACT_CHANNELS)
-    )
-    client.last_contact_at = Interaction.occurred_at.python_value(latest.scalar())
-    # only the derived column: never every column of a copy that may be stale
-    client.save(only=[Client.last_contact_at])
-    refresh_risk(client, now)
