@@ -138,7 +138,7 @@ async def test_dashboard_form_stays_open_while_locked_and_saves_with_the_cli_whe
 
 WATCHER_RACE = """
 import sys, threading
-from callsheet.models.store.db import ChangeWatcher
+from callsheet.models.store.watch import ChangeWatcher
 from callsheet.models.store.opening import open_database
 open_database(sys.argv[1])
 for _ in range(300):

@@ -110,8 +110,7 @@ async def test_a_save_into_a_deleted_or_replaced_file_is_refused_and_the_typing_
 @pytest.mark.sqlite_only
 async def test_callsheets_own_restore_keeps_the_file_and_saves_go_on(db, db_path, tmp_path):
     """restore copies into the live file (same inode): not "replaced", the save goes through."""
-    from callsheet.models.store.backups import restore
-    from callsheet.models.store.db import backup_to
+    from callsheet.models.store.backups import backup_to, restore
 
     ops.add_client("Ana Pop", status="active", now=NOW)
     backup = backup_to(tmp_path / "copy.db")

@@ -21,10 +21,11 @@ from peewee import IntegerField, Model, TextField
 
 from callsheet.models.book import clients as ops
 from callsheet.models.store import migrations
-from callsheet.models.store.db import ChangeWatcher, DatabaseError, close_database, database
+from callsheet.models.store.db import DatabaseError, close_database, database
 from callsheet.models.store.migrations import CURRENT_VERSION, STEPS, stored_version
 from callsheet.models.store.opening import mask_password, open_store, parse_target
 from callsheet.models.store.tables import ALL_MODELS
+from callsheet.models.store.watch import ChangeWatcher
 from tests.conftest import BACKEND, NOW
 
 FIXTURES = Path(__file__).parent / "fixtures"

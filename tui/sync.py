@@ -30,9 +30,10 @@ from textual.message import Message
 from callsheet.models.book import queries, scoring
 from callsheet.models.store.backups import daily_backup
 from callsheet.models.store.busy import is_busy
-from callsheet.models.store.db import ChangeWatcher, database, is_sqlite
+from callsheet.models.store.db import database, is_sqlite
 from callsheet.models.store.opening import StoreGone, still_there
 from callsheet.models.store.tables import Client
+from callsheet.models.store.watch import ChangeWatcher
 from callsheet.tui.messages import ClientsAddedOrRemoved, CountsLoaded, Notice, StoreChanged
 from callsheet.tui.widgets.header_bar import HeaderBar
 

@@ -1,6 +1,6 @@
 """Backups that can be trusted: consistent copies, checked restores, a rolling daily copy.
 
-Copies use SQLite's online backup API (callsheet.models.store.db.backup_to), so they are consistent even
+Copies use SQLite's online backup API (:func:`backup_to` below), so they are consistent even
 while the dashboard or the command line is writing. Every copy is written under a hidden
 ``.NAME.partial`` name, checked (integrity, size, that it opens as a callsheet store),
 synced, and only then linked to its final name, which it never takes from an existing file:
@@ -20,13 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from callsheet.models.store.db import (
-    DatabaseError,
-    backup_to,
-    file_schema_version,
-    integrity_problems,
-    sqlite_path,
-)
+from callsheet.models.store.db import DatabaseError, database, sqlite_path
 from callsheet.models.store.files import create_private_file, private_dir
 from callsheet.models.store.migrations import CURRENT_VERSION
 from callsheet.models.values.validate import InputError
@@ -37,6 +31,65 @@ class CopyFailed(DatabaseError):
 
     Exit 3 (the store is fine, the copy is not there), unlike a bad destination name (2).
     """
+
+
+def backup_to(dest: str | os.PathLike) -> Path:
+    """Write a consistent copy of the open SQLite database to ``dest`` (online backup API).
+
+    Safe while other processes read and write: SQLite copies a snapshot page by page.
+    """
+    dest = Path(dest).expanduser()
+    if not dest.exists():
+        create_private_file(dest)
+    source = database.obj.connection()
+    target = sqlite3.connect(str(dest))
+    # a copy that says "backed up" is on disk too, whatever this SQLite build's default is
+    target.execute("PRAGMA synchronous = FULL")
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+    return dest
+
+
+def integrity_problems(path: str | os.PathLike | None = None) -> list[str]:
+    """SQLite's integrity-check complaints (empty if sound), one line each.
+
+    With no ``path``, the open store is checked on its own connection: it has already
+    recovered whatever a killed writer left behind, which a read-only look at the file
+    cannot do (it would call such a file damaged). A ``path`` (a backup to restore) is
+    opened read-only, so checking it never changes it.
+    """
+    try:
+        if path is None:
+            rows = database.obj.execute_sql("PRAGMA integrity_check").fetchall()
+        else:
+            connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+            try:
+                rows = connection.execute("PRAGMA integrity_check").fetchall()
+            finally:
+                connection.close()
+    except Exception as error:  # sqlite3 or peewee DatabaseError: "file is not a database"
+        return [str(error)]
+    if rows == [("ok",)]:
+        return []
+    return [line for row in rows for line in str(row[0]).splitlines() if line.strip()]
+
+
+def file_schema_version(path: str | os.PathLike) -> int:
+    """The schema version of the SQLite file at ``path``, read without changing it."""
+    connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+    try:
+        has_table = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+        ).fetchone()
+        if has_table:
+            return (
+                connection.execute('SELECT MAX("version") FROM schema_version').fetchone()[0] or 0
+            )
+        return connection.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        connection.close()
 
 
 def backups_folder(db_path: Path) -> Path:

@@ -2,24 +2,21 @@
 
 Every model binds to ``database`` (a Peewee ``DatabaseProxy``); :mod:`callsheet.models.store.opening` chooses
 the engine (an SQLite file, the embedded default, or a PostgreSQL server named by a URL),
-initialises the proxy and brings the schema up to date. This module holds what differs
-between the two backends once a store is open: SQLite's pragmas and online backup API, and
-how a window learns that another process committed (``PRAGMA data_version`` on SQLite,
-LISTEN/NOTIFY on PostgreSQL). It imports neither the models nor the migrations.
+initialises the proxy and brings the schema up to date. This module holds the model base,
+the column types and what differs between the two backends once a store is open (SQLite's
+pragmas, bulk statements, id sequences). How a window learns that another process
+committed is :mod:`callsheet.models.store.watch`; copies and their checks are
+:mod:`callsheet.models.store.backups`; owner-only files :mod:`callsheet.models.store.files`.
+It imports neither the models nor the migrations.
 """
 
 from __future__ import annotations
 
-import os
-import sqlite3
-import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peewee import Database, DatabaseProxy, Field, Model, SqliteDatabase
-
-from callsheet.models.store.files import private_dir
 
 database = DatabaseProxy()
 
@@ -116,35 +113,6 @@ class IsoDateField(TypedField):
         return date.fromisoformat(value)
 
 
-def create_private_file(path: Path) -> None:
-    """Create an empty file readable by its owner only (in a folder only the owner can enter).
-
-    The folder is synced after the file is made: SQLite syncs the folder of a WAL it creates
-    but not of a database file someone else created, and without that a power cut can take
-    a new database (and everything acknowledged in it) away with its folder entry.
-    """
-    # every missing parent too (~/.local, ~/.local/share): mkdir(parents=True) made those
-    # with the umask's mode, 0777 under umask 000
-    private_dir(path.parent)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    sync_folder(path.parent)
-
-
-def sync_folder(folder: Path) -> None:
-    """fsync a folder, so that the names of files created in it survive a power cut."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:  # a platform (or file system) where folders cannot be opened
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems refuse fsync on a folder; the data's own sync still stands
-    finally:
-        os.close(fd)
-
-
 def read_snapshot():
     """A transaction that only reads: one consistent view that never blocks a writer.
 
@@ -208,119 +176,3 @@ def execute_many(sql: str, rows: list[tuple]) -> None:
         cursor.executemany(sql, rows)
     finally:
         cursor.close()
-
-
-class ChangeWatcher:
-    """Tells whether another connection (the CLI, another window) committed since last asked.
-
-    SQLite: ``PRAGMA data_version`` only means something compared on one connection, so the
-    watcher keeps its own. PostgreSQL: the watcher's own connection LISTENs on the channel
-    that schema step 2's triggers notify at every commit. Either way ``changed()`` may be
-    called from a poll thread while the UI thread calls ``close()``; a lock keeps the
-    connection from being closed under a running query.
-    """
-
-    CHANNEL = "callsheet_changes"
-
-    _connection: Any
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        db = database.obj
-        self._sqlite = isinstance(db, SqliteDatabase)
-        if self._sqlite:
-            self._connection = sqlite3.connect(db.database, check_same_thread=False)
-            self._last = self._data_version()
-        else:
-            # deferred: the optional PostgreSQL driver, loaded only for a server
-            import psycopg
-
-            self._connection = psycopg.connect(**_pg_connect_params(db), autocommit=True)
-            self._connection.execute(f"LISTEN {self.CHANNEL}")
-            self._last = 0
-
-    def _data_version(self) -> int:
-        return self._connection.execute("PRAGMA data_version").fetchone()[0]
-
-    def changed(self) -> bool:
-        with self._lock:
-            if self._connection is None:
-                return False
-            if self._sqlite:
-                version = self._data_version()
-                changed, self._last = version != self._last, version
-                return changed
-            # Drain what arrived since the last call; several commits count as one change.
-            return any(True for _ in self._connection.notifies(timeout=0, stop_after=1000))
-
-    def close(self) -> None:
-        with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
-
-
-def _pg_connect_params(db: Database) -> dict:
-    params = dict(db.connect_params)
-    params["dbname"] = db.database
-    params.pop("prefer_psycopg3", None)
-    return params
-
-
-def backup_to(dest: str | os.PathLike) -> Path:
-    """Write a consistent copy of the open SQLite database to ``dest`` (online backup API).
-
-    Safe while other processes read and write: SQLite copies a snapshot page by page.
-    """
-    dest = Path(dest).expanduser()
-    if not dest.exists():
-        create_private_file(dest)
-    source = database.obj.connection()
-    target = sqlite3.connect(str(dest))
-    # a copy that says "backed up" is on disk too, whatever this SQLite build's default is
-    target.execute("PRAGMA synchronous = FULL")
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-    return dest
-
-
-def integrity_problems(path: str | os.PathLike | None = None) -> list[str]:
-    """SQLite's integrity-check complaints (empty if sound), one line each.
-
-    With no ``path``, the open store is checked on its own connection: it has already
-    recovered whatever a killed writer left behind, which a read-only look at the file
-    cannot do (it would call such a file damaged). A ``path`` (a backup to restore) is
-    opened read-only, so checking it never changes it.
-    """
-    try:
-        if path is None:
-            rows = database.obj.execute_sql("PRAGMA integrity_check").fetchall()
-        else:
-            connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
-            try:
-                rows = connection.execute("PRAGMA integrity_check").fetchall()
-            finally:
-                connection.close()
-    except Exception as error:  # sqlite3 or peewee DatabaseError: "file is not a database"
-        return [str(error)]
-    if rows == [("ok",)]:
-        return []
-    return [line for row in rows for line in str(row[0]).splitlines() if line.strip()]
-
-
-def file_schema_version(path: str | os.PathLike) -> int:
-    """The schema version of the SQLite file at ``path``, read without changing it."""
-    connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
-    try:
-        has_table = connection.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
-        ).fetchone()
-        if has_table:
-            return (
-                connection.execute('SELECT MAX("version") FROM schema_version').fetchone()[0] or 0
-            )
-        return connection.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        connection.close()

@@ -13,8 +13,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from callsheet.models.store.backups import backups_folder
-from callsheet.models.store.db import database, integrity_problems, sqlite_path
+from callsheet.models.store.backups import backups_folder, integrity_problems
+from callsheet.models.store.db import database, sqlite_path
 from callsheet.models.store.erasures import pending_erasures
 from callsheet.models.store.migrations import CURRENT_VERSION, stored_version
 from callsheet.models.store.tables import ALL_MODELS

@@ -45,11 +45,17 @@ def private_dir(path: str | os.PathLike) -> Path:
 
 
 def create_private_file(path: str | os.PathLike) -> Path:
-    """Create an empty 0600 file at ``path`` (it must not exist), in 0700 folders if new."""
+    """Create an empty 0600 file at ``path`` (it must not exist), in 0700 folders if new.
+
+    The folder is synced after the file is made: SQLite syncs the folder of a WAL it creates
+    but not of a database file someone else created, and without that a power cut can take
+    a new database (and everything acknowledged in it) away with its folder entry.
+    """
     path = Path(path).expanduser()
     private_dir(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
     os.close(fd)
+    sync_folder(path.parent)
     return path
 
 
@@ -123,3 +129,17 @@ def default_folder() -> Path:
 def slug_of(client: Any) -> str:
     """The file-name stem of a client's fact sheets (``forget`` removes them by it)."""
     return re.sub(r"[^\w-]+", "-", client.name.casefold()).strip("-") or f"client-{client.id}"
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder, so that the names of files created in it survive a power cut."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # a platform (or file system) where folders cannot be opened
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the data's own sync still stands
+    finally:
+        os.close(fd)

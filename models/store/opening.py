@@ -27,13 +27,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from peewee import Database, SqliteDatabase
 
-from callsheet.models.store.db import (
-    PRAGMAS,
-    DatabaseError,
-    close_database,
-    create_private_file,
-    database,
-)
+from callsheet.models.store.db import PRAGMAS, DatabaseError, close_database, database
+from callsheet.models.store.files import create_private_file
 from callsheet.models.store.migrations import CURRENT_VERSION, SchemaError, check_version
 from callsheet.models.store.migrations import migrate as run_migrations
 
