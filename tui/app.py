@@ -28,7 +28,6 @@ from textual.worker import Worker, WorkerState
 from callsheet.models.config import Config
 from callsheet.models.store.opening import ServerUnreachable
 from callsheet.tui.commands import DashboardCommands
-from callsheet.tui.screens.dashboard import DashboardScreen
 
 #: a light theme whose warning and success colours are dark enough to read on white
 LIGHT = Theme(
@@ -90,6 +89,9 @@ class CallsheetApp(App):
         return self._now() if self._now else datetime.now(UTC).replace(microsecond=0)
 
     def get_default_screen(self):
+        # deferred: slow to import, and only this command needs it
+        from callsheet.tui.screens.dashboard import DashboardScreen
+
         return DashboardScreen()
 
     def settle_heap(self) -> None:

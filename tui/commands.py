@@ -15,8 +15,6 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from callsheet.tui.screens.dashboard import DashboardScreen
-
 if TYPE_CHECKING:
     from textual.app import App
     from textual.widget import Widget
@@ -39,6 +37,9 @@ class DashboardCommands(Provider):
     """Actions and clients of the dashboard screen."""
 
     def _screen(self):
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.dashboard import DashboardScreen
+
         if self.screen.COMMANDS:  # a screen with palette actions of its own offers only those
             return None
 

@@ -27,12 +27,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from callsheet.models.book import queries, scoring
-from callsheet.models.store.backups import daily_backup
-from callsheet.models.store.busy import is_busy
-from callsheet.models.store.db import database, is_sqlite
 from callsheet.models.store.opening import StoreGone, still_there
-from callsheet.models.store.tables import Client
 from callsheet.models.store.watch import ChangeWatcher
 from callsheet.tui.messages import ClientsAddedOrRemoved, CountsLoaded, Notice, StoreChanged
 from callsheet.tui.widgets.header_bar import HeaderBar
@@ -99,6 +94,10 @@ class StoreSync:
         self._run(self._check_changes, "poll")
 
     def _check_changes(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import queries
+        from callsheet.models.store.tables import Client
+
         if not self._store_still_there() or self._watcher is None:
             return
         try:
@@ -130,6 +129,9 @@ class StoreSync:
     def _store_still_there(self) -> bool:
         """False (and a notice that stays until dismissed) once the SQLite file is gone;
         on PostgreSQL, the LISTEN connection is brought back after a server restart."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.store.db import is_sqlite
+
         if self._lost:
             self._try_reconnect()
             return False
@@ -195,6 +197,10 @@ class StoreSync:
         self._run(self._refresh_stale_scores, "stale")
 
     def _refresh_stale_scores(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import scoring
+        from callsheet.models.store.busy import is_busy
+
         try:
             scoring.refresh_stale(self.screen.app.now(), max_age=STALE_AFTER)
         except Exception as error:
@@ -211,6 +217,10 @@ class StoreSync:
         self._run(self._daily_backup, "backup")
 
     def _daily_backup(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.store.backups import daily_backup
+        from callsheet.models.store.db import database
+
         daily_backup(database.obj.database)
 
 

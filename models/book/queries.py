@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 from peewee import Select
 
 from callsheet.models.book.client_list import ClientRow, LogRow, client_rows, log_rows, owed_cents
-from callsheet.models.book.records.cadence import lapsed_cadence_query
 from callsheet.models.risk import vocabulary
 from callsheet.models.risk.model import HIGH_FROM
 from callsheet.models.store.db import database
@@ -194,6 +193,9 @@ def _quiet_row(values: tuple, moment: TriageMoment) -> Attention:
 
 
 def _lapsed_cadences(moment: TriageMoment) -> Select:
+    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+    from callsheet.models.book.records.cadence import lapsed_cadence_query
+
     return lapsed_cadence_query(moment.now).where(in_triage())
 
 

@@ -13,14 +13,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from callsheet.models.briefing.brief import brief_of
-from callsheet.models.briefing.facts import write_fact_sheet
-from callsheet.models.briefing.forms import sections
 from callsheet.models.values.text import printable
 from callsheet.tui.messages import ReportsWorkerFailures
-from callsheet.tui.screens.forms import InteractionForm
 from callsheet.tui.screens.keys import keys_of
-from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
 
 if TYPE_CHECKING:
     from callsheet.tui.app import CallsheetApp
@@ -75,10 +70,16 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.briefing.brief import brief_of
+
         brief = brief_of(self.client_id, self.app.now())
         self.app.call_from_thread(self._show, brief)
 
     def _show(self, brief) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.briefing.forms import sections
+
         self.brief = brief
         parts: list = []
         for index, (heading, lines) in enumerate(lead_with_what_matters(sections(brief))):
@@ -108,6 +109,9 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
         self.dismiss(None)
 
     def action_log(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.forms import InteractionForm
+
         if self.brief is not None:
             self.app.push_screen(InteractionForm(self.client_id, self.brief.name), self._logged)
 
@@ -122,6 +126,9 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
                 dashboard.refresh_client(saved.client_id)
 
     def action_outline(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
+
         self.app.push_screen(ReplyOutlineScreen(self.client_id))
 
     def action_facts(self) -> None:
@@ -129,6 +136,9 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _facts(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.briefing.facts import write_fact_sheet
+
         path = write_fact_sheet(self.client_id, self.app.now())
         self.app.call_from_thread(
             self.notify, f"Fact sheet written to {path}", timeout=8, markup=False

@@ -15,8 +15,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from callsheet.models.book.finding import find_by_phone
-from callsheet.models.values.phones import PhoneError, international_digits, to_e164, why_invalid
 from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
 
@@ -55,6 +53,15 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def lookup(self, typed: str) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book.finding import find_by_phone
+        from callsheet.models.values.phones import (
+            PhoneError,
+            international_digits,
+            to_e164,
+            why_invalid,
+        )
+
         client = None
         quick = international_digits(typed)
         if quick:

@@ -33,10 +33,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Select, Static, TextArea
 
 from callsheet.models.book.clients import StaleEdit
-from callsheet.models.store.busy import DISK_FULL, DatabaseBusy, is_disk_full, patiently
 from callsheet.models.store.opening import ServerUnreachable, connection_lost, still_there
 from callsheet.models.values.validate import InputError
-from callsheet.models.values.when import WhenError
 from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
 from callsheet.tui.widgets.field import Field
@@ -237,8 +235,12 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
 
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save(self) -> None:
-        # deferred: Textual loads only when a screen is shown
+        # deferred: the dashboard's first frame does not wait for these (bench startup_ms)
         from textual.worker import get_current_worker
+
+        # deferred: as above
+        from callsheet.models.store.busy import DatabaseBusy, patiently
+        from callsheet.models.values.when import WhenError
 
         worker = get_current_worker()
 
@@ -388,6 +390,9 @@ def _gone(error: Exception) -> str:
 
 def _not_saved(error: Exception) -> str:
     """The form's notice for a save that failed on the store itself; the typing stays."""
+    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+    from callsheet.models.store.busy import DISK_FULL, is_disk_full
+
     if connection_lost():  # (called in the save's worker: its own connection)
         # the server went away during the transaction: if the COMMIT had been sent it may be
         # stored; retrying on our own could store it twice, so the user looks and decides

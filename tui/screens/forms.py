@@ -14,18 +14,17 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
-from callsheet.models.book import clients as ops
-from callsheet.models.store.tables import Client, Invoice
 from callsheet.models.values.terms import CHANNELS, DIRECTIONS, STATUSES, TONES
-from callsheet.models.values.text import money_text
 from callsheet.models.values.validate import InputError
-from callsheet.models.values.when import WhenError, day_text, parse_when, to_zone
 from callsheet.tui.screens.form_screen import AboutClientForm, FormScreen, Saved, options
 from callsheet.tui.widgets.field import Field
 from callsheet.tui.widgets.signal_picker import SignalPicker
 
 
 def _when(text: str, field: str, now: datetime) -> datetime | None:
+    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+    from callsheet.models.values.when import WhenError, parse_when
+
     if not text.strip():
         return None
     try:
@@ -68,6 +67,9 @@ class ClientForm(FormScreen):
         return "Edit client" if self.client_id else "New client"
 
     def load(self):
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.store.tables import Client
+
         return Client.get_or_none(Client.id == self.client_id) if self.client_id else None
 
     def shown(self, client) -> dict[str, object]:
@@ -126,6 +128,9 @@ class ClientForm(FormScreen):
         yield Field("Notes", Input(str(shown["notes"])), "notes")
 
     def save(self) -> Saved:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import clients as ops
+
         split = lambda text: [part.strip() for part in text.split(",") if part.strip()]  # noqa: E731
         values: dict[str, Any] = dict(
             name=self.value("name"),
@@ -195,6 +200,10 @@ class InteractionForm(AboutClientForm):
         )
 
     def save(self) -> Saved:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import clients as ops
+        from callsheet.models.store.tables import Client
+
         at = _when(self.value("when"), "when", self.app.now())
         client = Client.get_by_id(self.client_id)
         signals = tuple(self.query_one(SignalPicker).chosen)
@@ -222,6 +231,10 @@ class FollowUpForm(AboutClientForm):
         yield Field("Due", Input("tomorrow 10:00"), "due")
 
     def save(self) -> Saved:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import clients as ops
+        from callsheet.models.store.tables import Client
+
         due = _when(self.value("due"), "due", self.app.now())
         if due is None:
             raise InputError("due", "a follow-up needs a due date")
@@ -238,6 +251,9 @@ class InvoiceForm(AboutClientForm):
         self.currency = currency
 
     def fields(self) -> ComposeResult:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.values.when import to_zone
+
         today = to_zone(self.app.now()).date()
         with Horizontal(classes="row"):
             yield Field(
@@ -251,6 +267,10 @@ class InvoiceForm(AboutClientForm):
             yield Field("Paid on (empty: unpaid)", Input(""), "paid")
 
     def save(self) -> Saved:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import clients as ops
+        from callsheet.models.store.tables import Client
+
         client = Client.get_by_id(self.client_id)
         ops.add_invoice(
             client,
@@ -272,6 +292,11 @@ class PaymentForm(AboutClientForm):
     HEADING = "Payment from {name}"
 
     def fields(self) -> ComposeResult:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.store.tables import Invoice
+        from callsheet.models.values.text import money_text
+        from callsheet.models.values.when import day_text, to_zone
+
         unpaid = (
             Invoice.select()
             .where((Invoice.client == self.client_id) & Invoice.paid.is_null())
@@ -293,6 +318,10 @@ class PaymentForm(AboutClientForm):
         yield Field("Paid on", Input(to_zone(self.app.now()).date().isoformat()), "paid")
 
     def save(self) -> Saved:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import clients as ops
+        from callsheet.models.store.tables import Invoice
+
         if not self.value("invoice"):
             raise InputError("invoice", "choose the invoice that was paid")
         invoice = Invoice.get_by_id(int(self.value("invoice")))
@@ -312,6 +341,10 @@ class TimeEntryForm(AboutClientForm):
         yield Field("Note", Input(""), "note")
 
     def save(self) -> Saved:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import clients as ops
+        from callsheet.models.store.tables import Client
+
         client = Client.get_by_id(self.client_id)
         start = _when(self.value("start"), "start", self.app.now())
         if start is None:

@@ -22,12 +22,8 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
 from callsheet.models.book import records
-from callsheet.models.book.clients import add_agreement
-from callsheet.models.store.tables import Agreement, Client
 from callsheet.models.values.terms import AGREEMENT_STATUSES, CHANNELS, DIRECTIONS, TONES
-from callsheet.models.values.text import money_text
 from callsheet.models.values.validate import InputError
-from callsheet.models.values.when import WhenError
 from callsheet.tui.screens.form_screen import AboutClientForm, Saved, options
 from callsheet.tui.widgets.editor_text import EditorTextArea
 from callsheet.tui.widgets.field import Field
@@ -127,6 +123,9 @@ def _natural_day(text: str, field: str, now, *, required: Literal[True]) -> date
 @overload
 def _natural_day(text: str, field: str, now, required: bool = False) -> date | None: ...
 def _natural_day(text: str, field: str, now, required: bool = False) -> date | None:
+    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+    from callsheet.models.values.when import WhenError
+
     if not text.strip():
         if required:
             raise InputError(field, "a date is needed")
@@ -138,6 +137,9 @@ def _natural_day(text: str, field: str, now, required: bool = False) -> date | N
 
 
 def _natural_moment(text: str, field: str, now, prefer: str):
+    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+    from callsheet.models.values.when import WhenError
+
     if not text.strip():
         raise InputError(field, "a date is needed")
     try:
@@ -212,6 +214,9 @@ class InvoiceEditForm(CorrectionForm):
     KIND = "invoice"
 
     def shown(self, invoice) -> dict[str, object]:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.values.text import money_text
+
         return {
             "number": invoice.number,
             "amount": money_text(invoice.amount_cents).replace(",", ""),
@@ -252,6 +257,9 @@ class PaymentPartForm(RecordForm):
     KIND = "invoice"
 
     def fields(self) -> ComposeResult:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.values.text import money_text
+
         invoice = self.record()
         remaining = records.remaining_cents(invoice)
         yield Static(
@@ -301,6 +309,9 @@ class AgreementForm(RecordForm):
     KIND = "agreement"
 
     def shown(self, a) -> dict[str, object]:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.values.text import money_text
+
         return {
             "title": a.title,
             "scope": a.scope,
@@ -340,6 +351,10 @@ class AgreementForm(RecordForm):
             yield Field("End", Input(str(shown["end"])), "end")
 
     def save(self) -> Saved:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book.clients import add_agreement
+        from callsheet.models.store.tables import Agreement, Client
+
         now = self.app.now()
         values: dict[str, Any] = self.values("scope", "budget", "currency", "status") | dict(
             start=_natural_day(self.value("start"), "start", now),
@@ -392,6 +407,9 @@ class CadenceForm(RecordForm):
     HEADING = "Stay in touch with {name}"
 
     def fields(self) -> ComposeResult:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.store.tables import Client
+
         days = Client.get_by_id(self.client_id).cadence_days
         yield Field(
             "Every how many days? (empty: no cadence)",
@@ -400,6 +418,9 @@ class CadenceForm(RecordForm):
         )
 
     def save(self) -> Saved:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.store.tables import Client
+
         change = records.set_cadence(Client.get_by_id(self.client_id), self.value("cadence"))
         return self.saved("Cadence saved.", change)
 

@@ -26,13 +26,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
-from callsheet.models.book import records
 from callsheet.models.book.records import RecordLine, client_records, snooze_until
-from callsheet.models.store.busy import DatabaseBusy, patiently
 from callsheet.models.values.text import printable
 from callsheet.models.values.validate import InputError
-from callsheet.models.values.when import WhenError
-from callsheet.tui.dialogs import HelpScreen
 from callsheet.tui.screens import record_forms
 from callsheet.tui.screens.form_screen import AboutClient, Saved
 from callsheet.tui.screens.keys import keys_of
@@ -195,6 +191,9 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
     @work(thread=True, group="records-write")
     def run_change(self, change_of, done: str) -> None:
         """Run ``change_of()`` (returns a callsheet.models.book.records.Change), remember it, reload."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.store.busy import DatabaseBusy, patiently
+
         try:
             change = patiently(change_of)  # waits out another program's write, then gives up
         except (InputError, LookupError, DatabaseBusy) as error:
@@ -244,6 +243,9 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
         )
 
     def action_snooze(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import records
+
         if not (row := self._current("follow_up")):
             return
 
@@ -257,6 +259,9 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
         self.app.push_screen(SnoozeScreen(), snoozed)
 
     def action_complete(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import records
+
         if not (row := self._current("follow_up", "agreement")):
             return
         if row.kind == "agreement":
@@ -281,6 +286,9 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
             )
 
     def action_dispute(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import records
+
         if not (row := self._current("invoice")):
             return
 
@@ -301,6 +309,9 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
         )
 
     def action_help(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.dialogs import HelpScreen
+
         self.app.push_screen(HelpScreen(self.app.key_help(self)))
 
     def action_view(self) -> None:
@@ -344,6 +355,9 @@ class SnoozeScreen(ModalScreen):
         self._resolve(event.value)
 
     def _resolve(self, text: str) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.values.when import WhenError
+
         try:
             self.dismiss(snooze_until(text, self.app.now()))
         except WhenError as error:

@@ -11,9 +11,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from callsheet.models.book.clients import log_interaction
-from callsheet.models.briefing.saying_no import reply_outline
-from callsheet.models.store.tables import Client
 from callsheet.models.values.text import printable
 from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
@@ -51,6 +48,9 @@ class ReplyOutlineScreen(ReportsWorkerFailures, ModalScreen[None]):
 
     @work(thread=True, exit_on_error=False)
     def load(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.briefing.saying_no import reply_outline
+
         outline = reply_outline(self.client_id, self.app.now())
         self.app.call_from_thread(self._show, outline)
 
@@ -69,6 +69,10 @@ class ReplyOutlineScreen(ReportsWorkerFailures, ModalScreen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _save(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book.clients import log_interaction
+        from callsheet.models.store.tables import Client
+
         log_interaction(
             Client.get_by_id(self.client_id),
             channel="note",

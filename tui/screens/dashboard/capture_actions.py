@@ -8,9 +8,6 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from callsheet.models.book.clients import resolve_suggestions
-from callsheet.models.capture.mail import capture_mail
-from callsheet.models.store.tables import Interaction
 from callsheet.tui.messages import ClientsAddedOrRemoved, Notice
 from callsheet.tui.screens.keys import keys_of
 
@@ -71,6 +68,10 @@ class CaptureActions(DashboardHost):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _resolve_suggestions(self, interaction_id: int, confirm: bool) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book.clients import resolve_suggestions
+        from callsheet.models.store.tables import Interaction
+
         entry = Interaction.get_or_none(Interaction.id == interaction_id)
         if entry is None:
             return
@@ -94,6 +95,9 @@ class CaptureActions(DashboardHost):
 
     @work(thread=True, exclusive=True, group="capture", exit_on_error=False)
     def _capture_mail(self, paths: list[str], me: list[str]) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.capture.mail import capture_mail
+
         missing = [p for p in paths if not Path(p).expanduser().exists()]
         if missing:
             self.post_message(Notice(f"mail_paths: {missing[0]} does not exist", "error"))

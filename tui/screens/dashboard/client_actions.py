@@ -18,23 +18,8 @@ from textual import work
 from textual.dom import DOMNode
 from textual.widgets import Static
 
-from callsheet.models.book import queries
-from callsheet.models.book.clients import delete_client, set_archived
-from callsheet.models.book.forget import forget_client
 from callsheet.models.book.queries import Attention
-from callsheet.models.book.records import edit_follow_up
-from callsheet.models.briefing.facts import write_fact_sheet
-from callsheet.models.demo import DEMO_CLIENTS, archived_count, generate
-from callsheet.models.store.busy import DatabaseBusy, patiently
-from callsheet.models.store.tables import Client, FollowUp
-from callsheet.tui.dialogs import ConfirmScreen, HelpScreen, TypedConfirmScreen
 from callsheet.tui.messages import ClientChanged, ClientsAddedOrRemoved, Notice, SaveShown
-from callsheet.tui.screens import forms
-from callsheet.tui.screens.call_sheet import CallSheetScreen
-from callsheet.tui.screens.caller_lookup import CallerLookupScreen
-from callsheet.tui.screens.form_screen import FormScreen
-from callsheet.tui.screens.records import remember
-from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
 
 if TYPE_CHECKING:
     from callsheet.tui.screens.dashboard.host import DashboardHost
@@ -56,6 +41,9 @@ class FormEntry:
 
 
 def _forms():
+    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+    from callsheet.tui.screens import forms
+
     return forms
 
 
@@ -122,6 +110,9 @@ NEW_CLIENT = "open_form('new_client')"
 
 def _demo_book() -> str:
     """What "load demo data" makes, in the numbers the client list will then show."""
+    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+    from callsheet.models.demo import DEMO_CLIENTS, archived_count
+
     archived = archived_count(DEMO_CLIENTS)
     return f"{DEMO_CLIENTS - archived:,} clients with a history, and {archived} archived"
 
@@ -155,6 +146,9 @@ class ClientActions(DashboardHost):
 
     def _read_back(self, saved) -> SaveShown:
         """In the form's save worker, after the write: what the dashboard shows of it."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import queries
+
         rows = queries.client_rows(self.app.now().date(), client_ids=[saved.client_id])
         selection = (
             self.read_selection(saved.client_id)
@@ -189,6 +183,9 @@ class ClientActions(DashboardHost):
 
     def offer_reply_outline(self, client_id: int) -> None:
         """After a scope_creep signal: the "saying no" outline (domain rule 6)."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.reply_outline import ReplyOutlineScreen
+
         self.app.push_screen(ReplyOutlineScreen(client_id))
 
     def on_save_shown(self, message: SaveShown) -> None:
@@ -228,6 +225,10 @@ class ClientActions(DashboardHost):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _set_archived(self, client_id: int, archived: bool) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book.clients import set_archived
+        from callsheet.models.store.tables import Client
+
         client = Client.get_or_none(Client.id == client_id)
         if client is not None and not self._patiently(lambda: set_archived(client, archived)):
             return
@@ -235,6 +236,9 @@ class ClientActions(DashboardHost):
 
     def _patiently(self, write) -> bool:
         """Run ``write`` (in a worker) through a locked database: say so, retry; False if it gave up."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.store.busy import DatabaseBusy, patiently
+
         told: list[bool] = []
 
         def busy(_waited: float) -> None:
@@ -266,6 +270,9 @@ class ClientActions(DashboardHost):
         self.app.push_screen(dialog(name), answered)
 
     def action_delete(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.dialogs import ConfirmScreen
+
         self._ask_then(
             lambda name: ConfirmScreen(
                 f"Delete {name} and their whole history?",
@@ -276,6 +283,10 @@ class ClientActions(DashboardHost):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _delete(self, client_id: int) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book.clients import delete_client
+        from callsheet.models.store.tables import Client
+
         client = Client.get_or_none(Client.id == client_id)
         if client is not None and not self._patiently(lambda: delete_client(client)):
             return
@@ -283,6 +294,9 @@ class ClientActions(DashboardHost):
         self.post_message(Notice("Client deleted."))
 
     def action_forget(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.dialogs import TypedConfirmScreen
+
         self._ask_then(
             lambda name: TypedConfirmScreen(
                 f"Forget {name} for good?",
@@ -296,6 +310,11 @@ class ClientActions(DashboardHost):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _forget(self, client_id: int) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book.forget import forget_client
+        from callsheet.models.store.busy import DatabaseBusy
+        from callsheet.models.store.tables import Client
+
         client = Client.get_or_none(Client.id == client_id)
         if client is None:
             return
@@ -325,6 +344,11 @@ class ClientActions(DashboardHost):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _complete_follow_up(self, item: Attention) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book.records import edit_follow_up
+        from callsheet.models.store.tables import FollowUp
+        from callsheet.tui.screens.records import remember
+
         follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
         if follow_up is not None and follow_up.done_at is None:
             changes: list = []
@@ -338,14 +362,23 @@ class ClientActions(DashboardHost):
 
     # -- call sheet, caller lookup, fact sheet ------------------------------------------------
     def action_call_sheet(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.call_sheet import CallSheetScreen
+
         if selected := self._selected():
             self.app.push_screen(CallSheetScreen(selected[0]))
 
     def action_who_is_calling(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.caller_lookup import CallerLookupScreen
+
         self.app.push_screen(CallerLookupScreen(), self._caller_found)
 
     def _caller_found(self, result) -> None:
         """The lookup closes with a client id (show their call sheet) or ("new", phone)."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.call_sheet import CallSheetScreen
+
         if result is None:
             return
         if isinstance(result, tuple) and result[0] == "new":
@@ -361,6 +394,9 @@ class ClientActions(DashboardHost):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write_fact_sheet(self, client_id: int, name: str) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.briefing.facts import write_fact_sheet
+
         path = write_fact_sheet(client_id, self.app.now())
         self.post_message(Notice(f"Fact sheet for {name} written to {path}", timeout=8))
 
@@ -374,6 +410,9 @@ class ClientActions(DashboardHost):
 
     @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
     def _load_demo(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.demo import generate
+
         try:
             generate(seed=42, now=self.app.now())
         except ValueError as error:
@@ -402,6 +441,11 @@ class ClientActions(DashboardHost):
         )
 
     def action_help(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.dialogs import HelpScreen
+        from callsheet.tui.screens.call_sheet import CallSheetScreen
+        from callsheet.tui.screens.form_screen import FormScreen
+
         sections: list[tuple[str, list[DOMNode | type[DOMNode]]]] = [
             ("Dashboard", [self, self.client_list, self.log_view]),
             ("Call sheet", [CallSheetScreen]),

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from callsheet.models.book import queries
 from callsheet.tui.messages import AttentionLoaded
 
 if TYPE_CHECKING:
@@ -29,6 +28,9 @@ class PaneActions(DashboardHost):
     # -- triage ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="attention", exit_on_error=False)
     def load_attention(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import queries
+
         self.post_message(
             AttentionLoaded(queries.triage(self.app.now(), self.app.config.stale_after_days))
         )

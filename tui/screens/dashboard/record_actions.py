@@ -13,17 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from callsheet.models.book.records import snooze_follow_up
-from callsheet.models.briefing.facts import fact_sheet
-from callsheet.models.store.busy import DatabaseBusy, patiently
-from callsheet.models.store.tables import Client, FollowUp
-from callsheet.models.values.greeting import greeting_for
-from callsheet.models.values.validate import InputError
 from callsheet.tui.screens.keys import keys_of
-from callsheet.tui.screens.record_forms import AgreementForm
-from callsheet.tui.screens.records import RecordsScreen, SnoozeScreen, remember, undo_stack
-from callsheet.tui.screens.search import SearchScreen
-from callsheet.tui.widgets.editor_text import show_in_pager
 
 if TYPE_CHECKING:
     from callsheet.tui.screens.dashboard.host import DashboardHost
@@ -51,18 +41,30 @@ class RecordActions(DashboardHost):
     """Records, search and hand-offs, for the dashboard (see the module docstring)."""
 
     def action_records(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.records import RecordsScreen
+
         if selected := self._selected():
             self.app.push_screen(RecordsScreen(*selected), self._form_saved)
 
     def action_agreement(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.record_forms import AgreementForm
+
         if selected := self._selected():
             self.app.push_screen(AgreementForm(*selected), self._form_saved)
 
     def open_search(self, text: str) -> None:
         """``?words`` in the filter: the full-text search screen."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.search import SearchScreen
+
         self.app.push_screen(SearchScreen(text), self._search_closed)
 
     def _search_closed(self, hit) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.records import RecordsScreen
+
         self.pane.filter_input.value = ""
         self.pane.apply_filter("")
         if hit is None:
@@ -75,6 +77,9 @@ class RecordActions(DashboardHost):
             )
 
     def action_snooze(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.records import SnoozeScreen
+
         item = self.pane.attention.current if self.pane.in_triage else None
         if item is None or item.kind != "follow_up":
             self.notify("Select a follow-up in the triage view (t) first.", severity="warning")
@@ -88,6 +93,11 @@ class RecordActions(DashboardHost):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _snooze(self, item, until) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book.records import snooze_follow_up
+        from callsheet.models.store.tables import FollowUp
+        from callsheet.tui.screens.records import remember
+
         follow_up = FollowUp.get_or_none(FollowUp.id == item.ref)
         if follow_up is not None:
             changes: list = []
@@ -101,6 +111,9 @@ class RecordActions(DashboardHost):
 
     def undo_record_change(self) -> None:
         """Undo the session's last correction or delete of a record, if any."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.records import undo_stack
+
         if not undo_stack(self.app):
             self.notify("Nothing to undo.", severity="warning")
             return
@@ -108,6 +121,11 @@ class RecordActions(DashboardHost):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _undo_record_change(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.store.busy import DatabaseBusy, patiently
+        from callsheet.models.values.validate import InputError
+        from callsheet.tui.screens.records import undo_stack
+
         stack = undo_stack(self.app)
         if not stack:
             return
@@ -121,6 +139,10 @@ class RecordActions(DashboardHost):
         self.app.call_from_thread(self.notify, f"Undone: {change.description}", markup=False)
 
     def action_page_fact_sheet(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.briefing.facts import fact_sheet
+        from callsheet.tui.widgets.editor_text import show_in_pager
+
         if selected := self._selected():
             try:
                 show_in_pager(self.app, fact_sheet(selected[0], self.app.now()))
@@ -128,6 +150,10 @@ class RecordActions(DashboardHost):
                 self.notify(f"Cannot open $PAGER: {error}", severity="error", markup=False)
 
     def action_copy_greeting(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.store.tables import Client
+        from callsheet.models.values.greeting import greeting_for
+
         if selected := self._selected():
             client = Client.get_by_id(selected[0])
             greeting = greeting_for(client.language, client.salutation, client.name, self.app.now())

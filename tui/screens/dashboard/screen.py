@@ -28,11 +28,8 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from callsheet.models.book import queries, scoring
 from callsheet.models.book.queries import Attention
-from callsheet.models.store.tables import Client
 from callsheet.models.values.text import printable
-from callsheet.tui.dialogs import LogEntryScreen
 from callsheet.tui.messages import (
     AttentionLoaded,
     ClientChanged,
@@ -195,6 +192,10 @@ class DashboardScreen(
         UI thread and the first frame already has data; the rest of the list and the
         header's counts (a few hundred milliseconds at 100,000 clients) come from workers.
         """
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import queries
+        from callsheet.models.store.tables import Client
+
         self.sync.watch()  # before reading, so no write after this is missed
         now = self.app.now()
         first = queries.client_rows(now.date(), limit=100)
@@ -207,6 +208,10 @@ class DashboardScreen(
 
     @work(thread=True, exclusive=True, group="clients", exit_on_error=False)
     def load_clients(self, wait_for_selection: bool = False) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import queries
+        from callsheet.models.store.tables import Client
+
         now = self.app.now()
         if wait_for_selection:
             # The first client's log and risk complete the first screen; the rest of the
@@ -219,6 +224,9 @@ class DashboardScreen(
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import queries
+
         self.post_message(CountsLoaded(queries.triage_counts(self.app.now())))
 
     @on(ClientsLoaded)
@@ -284,6 +292,9 @@ class DashboardScreen(
 
     def _read_rest_of_log(self, selection: SelectionLoaded, cancelled: Callable[[], bool]) -> None:
         """In a worker: the log after the first page, for a long history."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import queries
+
         page, client_id = selection.page, selection.client_id
         if client_id is None:  # "no client" is always complete: there is no rest to read
             return
@@ -296,6 +307,10 @@ class DashboardScreen(
         self, client_id: int, cancelled: Callable[[], bool] = lambda: False
     ) -> SelectionLoaded | None:
         """In a worker: ``client_id``'s first log page, risk and trend (None: gone)."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import queries, scoring
+        from callsheet.models.store.tables import Client
+
         now = self.app.now()
         client = Client.get_or_none(Client.id == client_id)
         if client is None or cancelled():
@@ -334,6 +349,9 @@ class DashboardScreen(
 
     @on(LogView.Opened)
     def _open_entry(self, message: LogView.Opened) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.dialogs import LogEntryScreen
+
         self.app.push_screen(LogEntryScreen(message.row))
 
     # -- what the left pane shows (the keys that change it: pane_actions.py) --
@@ -354,6 +372,9 @@ class DashboardScreen(
 
     def _post_client_changed(self, client_id: int, reload_selected: bool = True) -> None:
         """In a worker, after writing: the client's fresh row, then the header's counts."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book import queries
+
         now = self.app.now()
         rows = queries.client_rows(now.date(), client_ids=[client_id])
         self.post_message(ClientChanged(client_id, rows, reload_selected))
