@@ -255,9 +255,21 @@ def _vacuum_server(db: PostgresqlDatabase, report: Forgotten) -> None:
         if table not in owned:
             continue
         try:
-            db.execute_sql(f'VACUUM (FULL) "{table}"')  # outside a transaction (autocommit)
+            # outside a transaction (autocommit); ANALYZE replaces the planner's statistics,
+            # whose sample values (pg_statistic) may hold her words since autovacuum's last run
+            db.execute_sql(f'VACUUM (FULL, ANALYZE) "{table}"')
         except Exception as error:  # permission, lock: the rows are deleted all the same
             skipped.append(f"{table} ({str(error).splitlines()[0]})")
+    try:
+        # the replaced statistics rows are dead tuples in pg_statistic's own file until it is
+        # rewritten; a database owner may do that (a role that only owns the tables may not)
+        db.execute_sql("VACUUM (FULL) pg_catalog.pg_statistic")
+    except Exception as error:
+        report.problems.append(
+            "the planner's statistics (pg_statistic) may keep sample values of the erased rows "
+            "until the database owner runs VACUUM (FULL) pg_catalog.pg_statistic "
+            f"({str(error).splitlines()[0]})"
+        )
     if skipped:
         report.problems.append(
             "VACUUM (FULL) not allowed for this role on: "
