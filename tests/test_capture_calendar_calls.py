@@ -93,7 +93,8 @@ def test_real_world_calendars_from_icalendar_are_read_and_broken_events_named(cl
     assert code == 0 and "1 events without a client" in out
     code, out, err = cli("import", str(folder / "broken_dtstart.ics"))
     assert code == 2 and "event test-123" in err and "--skip-bad" in err
-    assert "Traceback" not in err
+    assert "cannot read its start, repetition (RRULE) or time zone" in err  # our words
+    assert "Traceback" not in err and "Error" not in err
     code, out, err = cli("import", "--skip-bad", str(folder / "issue_722_missing_timezones.ics"))
     assert code == 1  # the event without DTSTART is listed, the rest read
     assert "skipped event" in out
@@ -104,6 +105,14 @@ def test_a_file_that_is_not_a_calendar_is_one_line_and_exit_2(cli, people, tmp_p
     bad.write_text("BEGIN:VCALENDAR\nthis is not ical\n", encoding="utf-8")
     code, out, err = cli("import", str(bad))
     assert code == 2 and err.startswith("callsheet: ") and "Traceback" not in err
+    assert "not a readable iCalendar file (line 2)" in err  # named by us, not the library
+
+
+def test_a_file_without_a_calendar_says_so_in_our_words(cli, people, tmp_path):
+    bad = tmp_path / "notes.ics"
+    bad.write_text("just some notes\n", encoding="utf-8")
+    code, out, err = cli("import", str(bad))
+    assert code == 2 and "no BEGIN:VCALENDAR" in err
 
 
 def test_android_call_log_logs_calls_with_direction_minutes_and_unanswered_calls(

@@ -197,8 +197,11 @@ def _occurrences(
                     warnings.append(f"event {uid} {title!r}: stopped after {cap:,} occurrences")
                     break
                 occurrences.append(occurrence)
-        except Exception as error:  # a broken date, RRULE or time zone
-            problems.append(f"event {uid} {title!r}: {type(error).__name__}: {error}")
+        except Exception:  # a broken date, RRULE or time zone: named in our words
+            problems.append(
+                f"event {uid} {title!r}: cannot read its start, repetition (RRULE) or time "
+                "zone; the other events are read"
+            )
     return occurrences, problems, warnings, without
 
 
@@ -216,10 +219,15 @@ def read_meetings(
     # deferred: slow to import, and only this path needs it
     import icalendar
 
+    if b"BEGIN:VCALENDAR" not in data[:4096].upper():
+        raise CalendarError("no BEGIN:VCALENDAR at the start: this is not an iCalendar file")
     try:
         calendar = icalendar.Calendar.from_ical(data)
-    except ValueError as error:
-        raise CalendarError(f"not an iCalendar file ({error})") from None
+    except ValueError:
+        raise CalendarError(
+            f"not a readable iCalendar file (line {_first_bad_line(data)}): export it again "
+            "as .ics from the calendar program"
+        ) from None
     since = now - timedelta(days=round(365.25 * years))
     occurrences, problems, warnings, without = _occurrences(
         calendar, now, since, clients_of, mine, cap
@@ -286,3 +294,14 @@ def meeting_entries(
                 )
             )
     return entries, without_clients
+
+
+def _first_bad_line(data: bytes) -> int:
+    """The first line, counted after unfolding is undone, that is not ``NAME[;params]:value``."""
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
+        if not line.strip() or line[:1] in (" ", "\t"):
+            continue  # blank, or a folded continuation
+        name = line.split(":", 1)[0].split(";", 1)[0]
+        if ":" not in line or not name.replace("-", "").isalnum():
+            return number
+    return 1
