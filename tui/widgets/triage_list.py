@@ -56,15 +56,31 @@ class AttentionList(RowList[Attention]):
 
     # -- data -----------------------------------------------------------------------------
     def show(self, triage: Triage) -> None:
-        """Show every item of ``triage`` grouped by kind, keeping the cursor on the same item."""
+        """Show every item of ``triage`` grouped by kind, keeping the cursor on the same item;
+        when it is gone (done, or no longer due), on another item of the same client, else
+        where it was (the next item: ``x x x`` works down the list)."""
         keep = self.current
+        where = self.cursor
         self.sections = triage.sections if triage.total else []
         self._starts, self._heading_lines, index = [], [], 0
         for number, section in enumerate(self.sections):
             self._starts.append(index)
             self._heading_lines.append(index + number)
             index += len(section.items)
-        self.set_rows(triage.items, keep=_attention_key(keep) if keep else None, key=_attention_key)
+        items = triage.items
+        if keep is not None:
+            wanted = _attention_key(keep)
+            same_client = None
+            for index, item in enumerate(items):
+                if _attention_key(item) == wanted:
+                    where = index
+                    break
+                if same_client is None and item.client_id == keep.client_id:
+                    same_client = index
+            else:
+                where = same_client if same_client is not None else where
+        self.cursor = max(0, min(where, len(items) - 1))
+        self.set_rows(items)
 
     def set_rows(self, rows: list[Attention], keep: object | None = None, key=None) -> None:
         if len(rows) != sum(len(section.items) for section in self.sections):

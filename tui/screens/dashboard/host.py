@@ -41,7 +41,8 @@ class DashboardHost(Screen[Any]):
         app = getters.app(CallsheetApp)
 
     # -- state DashboardScreen sets in __init__ -------------------------------------------------
-    selected_client_id: int | None  # client, pane, sync
+    #: the client the log and risk panes show or are loading (client, sync)
+    shown_client_id: int | None
     pane: ClientsPane  # all
     log_view: LogView  # client, capture, sync
     risk_pane: RiskPane  # client
@@ -57,6 +58,15 @@ class DashboardHost(Screen[Any]):
     @property
     @abstractmethod
     def client_list(self) -> ClientList: ...  # client, record, pane, sync
+
+    @property
+    @abstractmethod
+    def selected_client_id(self) -> int | None:
+        """The current client: the highlighted row of the list on screen (all)."""
+
+    @abstractmethod
+    def follow_selection(self) -> None:
+        """Bring the log and risk panes to the current client (pane, client)."""
 
     @property
     @abstractmethod

@@ -44,16 +44,14 @@ class PaneActions(DashboardHost):
         if not self.pane.in_triage:
             self._show_pane("left")
             self.pane.show_triage(True)
+            self.follow_selection()  # triage's highlighted item is the current client now
             self.load_attention()
         else:
             self._leave_triage()
 
     def _leave_triage(self) -> None:
         self.pane.show_triage(False)
-        current = self.client_list.current
-        if current is not None and current.id != self.selected_client_id:
-            self.selected_client_id = current.id
-            self.load_selected(current.id)
+        self.follow_selection()  # the client list's highlighted row is the current client
 
     # -- filter, sort, panes --------------------------------------------------------------
     def action_filter(self) -> None:

@@ -133,7 +133,9 @@ class DashboardScreen(
 
     def __init__(self) -> None:
         super().__init__()
-        self.selected_client_id: int | None = None
+        #: the client the log and risk panes show (or are loading): they follow
+        #: ``selected_client_id``, never the other way round
+        self.shown_client_id: int | None = None
         self.sync = StoreSync(self)
         self._undo: list[int] = []
         #: parts of the screen still to show a saved form's result ("row", "panes")
@@ -246,25 +248,47 @@ class DashboardScreen(
         self.query_one(HeaderBar).show(self.app.now(), message.counts)
 
     # -- selecting a client ---------------------------------------------------------------
+    # One current client: the row under the cursor of the list the user sees (the client
+    # list, filtered or not, or triage). ``selected_client_id`` reads it from there, so the
+    # highlighted row and the target of every action cannot differ; the log and risk panes
+    # follow it (``follow_selection``). The hidden list may move its own cursor (a save
+    # patches the client list under triage): its ``Highlighted`` is not about the selection.
+    @property
+    def active_list(self) -> ClientList | AttentionList:
+        """The list whose cursor is the current client: triage's, or the client list."""
+        return self.pane.attention if self.pane.in_triage else self.client_list
+
+    @property
+    def selected_client_id(self) -> int | None:
+        """The current client: the id of the highlighted row of the list on screen."""
+        row = self.active_list.current
+        if row is None:
+            return None
+        return row.client_id if isinstance(row, Attention) else row.id
+
     @on(ClientList.Highlighted, "#clients")
     @on(AttentionList.Highlighted, "#attention")
     def _highlighted(self, event: ClientList.Highlighted) -> None:
-        row = event.row
-        client_id = (
-            None if row is None else (row.client_id if isinstance(row, Attention) else row.id)
-        )
-        if client_id != self.selected_client_id or client_id is None:
-            self.selected_client_id = client_id
-            if self._select_timer is not None:
-                self._select_timer.stop()
-                self._select_timer = None
-            if self.pane.filter_input.has_focus:
-                # while typing, load the top client's log and risk once the typing pauses
-                self._select_timer = self.set_timer(
-                    SELECT_AFTER_TYPING, lambda: self.load_selected(self.selected_client_id)
-                )
-            else:
-                self.load_selected(client_id)
+        if event.row_list is not self.active_list:
+            return  # the hidden list: its cursor is not the current client
+        self.follow_selection()
+
+    def follow_selection(self) -> None:
+        """Bring the log and risk panes to the current client (when they show another)."""
+        client_id = self.selected_client_id
+        if client_id == self.shown_client_id and client_id is not None:
+            return
+        self.shown_client_id = client_id
+        if self._select_timer is not None:
+            self._select_timer.stop()
+            self._select_timer = None
+        if self.pane.filter_input.has_focus:
+            # while typing, load the top client's log and risk once the typing pauses
+            self._select_timer = self.set_timer(
+                SELECT_AFTER_TYPING, lambda: self.load_selected(self.shown_client_id)
+            )
+        else:
+            self.load_selected(client_id)
 
     @work(thread=True, exclusive=True, group="select", exit_on_error=False)
     def load_selected(self, client_id: int | None) -> None:
@@ -322,7 +346,7 @@ class DashboardScreen(
 
     @on(SelectionLoaded)
     def _show_selected(self, message: SelectionLoaded) -> None:
-        if message.client_id != self.selected_client_id:
+        if not message.client_id == self.selected_client_id == self.shown_client_id:
             return
         log = self.log_view
         log.now = self._epoch()
@@ -402,17 +426,17 @@ class DashboardScreen(
             self.load_attention()
         if self._select_pending():
             return
-        if client_id == self.selected_client_id:
+        if client_id == self.selected_client_id == self.shown_client_id:
             if message.reload_selected:
                 self.load_selected(client_id)
-        elif rows and clients.current and clients.current.id == client_id:
-            self.selected_client_id = client_id
-            self.load_selected(client_id)
+        else:
+            self.follow_selection()  # the current row was dropped or moved off the screen
 
     def _select_pending(self) -> bool:
         client_id = self._select_when_shown
         if client_id is not None and self.pane.select_client(client_id):
             self._select_when_shown = None
+            self.follow_selection()
             return True
         return False
 
@@ -420,6 +444,7 @@ class DashboardScreen(
         """Put the cursor on ``client_id`` (clearing a filter that hides them)."""
         self._show_pane("left")
         self.pane.select_client(client_id)
+        self.follow_selection()  # the cursor may not have moved, the view may have
 
     @on(Notice)
     def _notice(self, message: Notice) -> None:
