@@ -50,12 +50,32 @@ def test_vcards_of_three_versions_import_with_names_phones_emails_and_notes(cli,
     assert [p.e164 for p in Client.get(Client.name == "Olivia Turner").phones] == ["+442079460958"]
 
 
-def test_a_malformed_vcard_file_changes_nothing_and_names_the_cards(cli, db_path):
-    code, out, err = cli("import", str(FIXTURES / "malformed.vcf"))
+def test_strict_refuses_a_malformed_vcard_file_whole_and_names_the_card(cli, db_path):
+    code, out, err = cli("import", "--strict", str(FIXTURES / "malformed.vcf"))
     assert code == 2
-    assert "card 3 (line 11)" in err
+    assert "card 3 (line 11): line 13: 'FN Broken line without a colon' has no ':'" in err
     open_database(db_path)
     assert Client.select().count() == 0
+
+
+def test_one_bad_card_never_sinks_the_book_and_fixing_it_adds_only_it(cli, db_path, tmp_path):
+    # The issue changed the default for vCards: the good cards come in, the bad one is
+    # named among the warnings, exit 0.
+    code, out, err = cli("import", str(FIXTURES / "malformed.vcf"))
+    assert code == 0, err
+    assert "warning: not imported: card 3 (line 11): line 13:" in out
+    assert "fix or delete that line" in out
+    open_database(db_path)
+    assert names() == ["Bad Phone", "Good Card"]
+    close_database()
+    fixed = tmp_path / "fixed.vcf"
+    text = (FIXTURES / "malformed.vcf").read_text()
+    fixed.write_text(text.replace("FN Broken line", "FN:Broken line"))
+    code, out, err = cli("import", str(fixed))
+    assert code == 0, err
+    assert "added 1" in out and "merged 2" in out
+    open_database(db_path)
+    assert names() == ["Bad Phone", "Broken line without a colon", "Good Card"]
 
 
 def test_skip_bad_imports_the_good_cards_and_lists_the_rest(cli, db_path):
