@@ -57,9 +57,11 @@ _KIND_ORDER = ("fax", "mobile", "work", "home")
 
 
 def _kind(card: Card, prop: Prop, kinds: dict[str, str]) -> str:
-    """The kind of a phone or e-mail: its TYPE, else its group's label (iPhone, Gmail)."""
-    found = {kinds[word] for word in [*prop.types, card.label(prop)] if kinds.get(word)}
-    return next((kind for kind in _KIND_ORDER if kind in found), "")
+    """The kind of a phone or e-mail: its TYPE, else its group's label (iPhone, Gmail) as
+    the user wrote it ("Assistant", "Studio") when it is not one callsheet knows."""
+    label = card.label(prop)
+    found = {kinds[word] for word in [*prop.types, label.lower()] if kinds.get(word)}
+    return next((kind for kind in _KIND_ORDER if kind in found), label[:40])
 
 
 def card_to_client(card: Card) -> tuple[dict, list[str]]:

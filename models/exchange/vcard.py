@@ -66,7 +66,8 @@ class Card:
         return found[0] if found else None
 
     def label(self, prop: Prop) -> str:
-        """The Apple/Google label of a grouped property (``item1.X-ABLabel``), cleaned."""
+        """The Apple/Google label of a grouped property (``item1.X-ABLabel``), without
+        Apple's ``_$!<...>!$_`` around the built-in ones."""
         if not prop.group:
             return ""
         for other in self.props:
@@ -74,7 +75,7 @@ class Card:
                 text = other.text()
                 if text.startswith("_$!<") and text.endswith(">!$_"):
                     text = text[4:-4]
-                return text.strip().lower()
+                return text.strip()
         return ""
 
 
