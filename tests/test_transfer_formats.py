@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from callsheet.models.book import clients as ops
 from callsheet.models.store.db import close_database
@@ -530,6 +532,8 @@ def test_the_whole_corpus_comes_in_and_nameless_cards_are_tagged(cli, db_path):
     # Android's card 5 has a quoted-printable e-mail that is no address: left out, named
     assert "card 5 (line 36): line 44: e-mail 'ÑÑÑÑÑÑÑÑÑÑÑÑÑÑ' is not an address; left out" in out
     assert "not imported" not in out
+    code, out, err = cli("search", "needs-name")
+    assert code == 0 and "john.doe@company.com" in out and "jane.doe@company.com" in out
     open_database(db_path)
     nameless = Client.get(Client.name == "john.doe@company.com")
     assert "needs-name" in nameless.tags and [e.address for e in nameless.emails] == [
@@ -553,3 +557,102 @@ def test_strict_still_refuses_a_real_book_with_a_card_it_cannot_read(cli, db_pat
     )
     open_database(db_path)
     assert Client.select().count() == 0
+
+
+def _read(text: str) -> tuple[list[dict], list[str], list[str]]:
+    from callsheet.models.exchange.importers import read_vcards
+
+    warnings: list[str] = []
+    clients, _, problems = read_vcards(text, warnings)
+    return clients, problems, warnings
+
+
+def test_4_0_data_uri_photos_agent_cards_and_unknown_charsets_are_tolerated():
+    clients, problems, warnings = _read(
+        "BEGIN:VCARD\nVERSION:4.0\nFN:Ana Pop\nPHOTO:data:image/jpeg;base64,/9j/4AAQSk\n"
+        " ZJRgABAQ==\nTEL;TYPE=cell:+40 721 000 001\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:2.1\nN:Ionescu;Ion\nAGENT:\nBEGIN:VCARD\nVERSION:2.1\n"
+        "FN:His Assistant\nTEL:+40 721 000 009\nEND:VCARD\nTEL;WORK;VOICE:+40 21 312 0000\n"
+        "NOTE;CHARSET=X-UNKNOWN;ENCODING=QUOTED-PRINTABLE:Pl=C4=83te=\n=C8=99te\nEND:VCARD\n"
+        'BEGIN:VCARD\nVERSION:3.0\nORG:Carpați Soft;Sales;East\nX-CUSTOM;X-PARAM="a:b;c":v\n'
+        "END:VCARD\n"
+    )
+    assert problems == []
+    assert [_card_summary(c) for c in clients] == [
+        ("Ana Pop", [("+40 721 000 001", "mobile")], []),
+        ("Ion Ionescu", [("+40 21 312 0000", "work")], []),
+        ("Carpați Soft, Sales, East", [], []),
+    ]
+    assert clients[1]["notes"] == "Plătește"
+    assert "needs-name" in clients[2]["tags"]
+    assert "1 card had a photo" in warnings[-1]
+
+
+def _fold(line: str, width: int, style: str) -> str:
+    """``line`` folded every ``width`` characters with ``style`` (" " or "\\t")."""
+    parts = [line[i : i + width] for i in range(0, len(line), width)] or [""]
+    return ("\r\n" + style).join(parts)
+
+
+@given(
+    version=st.sampled_from(["2.1", "3.0", "4.0"]),
+    given_name=st.text(st.characters(categories=["L"]), min_size=1, max_size=12),
+    family=st.text(st.characters(categories=["L", "Zs"]), min_size=1, max_size=20)
+    .map(str.strip)
+    .filter(bool),
+    digits=st.text("0123456789", min_size=6, max_size=10),
+    width=st.integers(min_value=5, max_value=75),
+    fold_style=st.sampled_from([" ", "\t"]),
+    quoted_printable=st.booleans(),
+    photo=st.booleans(),
+    grouped=st.booleans(),
+    line_ending=st.sampled_from(["\r\n", "\n"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_generated_cards_of_every_version_read_back_their_name_phone_and_email(
+    version,
+    given_name,
+    family,
+    digits,
+    width,
+    fold_style,
+    quoted_printable,
+    photo,
+    grouped,
+    line_ending,
+):
+    import base64
+    import quopri
+
+    from callsheet.models.exchange.importers import decode
+
+    name = f"{given_name} {' '.join(family.split())}"
+    lines = ["BEGIN:VCARD", f"VERSION:{version}"]
+    if quoted_printable and version == "2.1":
+        encoded = quopri.encodestring(name.encode()).decode().replace("=\n", "=\r\n")
+        lines.append(f"FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:{encoded}")
+    else:
+        lines.append(_fold(f"FN:{name}", width, fold_style))
+    group = "item1." if grouped else ""
+    kind = "CELL" if version == "2.1" else "TYPE=cell"
+    lines.append(f"{group}TEL;{kind}:+40 {digits}")
+    if grouped:
+        lines.append("item1.X-ABLabel:_$!<Mobile>!$_")
+    lines.append(_fold(f"EMAIL:p{digits}@example.org", width, fold_style))
+    if photo:
+        data = base64.b64encode(bytes(range(256)) * 3).decode()
+        if version == "2.1":
+            body = "\r\n".join("  " + data[i : i + 60] for i in range(0, len(data), 60))
+            lines.append(f"PHOTO;ENCODING=BASE64;JPEG:\r\n{body}\r\n")
+        elif version == "3.0":
+            lines.append(_fold(f"PHOTO;ENCODING=b;TYPE=JPEG:{data}", width, fold_style))
+        else:
+            lines.append(_fold(f"PHOTO:data:image/jpeg;base64,{data}", width, fold_style))
+    lines.append("END:VCARD")
+    text = decode(("\r\n".join(lines) + "\r\n").replace("\r\n", line_ending).encode())
+    clients, problems, warnings = _read(text + text)  # two cards, one after the other
+    assert problems == []
+    assert [_card_summary(c) for c in clients] == [
+        (name, [(f"+40 {digits}", "mobile")], [f"p{digits}@example.org"])
+    ] * 2
+    assert any("had a photo" in w for w in warnings) == photo

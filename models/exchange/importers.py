@@ -121,6 +121,8 @@ def card_to_client(card: Card) -> tuple[dict, list[str]]:
                     f"{NEEDS_NAME}: give it a name"
                 )
                 tags.append(NEEDS_NAME)
+                # the note shows on the client and `callsheet search needs-name` finds it
+                notes.append(f"{NEEDS_NAME}: the card had no name; imported under its {what}")
                 break
     client = {"name": name, **client}
     if phones:

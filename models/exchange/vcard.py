@@ -11,7 +11,8 @@ with soft line breaks and ``CHARSET=``, bare vCard 2.1 type parameters (``TEL;CE
 ``TYPE=a,b`` and repeated ``type=``, groups (``item1.TEL`` with ``item1.X-ABLabel``),
 backslash escapes, structured values (``N``, ``ORG``, ``ADR``) with any number of parts.
 Binary values (2.1 ``ENCODING=BASE64`` ending at a blank line, 3.0 ``ENCODING=b``, 4.0
-``data:`` URIs) are skipped and counted; every other property is kept for the caller,
+``data:`` URIs) and a vCard 2.1 ``AGENT`` card embedded whole are skipped (pictures
+counted); every other property (``PROFILE``, ``NAME``, ``SOURCE``, ``X-``) is kept for the caller,
 which uses the ones callsheet stores.
 """
 
@@ -171,9 +172,28 @@ def _read_props(card: Card, lines: list[tuple[int, str]]) -> None:
                 value = value[:-1] + lines[index][1].lstrip(" \t")
                 index += 1
             value = _unquote(value, (params.get("CHARSET") or ["utf-8"])[0])
+        if name == "AGENT" and not value.strip():
+            index = _after_embedded_card(lines, index)  # 2.1: a whole card follows; not ours
+            continue
         if name in ("BEGIN", "END") and value.strip().upper() == "VCARD":
             continue
         card.props.append(Prop(name, value, params, group.strip().lower(), number))
+
+
+def _after_embedded_card(lines: list[tuple[int, str]], index: int) -> int:
+    depth = 0
+    while index < len(lines):
+        upper = lines[index][1].strip().upper()
+        index += 1
+        if upper.startswith("BEGIN:VCARD"):
+            depth += 1
+        elif upper.startswith("END:VCARD"):
+            depth -= 1
+            if depth <= 0:
+                break
+        elif not depth and upper:
+            return index - 1  # no card followed after all
+    return index
 
 
 def _continuation(lines: list[tuple[int, str]], index: int) -> int | None:
