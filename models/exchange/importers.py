@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -47,6 +48,9 @@ _TEL_KINDS = {
     "voice": "",
 }
 _EMAIL_KINDS = {"work": "work", "home": "home"}
+
+#: most addresses; the others go through the full check before the card is kept
+_LOOKS_LIKE_AN_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.ASCII)
 
 #: the tag a card imported without a name gets, so the user can find and name it
 NEEDS_NAME = "needs-name"
@@ -97,7 +101,8 @@ def card_to_client(card: Card) -> tuple[dict, list[str]]:
         if not address:
             continue
         try:
-            validate.email(address)
+            if not _LOOKS_LIKE_AN_ADDRESS.fullmatch(address):  # the full check is slow
+                validate.email(address)
         except InputError:
             notes_for_report.append(
                 f"{card.place}: line {prop.line}: e-mail {address!r} is not an address; "

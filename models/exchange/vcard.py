@@ -206,6 +206,11 @@ def _continuation(lines: list[tuple[int, str]], index: int) -> int | None:
 
 def _split_head(line: str) -> tuple[list[str], bool, str]:
     """(name and parameters split at ';', whether a ':' was found, the value); quotes kept."""
+    head, colon, value = line.partition(":")
+    if '"' not in head:  # the common case, without walking the line
+        return (
+            (head.split(";"), bool(head.split(";")[0].strip()), value) if colon else ([], False, "")
+        )
     parts: list[str] = []
     current: list[str] = []
     quoted = False
@@ -249,6 +254,8 @@ def _unquote(value: str, charset: str) -> str:
 
 def split_escaped(value: str, sep: str) -> list[str]:
     """``value`` split at each ``sep`` not escaped with a backslash; escapes kept."""
+    if "\\" not in value:
+        return value.split(sep)
     parts: list[str] = []
     current: list[str] = []
     escaped = False
@@ -273,6 +280,8 @@ _ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
 
 
 def unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
     out, escaped = [], False
     for char in value:
         if escaped:
