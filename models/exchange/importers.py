@@ -1,6 +1,7 @@
 """Bringing contacts and time in from the tools a consultant already has.
 
-vCard files (2.1, 3.0, 4.0; many cards in one file) are read with ``vobject``, CSV exports
+vCard files (2.1, 3.0, 4.0; many cards in one file) are read with
+:mod:`callsheet.models.exchange.vcard` (why not vobject: there), CSV exports
 of phones, Google and Outlook with the ``csv`` module (BOM, ``;`` or ``,``, quoted newlines).
 Both become callsheet/1 client objects, each labelled with where it came from ("card 12
 (line 140)", "line 7"), and go through :func:`callsheet.models.exchange.merge.import_document`: one
@@ -10,7 +11,9 @@ and ``--skip-bad``. Time entries from watson and timewarrior are :mod:`callsheet
 Files are decoded as UTF-8 when they are, else in the encoding ``charset-normalizer``
 detects (Outlook writes cp1252, old phones Latin-1 or UTF-16). Every card and row ends up
 added, merged (and reported with whom) or named in the report: a card whose ``END:VCARD``
-is missing is read up to the next ``BEGIN:VCARD`` and reported, never dropped.
+is missing is read up to the next ``BEGIN:VCARD`` and reported, never dropped. A vCard
+file is a phone's address book: a bad card is left out and named among the warnings while
+the others come in, unless ``strict`` (then the file is refused whole, as a CSV is).
 
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -26,131 +30,158 @@ from pathlib import Path
 from callsheet.models.exchange.document import FORMAT, FormatError
 from callsheet.models.exchange.merge import ImportReport, import_document
 from callsheet.models.exchange.time_trackers import import_time
-from callsheet.models.values.text import short_reason
+from callsheet.models.exchange.vcard import Card, Prop, read_cards
+from callsheet.models.values import validate
+from callsheet.models.values.validate import InputError
 
 # --- vCard -----------------------------------------------------------------------------------
 
 _TEL_KINDS = {
     "cell": "mobile",
     "mobile": "mobile",
+    "iphone": "mobile",
     "work": "work",
     "home": "home",
     "fax": "fax",
+    "workfax": "fax",
+    "homefax": "fax",
     "voice": "",
 }
+_EMAIL_KINDS = {"work": "work", "home": "home"}
+
+#: most addresses; the others go through the full check before the card is kept
+_LOOKS_LIKE_AN_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.ASCII)
+
+#: the tag a card imported without a name gets, so the user can find and name it
+NEEDS_NAME = "needs-name"
 
 
-def _cards(text: str) -> list[tuple[int, str, bool]]:
-    """Split a file into its cards: (first line number, card text, had its END line).
-
-    Framing only; vobject parses. A card cut short (no ``END:VCARD`` before the next
-    ``BEGIN:VCARD`` or the end of the file) is closed here so it is still read.
-    """
-    cards: list[tuple[int, str, bool]] = []
-    current: list[str] = []
-    start = 0
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip().upper()
-        if stripped.startswith("BEGIN:VCARD"):
-            if current:
-                cards.append((start, "\r\n".join(current + ["END:VCARD"]) + "\r\n", False))
-            current, start = [line], number
-        elif current:
-            current.append(line)
-            if stripped.startswith("END:VCARD"):
-                cards.append((start, "\r\n".join(current) + "\r\n", True))
-                current = []
-    if current:
-        cards.append((start, "\r\n".join(current + ["END:VCARD"]) + "\r\n", False))
-    return cards
+#: a fax number at work is a fax, a work mobile a mobile
+_KIND_ORDER = ("fax", "mobile", "work", "home")
 
 
-def _param_types(prop) -> list[str]:
-    types = []
-    for key, values in prop.params.items():
-        if key.upper() == "TYPE":
-            types += [v.lower() for value in values for v in value.split(",")]
-        elif not values:  # vCard 2.1: TEL;CELL:...
-            types.append(key.lower())
-    return types
+def _kind(card: Card, prop: Prop, kinds: dict[str, str]) -> str:
+    """The kind of a phone or e-mail: its TYPE, else its group's label (iPhone, Gmail) as
+    the user wrote it ("Assistant", "Studio") when it is not one callsheet knows."""
+    label = card.label(prop)
+    found = {kinds[word] for word in [*prop.types, label.lower()] if kinds.get(word)}
+    return next((kind for kind in _KIND_ORDER if kind in found), label[:40])
 
 
-def card_to_client(card) -> dict:
-    """A parsed vobject vCard as a callsheet/1 client object."""
-    name = ""
-    if hasattr(card, "fn"):
-        name = str(card.fn.value).strip()
-    if not name and hasattr(card, "n"):
-        n = card.n.value
-        name = " ".join(
-            part for part in (n.prefix, n.given, n.additional, n.family, n.suffix) if part
-        ).strip()
-    client: dict = {"name": name}
-    if hasattr(card, "org"):
-        org = card.org.value
-        client["company"] = " ".join(org if isinstance(org, list) else [org]).strip()
-    phones = []
-    for prop in card.contents.get("tel", []):
-        number = str(prop.value).strip()
+def card_to_client(card: Card) -> tuple[dict, list[str]]:
+    """A card read by :mod:`callsheet.models.exchange.vcard` as a callsheet/1 client object,
+    and notes about it for the report (a card without a name)."""
+    notes_for_report: list[str] = []
+    fn = card.first("FN")
+    name = " ".join(fn.text().split()) if fn else ""
+    if not name and (n := card.first("N")):
+        family, given, additional, prefix, suffix = (n.parts() + [""] * 5)[:5]
+        name = " ".join(p for p in (prefix, given, additional, family, suffix) if p)
+        name = " ".join(name.replace(",", " ").split())
+    client: dict = {}
+    if org := card.first("ORG"):
+        company = ", ".join(part for part in org.parts() if part)
+        if company:
+            client["company"] = company
+    phones: list = []
+    for prop in card.all("TEL"):
+        number = prop.text()
         if number.lower().startswith("tel:"):
             # RFC 3966: the number, then ;ext=, ;phone-context= and other parameters
             number = number[4:].split(";")[0]
-        kinds = [_TEL_KINDS[t] for t in _param_types(prop) if t in _TEL_KINDS and _TEL_KINDS[t]]
-        phones.append({"number": number, "kind": kinds[0]} if kinds else number)
-    emails = []
-    for prop in card.contents.get("email", []):
-        kinds = [t for t in _param_types(prop) if t in ("work", "home")]
-        address = str(prop.value).strip()
-        emails.append({"address": address, "kind": kinds[0]} if kinds else address)
+        if not number:
+            continue
+        kind = _kind(card, prop, _TEL_KINDS)
+        phones.append({"number": number, "kind": kind} if kind else number)
+    emails: list = []
+    for prop in card.all("EMAIL"):
+        address = prop.text()
+        if address.lower().startswith("mailto:"):
+            address = address[7:]
+        if not address:
+            continue
+        try:
+            if not _LOOKS_LIKE_AN_ADDRESS.fullmatch(address):  # the full check is slow
+                validate.email(address)
+        except InputError:
+            notes_for_report.append(
+                f"{card.place}: line {prop.line}: e-mail {address!r} is not an address; "
+                "left out (correct it in the address book and import the file again)"
+            )
+            continue
+        kind = _kind(card, prop, _EMAIL_KINDS)
+        emails.append({"address": address, "kind": kind} if kind else address)
+    notes = [p.text() for p in card.all("NOTE") if p.text()]
+    tags = [c for p in card.all("CATEGORIES") for c in p.parts(",") if c]
+    if not name:
+        for what, value in (
+            ("organisation", client.get("company")),
+            ("e-mail", _plain(emails[0]) if emails else ""),
+            ("phone", _plain(phones[0]) if phones else ""),
+        ):
+            if value:
+                name = value
+                notes_for_report.append(
+                    f"{card.place}: no name; imported as {value!r} (its {what}) and tagged "
+                    f"{NEEDS_NAME}: give it a name"
+                )
+                tags.append(NEEDS_NAME)
+                # the note shows on the client and `callsheet search needs-name` finds it
+                notes.append(f"{NEEDS_NAME}: the card had no name; imported under its {what}")
+                break
+    client = {"name": name, **client}
     if phones:
         client["phones"] = phones
     if emails:
         client["emails"] = emails
-    notes = [str(p.value).strip() for p in card.contents.get("note", []) if str(p.value).strip()]
     if notes:
         client["notes"] = "\n".join(notes)
-    categories = []
-    for prop in card.contents.get("categories", []):
-        value = prop.value
-        categories += [
-            c.strip()
-            for c in (value if isinstance(value, list) else str(value).split(","))
-            if c.strip()
-        ]
-    if categories:
-        client["tags"] = categories
-    language = [str(p.value).strip() for p in card.contents.get("lang", [])]
+    if tags:
+        client["tags"] = list(dict.fromkeys(tags))
+    language = [p.text() for p in card.all("LANG") if p.text()]
     if language:
         client["language"] = language[0].split("-")[0].lower()
-    return client
+    return client, notes_for_report
+
+
+def _plain(item: dict | str) -> str:
+    return item if isinstance(item, str) else next(iter(item.values()))
 
 
 def read_vcards(
     text: str, warnings: list[str] | None = None
 ) -> tuple[list[dict], list[str], list[str]]:
-    """(clients, their places, problems with cards vobject could not read).
+    """(clients, their places, problems naming the cards that could not be read).
 
-    A card without its END line is read anyway and a line added to ``warnings``.
+    A card without its END line, a card without a name and the pictures left out are
+    added to ``warnings``.
     """
-    # deferred: slow to import, and only this path needs it
-    import vobject
-
-    clients, places, problems = [], [], []
-    for index, (line, card_text, ended) in enumerate(_cards(text), 1):
-        place = f"card {index} (line {line})"
-        try:
-            card = vobject.readOne(card_text, allowQP=True)
-            client = card_to_client(card)
-        except Exception as error:  # vobject raises several kinds for malformed cards
-            problems.append(f"{place}: cannot read the card: {short_reason(error)}")
+    warnings = [] if warnings is None else warnings
+    cards, problems = read_cards(text)
+    clients, places = [], []
+    pictures = 0
+    for card in cards:
+        client, notes = card_to_client(card)
+        if not client["name"]:
+            problems.append(
+                f"{card.place}: no name, organisation, e-mail or phone; "
+                "add an FN: line or delete the card"
+            )
             continue
-        if not ended and warnings is not None:
-            warnings.append(f"{place}: no END:VCARD before the next card; read up to there")
+        if not card.ended:
+            warnings.append(f"{card.place}: no END:VCARD before the next card; read up to there")
+        warnings.extend(notes)
+        pictures += bool(card.binary)
         clients.append(client)
-        places.append(place)
+        places.append(card.place)
+    if pictures:
+        warnings.append(
+            f"{pictures} card{'s' if pictures > 1 else ''} had a photo, logo, key or sound "
+            "left out: callsheet keeps no pictures or files of a contact"
+        )
     if not clients and not problems:
         problems.append("no BEGIN:VCARD found: this is not a vCard file")
-    return clients, places, problems
+    return clients, places, sorted(problems, key=_place_order)
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -345,6 +376,7 @@ def import_file(
     *,
     dry_run: bool = False,
     skip_bad: bool = False,
+    strict: bool = False,
     region: str | None = None,
     mapping: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -360,6 +392,11 @@ def import_file(
         clients, places, problems = read_csv(text, mapping)
     else:
         raise FormatError([f"{kind}: not a format import_file reads"])
+    # A phone's address book: one bad card never sinks the others unless --strict; the
+    # cards left out are listed as warnings, and importing the file again once they are
+    # fixed adds only them (the others merge with themselves).
+    lenient = kind == "vcf" and not strict and not skip_bad
+    skip_bad = skip_bad or lenient
     document = {"format": FORMAT, "clients": clients}
     run = partial(import_document, document, region=region, now=now, places=places)
     if problems and not skip_bad:
@@ -370,8 +407,11 @@ def import_file(
         report = run(dry_run=dry_run, skip_bad=skip_bad, progress=progress)
     except FormatError as error:
         raise FormatError(problems + error.problems) from None
-    report.skipped = problems + report.skipped
+    report.skipped = sorted(problems + report.skipped, key=_place_order)
     report.warnings = warnings + report.warnings
+    if lenient:
+        report.warnings = [f"not imported: {p}" for p in report.skipped] + report.warnings
+        report.skipped = []
     return report
 
 

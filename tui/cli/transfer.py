@@ -34,6 +34,7 @@ def register(subparsers, common) -> None:
         json_flag("print what was imported, per file, as JSON"),
         arg("--dry-run", action="store_true", help="show what would change, write nothing"),
         arg("--skip-bad", action="store_true", help="import the good records, list the bad ones"),
+        arg("--strict", action="store_true", help=_STRICT_HELP),
         repeatable("--map", "COLUMN=FIELD", _MAP_HELP, default=[]),
     )
     exporter = (
@@ -57,6 +58,10 @@ _FILES_HELP = (
 _MAP_HELP = (
     "CSV: read COLUMN as FIELD (name, phone, email, company, ...); "
     "time exports: PROJECT_OR_TAG=CLIENT"
+)
+_STRICT_HELP = (
+    "vCard: refuse the whole file if one card is bad (by default the others come in "
+    "and the bad ones are listed as warnings)"
 )
 _FORMAT_HELP = "default: from the file extension"
 _OUTPUT_HELP = "default (or -): standard output; a file is written readable by you only"
@@ -184,6 +189,7 @@ def _import_one(path: Path, kind: str, args, config, progress, label: str):
             kind,
             dry_run=args.dry_run,
             skip_bad=args.skip_bad,
+            strict=args.strict,
             region=config.default_region,
             mapping=column_mapping(args.map),
             progress=progress,
