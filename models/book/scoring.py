@@ -56,7 +56,11 @@ def configure(config) -> None:
     """Apply the ``[risk]`` table of config.toml (raises ConfigError naming a bad entry)."""
     global _model
     try:
-        _model = model_with(getattr(config, "risk", None))
+        _model = model_with(
+            getattr(config, "risk", None),
+            getattr(config, "currency", "EUR"),
+            getattr(config, "rates", None),
+        )
     except ValueError as error:
         raise ConfigError(f"config.toml: {error}") from None
 

@@ -1,0 +1,156 @@
+"""Money in EUR, PLN and RON in one book: every output keeps currencies apart, and converts
+only at the rates the user supplies in ``[rates]``, showing the rate, naming what has none."""
+
+from __future__ import annotations
+
+import pytest
+
+from callsheet.models.config import ConfigError, load_config
+from callsheet.models.values.money import convert
+
+AS_OF = "2026-12-06"
+
+
+@pytest.fixture
+def rates(tmp_path, monkeypatch):
+    """Write config.toml with these lines (EUR at home) and point callsheet at it."""
+
+    def write(text: str = "") -> None:
+        path = tmp_path / "config.toml"
+        path.write_text('currency = "EUR"\n' + text, encoding="utf-8")
+        monkeypatch.setenv("CALLSHEET_CONFIG", str(path))
+
+    return write
+
+
+def _book(cli) -> None:
+    """Marta owes 4,000 PLN and 1,000 EUR (overdue) and 500 RON; she paid 2,000 EUR."""
+    assert cli("add", "Marta Nowak", "--status", "active")[0] == 0
+    assert cli("add", "Calm Client")[0] == 0
+    for number, amount, currency, issued, due in (
+        ("P-1", "4000", "PLN", "2026-09-01", "2026-09-15"),
+        ("E-1", "1000", "EUR", "2026-09-10", "2026-10-01"),
+        ("R-1", "500", "RON", "2026-10-01", "2026-10-20"),
+        ("E-0", "2000", "EUR", "2026-08-01", "2026-08-15"),
+    ):
+        code, _, err = cli(
+            "invoice", "add", "Marta", number, amount, "--currency", currency,
+            "--issued", issued, "--due", due,
+        )  # fmt: skip
+        assert code == 0, err
+    code, out, err = cli("invoice", "list", "Marta", "--json")
+    assert code == 0, err
+
+
+def _pay(cli, number: str, on: str) -> None:
+    import json
+
+    invoices = json.loads(cli("invoice", "list", "Marta", "--json")[1])
+    (chosen,) = [i for i in invoices if i["number"] == number]
+    code, _, err = cli("invoice", "pay", str(chosen["id"]), "--on", on)
+    assert code == 0, err
+
+
+def _marta(cli, *extra: str) -> dict:
+    listed = cli.json("risk", "--json", "--as-of", AS_OF, *extra)
+    (marta,) = [c for c in listed if c["name"] == "Marta Nowak"]
+    return marta
+
+
+def test_risk_json_keeps_each_currency_apart_without_rates(cli, rates):
+    rates()
+    _book(cli)
+    _pay(cli, "E-0", "2026-08-10")
+    marta = _marta(cli)
+    money = marta["money"]
+    assert money["overdue"] == {"PLN": 400_000, "EUR": 100_000, "RON": 50_000}
+    assert money["paid"] == {"EUR": 200_000}
+    # no rates: only the EUR is home money; the others are named, never added
+    assert money["overdue_in_home"] == {
+        "currency": "EUR",
+        "cents": 100_000,
+        "rates": {},
+        "not_counted": {"PLN": 400_000, "RON": 50_000},
+    }
+    text = marta["stance"]["text"]
+    assert "4,000 PLN + 1,000 EUR + 500 RON overdue" in text
+    assert "5,000" not in text and "5,500" not in text
+
+
+def test_risk_json_converts_at_the_users_rates_and_shows_them(cli, rates):
+    rates("[rates]\nPLN = 0.2301\n")
+    _book(cli)
+    _pay(cli, "E-0", "2026-08-10")
+    money = _marta(cli)["money"]
+    assert money["overdue"] == {"PLN": 400_000, "EUR": 100_000, "RON": 50_000}
+    # 1,000 EUR + 4,000 PLN at 0.2301 = 1,920.40 EUR; RON has no rate and stays apart
+    assert money["overdue_in_home"] == {
+        "currency": "EUR",
+        "cents": 192_040,
+        "rates": {"PLN": 0.2301},
+        "not_counted": {"RON": 50_000},
+    }
+
+
+def test_stance_worth_counts_foreign_payments_only_at_a_rate(cli, rates):
+    rates()
+    _book(cli)
+    _pay(cli, "P-1", "2026-09-10")  # 4,000 PLN paid, no rate: not worth 4,000 EUR
+    text = _marta(cli)["stance"]["text"]
+    assert "paid 4,000 PLN" in text and "4,000 PLN not counted: no rate" in text
+    rates("[rates]\nPLN = 0.2301\n")
+    text = _marta(cli)["stance"]["text"]
+    assert "≈ 920.40 EUR at PLN 0.2301" in text
+
+
+def test_one_currency_scores_as_before_with_or_without_rates(cli, rates):
+    """A book in one currency is one group: the exposure ratio needs no rate."""
+    rates()
+    assert cli("add", "Solo", "--status", "active")[0] == 0
+    cli("invoice", "add", "Solo", "S-1", "3000", "--currency", "PLN",
+        "--issued", "2026-09-01", "--due", "2026-09-15")  # fmt: skip
+    before = cli.json("risk", "--json", "--as-of", AS_OF)[0]
+    rates("[rates]\nPLN = 0.2301\nRON = 0.2\n")
+    after = cli.json("risk", "--json", "--as-of", AS_OF)[0]
+    # the size of the invoice is judged in home money once PLN has a rate (690 EUR, not
+    # 3,000): only that may move; the exposure (everything overdue, nothing paid) stays 1
+    assert before["money"]["overdue"] == after["money"]["overdue"] == {"PLN": 300_000}
+    assert after["score"] <= before["score"]
+
+
+def test_convert_sets_apart_what_has_no_rate():
+    converted = convert({"EUR": 100_000, "PLN": 400_000, "RON": 50_000}, "EUR", {"PLN": 0.2301})
+    assert converted.cents == 192_040
+    assert converted.text() == "≈ 1,920.40 EUR at PLN 0.2301; 500 RON not counted: no rate"
+    assert convert({"EUR": 100}, "EUR", {}).text() == "1 EUR"
+
+
+@pytest.mark.parametrize(
+    ("lines", "named"),
+    [
+        ("[rates]\nPLN = 0\n", "rates.PLN must be a finite number above 0"),
+        ("[rates]\nPLN = -1.5\n", "rates.PLN must be a finite number above 0"),
+        ("[rates]\nPLN = nan\n", "rates.PLN must be a finite number above 0"),
+        ("[rates]\nPLN = inf\n", "rates.PLN must be a finite number above 0"),
+        ('[rates]\nPLN = "0.23"\n', "rates.PLN must be a finite number above 0"),
+        ("[rates]\nPLN = true\n", "rates.PLN must be a finite number above 0"),
+        ("[rates]\nZLOTY = 0.23\n", "rates.ZLOTY: not a three-letter currency code"),
+        ("[rates]\nEUR = 2\n", "rates.EUR: the home currency's rate is 1"),
+        ('rates = "PLN"\n', "[rates] must be a table"),
+    ],
+)
+def test_bad_rates_are_one_line_naming_the_setting(tmp_path, lines, named):
+    path = tmp_path / "config.toml"
+    path.write_text('currency = "EUR"\n' + lines, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert named in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_rates_load_upper_cased_and_the_cli_refuses_bad_ones(tmp_path, cli, rates):
+    path = tmp_path / "ok.toml"
+    path.write_text('currency = "eur"\n[rates]\npln = 0.2301\nRON = 1\n', encoding="utf-8")
+    assert load_config(path).rates == {"PLN": 0.2301, "RON": 1.0}
+    rates("[rates]\nPLN = -1\n")
+    code, out, err = cli("risk", "--json")
+    assert code == 2 and out == "" and "rates.PLN" in err and "Traceback" not in err
