@@ -154,3 +154,13 @@ def test_rates_load_upper_cased_and_the_cli_refuses_bad_ones(tmp_path, cli, rate
     rates("[rates]\nPLN = -1\n")
     code, out, err = cli("risk", "--json")
     assert code == 2 and out == "" and "rates.PLN" in err and "Traceback" not in err
+
+
+def test_the_list_cell_keeps_home_money_as_before_and_names_other_currencies():
+    from callsheet.models.values.money import column_text
+
+    assert column_text([("EUR", 100_050)], "EUR") == "1,000.50"
+    assert column_text([("PLN", 400_000)], "EUR") == "4,000 PLN"
+    assert column_text([("PLN", 400_000), ("EUR", 100_000)], "EUR") == "4k PLN+"
+    assert column_text([("RON", 123_456_700)], "EUR") == "1.2M RON"  # 1,234,567 RON
+    assert column_text([], "EUR") == ""

@@ -101,3 +101,25 @@ def convert(amounts: Amounts, home: str, rates: Mapping[str, float]) -> Converte
         else:
             uncounted[currency] = cents
     return Converted(home, round(total), used, uncounted)
+
+
+def _compact(cents: int, room: int) -> str:
+    """Whole units with thousands separators, or "12k" / "1.2M" when that is too wide."""
+    units = round(cents / 100)
+    for text in (f"{units:,}", f"{round(units / 1000):,}k", f"{units / 1_000_000:.1f}M"):
+        if len(text) <= room:
+            return text
+    return f"{round(units / 1_000_000):,}M"
+
+
+def column_text(per_currency: Iterable[tuple[str, int]], home: str, width: int = 9) -> str:
+    """A short money cell: home money alone as before ("1,000.50"); otherwise the largest
+    amount with its currency, and "+" when other currencies are owed too ("4,000 PLN+")."""
+    amounts = [(c, v) for c, v in per_currency if v]
+    if not amounts:
+        return ""
+    if len(amounts) == 1 and amounts[0][0] == home:
+        return money_text(amounts[0][1])
+    currency, cents = max(amounts, key=lambda cv: (cv[1], cv[0]))
+    more = "+" if len(amounts) > 1 else ""
+    return f"{_compact(cents, width - len(currency) - 1 - len(more))} {currency}{more}"
