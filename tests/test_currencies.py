@@ -164,3 +164,60 @@ def test_the_list_cell_keeps_home_money_as_before_and_names_other_currencies():
     assert column_text([("PLN", 400_000), ("EUR", 100_000)], "EUR") == "4k PLN+"
     assert column_text([("RON", 123_456_700)], "EUR") == "1.2M RON"  # 1,234,567 RON
     assert column_text([], "EUR") == ""
+
+
+def test_call_sheet_keeps_currencies_apart_and_names_what_has_no_rate(cli, rates):
+    rates()
+    _book(cli)
+    _pay(cli, "E-0", "2026-08-10")
+    code, out, err = cli("brief", "Marta")
+    assert code == 0, err
+    assert "Owed: 1,000 EUR, 4,000 PLN, 500 RON" in out
+    assert "OVERDUE P-1: 4,000 PLN" in out and "OVERDUE R-1: 500 RON" in out
+    assert "Overdue in EUR: 1,000 EUR; 4,000 PLN not counted: no rate; 500 RON not counted" in out
+    assert "5,000" not in out and "5,500" not in out
+    sheet = cli.json("brief", "Marta", "--json")
+    assert sheet["money"]["owed"] == {"EUR": 1000.0, "PLN": 4000.0, "RON": 500.0}
+    assert sheet["risk"]["money"]["overdue"] == {"PLN": 400_000, "EUR": 100_000, "RON": 50_000}
+    assert sheet["risk"]["money"]["overdue_in_home"]["not_counted"] == {
+        "PLN": 400_000,
+        "RON": 50_000,
+    }
+    code, out, err = cli("facts", "Marta")
+    assert code == 0, err
+    assert "- Money (PLN): invoiced 4,000, paid 0, overdue 4,000" in out
+    assert "- Overdue in EUR: 1,000 EUR; 4,000 PLN not counted: no rate" in out
+
+
+def test_call_sheet_shows_a_conversion_with_its_rate(cli, rates):
+    rates("[rates]\nPLN = 0.2301\nRON = 0.2\n")
+    _book(cli)
+    code, out, err = cli("brief", "Marta", "--markdown")
+    assert code == 0, err
+    # 3,000 EUR + 4,000 PLN x 0.2301 + 500 RON x 0.2 = 4,020.40 EUR, with both rates
+    assert "Overdue in EUR: ≈ 4,020.40 EUR at PLN 0.2301, RON 0.2" in out
+    code, out, err = cli("facts", "Marta")
+    assert "- Overdue in EUR: ≈ 4,020.40 EUR at PLN 0.2301, RON 0.2." in out
+
+
+def test_an_agreements_invoices_in_another_currency_are_not_added_to_its_budget(cli, rates):
+    rates()
+    assert cli("add", "Marta Nowak", "--status", "active")[0] == 0
+    code, _, err = cli("agreement", "add", "Marta", "Website", "--budget", "2000")
+    assert code == 0, err
+    for number, amount, currency in (("A-1", "1000", "EUR"), ("A-2", "4000", "PLN")):
+        code, _, err = cli(
+            "invoice", "add", "Marta", number, amount, "--currency", currency,
+            "--agreement", "Website", "--issued", "2026-11-01", "--due", "2026-12-30",
+        )  # fmt: skip
+        assert code == 0, err
+    code, out, err = cli("brief", "Marta")
+    assert "invoiced 4,000 PLN + 1,000 EUR of 2,000 EUR" in out
+    assert "(1,000 EUR; 4,000 PLN not counted: no rate) (50%)" in out
+    rates("[rates]\nPLN = 0.25\n")
+    code, out, err = cli("brief", "Marta")
+    assert "(≈ 2,000 EUR at PLN 0.25) (100%)" in out
+    assert cli.json("brief", "Marta", "--json")["agreements"][0]["invoiced"] == {
+        "EUR": 1000.0,
+        "PLN": 4000.0,
+    }

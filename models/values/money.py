@@ -74,7 +74,7 @@ class Converted:
     def text(self) -> str:
         """ "≈ 920 EUR at PLN 0.2301; 4,000 RON not counted: no rate" (or "1,000 EUR")."""
         parts = []
-        if self.rates or not self.uncounted:
+        if self.rates or self.cents or not self.uncounted:
             at = ", ".join(f"{c} {r:g}" for c, r in sorted(self.rates.items()))
             figure = f"{money_text(self.cents) or '0'} {self.home}"
             parts.append(f"≈ {figure} at {at}" if at else figure)
@@ -123,3 +123,30 @@ def column_text(per_currency: Iterable[tuple[str, int]], home: str, width: int =
     currency, cents = max(amounts, key=lambda cv: (cv[1], cv[0]))
     more = "+" if len(amounts) > 1 else ""
     return f"{_compact(cents, width - len(currency) - 1 - len(more))} {currency}{more}"
+
+
+def convert_to(amounts: Amounts, target: str, home: str, rates: Mapping[str, float]) -> Converted:
+    """``amounts`` in ``target`` (any currency): through the home currency, at the user's
+    rates (one ``target`` is worth ``rates[target]`` home money); no rate, not counted."""
+    if target == home:
+        return convert(amounts, home, rates)
+    if target not in rates:
+        own = {target: amounts[target]} if amounts.get(target) else {}
+        rest = {c: v for c, v in amounts.items() if v and c != target}
+        return Converted(target, sum(own.values()), {}, rest)
+    through = {c: r / rates[target] for c, r in rates.items() if c != target}
+    through[home] = 1 / rates[target]
+    total = 0.0
+    used: dict[str, float] = {}
+    uncounted: dict[str, int] = {}
+    for currency, cents in amounts.items():
+        if not cents:
+            continue
+        if currency == target:
+            total += cents
+        elif currency in through:
+            total += cents * through[currency]
+            used[currency] = round(through[currency], 6)
+        else:
+            uncounted[currency] = cents
+    return Converted(target, round(total), used, uncounted)
