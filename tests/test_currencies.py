@@ -221,3 +221,18 @@ def test_an_agreements_invoices_in_another_currency_are_not_added_to_its_budget(
         "EUR": 1000.0,
         "PLN": 4000.0,
     }
+
+
+def test_triage_json_gives_each_overdue_invoice_its_currency_and_sums_per_currency(cli, rates):
+    rates()
+    _book(cli)
+    _pay(cli, "E-0", "2026-08-10")
+    triage = cli.json("triage", "--json", "--as-of", AS_OF)
+    (overdue,) = [g for g in triage["groups"] if g["kind"] == "overdue_invoice"]
+    assert overdue["amounts"] == {"PLN": 400_000, "EUR": 100_000, "RON": 50_000}
+    by_number = {i["text"].split(":")[0]: i for i in overdue["items"]}
+    assert by_number["invoice P-1"]["currency"] == "PLN"
+    assert by_number["invoice P-1"]["cents"] == 400_000
+    assert by_number["invoice R-1"]["currency"] == "RON"
+    code, out, err = cli("triage", "--as-of", AS_OF)
+    assert code == 0 and "invoice P-1: 4,000 PLN, 82 days overdue" in out
