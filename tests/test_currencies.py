@@ -236,3 +236,38 @@ def test_triage_json_gives_each_overdue_invoice_its_currency_and_sums_per_curren
     assert by_number["invoice R-1"]["currency"] == "RON"
     code, out, err = cli("triage", "--as-of", AS_OF)
     assert code == 0 and "invoice P-1: 4,000 PLN, 82 days overdue" in out
+
+
+def test_client_since_is_the_earliest_invoice_agreement_time_entry_or_contact(cli, rates):
+    """An imported client's record is new; its history is not."""
+    rates()
+    _book(cli)  # the record is created today (the real clock); invoices from 1 Aug 2026
+    code, out, err = cli("brief", "Marta")
+    assert code == 0 and "client since 01 Aug 2026" in out, out
+    assert cli.json("brief", "Marta", "--json")["client_since"] == "2026-08-01"
+    code, _, err = cli("agreement", "add", "Marta", "Old deal", "--start", "2025-03-01")
+    assert code == 0, err
+    assert cli.json("brief", "Marta", "--json")["client_since"] == "2025-03-01"
+    code, out, err = cli("facts", "Marta")
+    assert "client since 2025-03-01" in out
+    code, _, err = cli("log", "Marta", "--at", "2023-06-01 10:00", "First call")
+    assert code == 0, err
+    assert cli.json("brief", "Marta", "--json")["client_since"] == "2023-06-01"
+
+
+def test_client_since_counts_time_entries_in_the_bulk_scoring_too(db):
+    """The stance's years together read the same beginning, one client or all at once."""
+    from datetime import UTC, datetime
+
+    import callsheet.models.book.clients as ops
+    from callsheet.models.book import scoring
+    from tests.clock import NOW
+    from tests.factories import client
+
+    marta = client("Marta Nowak", status="active")
+    ops.add_time_entry(marta, started_at=datetime(2024, 11, 5, 9, tzinfo=UTC), minutes=90)
+    assert scoring.client_since(marta) == datetime(2024, 11, 5, 9, tzinfo=UTC)
+    one = scoring.explain(marta.id, NOW).stance.text
+    assert "2.1 years, nothing paid yet" in one
+    [(_, bulk)] = scoring.risk_all(NOW)  # the bulk path: every client from one read
+    assert bulk.stance.text == one
