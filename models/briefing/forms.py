@@ -78,7 +78,10 @@ def sections(brief: Brief) -> list[tuple[str, list[str]]]:
             if use.budget_cents is not None
             else "no budget"
         )
-        used = f"invoiced {use.invoiced_text()} of {budget}"
+        # in the budget's currency alone, as it always read: "invoiced 25,000 of 25,000 EUR"
+        alone = set(use.invoiced) <= {use.currency}
+        invoiced = money_text(use.invoiced.get(use.currency, 0)) if alone else use.invoiced_text()
+        used = f"invoiced {invoiced} of {budget}"
         counted = use.invoiced_in_budget
         if use.budget_cents and counted is not None:
             if counted.foreign or counted.uncounted:  # a conversion shows its rate
