@@ -80,6 +80,9 @@ class Config:
     theme: str = "dark"
     #: how far back `callsheet import` expands a calendar's repeating events, in years
     calendar_years: int = 2
+    #: what one unit of a currency is worth in ``currency`` (the home currency):
+    #: {"PLN": 0.2301}; amounts in a currency with no rate are never counted as home money
+    rates: dict = field(default_factory=dict)
 
 
 _KNOWN = {
@@ -94,6 +97,7 @@ _KNOWN = {
     "keys",
     "theme",
     "calendar_years",
+    "rates",
 }
 
 #: a config.toml is a few lines; anything this big is not one
@@ -227,8 +231,34 @@ def _check(config: Config, path: Path) -> None:
         isinstance(key, str) and key.strip() for key in config.keys.values()
     ):
         raise ConfigError(f'{path}: [keys] maps binding ids to keys, e.g. "dashboard.log" = "L"')
+    _check_rates(config, path)
     if config.theme not in ("dark", "light"):
         raise ConfigError(f"{path}: theme must be 'dark' or 'light', not {config.theme!r}")
+
+
+def _check_rates(config: Config, path: Path) -> None:
+    """``[rates]``: three-letter codes to finite numbers above 0 (codes kept upper-case)."""
+    if not isinstance(config.rates, dict):
+        raise ConfigError(f"{path}: [rates] must be a table such as PLN = 0.2301")
+    rates = {}
+    for code, rate in config.rates.items():
+        if not (len(code) == 3 and code.isascii() and code.isalpha()):
+            raise ConfigError(f"{path}: rates.{code}: not a three-letter currency code")
+        if (
+            isinstance(rate, bool)
+            or not isinstance(rate, int | float)
+            or not math.isfinite(rate)
+            or rate <= 0
+        ):
+            raise ConfigError(
+                f"{path}: rates.{code} must be a finite number above 0 (what one {code.upper()}"
+                f" is worth in {config.currency})"
+            )
+        rates[code.upper()] = float(rate)
+    # the home currency is worth itself: a rate for it would be a second, conflicting answer
+    if rates.pop(config.currency, 1.0) != 1.0:
+        raise ConfigError(f"{path}: rates.{config.currency}: the home currency's rate is 1")
+    config.rates = rates
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -55,7 +55,7 @@ def test_the_call_sheet_has_greeting_history_money_scope_risk_and_stance(ion):
     assert len(brief.last_contacts) == 3
     assert brief.follow_ups[0][1] == "Send the priced change request"
     assert brief.overdue[0][0] == "14" and brief.owed_by_currency == {"EUR": 300000}
-    assert brief.agreements[0].invoiced_cents == 300000 and brief.agreements[0].minutes == 240
+    assert brief.agreements[0].invoiced == {"EUR": 300000} and brief.agreements[0].minutes == 240
     # refused to pay, with 3,000 EUR overdue and little paid so far: facts first (rule 8)
     assert brief.risk.band == "high" and brief.stance.kind == "dispute"
     assert "3,000 EUR at stake" in brief.stance.text

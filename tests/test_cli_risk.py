@@ -36,6 +36,7 @@ def test_cli_risk_json_lists_clients_highest_first_with_evidence(cli):
         "floor",
         "stance",
         "advice",
+        "money",
     }
     assert angry["band"] in ("watch", "high") and angry["advice"]
     assert set(angry["factors"][0]) == {"signal", "label", "points", "evidence"}

@@ -77,7 +77,7 @@ def test_partial_payments_make_overdue_what_remains_in_list_triage_risk_and_fact
     _, first = records.add_payment(invoice, amount="400", paid_on=date(2026, 11, 1), now=NOW)
     today = NOW.date()
     [row] = queries.client_rows(today, client_ids=[ion.id])
-    assert row.overdue_cents == 60_000
+    assert row.overdue == (("EUR", 60_000),)
     overdue = [a for a in queries.needs_attention(NOW) if a.kind == "overdue_invoice"]
     assert "600" in overdue[0].text
     evidence = {f.signal: f for f in scoring.explain(ion.id, NOW).factors}
@@ -88,7 +88,7 @@ def test_partial_payments_make_overdue_what_remains_in_list_triage_risk_and_fact
         records.add_payment(invoice, amount="601", paid_on=today, now=NOW)
     _, second = records.add_payment(invoice, paid_on=date(2026, 11, 20), now=NOW)
     assert Invoice.get_by_id(invoice.id).paid == date(2026, 11, 20)  # fully paid on the last part
-    assert queries.client_rows(today, client_ids=[ion.id])[0].overdue_cents == 0
+    assert queries.client_rows(today, client_ids=[ion.id])[0].overdue == ()
     second.undo(NOW)
     assert Invoice.get_by_id(invoice.id).paid is None
     assert Payment.select().count() == 1

@@ -433,8 +433,9 @@ def test_money_partly_paid_sums_to_whole_cents_on_every_backend(db_path):
     )
     records.add_payment(invoice, amount="200", paid_on=date(2026, 10, 1), now=NOW)
     [row] = queries.client_rows(NOW.date())
-    assert row.overdue_cents == 100050 and type(row.overdue_cents) is int
-    assert money_text(row.overdue_cents) == "1,000.50"
+    assert row.overdue == (("EUR", 100050),) and type(row.overdue[0][1]) is int
+    assert type(row.overdue_home_cents) is int
+    assert money_text(row.overdue_home_cents) == "1,000.50"
     counts = queries.triage_counts(NOW)
     assert all(type(value) is int for value in counts.values())
     assert "1,000.50" in json.dumps(brief_of(client, NOW), default=str)

@@ -70,6 +70,8 @@ class Attention:
     text: str
     #: the follow-up, invoice or interaction this is about, when there is one
     ref: int | None = None
+    #: the money it is about, in its own currency (an overdue invoice's remaining amount)
+    amount: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ def _overdue_invoice_row(values: tuple, moment: TriageMoment) -> Attention:
         int(became_due.timestamp()),
         f"invoice {number}: {money_text(amount)} {currency}, {days} days overdue",
         invoice_id,
+        (currency, int(amount)),
     )
 
 

@@ -46,6 +46,7 @@ _SHAPERS = (
     "callsheet.models.risk.document",
     "callsheet.models.book.scoring",
     "callsheet.models.book.risk_cache",
+    "callsheet.models.values.money",
 )
 _code_hash: str | None = None
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from peewee import JOIN, Value, chunked, fn
@@ -44,7 +44,16 @@ from callsheet.models.risk.model import (
 )
 from callsheet.models.risk.vocabulary import TONE_FACTORS
 from callsheet.models.store.db import database, execute_many
-from callsheet.models.store.tables import Client, Interaction, Invoice, Payment, RiskCache, Signal
+from callsheet.models.store.tables import (
+    Agreement,
+    Client,
+    Interaction,
+    Invoice,
+    Payment,
+    RiskCache,
+    Signal,
+    TimeEntry,
+)
 from callsheet.models.values.validate import InputError
 
 _model: RiskModel = DEFAULT_MODEL
@@ -56,7 +65,11 @@ def configure(config) -> None:
     """Apply the ``[risk]`` table of config.toml (raises ConfigError naming a bad entry)."""
     global _model
     try:
-        _model = model_with(getattr(config, "risk", None))
+        _model = model_with(
+            getattr(config, "risk", None),
+            getattr(config, "currency", "EUR"),
+            getattr(config, "rates", None),
+        )
     except ValueError as error:
         raise ConfigError(f"config.toml: {error}") from None
 
@@ -157,24 +170,45 @@ def _invoices_for(client_ids: Iterable[int] | None) -> dict[int, list[InvoiceFac
 
 
 def client_since(client: Client) -> datetime:
-    """When the relationship began: the record's creation or the first contact, if earlier."""
-    first_contact = (
-        Interaction.select(fn.MIN(Interaction.occurred_at))
-        .where(Interaction.client == client)
-        .scalar()
-    )
-    return min(
-        filter(None, [client.created_at, Interaction.occurred_at.python_value(first_contact)])
-    )
+    """When the relationship began: the earliest of the record's creation, the first contact,
+    the first invoice, agreement or time entry (an imported client's record is new, but its
+    invoices may go back years)."""
+    return _since(client.created_at, _first_dates([client.id]).get(client.id))
 
 
-def _first_contacts(client_ids: list[int] | None) -> dict[int, int]:
-    query = Interaction.select(Interaction.client, fn.MIN(Interaction.occurred_at)).group_by(
-        Interaction.client
-    )
-    if client_ids is not None:
-        query = query.where(Interaction.client.in_(client_ids))
-    return dict(database.execute(query).fetchall())
+def _since(created_at: datetime, first: datetime | None) -> datetime:
+    return created_at if first is None else min(created_at, first)
+
+
+def _local_midnight(day) -> datetime:
+    """A day's start in the local zone (an invoice is issued on a day, not at a moment)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return datetime(day.year, day.month, day.day).astimezone()
+
+
+def _first_dates(client_ids: list[int] | None) -> dict[int, datetime]:
+    """Per client, the earliest of its first contact, invoice, agreement and time entry."""
+    firsts: dict[int, datetime] = {}
+
+    def keep(client_id: int, moment: datetime | None) -> None:
+        if moment is not None and (client_id not in firsts or moment < firsts[client_id]):
+            firsts[client_id] = moment
+
+    for column, as_moment in (
+        (Interaction.occurred_at, _moment),
+        (TimeEntry.started_at, _moment),
+        (Invoice.issued, _local_midnight),
+        (Agreement.start, _local_midnight),
+    ):
+        table = column.model
+        query = table.select(table.client, fn.MIN(column)).group_by(table.client)
+        if client_ids is not None:
+            query = query.where(table.client.in_(client_ids))
+        for client_id, first in database.execute(query).fetchall():
+            if first is not None:
+                keep(client_id, as_moment(first))
+    return firsts
 
 
 def _referred(client_ids: list[int] | None) -> dict[int, int]:
@@ -284,7 +318,7 @@ def _refresh_ids(
     signals = _signals_for(client_ids, True)
     tones = _tones_for(client_ids, as_of, True)
     invoices = _invoices_for(client_ids)
-    first_contacts = _first_contacts(client_ids)
+    first_contacts = _first_dates(client_ids)
     referred = _referred(client_ids)
     query = Client.select(Client.id, Client.status, Client.created_at)
     if client_ids is not None:
@@ -334,10 +368,7 @@ def _refresh_ids(
 
 def _risk_of_row(client, signals, tones, invoices, first_contacts, referred, as_of) -> Risk:
     """One client's risk from the bulk reads (``client``: a row with id, status, created_at)."""
-    first = first_contacts.get(client.id)
-    since = client.created_at
-    if first is not None:
-        since = min(since, _moment(first))
+    since = _since(client.created_at, first_contacts.get(client.id))
     return risk_of(
         signals.get(client.id, []),
         invoices.get(client.id, []),
@@ -408,7 +439,7 @@ def risk_all(
     signals = _signals_for(client_ids, True)
     tones = _tones_for(client_ids, as_of, True)
     invoices = _invoices_for(client_ids)
-    first_contacts = _first_contacts(client_ids)
+    first_contacts = _first_dates(client_ids)
     referred = _referred(client_ids)
     results = []
     for client in clients:

@@ -31,6 +31,7 @@ from callsheet.models.store.tables import (
     TimeEntry,
 )
 from callsheet.models.values.greeting import greeting_for
+from callsheet.models.values.money import Converted, add, amounts_text, convert_to
 from callsheet.models.values.phones import for_display
 from callsheet.models.values.terms import CONTACT_CHANNELS
 from callsheet.models.values.when import to_zone
@@ -53,8 +54,16 @@ class ScopeUse:
     status: str
     currency: str
     budget_cents: int | None
-    invoiced_cents: int
+    #: invoiced per currency (an agreement's invoices may be in another currency)
+    invoiced: dict[str, int]
     minutes: int
+    #: the invoiced money in the agreement's currency, at the user's rates (what has no
+    #: rate is named in it, not counted)
+    invoiced_in_budget: Converted | None = None
+
+    def invoiced_text(self) -> str:
+        """ "1,000 EUR + 2,000 PLN" (or "0 EUR" when nothing is invoiced yet)."""
+        return amounts_text(self.invoiced) or f"0 {self.currency}"
 
 
 @dataclass
@@ -139,7 +148,7 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
     overdue, unpaid = [], []
     owed: dict[str, int] = defaultdict(int)
     revenue: dict[str, int] = defaultdict(int)
-    invoiced_by_agreement: dict[int, int] = defaultdict(int)
+    invoiced_by_agreement: dict[int, dict[str, int]] = defaultdict(dict)
     part_paid = dict(  # partial payments: what is owed is what remains
         Payment.select(Payment.invoice, fn.SUM(Payment.amount_cents).cast("BIGINT"))
         .join(Invoice)
@@ -149,7 +158,7 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
     )
     for invoice in Invoice.select().where(Invoice.client == client).order_by(Invoice.due):
         if invoice.agreement_id:
-            invoiced_by_agreement[invoice.agreement_id] += invoice.amount_cents
+            add(invoiced_by_agreement[invoice.agreement_id], invoice.currency, invoice.amount_cents)
         if invoice.paid and invoice.paid <= today:
             revenue[invoice.currency] += invoice.amount_cents
             continue
@@ -174,6 +183,7 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
         .group_by(TimeEntry.agreement)
         .tuples()
     )
+    model = scoring.current_model()
     agreements = [
         ScopeUse(
             a.title,
@@ -181,8 +191,9 @@ def brief_of(client: Client | int, as_of: datetime) -> Brief:
             a.status,
             a.currency,
             a.budget_cents,
-            invoiced_by_agreement.get(a.id, 0),
+            invoiced_by_agreement.get(a.id, {}),
             minutes_by_agreement.get(a.id, 0) or 0,
+            convert_to(invoiced_by_agreement.get(a.id, {}), a.currency, model.home, model.rates),
         )
         for a in Agreement.select()
         .where(Agreement.client == client)

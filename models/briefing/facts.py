@@ -91,6 +91,10 @@ def fact_sheet(client: Client | int, as_of: datetime) -> str:
             f"- Money ({currency}): invoiced {money_text(bucket['invoiced'])}, paid {money_text(bucket['paid'])}, "
             f"overdue {money_text(bucket['overdue']) or '0'}, disputed {money_text(bucket['disputed']) or '0'}."
         )
+    converted = risk.money.overdue_home
+    if len(risk.money.overdue) > 1 or converted.foreign or converted.uncounted:
+        # currencies are never added: one figure only at the user's rates, shown with them
+        lines.append(f"- Overdue in {converted.home}: {converted.text()}.")
     if not totals:
         lines.append("- No invoices recorded.")
     lines.append(f"- Time spent: {minutes / 60:.1f} hours.")

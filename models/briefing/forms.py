@@ -19,7 +19,9 @@ from callsheet.models.values.when import iso, to_zone
 def _amounts(by_currency: dict[str, int]) -> str:
     return (
         ", ".join(
-            f"{money_text(cents)} {currency}" for currency, cents in sorted(by_currency.items())
+            f"{money_text(cents)} {currency}"
+            for currency, cents in sorted(by_currency.items())
+            if cents  # "paid to date: 2,000 EUR", not "2,000 EUR, 0 PLN"
         )
         or "nothing"
     )
@@ -56,6 +58,10 @@ def sections(brief: Brief) -> list[tuple[str, list[str]]]:
     money = [
         f"Owed: {_amounts(brief.owed_by_currency)}; paid to date: {_amounts(brief.revenue_cents)}"
     ]
+    converted = brief.risk.money.overdue_home
+    if len(brief.risk.money.overdue) > 1 or converted.foreign or converted.uncounted:
+        # one figure only at the user's rates, shown with them; no rate, named apart
+        money.append(f"Overdue in {converted.home}: {converted.text()}")
     money += [
         f"OVERDUE {number}: {money_text(cents)} {currency}, due {due:%d %b %Y} ({days} days)"
         for number, cents, currency, due, days in brief.overdue
@@ -72,9 +78,15 @@ def sections(brief: Brief) -> list[tuple[str, list[str]]]:
             if use.budget_cents is not None
             else "no budget"
         )
-        used = f"invoiced {money_text(use.invoiced_cents)} of {budget}"
-        if use.budget_cents:
-            used += f" ({100 * use.invoiced_cents // use.budget_cents}%)"
+        # in the budget's currency alone, as it always read: "invoiced 25,000 of 25,000 EUR"
+        alone = set(use.invoiced) <= {use.currency}
+        invoiced = money_text(use.invoiced.get(use.currency, 0)) if alone else use.invoiced_text()
+        used = f"invoiced {invoiced} of {budget}"
+        counted = use.invoiced_in_budget
+        if use.budget_cents and counted is not None:
+            if counted.foreign or counted.uncounted:  # a conversion shows its rate
+                used += f" ({counted.text()})"
+            used += f" ({100 * counted.cents // use.budget_cents}%)"
         scope.append(f"{use.title} [{use.status}]: {used}; time {_hours(use.minutes)}")
         if use.scope:
             scope.append(f"  scope: {use.scope}")
@@ -200,7 +212,7 @@ def to_json(brief: Brief) -> dict:
                 "status": a.status,
                 "budget": None if a.budget_cents is None else a.budget_cents / 100,
                 "currency": a.currency,
-                "invoiced": a.invoiced_cents / 100,
+                "invoiced": _by_currency(a.invoiced),
                 "minutes": a.minutes,
             }
             for a in brief.agreements

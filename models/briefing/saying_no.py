@@ -133,7 +133,7 @@ def reply_outline(client_id: int, as_of: datetime, request: str | None = None) -
         scope = _clause(agreement.scope) or words["scope"]
         lines.append(words["agreed"].format(title=agreement.title, scope=scope, budget=budget))
         used = words["used"].format(
-            invoiced=f"{money_text(agreement.invoiced_cents)} {agreement.currency}",
+            invoiced=agreement.invoiced_text(),
             hours=f"{agreement.minutes / 60:.0f}",
         )
         lines.append(words["why"].format(used=used))

@@ -5,8 +5,26 @@ Pure: a :class:`~callsheet.models.risk.model.Risk` in, a dict of plain values ou
 
 from __future__ import annotations
 
-from callsheet.models.risk.model import Risk
+from callsheet.models.risk.model import Money, Risk
+from callsheet.models.values.money import amounts_json
 from callsheet.models.values.when import iso
+
+
+def money_json(money: Money) -> dict:
+    """Money per currency (``{currency: cents}``; never one number across currencies) and the
+    overdue money in the home currency: the rates used and what has no rate, named."""
+    home = money.overdue_home
+    return {
+        "overdue": amounts_json(money.overdue),
+        "disputed": amounts_json(money.disputed),
+        "paid": amounts_json(money.paid),
+        "overdue_in_home": {
+            "currency": home.home,
+            "cents": home.cents,
+            "rates": dict(sorted(home.rates.items())),
+            "not_counted": amounts_json(home.uncounted),
+        },
+    }
 
 
 def risk_json(risk: Risk) -> dict:
@@ -41,6 +59,7 @@ def risk_json(risk: Risk) -> dict:
             "summary": risk.floor.evidence.summary,
         },
         "stance": {"kind": risk.stance.kind, "text": risk.stance.text},
+        "money": money_json(risk.money),
         "advice": list(risk.advice),
     }
     if risk.what_if is not None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from callsheet.models.risk.vocabulary import REPEATS, Rule, label_of
+from callsheet.models.values.money import add
 
 
 class Evidence(NamedTuple):
@@ -80,19 +81,51 @@ Item = tuple[str, float, Evidence]
 
 @dataclass
 class MoneyFacts:
-    """The invoices as of a day: what is overdue, disputed, paid, and when they were late."""
+    """The invoices as of a day: what is overdue, disputed, paid (each per currency, never
+    added across currencies), and when they were late."""
 
-    overdue_cents: int = 0
+    overdue: dict[str, int] = field(default_factory=dict)
     overdue_days: int = 0
-    disputed_cents: int = 0
-    paid_cents: int = 0
+    disputed: dict[str, int] = field(default_factory=dict)
+    paid: dict[str, int] = field(default_factory=dict)
     currency: str = ""
     late_moments: list[tuple[datetime, str]] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     oldest_overdue: tuple[int, Evidence] | None = None
 
 
-def money_facts(invoices: Iterable[InvoiceFact], as_of: datetime, table) -> MoneyFacts:
+def exposure_of(
+    overdue: Mapping[str, int], paid: Mapping[str, int], home: str, rates: Mapping[str, float]
+) -> float:
+    """How large the money overdue is against what the client has paid so far, 0-1.
+
+    Currencies are never added without a rate: the home currency and those with a rate make
+    one group (converted to home money), each currency with no rate is a group of its own,
+    and the largest share of any group with money overdue counts. A book in one currency is
+    one group, taken as it is (no rate applied), so it scores as it always did.
+    """
+    groups: dict[str, list[float]] = {}
+    currencies = {c for c, v in overdue.items() if v} | {c for c, v in paid.items() if v}
+    single = len(currencies) == 1
+    for currency in currencies:
+        if single or (currency != home and currency not in rates):
+            group, rate = currency, 1.0
+        else:
+            group, rate = home, 1.0 if currency == home else rates[currency]
+        sums = groups.setdefault(group, [0.0, 0.0])
+        sums[0] += overdue.get(currency, 0) * rate
+        sums[1] += paid.get(currency, 0) * rate
+    return max((o / (o + p) for o, p in groups.values() if o > 0), default=0.0)
+
+
+def money_facts(
+    invoices: Iterable[InvoiceFact],
+    as_of: datetime,
+    table,
+    home: str = "EUR",
+    rates: Mapping[str, float] | None = None,
+) -> MoneyFacts:
+    rates = rates or {}
     today = as_of.date()
     money = MoneyFacts()
     currencies: dict[str, int] = defaultdict(int)
@@ -105,9 +138,9 @@ def money_facts(invoices: Iterable[InvoiceFact], as_of: datetime, table) -> Mone
         paid = invoice.paid if invoice.paid and invoice.paid <= today else None
         due = invoice.due
         if paid is not None:
-            money.paid_cents += invoice.amount_cents
+            add(money.paid, invoice.currency, invoice.amount_cents)
         if invoice.disputed and paid is None:
-            money.disputed_cents += invoice.amount_cents
+            add(money.disputed, invoice.currency, invoice.amount_cents)
             proof = Evidence(at_noon(due or invoice.issued, as_of), f"{label}: disputed, unpaid")
             money.items.append(("invoice_disputed", table["invoice_disputed"].weight, proof))
         elif due and paid is None and due < today:
@@ -138,14 +171,18 @@ def money_facts(invoices: Iterable[InvoiceFact], as_of: datetime, table) -> Mone
                 money.items.append(("paid_on_time", rule.weight * decay(rule, age), proof))
     if overdue:
         rule = table["invoice_overdue"]
-        money.overdue_cents = sum(invoice.amount_cents for invoice, _, _ in overdue)
+        for invoice, _, _ in overdue:
+            add(money.overdue, invoice.currency, invoice.amount_cents)
         money.overdue_days = max(days for _, days, _ in overdue)
         # overdue money large against what the client has paid so far pushes harder: up to
         # twice as much when they have never paid anything
-        exposure = money.overdue_cents / (money.overdue_cents + money.paid_cents)
+        exposure = exposure_of(money.overdue, money.paid, home, rates)
         for invoice, days, proof in overdue:
-            # longer and larger means more: up to x4 at 180+ days, up to x2 for 10,000+
-            size = min(max(math.log10(max(invoice.amount_cents / 100, 1)) - 2, 0), 2) / 2
+            # longer and larger means more: up to x4 at 180+ days, up to x2 for 10,000+ (in
+            # home money when the invoice's currency has a rate, else in its own units)
+            rate = rates.get(invoice.currency, 1.0) if invoice.currency != home else 1.0
+            units = invoice.amount_cents * rate / 100
+            size = min(max(math.log10(max(units, 1)) - 2, 0), 2) / 2
             points = rule.weight * (1 + min(days, 180) / 60) * (1 + size) * (1 + exposure)
             money.items.append(("invoice_overdue", points, proof))
     money.currency = max(currencies, key=currencies.__getitem__) if currencies else ""

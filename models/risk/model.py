@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -76,6 +76,7 @@ from callsheet.models.risk.vocabulary import (
     cap_of,
     label_of,
 )
+from callsheet.models.values.money import Converted, convert
 
 __all__ = [
     # the inputs and the evidence (callsheet.models.risk.evidence), so callers need one import
@@ -172,6 +173,17 @@ class WhatIf:
 
 
 @dataclass(frozen=True)
+class Money:
+    """The client's money as of the score, per currency (never added across currencies), and
+    what is overdue in the home currency at the user's rates."""
+
+    overdue: Mapping[str, int] = field(default_factory=dict)
+    disputed: Mapping[str, int] = field(default_factory=dict)
+    paid: Mapping[str, int] = field(default_factory=dict)
+    overdue_home: Converted = Converted("EUR")
+
+
+@dataclass(frozen=True)
 class Risk:
     score: int
     band: str
@@ -182,6 +194,7 @@ class Risk:
     floor: Floor | None = None
     stance: Stance = Stance("warm", "")
     what_if: WhatIf | None = None
+    money: Money = Money()
 
 
 def band_of(score: int) -> str:
@@ -258,7 +271,7 @@ def _score(
         evidence[tone_kind].append(Evidence(tone.at, tone.summary))
         by_kind["tone:" + tone.tone].append((tone.at, tone.summary))
 
-    money = money_facts(invoices, as_of, table)
+    money = money_facts(invoices, as_of, table, model.home, model.rates)
     items = money.items
     if raw.keys() & SEQUENCE_ENDS:
         items += sequences(past, as_of, table)
@@ -332,16 +345,15 @@ def risk_of(
     band = band_of(score)
     referrals = referred + sum(1 for s in scored.past if s.kind == "referral")
     tenure = max((as_of - since).days, 0) if since else None
-    relationship = Relationship(money.paid_cents, referrals, tenure, money.currency)
+    relationship = Relationship(money.paid, referrals, tenure, model.home, model.rates)
     assessment = Assessment(
         score=score,
         band=band,
         points={f.signal: f.points for f in factors},
         status=status,
-        overdue_cents=money.overdue_cents,
+        overdue=money.overdue,
         overdue_days=money.overdue_days,
-        disputed_cents=money.disputed_cents,
-        currency=money.currency or relationship.currency,
+        disputed=money.disputed,
         counts={f.signal: len(f.evidence) for f in factors},
         fresh=scored.fresh,
         overdue_watch_days=model.overdue_watch_days,
@@ -356,6 +368,12 @@ def risk_of(
         scored.points,
         scored.floor,
         stance,
+        money=Money(
+            money.overdue,
+            money.disputed,
+            money.paid,
+            convert(money.overdue, model.home, model.rates),
+        ),
     )
 
 

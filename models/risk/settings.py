@@ -20,12 +20,19 @@ class RiskModel:
     table: Mapping[str, Rule] = field(default_factory=lambda: DEFAULT_TABLE)
     #: an invoice overdue longer than this keeps the client at least in "watch"
     overdue_watch_days: int = 30
+    #: the home currency (config.toml's ``currency``) and the user's ``[rates]`` into it
+    home: str = "EUR"
+    rates: Mapping[str, float] = field(default_factory=dict)
 
 
 DEFAULT_MODEL = RiskModel()
 
 
-def model_with(overrides: Mapping[str, object] | None) -> RiskModel:
+def model_with(
+    overrides: Mapping[str, object] | None,
+    home: str = "EUR",
+    rates: Mapping[str, float] | None = None,
+) -> RiskModel:
     """The default model with config.toml's ``[risk]`` table applied.
 
     ``[risk] overdue_watch_days = 45`` sets the model's setting; ``[risk.rude] weight = 25``
@@ -41,7 +48,7 @@ def model_with(overrides: Mapping[str, object] | None) -> RiskModel:
     days = settings.get("overdue_watch_days", DEFAULT_MODEL.overdue_watch_days)
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise ValueError("risk.overdue_watch_days must be a whole number of days")
-    return RiskModel(table_with(per_kind), days)
+    return RiskModel(table_with(per_kind), days, home, dict(rates or {}))
 
 
 def table_with(overrides: Mapping[str, Mapping[str, float]] | None) -> dict[str, Rule]:

@@ -31,6 +31,7 @@ from callsheet.models.risk.vocabulary import (
     WARNING_KINDS,
     label_of,
 )
+from callsheet.models.values.money import Converted, amounts_text, convert
 
 STANCES = ("warm", "firm", "say_no", "compromise", "let_go", "dispute", "decline")
 #: how the stance is titled on the call sheet
@@ -53,12 +54,23 @@ WORTH_SCALE = 30.0
 
 @dataclass(frozen=True)
 class Relationship:
-    """What the relationship is worth: money paid, referrals given, time together."""
+    """What the relationship is worth: money paid (per currency), referrals given, time
+    together; ``home`` and ``rates`` turn the money paid into one figure."""
 
-    revenue_cents: int = 0
+    revenue: Mapping[str, int] = field(default_factory=dict)
     referrals: int = 0
     tenure_days: int | None = None
-    currency: str = ""
+    home: str = "EUR"
+    rates: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def revenue_home(self) -> Converted:
+        """The money paid in the home currency, with the rates used and what has no rate."""
+        return convert(self.revenue, self.home, self.rates)
+
+    @property
+    def paid_anything(self) -> bool:
+        return any(v > 0 for v in self.revenue.values())
 
 
 @dataclass(slots=True)
@@ -70,10 +82,10 @@ class Assessment:
     #: factor -> points (only factors above 0 or below 0 are present)
     points: Mapping[str, int]
     status: str = "active"
-    overdue_cents: int = 0
+    #: per currency, never added across currencies
+    overdue: Mapping[str, int] = field(default_factory=dict)
     overdue_days: int = 0
-    disputed_cents: int = 0
-    currency: str = ""
+    disputed: Mapping[str, int] = field(default_factory=dict)
     counts: Mapping[str, int] = field(default_factory=dict)
     #: factors with evidence still within its half-life
     fresh: frozenset[str] = frozenset()
@@ -97,9 +109,10 @@ def worth_of(relationship: Relationship) -> int:
 
     ``10 * log10(1 + revenue / 1,000) + 12 per referral + 5 per year (up to 5 years)``,
     saturated like the risk score: 10,000 paid is about 29, two referrals about 55,
-    50,000 paid over four years with two referrals about 88.
+    50,000 paid over four years with two referrals about 88. The revenue is in the home
+    currency (other currencies at the user's rates; one with no rate is not counted).
     """
-    revenue = max(relationship.revenue_cents, 0) / 100
+    revenue = max(relationship.revenue_home.cents, 0) / 100
     years = min((relationship.tenure_days or 0) / 365, 5)
     raw = (
         10 * math.log10(1 + revenue / 1000)
@@ -109,16 +122,21 @@ def worth_of(relationship: Relationship) -> int:
     return round(100 * (1 - math.exp(-raw / WORTH_SCALE)))
 
 
-def _amount(cents: int, currency: str) -> str:
-    return f"{round(cents / 100):,} {currency}".rstrip()
+def _amount(amounts: Mapping[str, int]) -> str:
+    """ "4,000 PLN + 1,000 EUR" in whole units: each currency apart, never added."""
+    return amounts_text(amounts, whole=True)
 
 
 def _value_text(relationship: Relationship) -> str:
     parts = []
-    if relationship.revenue_cents > 0:
-        paid = f"paid {_amount(relationship.revenue_cents, relationship.currency)}"
+    if relationship.paid_anything:
+        paid = f"paid {_amount(relationship.revenue)}"
         if relationship.tenure_days:
             paid += f" over {relationship.tenure_days / 365:.1f} years"
+        home = relationship.revenue_home
+        if home.foreign or home.uncounted:
+            # what the worth counted: a conversion with its rate, or a currency left out
+            paid += f" ({home.text()})"
         parts.append(paid)
     elif relationship.tenure_days:
         parts.append(f"{relationship.tenure_days / 365:.1f} years, nothing paid yet")
@@ -140,13 +158,10 @@ def _warnings(assessment: Assessment, kinds=WARNING_KINDS, limit: int = 3) -> li
 
 def _cost_text(assessment: Assessment) -> str:
     parts = []
-    if assessment.overdue_cents:
-        parts.append(
-            f"{_amount(assessment.overdue_cents, assessment.currency)} overdue"
-            f" up to {assessment.overdue_days} days"
-        )
-    if assessment.disputed_cents:
-        parts.append(f"{_amount(assessment.disputed_cents, assessment.currency)} disputed")
+    if any(assessment.overdue.values()):
+        parts.append(f"{_amount(assessment.overdue)} overdue up to {assessment.overdue_days} days")
+    if any(assessment.disputed.values()):
+        parts.append(f"{_amount(assessment.disputed)} disputed")
     parts += _warnings(assessment, WARNING_KINDS - {"invoice_overdue", "invoice_disputed"}, 2)
     return ", ".join(parts) or "no warning signs"
 
@@ -159,7 +174,10 @@ def stance_for(assessment: Assessment, relationship: Relationship) -> Stance:
     score = assessment.score
     value = f"worth {worth} ({_value_text(relationship)})"
     cost = f"risk {score} ({_cost_text(assessment)})"
-    at_stake = assessment.overdue_cents + assessment.disputed_cents
+    # per currency: what is overdue or disputed, each currency apart
+    at_stake = dict(assessment.overdue)
+    for currency, cents in assessment.disputed.items():
+        at_stake[currency] = at_stake.get(currency, 0) + cents
 
     def stance(kind: str, text: str) -> Stance:
         return Stance(kind, text, worth)
@@ -174,19 +192,19 @@ def stance_for(assessment: Assessment, relationship: Relationship) -> Stance:
         return stance(
             "warm", "A prospect with no warning signs: a friendly, personal call (rules 1, 5)."
         )
-    brewing = active & DISPUTE_KINDS or assessment.overdue_cents
-    valued = relationship.revenue_cents > 0 or relationship.referrals > 0
+    brewing = active & DISPUTE_KINDS or any(assessment.overdue.values())
+    valued = relationship.paid_anything or relationship.referrals > 0
     if brewing and valued and worth >= score + CLEARLY_ABOVE:
         return stance(
             "compromise",
             f"The relationship, {value}, outweighs the {cost}: look for a fair compromise; "
             "a won argument that loses the client is not a win (rule 8).",
         )
-    if active & DISPUTE_KINDS and at_stake:
+    if active & DISPUTE_KINDS and any(at_stake.values()):
         grounds = " and ".join(_warnings(assessment, DISPUTE_KINDS, 2))
         return stance(
             "dispute",
-            f"{grounds[:1].upper()}{grounds[1:]}, with {_amount(at_stake, assessment.currency)} "
+            f"{grounds[:1].upper()}{grounds[1:]}, with {_amount(at_stake)} "
             f"at stake; the {value} does not outweigh the {cost}: get the facts first and "
             "prepare the dispute (rule 8).",
         )
@@ -266,7 +284,7 @@ def advice_for(assessment: Assessment, stance: Stance) -> tuple[str, ...]:
     }.get(stance.kind, [])
     if active & DISPUTE_KINDS:
         chosen.append("dispute")
-    if active & MONEY_KINDS or assessment.overdue_cents:
+    if active & MONEY_KINDS or any(assessment.overdue.values()):
         chosen.append("deposit")
     if active & {"scope_creep", "keeps_asking_beyond_scope"}:
         chosen.append("say_no")

@@ -158,7 +158,10 @@ def open_store(args: argparse.Namespace):
     from callsheet.models.store.opening import open_store as open_target
 
     config = load_config()
-    if config.risk:  # the risk engine loads lazily; `callsheet who` never needs it
+    # the risk engine loads lazily; `callsheet who` never needs it (once loaded, as in a
+    # test's process, it takes this config's settings, or keeps the last one's)
+    scoring_loaded = "callsheet.models.book.scoring" in sys.modules
+    if config.risk or config.rates or config.currency != "EUR" or scoring_loaded:
         # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.models.book import scoring
 

@@ -10,6 +10,7 @@ import argparse
 import sys
 from datetime import UTC, datetime
 
+from callsheet.models.values.money import amounts_json, sums
 from callsheet.models.values.text import printable as _plain
 from callsheet.tui.cli.common import as_of_arg, command, json_flag
 
@@ -43,6 +44,12 @@ def triage_json(triage, counts: dict, as_of: datetime) -> dict:
                 "kind": section.kind,
                 "title": section.title,
                 "count": len(section.items),
+                # money per currency ({currency: cents}), never one number across currencies
+                **(
+                    {"amounts": amounts_json(sums(i.amount for i in section.items if i.amount))}
+                    if any(i.amount for i in section.items)
+                    else {}
+                ),
                 "items": [
                     {
                         "client_id": item.client_id,
@@ -50,6 +57,11 @@ def triage_json(triage, counts: dict, as_of: datetime) -> dict:
                         "at": iso(moment) if (moment := _when(item, as_of)) else None,
                         "text": item.text,
                         "ref": item.ref,
+                        **(
+                            {"currency": item.amount[0], "cents": item.amount[1]}
+                            if item.amount
+                            else {}
+                        ),
                     }
                     for item in section.items
                 ],

@@ -21,7 +21,8 @@ from textual.message import Message
 
 from callsheet.models.book.queries import ClientRow, LogRow
 from callsheet.models.risk.vocabulary import POSITIVE_KINDS, SERIOUS_KINDS
-from callsheet.models.values.text import fold, money_text, printable
+from callsheet.models.values.money import column_text
+from callsheet.models.values.text import fold, printable
 from callsheet.models.values.when import day_text
 from callsheet.tui.widgets.row_list import RowList
 
@@ -99,7 +100,8 @@ _SORT_KEYS: dict[str, Callable[[ClientRow], Any]] = {
     "name": lambda r: (r.name.casefold(), r.id),
     # longest without contact first: those are the ones to call
     "last contact": lambda r: (r.last_contact or 0, r.name.casefold()),
-    "overdue": lambda r: (-r.overdue_cents, -r.risk_score),
+    # home money (others at the user's rates) first; then money with no rate, named apart
+    "overdue": lambda r: (-r.overdue_home_cents, not r.overdue_uncounted, -r.risk_score),
 }
 
 
@@ -252,7 +254,7 @@ class ClientList(Marks, RowList[ClientRow]):
         )[:width]
 
     def row_segments(self, row: ClientRow, width: int) -> list[Segment]:
-        overdue = money_text(row.overdue_cents) if row.overdue_cents else ""
+        overdue = column_text(row.overdue, self.app.config.currency)
         right = f" {ago(row.last_contact, self.now):>5} {overdue:>9}"
         name_width, company_width = self.columns(width)
         name = row.name
@@ -269,7 +271,7 @@ class ClientList(Marks, RowList[ClientRow]):
             segments.append(
                 Segment(fit(row.company, company_width - 1).ljust(company_width), self.mark("dim"))
             )
-        segments.append(Segment(right, self.mark("alert" if row.overdue_cents else "dim")))
+        segments.append(Segment(right, self.mark("alert" if row.overdue else "dim")))
         return segments
 
 
