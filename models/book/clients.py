@@ -57,7 +57,7 @@ def locked(model: type[M], row_id: int) -> M | None:
     """The row as it is now, held against other writers until the transaction ends.
 
     Call inside ``database.atomic()``. On SQLite the store begins every transaction with
-    ``BEGIN IMMEDIATE`` (``lock_type`` in models/store.py; peewee's ``atomic()`` issues
+    ``BEGIN IMMEDIATE`` (``lock_type`` in models/store/opening.py; peewee's ``atomic()`` issues
     ``BEGIN <lock_type>``), so the write lock is already held and this read sees the last
     commit. On PostgreSQL ``SELECT ... FOR UPDATE`` makes a second writer wait here until
     the first commits, then read what it wrote. (peewee refuses ``FOR UPDATE`` on SQLite.)

@@ -35,7 +35,7 @@ Bands: low < 30 <= watch < 60 <= high. The stance and the advice are chosen from
 factors (:mod:`callsheet.models.risk.stance`).
 
 Its rule table lives in models/risk/vocabulary.py, the settings that override it in
-models/risk/settings.py, the evidence helpers in models/evidence.py.
+models/risk/settings.py, the evidence helpers in models/risk/evidence.py.
 """
 
 from __future__ import annotations
