@@ -16,7 +16,7 @@ SELF := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip insta
 	--no-deps --no-build-isolation
 LOCK_TOOL := uv==0.13.8
 
-.PHONY: run test check test-latest lock postgresql bench screenshots demo clean
+.PHONY: run test check test-latest lock system-packages bench screenshots demo clean
 
 #: The tests that run a second time against a real PostgreSQL server (the store, the CLI,
 #: import/export, concurrency); the server is started by the test run and stopped at its end.
@@ -45,16 +45,24 @@ $(VENV)/.dev: requirements/dev.txt pyproject.toml | $(BIN)/python
 run: $(VENV)/.run
 	$(BIN)/callsheet
 
-# PostgreSQL's server programs for the second pass: Debian's package, installed when missing
-# (as root, as on CI). Without them that pass reports its tests as skipped, with the reason.
-postgresql:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+# The servers the tests run for real, from Debian's packages, installed when missing (as root,
+# as on CI): each entry is `program:package`, the program looked for in PATH and in
+# PostgreSQL's own folder. Without them the tests that need one report it as skipped, with
+# the reason.
+TEST_SERVERS := initdb:postgresql dbus-daemon:dbus-daemon dovecot:dovecot-imapd \
+	baresip:baresip
+system-packages:
+	@missing=""; for pair in $(TEST_SERVERS); do prog=$${pair%%:*}; pkg=$${pair#*:}; \
+	  command -v $$prog >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/$$prog >/dev/null 2>&1 \
+	    || ls /usr/sbin/$$prog >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing PostgreSQL (Debian package) for the tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
-	  else echo "PostgreSQL is not installed and this user cannot install it"; fi; }
+	    echo "installing the test servers' Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $$missing >/dev/null; \
+	  else echo "not installed, and this user cannot install them:$$missing"; fi; fi
 
-test: $(VENV)/.dev postgresql
+test: $(VENV)/.dev system-packages
 	$(MAKE) --no-print-directory check BIN=$(BIN)
 
 # The static checks and both passes of the suite, with the tools of the venv BIN.
@@ -67,7 +75,7 @@ check:
 	CALLSHEET_TEST_BACKEND=postgresql $(BIN)/python -m pytest $(PG_TESTS)
 
 # The suite against the newest releases pyproject's ranges allow, in a venv of its own.
-test-latest: postgresql
+test-latest: system-packages
 	rm -rf .venv-latest
 	$(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/python -m pip install --quiet --upgrade pip setuptools
