@@ -1,0 +1,314 @@
+"""Meetings from a calendar folder (vdir), kept current: ``callsheet sync calendar VDIR``.
+
+A vdir (pimutils' spec; what vdirsyncer keeps in step with a CalDAV server, and khal reads)
+is one ``.ics`` file per item; ``.tmp`` and other files are ignored. Each file is read the
+way ``callsheet import meetings.ics`` reads a whole calendar
+(:func:`callsheet.models.capture.calendar.read_meetings`: matched on client addresses before
+any expansion, repeating events expanded up to now, cancelled ones left out), and its
+meetings are logged once per occurrence (keys ``ics:UID:start``, the same as import's, so an
+imported calendar and a synced one never log a meeting twice).
+
+Incremental: :class:`~callsheet.models.store.tables.CalendarItem` keeps, per file, its etag
+(``mtime_ns;inode``) and hash, so an unchanged file is not parsed again, and the moment it
+must be read again anyway (a meeting still to come, a repeating one). An edited event
+updates the entry it logged (a new title, length or start; a moved single event keeps its
+entry), unless the user edited that entry since; an event deleted or cancelled after it was
+logged keeps its entry (the log is history; the report counts them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from callsheet.models.capture.calendar import CalendarError, meeting_entries, read_meetings
+from callsheet.models.capture.store import Captured, match_addresses
+from callsheet.models.store.db import database
+from callsheet.models.store.tables import CalendarItem, Interaction
+
+#: the UIDs of the follow-ups callsheet writes (:mod:`.followups_vdir`): never meetings
+OWN_UID_SUFFIX = "@callsheet"
+
+
+@dataclass
+class CalendarSyncReport:
+    """What one run read, logged and changed, for the one-screen report and --json."""
+
+    collection: str = ""
+    files: int = 0
+    #: files not parsed: unchanged since the last run
+    unchanged: int = 0
+    #: files parsed (new, changed, or due again)
+    read: int = 0
+    logged: list[Captured] = field(default_factory=list)
+    #: entries brought up to date with their edited event
+    updated: int = 0
+    #: entries left as the user edited them although their event changed
+    kept_edited: int = 0
+    #: logged entries whose event was deleted or cancelled since (the entries stay)
+    gone: int = 0
+    #: meetings (occurrences) without any client
+    without_clients: int = 0
+    #: "file: what is wrong": files that could not be read (the others are)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+@dataclass
+class _File:
+    name: str
+    etag: str
+    path: str
+
+
+def _etag(info: os.stat_result) -> str:
+    return f"{info.st_mtime_ns};{info.st_ino}"
+
+
+def vdir_items(folder: Path, suffix: str = ".ics") -> list[_File]:
+    """The items of a vdir: ``*.ics`` files, not hidden, not ``.tmp`` (a write under way)."""
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.name.lower().endswith(suffix):
+                continue
+            if not entry.is_file():
+                continue
+            found.append(_File(entry.name, _etag(entry.stat()), entry.path))
+    return sorted(found, key=lambda f: f.name)
+
+
+def _moment(value) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0)).astimezone(UTC)
+    raise ValueError(value)
+
+
+def _uid_and_due(data: bytes, now: datetime) -> tuple[str, int | None]:
+    """The file's first UID, and when it must be read again unchanged: now for a repeating
+    event that has not ended (its next occurrence may have happened by then), else the start
+    of its earliest meeting still to come, else never."""
+    # deferred: slow to import, and only this path needs it
+    import icalendar
+
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except ValueError:
+        return "", None
+    uid, due = "", None
+    for event in calendar.walk("VEVENT"):
+        uid = uid or str(event.get("UID") or "").strip()
+        rules = event.get("RRULE")
+        rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
+        ended = True
+        for rule in rules:
+            until = (rule.get("UNTIL") or [None])[0]
+            try:
+                ended = ended and until is not None and _moment(until) < now
+            except ValueError:
+                ended = False
+        if not ended or event.get("RDATE") is not None:
+            return uid, int(now.timestamp())
+        start = event.get("DTSTART")
+        try:
+            moment = _moment(start.dt) if start is not None else None
+        except ValueError:
+            moment = None
+        if moment is not None and moment > now:
+            stamp = int(moment.timestamp())
+            due = stamp if due is None else min(due, stamp)
+    return uid, due
+
+
+def _event_uid(entry: Captured) -> str:
+    """The event UID inside an ``ics:UID:start`` key."""
+    key = entry.key[len("ics:") :]
+    tail = ":" + entry.at.isoformat()
+    return key[: -len(tail)] if key.endswith(tail) else key
+
+
+def sync_calendar(
+    folder: str | os.PathLike,
+    me: Iterable[str] = (),
+    *,
+    now: datetime,
+    years: int = 2,
+    rescan: bool = False,
+    dry_run: bool = False,
+) -> CalendarSyncReport:
+    """Log the meetings with clients of the calendar folder ``folder``; see the module."""
+    collection = str(Path(folder).expanduser().resolve())
+    mine = {a.strip().lower() for a in me if a.strip()}
+    report = CalendarSyncReport(collection=collection, dry_run=dry_run)
+    files = vdir_items(Path(collection))
+    report.files = len(files)
+    clients_of = match_addresses()
+    known = {
+        item.filename: item
+        for item in CalendarItem.select().where(CalendarItem.collection == collection)
+    }
+    stamp = int(now.timestamp())
+    readings: list[tuple[_File, str, str, int | None, list[Captured]]] = []
+    etag_only: list[tuple[CalendarItem, str]] = []
+    for item in files:
+        before = None if rescan else known.get(item.name)
+        settled = before is not None and (before.due is None or before.due > stamp)
+        if before is not None and settled and before.etag == item.etag:
+            report.unchanged += 1
+            continue
+        try:
+            data = Path(item.path).read_bytes()
+        except OSError as error:
+            report.problems.append(f"{item.name}: {error.strerror or error}")
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if before is not None and settled and before.hash == digest:
+            report.unchanged += 1
+            etag_only.append((before, item.etag))
+            continue
+        report.read += 1
+        try:
+            reading = read_meetings(data, now, clients_of, mine, years)
+        except CalendarError as error:
+            report.problems.append(f"{item.name}: {error}")
+            continue
+        report.problems += [f"{item.name}: {p}" for p in reading.problems]
+        report.warnings += [f"{item.name}: {w}" for w in reading.warnings]
+        meetings = [m for m in reading.meetings if f"{OWN_UID_SUFFIX}:" not in m.key]
+        entries, without = meeting_entries(meetings, clients_of, mine)
+        report.without_clients += without + reading.without_clients
+        uid, due = _uid_and_due(data, now)
+        readings.append((item, digest, uid, due, entries))
+    present = {item.name for item in files}
+    with database.atomic() as transaction:
+        for before, etag in etag_only:
+            CalendarItem.update(etag=etag).where(CalendarItem.id == before.id).execute()
+        for item, digest, uid, due, entries in readings:
+            before = known.get(item.name)
+            logged = _apply(report, entries, json.loads(before.logged) if before else [], now)
+            values = {
+                "uid": uid,
+                "etag": item.etag,
+                "hash": digest,
+                "due": due,
+                "logged": json.dumps(logged),
+            }
+            if before is None:
+                CalendarItem.create(collection=collection, filename=item.name, **values)
+            else:
+                CalendarItem.update(values).where(CalendarItem.id == before.id).execute()
+        for name, before in known.items():
+            if name not in present:  # deleted from the calendar: its entries stay (history)
+                report.gone += len(json.loads(before.logged))
+                CalendarItem.delete().where(CalendarItem.id == before.id).execute()
+        if dry_run:
+            transaction.rollback()
+    return report
+
+
+def _apply(report: CalendarSyncReport, entries: list[Captured], before: list, now) -> list:
+    """Write one file's entries: update those its events logged before (moved, retitled),
+    log the new ones; the file's new ``logged`` list."""
+    # deferred: the write path is imported by the run that writes
+    from callsheet.models.book.bulk_writes import refresh_derived
+    from callsheet.models.book.clients import log_captured
+
+    previous = {(client, key): (uid, version) for client, key, uid, version in before}
+    current = {(e.client_id, e.key): e for e in entries}
+    # entries whose key vanished and keys that appeared, per client and event: a moved
+    # single event (or a series moved as a whole) pairs old and new in order of start
+    vanished: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for (client, key), (uid, _version) in previous.items():
+        if (client, key) not in current:
+            vanished[(client, uid)].append(key)
+    appeared: dict[tuple[int, str], list[Captured]] = defaultdict(list)
+    for entry in entries:
+        if (entry.client_id, entry.key) not in previous:
+            appeared[(entry.client_id, _event_uid(entry))].append(entry)
+    moves: dict[tuple[int, str], Captured] = {}  # (client, old key) -> the event now
+    for pair, old_keys in vanished.items():
+        new = appeared.get(pair, [])
+        if len(new) == len(old_keys):
+            for old_key, entry in zip(
+                sorted(old_keys), sorted(new, key=lambda e: e.at), strict=True
+            ):
+                moves[(pair[0], old_key)] = entry
+        else:
+            report.gone += len(old_keys)
+    touched: set[int] = set()
+    moved_to: set[tuple[int, str]] = set()
+    #: entries the user edited since the sync wrote them: (client, key now) -> as left
+    kept: dict[tuple[int, str], tuple[str, int]] = {}
+    rows = _entries_of(previous.keys())
+    for (client, key), (_uid, version) in previous.items():
+        row = rows.get((client, key))
+        target = current.get((client, key)) or moves.get((client, key))
+        if row is None or target is None:
+            continue
+        changes = {
+            "occurred_at": target.at,
+            "summary": target.summary,
+            "duration_min": target.minutes,
+            "direction": target.direction,
+            "external_key": target.key,
+        }
+        changes = {k: v for k, v in changes.items() if getattr(row, k) != v}
+        if not changes:
+            moved_to.add((client, target.key))
+            continue
+        if row.version != version:
+            # the user's correction wins; remembered as the sync left it, so a later run
+            # still knows the entry is theirs (and logs the event no second time)
+            report.kept_edited += 1
+            moved_to.add((client, target.key))
+            kept[(client, target.key)] = (key, version)
+            continue
+        if "external_key" in changes and (client, target.key) in rows:
+            continue  # the new occurrence is logged already (by import): leave both
+        Interaction.update({**changes, "version": Interaction.version + 1}).where(
+            Interaction.id == row.id
+        ).execute()
+        report.updated += 1
+        touched.add(client)
+        moved_to.add((client, target.key))
+    fresh = [e for e in entries if (e.client_id, e.key) not in moved_to]
+    report.logged += log_captured(fresh, now)
+    if touched:
+        refresh_derived(sorted(touched), now)
+    versions = _entries_of(current.keys())
+    logged = []
+    for (client, key), entry in current.items():
+        if (client, key) in kept:
+            logged.append(
+                [client, *kept[(client, key)][:1], _event_uid(entry), kept[(client, key)][1]]
+            )
+        elif (client, key) in versions:
+            logged.append([client, key, _event_uid(entry), versions[(client, key)].version])
+    return logged
+
+
+def _entries_of(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Interaction]:
+    """The log entries with these (client, external key) pairs."""
+    wanted = set(pairs)
+    by_client: dict[int, list[str]] = defaultdict(list)
+    for client, key in wanted:
+        by_client[client].append(key)
+    found: dict[tuple[int, str], Interaction] = {}
+    for client, keys in by_client.items():
+        for start in range(0, len(keys), 500):
+            query = Interaction.select().where(
+                (Interaction.client == client)
+                & Interaction.external_key.in_(keys[start : start + 500])
+            )
+            for row in query:
+                found[(client, row.external_key)] = row
+    return found
