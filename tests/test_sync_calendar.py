@@ -293,3 +293,70 @@ def test_writing_follow_ups_on_the_model_level_reports_without_writing_in_a_dry_
     ops.add_follow_up(client, datetime(2026, 12, 1, 9, 0, tzinfo=UTC), "Renew the retainer")
     report = write_followups(tmp_path / "fu", now=datetime(2026, 11, 24, tzinfo=UTC), dry_run=True)
     assert len(report.written) == 1 and not (tmp_path / "fu").exists()
+
+
+# -- through a real CalDAV server (Radicale) and vdirsyncer -------------------------------
+
+
+@pytest.fixture(scope="module")
+def caldav():
+    from tests.caldav_server import CalDavServer, Unavailable
+
+    try:
+        server = CalDavServer.start()
+    except Unavailable as error:
+        pytest.skip(f"Radicale could not be started: {error}")
+    yield server
+    server.stop()
+
+
+def test_a_phone_calendar_reaches_the_log_and_follow_ups_reach_the_phone_through_caldav(
+    cli, people, db_path, tmp_path, caldav
+):
+    # the phone's calendar: every event of the real calendar, PUT one by one
+    work, tasks = "work", "callsheet"
+    caldav.make_calendar(work)
+    caldav.make_calendar(tasks)
+    on_phone = _split(ICS, tmp_path / "phone")
+    for uid, path in on_phone.items():
+        caldav.put(f"/consultant/{work}/{uid}.ics", path.read_bytes())
+    config = caldav.vdirsyncer(tmp_path / "vdirs", work, tasks)
+    caldav.sync(config)
+    local, local_tasks = tmp_path / "vdirs" / work, tmp_path / "vdirs" / tasks
+    assert len(list(local.glob("*.ics"))) == 6
+    cli("followup", "add", "Ion", "Send the offer", "--due", "2026-12-20 10:00")
+
+    report = cli.json(
+        "sync", "calendar", str(local), "--write-followups", str(local_tasks), "--json"
+    )
+    assert report["logged"] == 11 and len(report["followups"]["written"]) == 1
+    caldav.sync(config)
+    (task,) = caldav.items(tasks).values()
+    assert b"SUMMARY:Ion Ionescu: Send the offer" in task and b"NEEDS-ACTION" in task
+
+    # the meeting is moved on the phone; the follow-up is done in callsheet
+    review = on_phone["scope-review-1@carpati.example"]
+    _edit(
+        review,
+        dtstart=datetime(2026, 11, 3, 12, 0, tzinfo=UTC),
+        dtend=datetime(2026, 11, 3, 12, 30, tzinfo=UTC),
+        summary="Review, moved",
+    )
+    caldav.put(f"/consultant/{work}/scope-review-1@carpati.example.ics", review.read_bytes())
+    open_database(db_path)
+    (follow_up,) = FollowUp.select()
+    close_database()
+    cli("followup", "done", str(follow_up.id))
+    caldav.sync(config)
+    report = cli.json(
+        "sync", "calendar", str(local), "--write-followups", str(local_tasks), "--json"
+    )
+    assert (report["logged"], report["updated"], report["read"]) == (0, 1, 2)
+    assert report["followups"]["completed"] == 1
+    caldav.sync(config)
+    (task,) = caldav.items(tasks).values()
+    assert b"STATUS:COMPLETED" in task
+    entry, _workshop = _meetings(db_path, people["ion"])
+    assert entry.summary == "Review, moved"
+    assert entry.occurred_at == datetime(2026, 11, 3, 12, 0, tzinfo=UTC)
+    assert entry.duration_min == 30
