@@ -207,6 +207,15 @@ service imap-login {{
         entry.chmod(0o644)
         return user, password
 
+    def kick(self, user: str) -> None:
+        """Disconnect the user's sessions, as a server restarting or a network cut does."""
+        subprocess.run(
+            ["/usr/bin/doveadm", "-c", str(self.root / "dovecot.conf"), "kick", user],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
+
     def client(self, user: str, password: str):
         """A logged-in IMAPClient (implicit TLS), as another mail program would connect."""
         import ssl

@@ -329,3 +329,26 @@ def test_a_bad_sync_imap_setting_is_one_line_naming_it(cli, tmp_path, monkeypatc
     monkeypatch.setenv("CALLSHEET_CONFIG", str(config))
     code, out, err = cli("mail", "imap://a@h.example/INBOX")
     assert code == 2 and said in err and len(err.splitlines()) == 1
+
+
+def test_a_connection_lost_mid_run_logs_nothing_and_the_next_run_reads_it_all(
+    people, account, dovecot, db_path, monkeypatch
+):
+    from callsheet.models.capture import imap
+    from callsheet.models.config import load_config
+
+    monkeypatch.setattr(imap, "HEADER_BATCH", 2)  # several FETCHes, so one comes after the cut
+    accounts = load_config().sync["imap"]
+
+    def cut_after_three(done: int, _total: int) -> None:
+        if done == 3:
+            dovecot.kick(account["user"])
+
+    open_database(db_path)
+    with pytest.raises(ImapError) as lost:
+        imap.capture_imap(account["url"], [ME], accounts=accounts, progress=cut_after_three)
+    assert lost.value.code == 1 and "connection failed while reading" in str(lost.value)
+    assert Interaction.select().count() == 0 and CaptureMark.select().count() == 0
+    report = imap.capture_imap(account["url"], [ME], accounts=accounts)
+    assert len(report.added) == 8
+    close_database()

@@ -360,3 +360,56 @@ def test_a_phone_calendar_reaches_the_log_and_follow_ups_reach_the_phone_through
     assert entry.summary == "Review, moved"
     assert entry.occurred_at == datetime(2026, 11, 3, 12, 0, tzinfo=UTC)
     assert entry.duration_min == 30
+
+
+def test_a_moved_occurrence_of_a_series_moves_its_entry_and_a_deleted_entry_stays_deleted(
+    db, people, tmp_path
+):
+    from callsheet.models.book.records.edits import delete_interaction
+
+    folder = tmp_path / "work"
+    folder.mkdir()
+    series = (
+        b"BEGIN:VEVENT\r\nUID:standup@consult.example\r\nDTSTAMP:20260901T080000Z\r\n"
+        b"DTSTART:20260902T080000Z\r\nDURATION:PT15M\r\nRRULE:FREQ=WEEKLY\r\n"
+        b"SUMMARY:Stand-up\r\nORGANIZER:mailto:me@consult.example\r\n"
+        b"ATTENDEE:mailto:anna@kowalska.example\r\nEND:VEVENT\r\n"
+    )
+    item = folder / "standup.ics"
+    item.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n" + series + b"END:VCALENDAR\r\n"
+    )
+    sync_calendar(folder, [ME], now=datetime(2026, 9, 20, tzinfo=UTC))
+    # the 9 September stand-up is moved to the 10th on the phone; weeks go by meanwhile
+    moved = (
+        b"BEGIN:VEVENT\r\nUID:standup@consult.example\r\nDTSTAMP:20260911T080000Z\r\n"
+        b"RECURRENCE-ID:20260909T080000Z\r\nDTSTART:20260910T080000Z\r\nDURATION:PT15M\r\n"
+        b"SUMMARY:Stand-up (moved)\r\nORGANIZER:mailto:me@consult.example\r\n"
+        b"ATTENDEE:mailto:anna@kowalska.example\r\nEND:VEVENT\r\n"
+    )
+    item.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+        + series
+        + moved
+        + b"END:VCALENDAR\r\n"
+    )
+    report = sync_calendar(folder, [ME], now=datetime(2026, 10, 1, tzinfo=UTC))
+    assert report.updated == 1 and sorted(e.at.day for e in report.logged) == [23, 30]
+    days = [
+        (i.occurred_at.month, i.occurred_at.day, i.summary)
+        for i in Interaction.select().order_by(Interaction.occurred_at)
+    ]
+    assert days == [
+        (9, 2, "Stand-up"),
+        (9, 10, "Stand-up (moved)"),
+        (9, 16, "Stand-up"),
+        (9, 23, "Stand-up"),
+        (9, 30, "Stand-up"),
+    ]
+    # the user deletes one: the next runs (the series is read every time) leave it deleted
+    delete_interaction(
+        Interaction.get(Interaction.occurred_at == datetime(2026, 9, 16, 8, 0, tzinfo=UTC))
+    )
+    for day in (8, 9):
+        report = sync_calendar(folder, [ME], now=datetime(2026, 10, day, tzinfo=UTC))
+    assert Interaction.select().count() == 5  # 7 October added, 16 September not back

@@ -32,6 +32,8 @@ from callsheet.models.capture.store import Captured, match_addresses
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import CalendarItem, Interaction
 
+#: the version recorded for an entry the user deleted: never logged again
+DELETED = -1
 #: the UIDs of the follow-ups callsheet writes (:mod:`.followups_vdir`): never meetings
 OWN_UID_SUFFIX = "@callsheet"
 
@@ -222,26 +224,39 @@ def _apply(report: CalendarSyncReport, entries: list[Captured], before: list, no
     from callsheet.models.book.bulk_writes import refresh_derived
     from callsheet.models.book.clients import log_captured
 
-    previous = {(client, key): (uid, version) for client, key, uid, version in before}
+    # the sync's own record: [client, key, event UID, occurrence, entry version as left]
+    previous = {(row[0], row[1]): (row[2], row[3], row[4]) for row in before}
     current = {(e.client_id, e.key): e for e in entries}
-    # entries whose key vanished and keys that appeared, per client and event: a moved
-    # single event (or a series moved as a whole) pairs old and new in order of start
-    vanished: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for (client, key), (uid, _version) in previous.items():
-        if (client, key) not in current:
-            vanished[(client, uid)].append(key)
-    appeared: dict[tuple[int, str], list[Captured]] = defaultdict(list)
-    for entry in entries:
-        if (entry.client_id, entry.key) not in previous:
-            appeared[(entry.client_id, _event_uid(entry))].append(entry)
+    # Entries whose key vanished are paired with keys that appeared: the same occurrence
+    # (UID, RECURRENCE-ID) moved; else, per event, as many old as new (a series moved as a
+    # whole) in order of start. What stays unpaired was deleted or cancelled.
+    vanished = [
+        (client, key, uid, occurrence)
+        for (client, key), (uid, occurrence, _version) in previous.items()
+        if (client, key) not in current
+    ]
+    appeared = [e for e in entries if (e.client_id, e.key) not in previous]
+    by_occurrence = {(e.client_id, e.occurrence): e for e in appeared if e.occurrence}
     moves: dict[tuple[int, str], Captured] = {}  # (client, old key) -> the event now
-    for pair, old_keys in vanished.items():
-        new = appeared.get(pair, [])
+    unpaired: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for client, key, uid, occurrence in vanished:
+        entry = by_occurrence.pop((client, occurrence), None) if occurrence else None
+        if entry is not None:
+            moves[(client, key)] = entry
+        else:
+            unpaired[(client, uid)].append(key)
+    taken = {id(entry) for entry in moves.values()}
+    rest: dict[tuple[int, str], list[Captured]] = defaultdict(list)
+    for entry in appeared:
+        if id(entry) not in taken:
+            rest[(entry.client_id, _event_uid(entry))].append(entry)
+    for (client, uid), old_keys in unpaired.items():
+        new = rest.get((client, uid), [])
         if len(new) == len(old_keys):
             for old_key, entry in zip(
                 sorted(old_keys), sorted(new, key=lambda e: e.at), strict=True
             ):
-                moves[(pair[0], old_key)] = entry
+                moves[(client, old_key)] = entry
         else:
             report.gone += len(old_keys)
     touched: set[int] = set()
@@ -249,10 +264,14 @@ def _apply(report: CalendarSyncReport, entries: list[Captured], before: list, no
     #: entries the user edited since the sync wrote them: (client, key now) -> as left
     kept: dict[tuple[int, str], tuple[str, int]] = {}
     rows = _entries_of(previous.keys())
-    for (client, key), (_uid, version) in previous.items():
+    for (client, key), (_uid, _occurrence, version) in previous.items():
         row = rows.get((client, key))
         target = current.get((client, key)) or moves.get((client, key))
-        if row is None or target is None:
+        if target is None:
+            continue
+        if row is None:  # the user deleted the entry: the sync does not bring it back
+            moved_to.add((client, target.key))
+            kept[(client, target.key)] = (target.key, DELETED)
             continue
         changes = {
             "occurred_at": target.at,
@@ -272,7 +291,7 @@ def _apply(report: CalendarSyncReport, entries: list[Captured], before: list, no
             moved_to.add((client, target.key))
             kept[(client, target.key)] = (key, version)
             continue
-        if "external_key" in changes and (client, target.key) in rows:
+        if "external_key" in changes and _logged(client, target.key):
             continue  # the new occurrence is logged already (by import): leave both
         Interaction.update({**changes, "version": Interaction.version + 1}).where(
             Interaction.id == row.id
@@ -287,13 +306,21 @@ def _apply(report: CalendarSyncReport, entries: list[Captured], before: list, no
     versions = _entries_of(current.keys())
     logged = []
     for (client, key), entry in current.items():
+        uid = _event_uid(entry)
         if (client, key) in kept:
-            logged.append(
-                [client, *kept[(client, key)][:1], _event_uid(entry), kept[(client, key)][1]]
-            )
+            key_left, version_left = kept[(client, key)]
+            logged.append([client, key_left, uid, entry.occurrence, version_left])
         elif (client, key) in versions:
-            logged.append([client, key, _event_uid(entry), versions[(client, key)].version])
+            logged.append([client, key, uid, entry.occurrence, versions[(client, key)].version])
     return logged
+
+
+def _logged(client: int, key: str) -> bool:
+    return (
+        Interaction.select()
+        .where((Interaction.client == client) & (Interaction.external_key == key))
+        .exists()
+    )
 
 
 def _entries_of(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Interaction]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import quote, unquote, urlsplit
 
-from callsheet.models.capture.mail import MailReport, Source, read_sources
+from callsheet.models.capture.mail import MailReport, Source, SourceFailed, read_sources
 from callsheet.models.capture.store import load_marks, save
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import CaptureMark
@@ -318,11 +318,20 @@ class _Fetcher:
         self.position = {uid: n for n, uid in enumerate(uids)}
         self.cache: dict[int, dict] = {}
 
+    def _fetch(self, uids: list[int], parts: list[str]) -> dict:
+        # deferred: only an IMAP capture needs it
+        from imapclient.exceptions import IMAPClientError
+
+        try:
+            return self.client.fetch(uids, parts)
+        except (IMAPClientError, OSError) as error:
+            raise SourceFailed(_reply(error)) from None
+
     def _batch(self, uid: int) -> dict:
         if uid not in self.cache:
             start = self.position[uid]
             batch = self.uids[start : start + HEADER_BATCH]
-            self.cache = self.client.fetch(batch, ["BODY.PEEK[HEADER]", "INTERNALDATE"])
+            self.cache = self._fetch(batch, ["BODY.PEEK[HEADER]", "INTERNALDATE"])
         return self.cache.get(uid) or {}
 
     def headers(self, uid: int) -> bytes:
@@ -333,7 +342,7 @@ class _Fetcher:
         return moment.timestamp() if isinstance(moment, datetime) else 0.0
 
     def whole(self, uid: int) -> bytes:
-        found = self.client.fetch([uid], ["BODY.PEEK[]"]).get(uid) or {}
+        found = self._fetch([uid], ["BODY.PEEK[]"]).get(uid) or {}
         return bytes(found.get(b"BODY[]") or b"")
 
     def source(self, label: str, uid: int) -> Source:
@@ -398,10 +407,10 @@ def _capture(client, account, me, since, rescan, dry_run, progress, now) -> Mail
     mine = {a.strip().lower() for a in me if a.strip()}
     try:
         read_sources(report, sources, mine, since, progress)
-    except (IMAPClientError, OSError) as error:
+    except SourceFailed as error:
         raise ImapError(
             f"{account.login}: {account.folder}: the connection failed while reading "
-            f"({_reply(error)}); nothing was logged, run again",
+            f"({error}); nothing was logged, run again",
             NOT_FOUND,
         ) from None
     marks = {} if dry_run or not uids else {place: uids[-1]}

@@ -37,6 +37,12 @@ _NOT_FROM_ME = ("praise",)
 # --- finding messages ---------------------------------------------------------------------
 
 
+class SourceFailed(Exception):
+    """The mailbox itself failed (an IMAP connection dropped), not one message: the run
+    stops and saves nothing, rather than count every message after it as unreadable and
+    move the mark past them."""
+
+
 @dataclass
 class Source:
     """One message to read: where it is, how to get its bytes, when the file changed."""
@@ -219,6 +225,8 @@ def read_sources(
         try:
             data = source.read()
             mail = read_message(data, headers_only=True)
+        except SourceFailed:
+            raise
         except Exception as error:  # a message must never stop the run
             report.broken.append(f"{source.label}: {type(error).__name__}: {error}")
             continue
@@ -246,6 +254,8 @@ def read_sources(
             if source.read_whole:
                 data = source.read_whole()
             mail = read_message(data, head=mail)  # a client's: now the body too
+        except SourceFailed:
+            raise
         except Exception as error:
             report.broken.append(f"{source.label}: {type(error).__name__}: {error}")
             continue

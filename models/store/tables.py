@@ -269,7 +269,7 @@ class CalendarItem(BaseModel):
     #: epoch seconds after which the file is read again even unchanged (a meeting still to
     #: happen, or a repeating one); None: never
     due = BigIntegerField(null=True)
-    #: JSON: [[client_id, external_key, event UID, entry version], ...] the log entries its
+    #: JSON: [[client_id, external_key, event UID, occurrence, entry version], ...] the entries its
     #: events made, as the sync left them (an entry the user edited since is not overwritten)
     logged = TextField()
 
