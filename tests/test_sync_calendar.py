@@ -413,3 +413,19 @@ def test_a_moved_occurrence_of_a_series_moves_its_entry_and_a_deleted_entry_stay
     for day in (8, 9):
         report = sync_calendar(folder, [ME], now=datetime(2026, 10, day, tzinfo=UTC))
     assert Interaction.select().count() == 5  # 7 October added, 16 September not back
+
+
+def test_the_configured_calendar_and_follow_ups_sync_in_one_call(db, people, tmp_path, vdir):
+    from callsheet.models.capture.calendar_vdir import sync_configured_calendar
+    from callsheet.models.config import Config
+
+    folder, _files = vdir
+    client = ops.add_client("Oleg Volkov", emails=["oleg@volga.example"])
+    ops.add_follow_up(client, datetime(2026, 12, 1, 9, 0, tzinfo=UTC), "Renew the retainer")
+    config = Config(
+        my_addresses=[ME], sync={"calendar": str(folder), "followups": str(tmp_path / "fu")}
+    )
+    meetings, followups = sync_configured_calendar(config, datetime(2026, 11, 24, tzinfo=UTC))
+    assert meetings is not None and len(meetings.logged) == 11
+    assert followups is not None and len(followups.written) == 1
+    assert sync_configured_calendar(Config(), datetime(2026, 11, 24, tzinfo=UTC)) == (None, None)

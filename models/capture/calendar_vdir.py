@@ -339,3 +339,25 @@ def _entries_of(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Inter
             for row in query:
                 found[(client, row.external_key)] = row
     return found
+
+
+def sync_configured_calendar(config, now: datetime):
+    """``[sync]``'s calendar read, and the follow-ups written when ``sync.followups`` names
+    a folder: (CalendarSyncReport or None, FollowupsReport or None). What a "sync now" in
+    the dashboard runs in a worker thread (``config`` is a callsheet.models.config.Config)."""
+    # deferred: only a sync that writes follow-ups needs it
+    from callsheet.models.capture.followups_vdir import write_followups
+
+    calendar = config.sync.get("calendar")
+    meetings = None
+    if calendar and Path(calendar).expanduser().is_dir():
+        meetings = sync_calendar(
+            calendar, config.my_addresses, now=now, years=config.calendar_years
+        )
+    target = config.sync.get("followups")
+    followups = None
+    if target:
+        followups = write_followups(
+            target, now=now, as_vevent=config.sync.get("followups_as", "vtodo") == "vevent"
+        )
+    return meetings, followups
