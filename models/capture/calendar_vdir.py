@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from callsheet.models.book.bulk_writes import refresh_derived
+from callsheet.models.book.clients import log_captured
 from callsheet.models.capture.calendar import CalendarError, meeting_entries, read_meetings
 from callsheet.models.capture.store import Captured, match_addresses
 from callsheet.models.store.db import database
@@ -95,40 +97,49 @@ def _moment(value) -> datetime:
     raise ValueError(value)
 
 
+#: rules so fine-grained that finding their next occurrence could take long: such a file
+#: is simply read again on every run
+_FINE_FREQUENCIES = {"SECONDLY", "MINUTELY", "HOURLY"}
+
+
 def _uid_and_due(data: bytes, now: datetime) -> tuple[str, int | None]:
-    """The file's first UID, and when it must be read again unchanged: now for a repeating
-    event that has not ended (its next occurrence may have happened by then), else the start
-    of its earliest meeting still to come, else never."""
+    """The file's first UID, and when it must be read again unchanged: the start of its next
+    meeting (a single one still to come, or a series' next occurrence), else never."""
     # deferred: slow to import, and only this path needs it
     import icalendar
+    import recurring_ical_events
 
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError:
         return "", None
-    uid, due = "", None
-    for event in calendar.walk("VEVENT"):
-        uid = uid or str(event.get("UID") or "").strip()
+    events = list(calendar.walk("VEVENT"))
+    uid = next((str(e.get("UID")).strip() for e in events if e.get("UID")), "")
+    for event in events:
         rules = event.get("RRULE")
-        rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
-        ended = True
-        for rule in rules:
-            until = (rule.get("UNTIL") or [None])[0]
+        for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+            if (rule.get("FREQ") or [""])[0] in _FINE_FREQUENCIES:
+                return uid, int(now.timestamp())
+    repeating = any(e.get("RRULE") is not None or e.get("RDATE") is not None for e in events)
+    if not repeating:  # single events: the earliest start still to come, no expansion
+        starts = []
+        for event in events:
+            start = event.get("DTSTART")
             try:
-                ended = ended and until is not None and _moment(until) < now
+                moment = _moment(start.dt) if start is not None else None
             except ValueError:
-                ended = False
-        if not ended or event.get("RDATE") is not None:
-            return uid, int(now.timestamp())
-        start = event.get("DTSTART")
-        try:
-            moment = _moment(start.dt) if start is not None else None
-        except ValueError:
-            moment = None
-        if moment is not None and moment > now:
-            stamp = int(moment.timestamp())
-            due = stamp if due is None else min(due, stamp)
-    return uid, due
+                moment = None
+            if moment is not None and moment > now:
+                starts.append(int(moment.timestamp()))
+        return uid, min(starts, default=None)
+    try:
+        for occurrence in recurring_ical_events.of(calendar).after(now):
+            start = occurrence.get("DTSTART")
+            if start is not None:
+                return uid, int(_moment(start.dt).timestamp())
+    except Exception:  # a rule or zone it cannot expand: read_meetings named it; look again
+        return uid, int(now.timestamp())
+    return uid, None
 
 
 def _event_uid(entry: Captured) -> str:
@@ -194,9 +205,22 @@ def sync_calendar(
     with database.atomic() as transaction:
         for before, etag in etag_only:
             CalendarItem.update(etag=etag).where(CalendarItem.id == before.id).execute()
+        # each file's updates first, then every new entry in one batch (one refresh of
+        # last contact and risk per client, not one per file), then each file's record
+        plans = []
+        fresh: list[Captured] = []
+        touched: set[int] = set()
         for item, digest, uid, due, entries in readings:
             before = known.get(item.name)
-            logged = _apply(report, entries, json.loads(before.logged) if before else [], now)
+            plan = _apply(report, entries, json.loads(before.logged) if before else [], touched)
+            fresh += plan.fresh
+            plans.append((item, digest, uid, due, before, plan))
+        report.logged += log_captured(fresh, now)
+        if touched:
+            refresh_derived(sorted(touched), now)
+        versions = _entries_of(pair for *_rest, plan in plans for pair in plan.current)
+        for item, digest, uid, due, before, plan in plans:
+            logged = plan.logged(versions)
             values = {
                 "uid": uid,
                 "etag": item.etag,
@@ -217,13 +241,33 @@ def sync_calendar(
     return report
 
 
-def _apply(report: CalendarSyncReport, entries: list[Captured], before: list, now) -> list:
-    """Write one file's entries: update those its events logged before (moved, retitled),
-    log the new ones; the file's new ``logged`` list."""
-    # deferred: the write path is imported by the run that writes
-    from callsheet.models.book.bulk_writes import refresh_derived
-    from callsheet.models.book.clients import log_captured
+@dataclass
+class _FilePlan:
+    """One file's entries after its updates: the new ones to log, and what to remember."""
 
+    fresh: list[Captured]
+    current: dict[tuple[int, str], Captured]
+    #: entries the user edited (or deleted) since the sync wrote them: key now -> as left
+    kept: dict[tuple[int, str], tuple[str, int]]
+
+    def logged(self, versions: dict[tuple[int, str], Interaction]) -> list:
+        """The file's ``logged`` record, once its new entries are in the log."""
+        rows = []
+        for (client, key), entry in self.current.items():
+            uid = _event_uid(entry)
+            if (client, key) in self.kept:
+                key_left, version_left = self.kept[(client, key)]
+                rows.append([client, key_left, uid, entry.occurrence, version_left])
+            elif (client, key) in versions:
+                rows.append([client, key, uid, entry.occurrence, versions[(client, key)].version])
+        return rows
+
+
+def _apply(
+    report: CalendarSyncReport, entries: list[Captured], before: list, touched: set[int]
+) -> _FilePlan:
+    """Update the entries one file's events logged before (moved, retitled; the clients
+    touched are added to ``touched``) and say which entries are new."""
     # the sync's own record: [client, key, event UID, occurrence, entry version as left]
     previous = {(row[0], row[1]): (row[2], row[3], row[4]) for row in before}
     current = {(e.client_id, e.key): e for e in entries}
@@ -259,9 +303,7 @@ def _apply(report: CalendarSyncReport, entries: list[Captured], before: list, no
                 moves[(client, old_key)] = entry
         else:
             report.gone += len(old_keys)
-    touched: set[int] = set()
     moved_to: set[tuple[int, str]] = set()
-    #: entries the user edited since the sync wrote them: (client, key now) -> as left
     kept: dict[tuple[int, str], tuple[str, int]] = {}
     rows = _entries_of(previous.keys())
     for (client, key), (_uid, _occurrence, version) in previous.items():
@@ -300,19 +342,7 @@ def _apply(report: CalendarSyncReport, entries: list[Captured], before: list, no
         touched.add(client)
         moved_to.add((client, target.key))
     fresh = [e for e in entries if (e.client_id, e.key) not in moved_to]
-    report.logged += log_captured(fresh, now)
-    if touched:
-        refresh_derived(sorted(touched), now)
-    versions = _entries_of(current.keys())
-    logged = []
-    for (client, key), entry in current.items():
-        uid = _event_uid(entry)
-        if (client, key) in kept:
-            key_left, version_left = kept[(client, key)]
-            logged.append([client, key_left, uid, entry.occurrence, version_left])
-        elif (client, key) in versions:
-            logged.append([client, key, uid, entry.occurrence, versions[(client, key)].version])
-    return logged
+    return _FilePlan(fresh, current, kept)
 
 
 def _logged(client: int, key: str) -> bool:
