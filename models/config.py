@@ -83,6 +83,8 @@ class Config:
     #: what one unit of a currency is worth in ``currency`` (the home currency):
     #: {"PLN": 0.2301}; amounts in a currency with no rate are never counted as home money
     rates: dict = field(default_factory=dict)
+    #: [sync]: IMAP accounts ([[sync.imap]]: url, password_command, cafile), the calendar vdirs
+    sync: dict = field(default_factory=dict)
 
 
 _KNOWN = {
@@ -98,6 +100,7 @@ _KNOWN = {
     "theme",
     "calendar_years",
     "rates",
+    "sync",
 }
 
 #: a config.toml is a few lines; anything this big is not one
@@ -232,6 +235,10 @@ def _check(config: Config, path: Path) -> None:
     ):
         raise ConfigError(f'{path}: [keys] maps binding ids to keys, e.g. "dashboard.log" = "L"')
     _check_rates(config, path)
+    if not isinstance(config.sync, dict):
+        raise ConfigError(f"{path}: [sync] must be a table")
+    _check_sync_imap(config.sync.get("imap", []), path)
+    _check_sync_calendar(config.sync, path)
     if config.theme not in ("dark", "light"):
         raise ConfigError(f"{path}: theme must be 'dark' or 'light', not {config.theme!r}")
 
@@ -259,6 +266,47 @@ def _check_rates(config: Config, path: Path) -> None:
     if rates.pop(config.currency, 1.0) != 1.0:
         raise ConfigError(f"{path}: rates.{config.currency}: the home currency's rate is 1")
     config.rates = rates
+
+
+#: the keys of one [[sync.imap]] account
+_IMAP_KEYS = {"url", "password_command", "cafile"}
+
+
+def _check_sync_imap(accounts, path: Path) -> None:
+    """``[[sync.imap]]``: a list of accounts, each an imap:// URL, the command that prints
+    the password (a list, as vdirsyncer's ``fetch = ["command", ...]``) and a CA file."""
+    if not isinstance(accounts, list) or not all(isinstance(a, dict) for a in accounts):
+        raise ConfigError(f"{path}: sync.imap must be a list of [[sync.imap]] tables")
+    for number, account in enumerate(accounts, 1):
+        where = f"{path}: [[sync.imap]] number {number}"
+        unknown = sorted(set(account) - _IMAP_KEYS)
+        if unknown:
+            raise ConfigError(f"{where}: unknown setting {unknown[0]!r}")
+        url = account.get("url")
+        if not isinstance(url, str) or not url.lower().startswith(("imap://", "imaps://")):
+            raise ConfigError(f"{where}: url must be imap://USER@HOST[:PORT]/FOLDER")
+        command = account.get("password_command", [])
+        if not isinstance(command, list) or not all(
+            isinstance(part, str) and part for part in command
+        ):
+            raise ConfigError(
+                f'{where}: password_command must be a list such as ["pass", "mail/work"]'
+            )
+        cafile = account.get("cafile")
+        if cafile is not None and (not isinstance(cafile, str) or not cafile.strip()):
+            raise ConfigError(f"{where}: cafile must be the path of a PEM file")
+
+
+def _check_sync_calendar(sync: dict, path: Path) -> None:
+    """``[sync]`` calendar = the vdir meetings are read from, followups = the vdir follow-ups
+    are written to, followups_as = "vtodo" (tasks) or "vevent" (for phone calendars that
+    show no tasks)."""
+    for name in ("calendar", "followups"):
+        value = sync.get(name)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"{path}: sync.{name} must be the path of a calendar folder (vdir)")
+    if sync.get("followups_as", "vtodo") not in ("vtodo", "vevent"):
+        raise ConfigError(f"{path}: sync.followups_as must be 'vtodo' or 'vevent'")
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -57,6 +57,8 @@ class Meeting:
     organizer: str
     attendees: list[str]
     description: str = ""
+    #: the UID, with the RECURRENCE-ID of an occurrence of a series
+    occurrence: str = ""
 
 
 def _address(value) -> str:
@@ -249,8 +251,13 @@ def read_meetings(
         uid = str(event.get("UID") or "").strip()
         if not uid:
             uid = "sha:" + hashlib.sha256(summary.encode()).hexdigest()[:16]
+        recurrence = event.get("RECURRENCE-ID")
+        occurrence = uid
+        if recurrence is not None:
+            occurrence += "@" + _moment(recurrence.dt).isoformat()
         meetings.append(
             Meeting(
+                occurrence=occurrence,
                 key=f"ics:{uid}:{moment.isoformat()}",
                 start=moment,
                 minutes=_minutes(event, start.dt),
@@ -291,6 +298,7 @@ def meeting_entries(
                     key=meeting.key,
                     minutes=meeting.minutes,
                     suggested=list(suggested),
+                    occurrence=meeting.occurrence,
                 )
             )
     return entries, without_clients

@@ -37,13 +37,25 @@ _NOT_FROM_ME = ("praise",)
 # --- finding messages ---------------------------------------------------------------------
 
 
+class SourceFailed(Exception):
+    """The mailbox itself failed (an IMAP connection dropped), not one message: the run
+    stops and saves nothing, rather than count every message after it as unreadable and
+    move the mark past them."""
+
+
 @dataclass
-class _Source:
+class Source:
     """One message to read: where it is, how to get its bytes, when the file changed."""
 
     label: str
+    #: the message, or (with ``read_whole``) enough of it for its headers
     read: Callable[[], bytes]
     mtime: float
+    #: the whole message, when ``read`` gives only the headers (IMAP: only clients' mail is
+    #: fetched whole)
+    read_whole: Callable[[], bytes] | None = None
+    #: when the message arrived, when only known once read (IMAP's INTERNALDATE)
+    arrived: Callable[[], float] | None = None
 
 
 def _maildir_folders(root: Path) -> Iterator[Path]:
@@ -69,7 +81,7 @@ def _is_mbox(path: Path) -> bool:
 
 @dataclass
 class _Plan:
-    sources: list[_Source] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
     marks: dict[str, int] = field(default_factory=dict)
     not_read: int = 0  # already read in an earlier run (before the mark)
     missing: list[str] = field(default_factory=list)
@@ -92,13 +104,11 @@ def _plan(paths: Iterable[str | os.PathLike], marks: dict[str, int]) -> _Plan:
                     except OSError as error:  # a folder we may not read: say so, go on
                         plan.unreadable.append(f"{folder}: {error.strerror or error}")
                 for eml in sorted(path.rglob("*.eml")):
-                    plan.sources.append(
-                        _Source(str(eml), _read_file(str(eml)), eml.stat().st_mtime)
-                    )
+                    plan.sources.append(Source(str(eml), _read_file(str(eml)), eml.stat().st_mtime))
             elif path.is_file() and _is_mbox(path):
                 _plan_mbox(plan, path, marks)
             elif path.is_file():
-                plan.sources.append(_Source(str(path), _read_file(str(path)), path.stat().st_mtime))
+                plan.sources.append(Source(str(path), _read_file(str(path)), path.stat().st_mtime))
             else:
                 plan.missing.append(str(path))
         except (OSError, mailbox.Error) as error:
@@ -121,7 +131,7 @@ def _plan_folder(plan: _Plan, folder: Path, marks: dict[str, int], ceiling: int)
                     plan.not_read += 1
                     continue
                 newest = max(newest, stat.st_ctime_ns)
-                found.append(_Source(entry.path, _read_file(entry.path), stat.st_mtime))
+                found.append(Source(entry.path, _read_file(entry.path), stat.st_mtime))
     plan.sources += found
     if min(newest, ceiling) > mark:
         plan.marks[place] = min(newest, ceiling)
@@ -136,7 +146,7 @@ def _plan_mbox(plan: _Plan, path: Path, marks: dict[str, int]) -> None:
     box = mailbox.mbox(path, create=False)
     for number, key in enumerate(box.iterkeys(), 1):
         plan.sources.append(
-            _Source(f"{path} message {number}", _mbox_reader(box, key), stat.st_mtime)
+            Source(f"{path} message {number}", _mbox_reader(box, key), stat.st_mtime)
         )
     plan.marks[place] = stat.st_mtime_ns
 
@@ -187,20 +197,36 @@ def capture_mail(
     reads folders from the start, ignoring the marks of earlier runs (after adding clients).
     """
     mine = {a.strip().lower() for a in me if a.strip()}
-    clients_of = match_addresses()
     plan = _plan(paths, {} if rescan else load_marks())
     report = MailReport(
         not_read=plan.not_read, missing=plan.missing, broken=plan.unreadable, dry_run=dry_run
     )
+    read_sources(report, plan.sources, mine, since, progress)
+    report.added = save(report.entries, {} if dry_run else plan.marks, now, dry_run=dry_run)
+    return report
+
+
+def read_sources(
+    report: MailReport,
+    sources: list[Source],
+    mine: set[str],
+    since: datetime | None,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Read ``sources`` into ``report.entries`` (and its counts): what every kind of mailbox
+    shares, from matching correspondents to clients to the suggested signals."""
+    clients_of = match_addresses()
     seen: set[str] = set()
-    total = len(plan.sources)
-    for done, source in enumerate(plan.sources, 1):
+    total = len(sources)
+    for done, source in enumerate(sources, 1):
         if progress:
             progress(done, total)
         report.messages += 1
         try:
             data = source.read()
             mail = read_message(data, headers_only=True)
+        except SourceFailed:
+            raise
         except Exception as error:  # a message must never stop the run
             report.broken.append(f"{source.label}: {type(error).__name__}: {error}")
             continue
@@ -219,12 +245,17 @@ def capture_mail(
                 if address not in mine:
                     report.unknown[address] += 1
             continue
-        at = mail.at or datetime.fromtimestamp(source.mtime, tz=UTC)
+        mtime = source.arrived() if source.arrived else source.mtime
+        at = mail.at or datetime.fromtimestamp(mtime, tz=UTC)
         if since and at < since:
             report.before_since += 1
             continue
         try:
+            if source.read_whole:
+                data = source.read_whole()
             mail = read_message(data, head=mail)  # a client's: now the body too
+        except SourceFailed:
+            raise
         except Exception as error:
             report.broken.append(f"{source.label}: {type(error).__name__}: {error}")
             continue
@@ -248,5 +279,3 @@ def capture_mail(
                     suggested=list(suggested),
                 )
             )
-    report.added = save(report.entries, {} if dry_run else plan.marks, now, dry_run=dry_run)
-    return report

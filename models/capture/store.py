@@ -32,6 +32,9 @@ class Captured:
     key: str
     minutes: int | None = None
     suggested: list[str] = field(default_factory=list)
+    #: a calendar event's occurrence (UID, and RECURRENCE-ID in a series): what stays the
+    #: same when the event is moved, so a calendar sync updates the entry it logged
+    occurrence: str = ""
 
 
 def match_addresses() -> dict[str, list[int]]:

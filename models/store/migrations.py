@@ -308,6 +308,29 @@ def _v6_row_versions(db: Database, migrator: SchemaMigrator) -> None:
         db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 0')
 
 
+def _v7_calendar_sync(db: Database, migrator: SchemaMigrator) -> None:
+    """``calendar_item``: what ``callsheet sync calendar`` last read of each .ics file of a
+    calendar folder (vdir): its etag (``mtime_ns;inode``) and hash, so an unchanged file is
+    not parsed again; its UID; when it must be read again even unchanged (a repeating or a
+    future meeting); and the log entries its events made, so an edited event updates its
+    entry instead of adding one."""
+    calendar_item = _table(
+        db,
+        "calendar_item",
+        ((("collection", "filename"), True),),
+        legacy_names=False,
+        id=AutoField(),
+        collection=TextField(),
+        filename=TextField(),
+        uid=TextField(),
+        etag=TextField(),
+        hash=TextField(),
+        due=BigIntegerField(null=True),
+        logged=TextField(),
+    )
+    db.create_tables([calendar_item], safe=False)
+
+
 #: Append new steps at the end; never edit a released one.
 STEPS: tuple[Step, ...] = (
     _v1_initial_schema,
@@ -316,6 +339,7 @@ STEPS: tuple[Step, ...] = (
     _v4_records,
     _v5_risk_cache,
     _v6_row_versions,
+    _v7_calendar_sync,
 )
 
 CURRENT_VERSION = len(STEPS)

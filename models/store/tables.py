@@ -253,6 +253,30 @@ class CaptureMark(BaseModel):
     mark = BigIntegerField()
 
 
+class CalendarItem(BaseModel):
+    """One .ics file of a calendar folder (vdir) as ``callsheet sync calendar`` last read it."""
+
+    #: the vdir, as an absolute path
+    collection = TextField()
+    #: the file's name in it (vdir filenames are not UIDs, and are kept)
+    filename = TextField()
+    #: the UID of the file's first event or to-do
+    uid = TextField()
+    #: "mtime_ns;inode": an unchanged etag means an unchanged file
+    etag = TextField()
+    #: sha256 of the bytes: a file rewritten with the same text is not read again
+    hash = TextField()
+    #: epoch seconds after which the file is read again even unchanged (a meeting still to
+    #: happen, or a repeating one); None: never
+    due = BigIntegerField(null=True)
+    #: JSON: [[client_id, external_key, event UID, occurrence, entry version], ...] the entries its
+    #: events made, as the sync left them (an entry the user edited since is not overwritten)
+    logged = TextField()
+
+    class Meta:
+        indexes = ((("collection", "filename"), True),)
+
+
 class RiskCache(BaseModel):
     """Derived, like ``Client.risk_*``: the client's risk as ``risk --json`` prints it, written
     with the stored score (callsheet.models.book.scoring) and used while fresh (callsheet.models.book.risk_cache)."""
@@ -279,4 +303,5 @@ ALL_MODELS = (
     FollowUp,
     CaptureMark,
     RiskCache,
+    CalendarItem,
 )

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "callsheet.tui.cli.demo",
     "callsheet.tui.cli.store",
     "callsheet.tui.cli.completion",
+    "callsheet.tui.cli.sync",
 )
 
 
@@ -81,6 +82,7 @@ EXAMPLES = {
     "time": "callsheet time edit 91 --minutes 90",
     "cadence": "callsheet cadence Ion 30   (stay in touch every 30 days; 0 removes it)",
     "search": "callsheet search lawyer contr --json",
+    "sync": "callsheet sync calendar ~/.calendars/work --write-followups ~/.calendars/callsheet",
 }
 
 TOP_EPILOG = """examples:

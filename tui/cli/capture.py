@@ -7,6 +7,7 @@ import``, which hands them to :func:`import_capture` here.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from callsheet.models.values.text import printable
@@ -25,10 +26,11 @@ def register(subparsers, common) -> None:
     command(subparsers, "mail", _HELP, cmd_mail, mail, parents=[common])
 
 
-_HELP = "log e-mail with your clients from Maildir folders, mbox or .eml files"
+_HELP = "log e-mail with your clients from Maildir folders, mbox or .eml files, or IMAP"
 _PATHS_HELP = (
-    "a Maildir tree (nested folders are read), an mbox or .eml file "
-    "(default: mail_paths in config.toml)"
+    "a Maildir tree (nested folders are read), an mbox or .eml file, or an IMAP folder "
+    "imap://USER@HOST[:PORT]/FOLDER, read-only (default: mail_paths and the [[sync.imap]] "
+    "urls in config.toml)"
 )
 _ME_HELP = "your own address (mail from it is outgoing); adds to my_addresses in config.toml"
 _RESCAN_HELP = (
@@ -39,6 +41,7 @@ _DRY_RUN_HELP = "show what would be logged and who wrote who is not a client; wr
 
 def cmd_mail(args: argparse.Namespace) -> int:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
+    from callsheet.models.capture.imap import configured_urls, is_imap_url
     from callsheet.models.capture.mail import capture_mail
     from callsheet.models.values.validate import InputError
     from callsheet.models.values.when import parse_when
@@ -46,27 +49,42 @@ def cmd_mail(args: argparse.Namespace) -> int:
     from callsheet.tui.cli.common import Progress
 
     config = open_store(args)
-    paths = args.paths or config.mail_paths
+    imap_accounts = config.sync.get("imap", [])
+    paths = args.paths or [*config.mail_paths, *configured_urls(imap_accounts)]
     if not paths:
         raise InputError(
-            "PATH", "give a Maildir folder, an mbox or .eml file, or set mail_paths in config.toml"
+            "PATH",
+            "give a Maildir folder, an mbox or .eml file or an imap:// URL, or set mail_paths "
+            "in config.toml",
         )
+    urls = [p for p in paths if is_imap_url(p)]
+    paths = [p for p in paths if not is_imap_url(p)]
     missing = [p for p in paths if not Path(p).expanduser().exists()]
     if missing:
         raise InputError("PATH", f"{missing[0]}: no such file or folder")
     since = parse_when(args.since) if args.since else None
+    me = [*config.my_addresses, *args.me]
     progress = Progress("mail")
     try:
-        report = capture_mail(
-            paths,
-            [*config.my_addresses, *args.me],
-            since=since,
-            rescan=args.rescan,
-            dry_run=args.dry_run,
-            progress=progress,
-        )
+        reports = []
+        if paths or not urls:
+            reports.append(
+                capture_mail(
+                    paths,
+                    me,
+                    since=since,
+                    rescan=args.rescan,
+                    dry_run=args.dry_run,
+                    progress=progress,
+                )
+            )
+        for url in urls:
+            code = _capture_imap(url, me, imap_accounts, since, args, progress, reports)
+            if code:
+                return code
     finally:
         progress.close()
+    report = _combined(reports)
     if args.json:
         # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.tui.cli.common import print_json
@@ -75,6 +93,50 @@ def cmd_mail(args: argparse.Namespace) -> int:
     else:
         _print_report(report, bool(config.my_addresses or args.me))
     return 0
+
+
+def _capture_imap(url, me, accounts, since, args, progress, reports) -> int:
+    """One IMAP folder into ``reports``; a failure is one line and its exit code (the folders
+    read before it stay logged: each is its own transaction)."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
+    from callsheet.models.capture.imap import ImapError, capture_imap
+
+    try:
+        reports.append(
+            capture_imap(
+                url,
+                me,
+                accounts=accounts,
+                since=since,
+                rescan=args.rescan,
+                dry_run=args.dry_run,
+                progress=progress,
+            )
+        )
+    except ImapError as error:
+        progress.close()
+        print(f"callsheet: {printable(str(error))}", file=sys.stderr)
+        return error.code
+    return 0
+
+
+def _combined(reports):
+    """One report for a run over files and IMAP folders."""
+    first, *rest = reports
+    for other in rest:
+        first.messages += other.messages
+        first.matched += other.matched
+        first.entries += other.entries
+        first.added += other.added
+        first.unknown.update(other.unknown)
+        first.duplicates += other.duplicates
+        first.not_read += other.not_read
+        first.before_since += other.before_since
+        first.encrypted += other.encrypted
+        first.with_defects += other.with_defects
+        first.broken += other.broken
+        first.missing += other.missing
+    return first
 
 
 def _names(entries) -> dict[int, str]:

@@ -139,6 +139,7 @@ class Progress:
     def close(self) -> None:
         if self.shown:
             sys.stderr.write("\n")
+            self.shown = False
 
 
 def problems_text(problems: list[str]) -> str:
