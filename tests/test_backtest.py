@@ -76,7 +76,7 @@ def test_auc_is_the_share_of_pairs_ranked_right_with_ties_half():
 def test_a_score_that_separates_perfectly_beats_the_base_rate_brier():
     # 200 clients: those scoring 80 always late, those scoring 10 never
     pairs = [(80, 1) if n % 4 == 0 else (10, 0) for n in range(200)]
-    result = summarise(_cases(pairs), "late", TODAY, None, 0)
+    result = summarise(_cases(pairs), "late", TODAY, None, [])
     assert result.auc[0] == 1.0
     assert result.brier < 0.01 < result.brier_base
     assert result.brier_base == pytest.approx(0.1875, abs=0.01)  # 0.25 * 0.75

@@ -167,12 +167,13 @@ def replay(
     since: date | None = None,
     like: datetime | None = None,
     model: RiskModel = DEFAULT_MODEL,
-) -> tuple[list[Case], int]:
+) -> tuple[list[Case], list[date]]:
     """Every invoice issued from ``since`` to ``today`` whose outcome is known, scored as of
-    its issue moment; and how many were left out because their outcome is not known."""
+    its issue moment; and the issue days of those left out because their outcome is not
+    known yet."""
     like = like or datetime.now().astimezone()
     cases: list[Case] = []
-    unknown = 0
+    unknown: list[date] = []
     for client_id, history in histories.items():
         scored: dict[date, int] = {}  # one score per issue day
         signal_moments = [s.at for s in history.signals]
@@ -182,7 +183,7 @@ def replay(
                 continue
             happened = outcome_of(invoice, outcome, today)
             if happened is None:
-                unknown += 1
+                unknown.append(invoice.issued)
                 continue
             score = scored.get(invoice.issued)
             if score is None:
@@ -306,6 +307,9 @@ class MonthFigures:
     invoices: int
     outcomes: int
     rate: float
+    #: invoices of the month whose outcome is not known yet (recent months: their late
+    #: ones are still to show, so the rate there is too low until they do)
+    pending: int = 0
 
 
 @dataclass(frozen=True)
@@ -375,13 +379,21 @@ class Backtest:
                 "5-fold cross-validated by client",
             },
             "months": [
-                {"month": m.month, "invoices": m.invoices, "outcomes": m.outcomes, "rate": m.rate}
+                {
+                    "month": m.month,
+                    "invoices": m.invoices,
+                    "outcomes": m.outcomes,
+                    "rate": m.rate,
+                    "not_yet_known": m.pending,
+                }
                 for m in self.months
             ],
         }
 
 
-def _months(cases: Sequence[Case], today: date, count: int = 12) -> tuple[MonthFigures, ...]:
+def _months(
+    cases: Sequence[Case], unknown: Sequence[date], today: date, count: int = 12
+) -> tuple[MonthFigures, ...]:
     """The outcome rate of the invoices issued in each of the last ``count`` months."""
     keys = []
     year, month = today.year, today.month
@@ -389,20 +401,26 @@ def _months(cases: Sequence[Case], today: date, count: int = 12) -> tuple[MonthF
         keys.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     keys.reverse()
-    tally = {key: [0, 0] for key in keys}
+    tally = {key: [0, 0, 0] for key in keys}
     for case in cases:
         key = f"{case.issued.year:04d}-{case.issued.month:02d}"
         if key in tally:
             tally[key][0] += 1
             tally[key][1] += case.outcome
+    for day in unknown:
+        key = f"{day.year:04d}-{day.month:02d}"
+        if key in tally:
+            tally[key][2] += 1
     return tuple(
-        MonthFigures(key, n, k, round(k / n, 4) if n else 0.0) for key, (n, k) in tally.items()
+        MonthFigures(key, n, k, round(k / n, 4) if n else 0.0, pending)
+        for key, (n, k, pending) in tally.items()
     )
 
 
 def summarise(
-    cases: Sequence[Case], outcome: str, today: date, since: date | None, unknown: int
+    cases: Sequence[Case], outcome: str, today: date, since: date | None, unknown: Sequence[date]
 ) -> Backtest:
+    """The figures of a replay (``unknown``: the issue days of the invoices left out)."""
     bands = []
     for band in BANDS:
         chosen = [c for c in cases if c.band == band]
@@ -418,12 +436,12 @@ def summarise(
         today,
         len(cases),
         sum(c.outcome for c in cases),
-        unknown,
+        len(unknown),
         tuple(bands),
         auc(cases),
         brier(probabilities, cases),
         brier(base_rates, cases),
-        _months(cases, today),
+        _months(cases, unknown, today),
     )
 
 
