@@ -279,3 +279,18 @@ def test_the_demo_books_bands_are_ordered(cli):
     assert result["auc"]["interval_95"][0] > 0.6
     assert result["brier"]["calibrated"] < result["brier"]["base_rate"]
     assert len(result["months"]) == 12
+
+
+def test_the_readme_figures_are_what_the_backtest_says():
+    """README's "How good is the score?" block is the demo book's backtest, as printed."""
+    from pathlib import Path
+
+    from callsheet.models.demo import score_check
+
+    result = score_check.figures()
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert score_check.in_readme(readme) == score_check.readme_section(result), (
+        "README's backtest figures are out of date:"
+        " python -m callsheet.models.demo.score_check --write README.md"
+    )
+    assert result.ordered and not result.few

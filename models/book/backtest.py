@@ -78,12 +78,16 @@ def histories() -> dict[int, History]:
     return {client_id: history.sort() for client_id, history in book.items()}
 
 
-def backtest(outcome: str, now: datetime, since: date | None = None) -> Backtest:
-    """The replay's figures for ``outcome`` (late, late30, disputed, any) as of ``now``."""
+def backtest(
+    outcome: str, now: datetime, since: date | None = None, zone: datetime | None = None
+) -> Backtest:
+    """The replay's figures for ``outcome`` (late, late30, disputed, any) as of ``now``;
+    days start at midnight in ``zone``'s time zone (default: the local one)."""
     if outcome not in OUTCOMES:
         raise InputError("--outcome", f"one of {', '.join(OUTCOMES)}")
-    today = now.astimezone().date()
+    like = now.astimezone(zone.tzinfo) if zone is not None else now.astimezone()
+    today = like.date()
     if since is not None and since > today:
         raise InputError("--since", f"{since} is after today")
-    cases, unknown = replay(histories(), outcome, today, since, now.astimezone(), current_model())
+    cases, unknown = replay(histories(), outcome, today, since, like, current_model())
     return summarise(cases, outcome, today, since, unknown)
