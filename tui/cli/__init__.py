@@ -185,6 +185,7 @@ def use_rates(config) -> None:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from datetime import date
 
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book import rates
     from callsheet.models.config import config_path
 
