@@ -20,7 +20,6 @@ from peewee import chunked, fn
 
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import ExchangeRate, Invoice
-from callsheet.models.values.ecb import file_text, parse
 from callsheet.models.values.money import Rate
 
 
@@ -40,6 +39,9 @@ def import_file(path: Path) -> Imported:
     """Read an ECB reference-rate file and store every day of it in one transaction (a day
     imported before is replaced by the file's). Raises InputError naming the bad line;
     then nothing is stored."""
+    # deferred: every command reads the rates in force, only this one reads a file
+    from callsheet.models.values.ecb import file_text, parse
+
     days = parse(file_text(path.read_bytes(), path.name), path.name)
     rows = [
         {"day": day.isoformat(), "currency": code, "per_euro": value}
