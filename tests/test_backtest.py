@@ -26,6 +26,7 @@ from callsheet.models.risk.backtest import (
     wilson,
 )
 from callsheet.models.risk.evidence import SignalEvent, ToneEvent
+from callsheet.models.store.tables import Invoice
 from callsheet.models.values.terms import POSITIVE_SIGNALS, TONES, WARNING_SIGNALS
 
 TODAY = date(2026, 12, 6)
@@ -294,3 +295,42 @@ def test_the_readme_figures_are_what_the_backtest_says():
         " python -m callsheet.models.demo.score_check --write README.md"
     )
     assert result.ordered and not result.few
+
+
+def test_on_a_real_book_what_is_written_later_never_changes_an_earlier_score(db):
+    """The same property through the database: the replay's scores of the invoices issued
+    up to 1 June stay what they were after later signs, conversations, invoices, a part
+    payment, the payment of an old invoice and a dispute are written to the book."""
+    from callsheet.models.book import clients as ops
+    from callsheet.models.book.backtest import histories
+    from callsheet.models.book.records.payments import add_payment
+    from tests.clock import NOW
+    from tests.factories import client, entry, invoice
+
+    cut = date(2026, 6, 1)
+    late = client("Late Payer", status="active")
+    entry(late, "Shouted", "rude", days_ago=(NOW.date() - date(2026, 3, 1)).days)
+    for n in range(8):
+        issued = date(2026, 1 + n, 1)
+        due = issued + timedelta(days=14)
+        paid = due + timedelta(days=20) if n % 2 else None  # every other one still unpaid
+        invoice(late, f"L{n}", 1000, issued, due, paid=paid)
+
+    def scores() -> dict[str, int]:
+        cases, _ = replay(histories(), "any", NOW.date(), like=NOW)
+        return {c.number: c.score for c in cases if c.issued <= cut and c.number.count("-") == 0}
+
+    before = scores()
+    assert len(before) == 6 and len(set(before.values())) > 1  # they differ: it means something
+    # from the very moment the last of them was issued (the start of 1 June) on: the model
+    # itself ignores what is after its "as of", the replay must also leave out that moment
+    # and that day
+    moment = issue_moment(cut, NOW)
+    for kind, at in (("legal_threat", moment), ("refused_payment", moment), ("rude", NOW)):
+        ops.log_interaction(late, summary=kind, signals=[kind], at=at, now=NOW, tone="hostile")
+    invoice(late, "L-same-day", 9000, cut, cut + timedelta(days=14), disputed=True)
+    invoice(late, "L-later", 9000, date(2026, 9, 1), date(2026, 9, 15), disputed=True)
+    add_payment(Invoice.get(Invoice.number == "L0"), amount="300", paid_on=cut, now=NOW)
+    ops.record_payment(Invoice.get(Invoice.number == "L2"), cut, now=NOW)
+    Invoice.update(disputed=True).where(Invoice.number == "L4").execute()
+    assert scores() == before
