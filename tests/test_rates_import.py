@@ -102,11 +102,22 @@ def test_history_file_uses_the_newest_day_and_converts_through_the_euro(cli, tmp
     assert rates["PLN"]["rate"] == pytest.approx(4.975 / 4.2313)
     assert rates["PLN"]["day"] == "2026-12-04"
     assert rates["EUR"]["rate"] == pytest.approx(4.975)
-    # the Russian rouble was last quoted in 2019 (N/A since): its rate is that day's
-    assert rates["RUB"]["day"] == "2019-04-10"
-    assert rates["RUB"]["rate"] == pytest.approx(4.7605 / 72.86)
-    # N/A currencies (the Cypriot pound) have no rate at all, and RON is home
-    assert "CYP" not in rates and "RON" not in rates
+    # the Russian rouble was last quoted in 2019 (N/A since): no rate for today's money,
+    # and neither for N/A currencies (the Cypriot pound); RON is home
+    assert "RUB" not in rates and "CYP" not in rates and "RON" not in rates
+    assert rates["USD"]["day"] == "2026-12-04"
+
+
+def test_a_currency_not_quoted_today_keeps_its_last_rate_of_the_month(cli, tmp_path, config):
+    """A day on which a currency is N/A: its rate comes from the last day it was quoted,
+    with that day beside it (within the month before the newest day)."""
+    older = HIST.splitlines()[1].replace("2026-12-04", "2026-11-20").replace("1.0539", "1.0400")
+    newest = HIST.splitlines()[1].replace(",1.0539,", ",N/A,")
+    text = _HIST_HEADER + newest + "\n" + older + "\n"
+    assert cli("rates", "import", _file(tmp_path, "eurofxref-hist.csv", text))[0] == 0
+    rates = _rates(cli)["rates"]
+    assert rates["USD"] == {"rate": pytest.approx(1 / 1.04), "day": "2026-11-20"}
+    assert rates["PLN"]["day"] == "2026-12-04"
 
 
 def test_a_zip_as_the_ecb_serves_it_is_read(cli, tmp_path, config):

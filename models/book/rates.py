@@ -11,9 +11,10 @@ config.toml was last changed. No network: the user downloads the file.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from peewee import chunked, fn
@@ -64,38 +65,42 @@ def import_file(path: Path) -> Imported:
     )
 
 
+#: a currency not quoted in this many days before the newest stored day has no rate: the
+#: ECB stopped quoting it (the Russian rouble since March 2022), and an old rate shown as
+#: today's money would mislead; it is shown apart and named, as any currency without one
+RECENT_DAYS = 31
+
+
 def home_rates(home: str) -> dict[str, Rate]:
     """What one unit of each imported currency is worth in ``home``, from the newest day
-    on which both it and ``home`` were quoted (the euro is 1 per euro on every day); empty
-    when ``home`` is a currency the ECB does not quote."""
-    newest = (
-        ExchangeRate.select(ExchangeRate.currency, fn.MAX(ExchangeRate.day))
-        .group_by(ExchangeRate.currency)
-        .tuples()
-    )
-    if home != "EUR":
-        quoted_days = ExchangeRate.select(ExchangeRate.day).where(ExchangeRate.currency == home)
-        newest = newest.where(ExchangeRate.day.in_(quoted_days))
-    latest = {currency: day for currency, day in database.execute(newest).fetchall()}
-    if not latest:
+    on which both it and ``home`` were quoted (the euro is 1 per euro on every day), within
+    :data:`RECENT_DAYS` of the newest stored day; empty when ``home`` is a currency the ECB
+    does not quote. Reads that month only (an index range: every command asks)."""
+    newest = ExchangeRate.select(fn.MAX(ExchangeRate.day)).scalar()
+    if newest is None:
         return {}
-    wanted_days = sorted(set(latest.values()))
-    per_euro: dict[tuple[str, str], float] = {}
-    for batch in chunked(wanted_days, 500):
-        query = ExchangeRate.select(
-            ExchangeRate.currency, ExchangeRate.day, ExchangeRate.per_euro
-        ).where(ExchangeRate.day.in_(list(batch)))
-        for currency, day, value in database.execute(query).fetchall():
-            per_euro[(currency, day)] = float(value)
+    newest_day = _day(newest)
+    assert newest_day is not None
+    since = (newest_day - timedelta(days=RECENT_DAYS)).isoformat()
+    query = ExchangeRate.select(
+        ExchangeRate.day, ExchangeRate.currency, ExchangeRate.per_euro
+    ).where(ExchangeRate.day >= since)
+    by_day: dict[str, dict[str, float]] = defaultdict(dict)
+    for day, currency, value in database.execute(query).fetchall():
+        by_day[day][currency] = float(value)
     rates: dict[str, Rate] = {}
-    for currency, day in latest.items():
-        if currency == home:
+    for day in sorted(by_day, reverse=True):  # newest first: the first rate found stays
+        quoted = by_day[day]
+        if home == "EUR":
+            home_per_euro = 1.0
+        elif home in quoted:
+            home_per_euro = quoted[home]
+            rates.setdefault("EUR", Rate(home_per_euro, _day(day)))
+        else:
             continue
-        home_per_euro = 1.0 if home == "EUR" else per_euro[(home, day)]
-        rates[currency] = Rate(home_per_euro / per_euro[(currency, day)], _day(day))
-    if home != "EUR" and home in latest:
-        day = latest[home]
-        rates["EUR"] = Rate(per_euro[(home, day)], _day(day))
+        for currency, per_euro in quoted.items():
+            if currency != home and currency not in rates:
+                rates[currency] = Rate(home_per_euro / per_euro, _day(day))
     return rates
 
 
