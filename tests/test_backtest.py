@@ -334,3 +334,9 @@ def test_on_a_real_book_what_is_written_later_never_changes_an_earlier_score(db)
     ops.record_payment(Invoice.get(Invoice.number == "L2"), cut, now=NOW)
     Invoice.update(disputed=True).where(Invoice.number == "L4").execute()
     assert scores() == before
+
+
+def test_since_alone_is_refused(cli):
+    assert cli("add", "Someone")[0] == 0
+    code, out, err = cli("risk", "--since", "2026-01-01")
+    assert code == 2 and "--since: only with --backtest" in err
