@@ -16,6 +16,7 @@ database, then measures, with medians over several runs, and prints ONE JSON obj
 - risk_all_ms, who_ms, version_ms: `callsheet risk --json`, `callsheet who PHONE`,
   `callsheet --version`, end to end (risk on a store whose stored scores are kept fresh, as
   the open dashboard keeps them; risk_computed_ms: `--as-of now`, every client computed);
+- backtest_ms: `callsheet risk --backtest --json` (every invoice replayed as of its issue day);
 - rss_mb: peak resident memory of the dashboard process during the interactive run.
 
 In-app figures are taken inside the app (``CallsheetApp.mark_start``/``mark``: from the key
@@ -258,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
             [CALLSHEET, "risk", "--json", "--as-of", "now", "--db", str(db)], risk_runs, env
         ),
         "who_ms": wall_ms([CALLSHEET, "who", phone, "--db", str(db)], args.runs * 3, env),
+        "backtest_ms": wall_ms(
+            [CALLSHEET, "risk", "--backtest", "--json", "--db", str(db)], risk_runs, env
+        ),
         "version_ms": wall_ms([CALLSHEET, "--version"], args.runs * 3, env),
         "rss_mb": inner["rss_mb"],
         "backend": "postgresql" if args.db else "sqlite",

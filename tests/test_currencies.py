@@ -3,6 +3,8 @@ only at the rates the user supplies in ``[rates]``, showing the rate, naming wha
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from callsheet.models.config import ConfigError, load_config
@@ -21,6 +23,11 @@ def rates(tmp_path, monkeypatch):
         monkeypatch.setenv("CALLSHEET_CONFIG", str(path))
 
     return write
+
+
+def _day_text(day: date) -> str:
+    """A rate's day as shown beside it: "6 Dec 2026"."""
+    return f"{day.day} {day:%b %Y}"
 
 
 def _book(cli) -> None:
@@ -70,6 +77,7 @@ def test_risk_json_keeps_each_currency_apart_without_rates(cli, rates):
         "currency": "EUR",
         "cents": 100_000,
         "rates": {},
+        "rate_days": {},
         "not_counted": {"PLN": 400_000, "RON": 50_000},
     }
     text = marta["stance"]["text"]
@@ -88,6 +96,8 @@ def test_risk_json_converts_at_the_users_rates_and_shows_them(cli, rates):
         "currency": "EUR",
         "cents": 192_040,
         "rates": {"PLN": 0.2301},
+        # a [rates] entry is dated by the day config.toml was last changed (today here)
+        "rate_days": {"PLN": date.today().isoformat()},
         "not_counted": {"RON": 50_000},
     }
 
@@ -195,9 +205,10 @@ def test_call_sheet_shows_a_conversion_with_its_rate(cli, rates):
     code, out, err = cli("brief", "Marta", "--markdown")
     assert code == 0, err
     # 3,000 EUR + 4,000 PLN x 0.2301 + 500 RON x 0.2 = 4,020.40 EUR, with both rates
-    assert "Overdue in EUR: ≈ 4,020.40 EUR at PLN 0.2301, RON 0.2" in out
+    on = _day_text(date.today())
+    assert f"Overdue in EUR: ≈ 4,020.40 EUR at PLN 0.2301 on {on}, RON 0.2 on {on}" in out
     code, out, err = cli("facts", "Marta")
-    assert "- Overdue in EUR: ≈ 4,020.40 EUR at PLN 0.2301, RON 0.2." in out
+    assert f"- Overdue in EUR: ≈ 4,020.40 EUR at PLN 0.2301 on {on}, RON 0.2 on {on}." in out
 
 
 def test_an_agreements_invoices_in_another_currency_are_not_added_to_its_budget(cli, rates):
@@ -216,7 +227,7 @@ def test_an_agreements_invoices_in_another_currency_are_not_added_to_its_budget(
     assert "(1,000 EUR; 4,000 PLN not counted: no rate) (50%)" in out
     rates("[rates]\nPLN = 0.25\n")
     code, out, err = cli("brief", "Marta")
-    assert "(≈ 2,000 EUR at PLN 0.25) (100%)" in out
+    assert f"(≈ 2,000 EUR at PLN 0.25 on {_day_text(date.today())}) (100%)" in out
     assert cli.json("brief", "Marta", "--json")["agreements"][0]["invoiced"] == {
         "EUR": 1000.0,
         "PLN": 4000.0,

@@ -71,6 +71,8 @@ def made_by(model: RiskModel) -> str:
     zone = f"{time.tzname}{time.timezone}{time.altzone}"
     # sets print in a different order in each process: a canonical form, not repr()
     canonical = json.dumps(asdict(model), sort_keys=True, default=sorted)
+    # a rate's day is shown in the document too (a float's JSON has no room for it)
+    canonical += repr(sorted((c, str(getattr(r, "day", ""))) for c, r in model.rates.items()))
     settings = hashlib.sha256(f"{canonical}|{zone}".encode()).hexdigest()[:16]
     return f"{_code_hash}:{settings}"
 

@@ -22,6 +22,11 @@ def money_json(money: Money) -> dict:
             "currency": home.home,
             "cents": home.cents,
             "rates": dict(sorted(home.rates.items())),
+            # the day each rate is from (an ECB day, or when config.toml was changed)
+            "rate_days": {
+                currency: day.isoformat() if (day := getattr(rate, "day", None)) else None
+                for currency, rate in sorted(home.rates.items())
+            },
             "not_counted": amounts_json(home.uncounted),
         },
     }

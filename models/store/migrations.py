@@ -331,6 +331,21 @@ def _v7_calendar_sync(db: Database, migrator: SchemaMigrator) -> None:
     db.create_tables([calendar_item], safe=False)
 
 
+def _v8_exchange_rates(db: Database, migrator: SchemaMigrator) -> None:
+    """``exchange_rate``: the ECB reference rates a user imported, one row per day and
+    currency (units of the currency per euro, as text: the file's digits kept exactly)."""
+    exchange_rate = _table(
+        db,
+        "exchange_rate",
+        ((("day", "currency"), True),),
+        legacy_names=False,
+        day=TextField(),
+        currency=TextField(),
+        per_euro=TextField(),
+    )
+    db.create_tables([exchange_rate], safe=False)
+
+
 #: Append new steps at the end; never edit a released one.
 STEPS: tuple[Step, ...] = (
     _v1_initial_schema,
@@ -340,6 +355,7 @@ STEPS: tuple[Step, ...] = (
     _v5_risk_cache,
     _v6_row_versions,
     _v7_calendar_sync,
+    _v8_exchange_rates,
 )
 
 CURRENT_VERSION = len(STEPS)

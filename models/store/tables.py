@@ -290,6 +290,20 @@ class RiskCache(BaseModel):
     document = TextField()
 
 
+class ExchangeRate(BaseModel):
+    """The ECB's reference rates the user imported (``callsheet rates import``): how many
+    units of ``currency`` one euro bought on ``day``, as the file wrote it (text, so the
+    rate is kept exactly; callsheet.models.book.rates turns it into rates into the home
+    currency)."""
+
+    day = IsoDateField()
+    currency = TextField()
+    per_euro = TextField()
+
+    class Meta:
+        indexes = ((("day", "currency"), True),)
+
+
 ALL_MODELS = (
     Client,
     Phone,
@@ -304,4 +318,5 @@ ALL_MODELS = (
     CaptureMark,
     RiskCache,
     CalendarItem,
+    ExchangeRate,
 )

@@ -13,11 +13,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from callsheet.models.values.text import money_text
 
 #: currency -> cents
 Amounts = Mapping[str, int]
+
+
+class Rate(float):
+    """A rate (what one unit of a currency is worth in another) with the day it is from:
+    the ECB's day for an imported rate, the day config.toml was last changed for ``[rates]``.
+    A plain float everywhere else, so every sum and every settings hash takes it as one."""
+
+    day: date | None
+
+    def __new__(cls, value: float, day: date | None = None) -> Rate:
+        rate = super().__new__(cls, value)
+        rate.day = day
+        return rate
+
+    def __reduce__(self):
+        return (Rate, (float(self), self.day))
+
+
+def rate_text(currency: str, rate: float) -> str:
+    """ "PLN 0.2301 on 5 Dec 2026": the rate, with its day when it has one."""
+    day = getattr(rate, "day", None)
+    return f"{currency} {rate:g}" + (f" on {day.day} {day:%b %Y}" if day else "")
 
 
 def add(into: dict[str, int], currency: str, cents: int) -> None:
@@ -72,10 +95,11 @@ class Converted:
         return bool(self.rates)
 
     def text(self) -> str:
-        """ "≈ 920 EUR at PLN 0.2301; 4,000 RON not counted: no rate" (or "1,000 EUR")."""
+        """ "≈ 920 EUR at PLN 0.2301 on 5 Dec 2026; 4,000 RON not counted: no rate" (or
+        "1,000 EUR"): each rate with its day (:class:`Rate`)."""
         parts = []
         if self.rates or self.cents or not self.uncounted:
-            at = ", ".join(f"{c} {r:g}" for c, r in sorted(self.rates.items()))
+            at = ", ".join(rate_text(c, r) for c, r in sorted(self.rates.items()))
             figure = f"{money_text(self.cents) or '0'} {self.home}"
             parts.append(f"≈ {figure} at {at}" if at else figure)
         parts += [
@@ -134,8 +158,9 @@ def convert_to(amounts: Amounts, target: str, home: str, rates: Mapping[str, flo
         own = {target: amounts[target]} if amounts.get(target) else {}
         rest = {c: v for c, v in amounts.items() if v and c != target}
         return Converted(target, sum(own.values()), {}, rest)
-    through = {c: r / rates[target] for c, r in rates.items() if c != target}
-    through[home] = 1 / rates[target]
+    to = rates[target]
+    through = {c: Rate(r / to, _older(r, to)) for c, r in rates.items() if c != target}
+    through[home] = Rate(1 / to, getattr(to, "day", None))
     total = 0.0
     used: dict[str, float] = {}
     uncounted: dict[str, int] = {}
@@ -146,7 +171,13 @@ def convert_to(amounts: Amounts, target: str, home: str, rates: Mapping[str, flo
             total += cents
         elif currency in through:
             total += cents * through[currency]
-            used[currency] = round(through[currency], 6)
+            used[currency] = Rate(round(through[currency], 6), through[currency].day)
         else:
             uncounted[currency] = cents
     return Converted(target, round(total), used, uncounted)
+
+
+def _older(one: float, other: float) -> date | None:
+    """The older day of two rates (a rate made of both is as old as the older one)."""
+    days = [d for d in (getattr(one, "day", None), getattr(other, "day", None)) if d]
+    return min(days) if days else None

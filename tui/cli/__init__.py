@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "callsheet.tui.cli.edit",
     "callsheet.tui.cli.search",
     "callsheet.tui.cli.risk",
+    "callsheet.tui.cli.rates",
     "callsheet.tui.cli.triage",
     "callsheet.tui.cli.calls",
     "callsheet.tui.cli.transfer",
@@ -83,6 +84,7 @@ EXAMPLES = {
     "cadence": "callsheet cadence Ion 30   (stay in touch every 30 days; 0 removes it)",
     "search": "callsheet search lawyer contr --json",
     "sync": "callsheet sync calendar ~/.calendars/work --write-followups ~/.calendars/callsheet",
+    "rates": "callsheet rates import eurofxref-hist.csv   /   callsheet rates --json",
 }
 
 TOP_EPILOG = """examples:
@@ -170,12 +172,36 @@ def open_store(args: argparse.Namespace):
         scoring.configure(config)
     create = getattr(args, "command", None) not in READ_ONLY_COMMANDS
     open_target(database_setting(getattr(args, "db", None)), create=create)
+    use_rates(config)
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.store.busy import set_attempt_timeout
 
     # short attempts, so a locked database is reported after about a second (main retries)
     set_attempt_timeout()
     return config
+
+
+def use_rates(config) -> None:
+    """The rates in force: the imported ECB rates with config.toml's ``[rates]`` over them,
+    each with its day; the risk model takes them (see callsheet.models.book.rates)."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
+    from datetime import date
+
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
+    from callsheet.models.book import rates
+    from callsheet.models.config import config_path
+
+    if not config.rates and not rates.has_rates():
+        return
+    try:
+        configured_on = date.fromtimestamp(config_path().stat().st_mtime)
+    except OSError:
+        configured_on = None
+    config.rates = rates.in_force(config.currency, config.rates, configured_on)
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
+    from callsheet.models.book import scoring
+
+    scoring.configure(config)
 
 
 def skip_unneeded_drivers(argv: list[str]) -> None:

@@ -23,12 +23,25 @@ def register(subparsers, common) -> None:
         as_of_arg("score as of this date or moment (default now)"),
         arg("--band", default=None, choices=("low", "watch", "high"), help=_BAND_HELP),
         repeatable("--if-paid", "NUMBER", _IF_PAID_HELP, default=None),
+        arg("--backtest", action="store_true", help=_BACKTEST_HELP),
+        arg("--since", default=None, metavar="DATE", help="with --backtest: invoices issued from"),
+        arg(
+            "--outcome",
+            default="late",
+            choices=("late", "late30", "disputed", "any"),
+            help="with --backtest: late (paid 14+ days after due, the default), late30,"
+            " disputed, or any",
+        ),
     )
     command(subparsers, "risk", _HELP, cmd_risk, risk, parents=[common])
 
 
 _HELP = "clients by risk score, or explain one client's score"
 _BAND_HELP = "only clients in this band"
+_BACKTEST_HELP = (
+    "does the score work? every invoice scored as of its issue day from what came before,"
+    " against what happened: per band rates, AUC, Brier"
+)
 _IF_PAID_HELP = (
     "with CLIENT: the score if this invoice were paid today (repeatable; stores nothing)"
 )
@@ -61,6 +74,10 @@ def cmd_risk(args: argparse.Namespace) -> int:
     from callsheet.tui.cli.common import print_json
 
     open_store(args)
+    if args.backtest:
+        return _backtest(args)
+    if args.since is not None:
+        raise InputError("--since", "only with --backtest")
     as_of = _as_of(args.as_of)
     if args.if_paid and not args.client:
         raise InputError("--if-paid", "name the client whose invoices would be paid")
@@ -86,6 +103,35 @@ def cmd_risk(args: argparse.Namespace) -> int:
         print(
             f"{risk.score:>3} {risk.band:<5}  #{client.id:<6} {_plain(client.name)[:30]:<30}  {top}"
         )
+    return 0
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    """``risk --backtest``: the replay's figures, in text or JSON."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
+    from callsheet.models.book.backtest import backtest
+    from callsheet.models.risk.backtest import report_text
+    from callsheet.models.values.validate import InputError
+    from callsheet.models.values.when import utcnow
+    from callsheet.tui.cli.common import print_json
+
+    if args.client or args.if_paid or args.band:
+        raise InputError("--backtest", "replays the whole book: no client, --band or --if-paid")
+    since = None
+    if args.since:
+        # deferred: each command loads only what it runs (`who` answers a ringing phone)
+        from datetime import date
+
+        try:
+            since = date.fromisoformat(args.since.strip())
+        except ValueError:
+            raise InputError("--since", f"{args.since!r} is not a date (2026-01-31)") from None
+    now = _as_of(args.as_of) if args.as_of else utcnow()
+    result = backtest(args.outcome, now, since)
+    if args.json:
+        print_json(result.json())
+    else:
+        print(report_text(result))
     return 0
 
 

@@ -51,6 +51,13 @@ class RiskPane(Marks, ScrollView, can_focus=True):
             id="risk.what_if_paid",
             tooltip="The score if the unpaid invoices were paid today (stores nothing)",
         ),
+        Binding(
+            "b",
+            "screen.score_check",
+            "How good is the score?",
+            id="risk.score_check",
+            tooltip="Backtest: late payment per band as scored on each issue day, AUC, trend",
+        ),
     ]
 
     def __init__(self, **kwargs) -> None:

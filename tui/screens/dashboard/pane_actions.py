@@ -35,6 +35,13 @@ class PaneActions(DashboardHost):
             AttentionLoaded(queries.triage(self.app.now(), self.app.config.stale_after_days))
         )
 
+    def action_score_check(self) -> None:
+        """How good is the score? The backtest's figures, drawn (computed in a worker)."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.score_check import ScoreCheckScreen
+
+        self.app.push_screen(ScoreCheckScreen())
+
     def action_triage_group(self, step: int) -> None:
         if not self.pane.in_triage:
             self.action_toggle_triage()

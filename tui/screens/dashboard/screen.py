@@ -126,6 +126,13 @@ class DashboardScreen(
             "Risk if the unpaid invoices were paid today: 62 → 41 (stores nothing)",
             key_display="$",
         ),
+        _binding(
+            "B",
+            "score_check",
+            "How good is the score?",
+            "score_check",
+            "Backtest: late payment per band as scored on each invoice's issue day, AUC, trend",
+        ),
         _binding("d", "load_demo", "Demo data", "demo", "Load demo data into an empty database"),
         _binding("ctrl+r", "reload", "Reload", "reload", "Reload everything from the database"),
         _binding("question_mark", "help", "Help", "help", "Every key", True),
