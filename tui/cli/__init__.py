@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "callsheet.tui.cli.calls",
     "callsheet.tui.cli.transfer",
     "callsheet.tui.cli.capture",
+    "callsheet.tui.cli.sync",
     "callsheet.tui.cli.privacy",
     "callsheet.tui.cli.demo",
     "callsheet.tui.cli.store",
@@ -81,6 +82,7 @@ EXAMPLES = {
     "time": "callsheet time edit 91 --minutes 90",
     "cadence": "callsheet cadence Ion 30   (stay in touch every 30 days; 0 removes it)",
     "search": "callsheet search lawyer contr --json",
+    "sync": "callsheet sync contacts ~/.contacts/phone --dry-run   (contacts in [sync] of config.toml)",
 }
 
 TOP_EPILOG = """examples:
