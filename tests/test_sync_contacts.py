@@ -14,6 +14,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from callsheet.models.book import clients as ops
 from callsheet.models.book.contact_points import PhoneInput
@@ -365,3 +367,159 @@ def test_the_report_as_json_names_every_change(cli, db_path, vdir):
     assert set(report) >= {"added", "merged", "updated", "archived", "conflicts", "not_read"}
     json.dumps(report)
     assert os.listdir(vdir) == [report["cards_written"][0].split(":")[0]]
+
+
+# --- any interleaving of edits on both sides converges ---------------------------------------
+
+SIDES_FIELDS = ("name", "company", "notes", "phone")
+
+
+def _edit_card(path: Path, field: str, value: str, tick: int) -> None:
+    """Change a card as another program would: its own text edit, written atomically."""
+    text = path.read_bytes().decode()
+    prop = {"name": "FN", "company": "ORG", "notes": "NOTE", "phone": "TEL"}[field]
+    lines = [line for line in text.split("\r\n") if line]
+    kept = [line for line in lines if not re.match(rf"(item\d+\.)?{prop}[;:]", line)]
+    kept.insert(len(kept) - 1, f"{prop}:{value}")
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(("\r\n".join(kept) + "\r\n").encode())
+    os.replace(temporary, path)
+    os.utime(path, ns=(tick * 1_000_000_000, tick * 1_000_000_000))
+
+
+def _card_values(path: Path) -> dict:
+    from callsheet.models.exchange.card_edit import owned_fields
+
+    card = read_cards(for_reading(path.read_bytes().decode()))[0][0]
+    owned = owned_fields(card, "RO")[0]
+    return {
+        "name": owned.name,
+        "company": owned.company,
+        "notes": owned.notes,
+        "phone": {key for key, _raw, _kind in owned.phones},
+    }
+
+
+def _client_values(client_id: int) -> dict:
+    found = Client.get_by_id(client_id)
+    return {
+        "name": found.name,
+        "company": found.company,
+        "notes": found.notes,
+        "phone": {p.e164 for p in found.phones},
+    }
+
+
+def _phone_key(value: str) -> set[str]:
+    return {"+" + value.replace(" ", "").lstrip("+")}
+
+
+_edits = st.tuples(
+    st.sampled_from(("callsheet", "vdir")),
+    st.integers(0, 1),
+    st.sampled_from(SIDES_FIELDS),
+    st.integers(1, 2),
+)
+_steps = st.lists(st.one_of(_edits, _edits, st.just(("sync",))), max_size=16)
+
+
+@pytest.mark.sqlite_only  # one SQLite file per example; the engine is the same on both
+@settings(max_examples=60, deadline=None)
+@given(steps=_steps)
+@example(  # a conflict, kept until --prefer; then edits of different fields, merged
+    steps=[
+        ("callsheet", 0, "name", 1),
+        ("vdir", 0, "name", 2),
+        ("vdir", 0, "phone", 1),
+        ("sync",),
+        ("vdir", 1, "notes", 1),
+        ("callsheet", 1, "company", 2),
+        ("callsheet", 1, "phone", 2),
+        ("sync",),
+    ]
+)
+def test_any_interleaving_of_edits_and_syncs_converges_and_loses_no_edit(steps):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "contacts"
+        folder.mkdir()
+        open_database(Path(scratch) / "book.db")
+        try:
+            _run_interleaving(folder, steps)
+        finally:
+            close_database()
+
+
+def _run_interleaving(folder: Path, steps) -> None:
+    ids = [
+        ops.add_client(f"Client {i}", phones=[f"+40 72{i} 000 000"], now=NOW).id for i in range(3)
+    ]
+    sync(folder)
+    files = {
+        r.client_id: folder / r.filename for r in ContactSync.select() if r.client_id is not None
+    }
+    start = {i: _client_values(ids[i]) for i in range(3)}
+    base = {i: dict(start[i]) for i in range(3)}
+    sides = {"callsheet": {i: dict(start[i]) for i in range(3)}}
+    sides["vdir"] = {i: dict(start[i]) for i in range(3)}
+    tick = 10
+
+    def value_of(field: str, i: int, k: int):
+        if field == "phone":
+            return f"+40 73{i} 000 {k:03d}"
+        return {"name": f"Client {i} v{k}", "company": f"Company {k}", "notes": f"Note {k}"}[field]
+
+    def model_sync(prefer: str | None) -> set[int]:
+        conflicted = set()
+        for i in range(3):
+            ours, theirs = sides["callsheet"][i], sides["vdir"][i]
+            both = {
+                f
+                for f in SIDES_FIELDS
+                if ours[f] != base[i][f] and theirs[f] != base[i][f] and ours[f] != theirs[f]
+            }
+            if both and prefer is None:
+                conflicted.add(i)
+                continue
+            merged = {}
+            for f in SIDES_FIELDS:
+                take_theirs = theirs[f] != base[i][f] and (f not in both or prefer == "vdir")
+                merged[f] = theirs[f] if take_theirs else ours[f]
+            base[i] = dict(merged)
+            sides["callsheet"][i], sides["vdir"][i] = dict(merged), dict(merged)
+        return conflicted
+
+    def check(report, conflicted: set[int]) -> None:
+        assert {c.client_id for c in report.conflicts} == {ids[i] for i in conflicted}
+        assert report.added == [] and report.merged == [] and report.bad == []
+        for i in range(3):
+            assert _client_values(ids[i]) == sides["callsheet"][i]
+            assert _card_values(files[ids[i]]) == sides["vdir"][i]
+        assert Client.select().count() == 3
+        assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in files.values())
+
+    for step in steps:
+        if step[0] == "sync":
+            conflicted = model_sync(None)
+            check(sync(folder), conflicted)
+            continue
+        side, i, field, k = step
+        value = value_of(field, i, k)
+        if side == "callsheet":
+            if field == "phone":
+                ops.update_client(Client.get_by_id(ids[i]), phones=[value])
+            else:
+                ops.update_client(Client.get_by_id(ids[i]), **{field: value})
+        else:
+            tick += 1
+            _edit_card(files[ids[i]], field, value, tick)
+        sides[side][i][field] = _phone_key(value) if field == "phone" else value
+
+    check(sync(folder, prefer="callsheet"), model_sync("callsheet"))
+    for i in range(3):  # converged: both sides equal
+        assert sides["callsheet"][i] == sides["vdir"][i]
+    before = stats(folder)
+    settled = sync(folder)
+    assert settled.files_written == 0 and settled.updated == [] and settled.conflicts == []
+    assert stats(folder) == before
