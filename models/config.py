@@ -83,6 +83,20 @@ class Config:
     #: what one unit of a currency is worth in ``currency`` (the home currency):
     #: {"PLN": 0.2301}; amounts in a currency with no rate are never counted as home money
     rates: dict = field(default_factory=dict)
+    #: [sync]: where the user keeps contacts (and, later, calendars and mail) and how often
+    #: the dashboard syncs them: {"contacts": "~/.contacts/phone", "every_minutes": 15}
+    sync: dict = field(default_factory=dict)
+
+    @property
+    def sync_contacts(self) -> str | None:
+        """The contacts vdir of [sync], ``~`` expanded (None: not set)."""
+        value = self.sync.get("contacts")
+        return str(Path(value).expanduser()) if value else None
+
+    @property
+    def sync_every_minutes(self) -> int:
+        """How often the open dashboard syncs on its own (0: only when asked)."""
+        return int(self.sync.get("every_minutes", 0))
 
 
 _KNOWN = {
@@ -98,6 +112,16 @@ _KNOWN = {
     "theme",
     "calendar_years",
     "rates",
+    "sync",
+}
+
+#: The settings of [sync], each with its check: (what it must be, the test).
+_SYNC_KEYS = {
+    "contacts": ("a path to a contacts vdir", lambda v: isinstance(v, str) and v.strip() != ""),
+    "every_minutes": (
+        "a whole number of minutes from 0 (only when asked) to 1440",
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 1440,
+    ),
 }
 
 #: a config.toml is a few lines; anything this big is not one
@@ -232,6 +256,7 @@ def _check(config: Config, path: Path) -> None:
     ):
         raise ConfigError(f'{path}: [keys] maps binding ids to keys, e.g. "dashboard.log" = "L"')
     _check_rates(config, path)
+    _check_sync(config, path)
     if config.theme not in ("dark", "light"):
         raise ConfigError(f"{path}: theme must be 'dark' or 'light', not {config.theme!r}")
 
@@ -259,6 +284,19 @@ def _check_rates(config: Config, path: Path) -> None:
     if rates.pop(config.currency, 1.0) != 1.0:
         raise ConfigError(f"{path}: rates.{config.currency}: the home currency's rate is 1")
     config.rates = rates
+
+
+def _check_sync(config: Config, path: Path) -> None:
+    if not isinstance(config.sync, dict):
+        raise ConfigError(f'{path}: [sync] must be a table such as contacts = "~/.contacts/phone"')
+    for key, value in config.sync.items():
+        if key not in _SYNC_KEYS:
+            raise ConfigError(
+                f"{path}: unknown setting sync.{key} (one of: {', '.join(_SYNC_KEYS)})"
+            )
+        what, fits = _SYNC_KEYS[key]
+        if not fits(value):
+            raise ConfigError(f"{path}: sync.{key} must be {what}")
 
 
 def load_config(path: Path | None = None) -> Config:

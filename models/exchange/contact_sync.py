@@ -249,7 +249,7 @@ class _Card:
 
 
 def sync_contacts(
-    folder: Path,
+    folder: Path | str,
     *,
     dry_run: bool = False,
     prefer: str | None = None,
