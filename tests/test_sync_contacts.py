@@ -438,17 +438,16 @@ _steps = st.lists(st.one_of(_edits, _edits, st.just(("sync",))), max_size=16)
         ("sync",),
     ]
 )
-def test_any_interleaving_of_edits_and_syncs_converges_and_loses_no_edit(steps):
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch) / "contacts"
-        folder.mkdir()
-        open_database(Path(scratch) / "book.db")
-        try:
-            _run_interleaving(folder, steps)
-        finally:
-            close_database()
+def test_any_interleaving_of_edits_and_syncs_converges_and_loses_no_edit(tmp_path_factory, steps):
+    # a folder per example, kept (the next command reopens the last store before its own)
+    scratch = tmp_path_factory.mktemp("interleaving")
+    folder = scratch / "contacts"
+    folder.mkdir()
+    open_database(scratch / "book.db")
+    try:
+        _run_interleaving(folder, steps)
+    finally:
+        close_database()
 
 
 def _run_interleaving(folder: Path, steps) -> None:
@@ -523,3 +522,15 @@ def _run_interleaving(folder: Path, steps) -> None:
     settled = sync(folder)
     assert settled.files_written == 0 and settled.updated == [] and settled.conflicts == []
     assert stats(folder) == before
+
+
+def test_the_bench_figure_syncs_a_book_into_a_vdir_and_back_at_a_tiny_scale():
+    import sys
+
+    from bench.contacts_sync import measure
+
+    figures = measure(str(Path(sys.executable).parent / "callsheet"), clients=30)
+    assert figures["sync_contacts_cards"] == 30 and figures["sync_contacts_clients_added"] == 30
+    assert figures["sync_contacts_again_files_written"] == 0
+    assert figures["sync_contacts_back_again_files_written"] == 0
+    assert figures["sync_contacts_mtimes_kept"] is True

@@ -109,13 +109,13 @@ class SyncReport:
     def summary(self) -> str:
         verb = "would" if self.dry_run else ""
         parts = [
-            f"{len(self.added)} clients added",
-            f"{len(self.merged)} merged",
-            f"{len(self.updated)} updated",
-            f"{len(self.archived)} archived",
-            f"{len(self.written)} cards written",
-            f"{len(self.edited)} edited",
-            f"{len(self.removed)} removed",
+            f"{len(self.added):,} clients added",
+            f"{len(self.merged):,} merged",
+            f"{len(self.updated):,} updated",
+            f"{len(self.archived):,} archived",
+            f"{len(self.written):,} cards written",
+            f"{len(self.edited):,} edited",
+            f"{len(self.removed):,} removed",
         ]
         text = f"contacts {self.collection}: {self.cards:,} cards; "
         text += (f"{verb} " if verb else "") + ", ".join(parts)
@@ -142,22 +142,45 @@ def _is_card(name: str) -> bool:
     return not name.startswith(".") and name.lower().endswith(".vcf")
 
 
-def _write_atomic(folder: Path, filename: str, data: bytes) -> str:
-    """Write ``folder/filename`` as the vdir spec says (a ``.tmp`` file, then a rename);
-    return its etag."""
-    target = folder / filename
+def _write_temporary(folder: Path, filename: str, data: bytes) -> tuple[Path, str]:
+    """Write ``data`` to a ``.tmp`` file beside ``folder/filename`` (mode 0600); return it
+    and its etag, which the rename into place keeps (a rename changes neither)."""
     temporary = folder / f"{filename}.{uuid.uuid4().hex[:8]}.tmp"
     fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, _FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
+            etag = _etag(os.fstat(stream.fileno()))
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return _etag(os.stat(target))
+    return temporary, etag
+
+
+def _put_in_place(folder: Path, written: list[tuple[Path, str]]) -> None:
+    """Rename the ``.tmp`` files over their cards, once their bytes are on disk: one file is
+    flushed by itself, many by one ``sync`` (a first run writes thousands; one flush each
+    would take minutes). Then the folder, so the renames are on disk too."""
+    if not written:
+        return
+    try:
+        if len(written) == 1:
+            with open(written[0][0], "rb") as stream:
+                os.fsync(stream.fileno())
+        else:
+            os.sync()
+        for temporary, filename in written:
+            os.replace(temporary, folder / filename)
+    except BaseException:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+        raise
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _decode(data: bytes) -> str:
@@ -267,10 +290,19 @@ def sync_contacts(
     now = now or utcnow()
     report = SyncReport(collection, dry_run=dry_run)
     run = _Run(folder, collection, report, dry_run, prefer, region, now, progress)
-    with database.atomic() as transaction:
-        run.go()
-        if dry_run:
-            transaction.rollback()
+    try:
+        with database.atomic() as transaction:
+            run.go()
+            if dry_run:
+                transaction.rollback()
+            else:
+                # inside the transaction: a commit that fails leaves cards equal to the
+                # clients, which the next run finds agreeing (never a lost edit)
+                _put_in_place(run.folder, run.written)
+                run.written = []
+    finally:
+        for temporary, _ in run.written:  # the run failed before the renames
+            temporary.unlink(missing_ok=True)
     return report
 
 
@@ -286,6 +318,8 @@ class _Run:
         self.progress = progress
         self.done = 0
         self.total = 0
+        #: the .tmp files written, renamed over their cards at the end of the run
+        self.written: list[tuple[Path, str]] = []
 
     # -- helpers
 
@@ -317,7 +351,9 @@ class _Run:
         data = _encode(text)
         if self.dry_run:
             return "", _digest(data)
-        return _write_atomic(self.folder, filename, data), _digest(data)
+        temporary, etag = _write_temporary(self.folder, filename, data)
+        self.written.append((temporary, filename))
+        return etag, _digest(data)
 
     def save_state(self, row: ContactSync | None, **values) -> None:
         if row is None:
