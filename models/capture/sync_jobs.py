@@ -40,8 +40,8 @@ def _contacts(config: Config, target: str, progress: Progress | None) -> JobResu
     report = sync_contacts(target, region=config.default_region, progress=progress)
     changed = bool(report.added or report.merged or report.updated or report.archived)
     summary = (
-        f"Contacts: {len(report.added)} added, {len(report.updated)} updated, "
-        f"{len(report.archived)} archived; {report.files_written} cards written"
+        f"Contacts: {len(report.added):,} added, {len(report.updated):,} updated, "
+        f"{len(report.archived):,} archived; {report.files_written:,} cards written"
     )
     if report.conflicts:
         summary += f"; {len(report.conflicts)} conflicts (in triage)"

@@ -453,7 +453,9 @@ class _Run:
                     },
                 )
             )
-            self.save_state(row, conflict=", ".join(f for f in FIELDS if f in both))
+            fields = ", ".join(f for f in FIELDS if f in both)
+            if row.conflict != fields:  # listed again each run, written once
+                self.save_state(row, conflict=fields)
             return
         merged = Owned(name="", phones=[], emails=[])
         for f in FIELDS:
