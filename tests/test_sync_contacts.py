@@ -534,3 +534,15 @@ def test_the_bench_figure_syncs_a_book_into_a_vdir_and_back_at_a_tiny_scale():
     assert figures["sync_contacts_again_files_written"] == 0
     assert figures["sync_contacts_back_again_files_written"] == 0
     assert figures["sync_contacts_mtimes_kept"] is True
+
+
+def test_deleting_a_duplicate_card_keeps_the_client_that_still_has_one(db, vdir):
+    card_file(vdir, "a.vcf", ["VERSION:3.0", "UID:a", "FN:Ion Popescu", "TEL:+40721234567"])
+    card_file(vdir, "b.vcf", ["VERSION:3.0", "UID:b", "FN:Ion P.", "TEL:+40721234567"])
+    report = sync(vdir)
+    assert len(report.added) == 1 and len(report.merged) == 1
+    (vdir / "b.vcf").unlink()
+    report = sync(vdir)
+    assert report.archived == [] and not client("Ion Popescu").archived
+    (vdir / "a.vcf").unlink()
+    assert len(sync(vdir).archived) == 1

@@ -513,8 +513,11 @@ class _Run:
         if row.client_id is None or row.client_id not in clients:
             return
         _owned, archived, name = clients[row.client_id]
-        if archived:
-            return
+        other_cards = ContactSync.select().where(
+            (ContactSync.collection == self.collection) & (ContactSync.client == row.client_id)
+        )
+        if archived or other_cards.exists():
+            return  # a duplicate card deleted on the phone: the client still has one
         client = Client.get_by_id(row.client_id)
         write_row(client, {"archived_at": self.now, "updated_at": self.now})
         clients[row.client_id] = (clients[row.client_id][0], True, name)
