@@ -427,17 +427,11 @@ class _Run:
                 self.save_state(row, conflict="")
             self.report.unchanged += 1
             return
-        if vdir_changed:
-            if not self.read(item):
-                return
-            assert item.owned is not None
-            theirs = item.owned
-        else:
-            # the card is as the last sync left it: read it only to edit it
-            if not self.read(item):
-                return
-            assert item.owned is not None
-            theirs = item.owned
+        # changed, or as the last sync left it and read to be edited
+        if not self.read(item):
+            return
+        assert item.owned is not None
+        theirs = item.owned
         theirs_changed = {f for f in FIELDS if hash_of(f, theirs.get(f), salt) != base.get(f)}
         both = {f for f in ours_changed & theirs_changed if not same(f, ours.get(f), theirs.get(f))}
         if both and self.prefer is None:
