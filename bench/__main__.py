@@ -1,6 +1,7 @@
 """callsheet's benchmark: ``make bench`` or ``python -m bench [--clients N --interactions M]``.
 
-(``python -m bench power [--trials N]`` is the power-loss bench instead: bench/power.py.)
+(``python -m bench power [--trials N]`` is the power-loss bench instead: bench/power.py;
+``python -m bench contacts-sync`` the contacts sync figure: bench/contacts_sync.py.)
 
 Builds (or reuses, cached by parameters and schema version under bench/.cache/) a demo
 database, then measures, with medians over several runs, and prints ONE JSON object:
@@ -201,6 +202,10 @@ def a_phone(db: Path | str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["contacts-sync"]:  # issue 25: sync contacts into a vdir and back
+        from bench.contacts_sync import main as contacts_sync
+
+        return contacts_sync(argv[1:])
     if argv[:1] == ["power"]:  # power loss after acknowledgement (root, loop devices)
         from bench.power import main as power
 

@@ -83,8 +83,20 @@ class Config:
     #: what one unit of a currency is worth in ``currency`` (the home currency):
     #: {"PLN": 0.2301}; amounts in a currency with no rate are never counted as home money
     rates: dict = field(default_factory=dict)
-    #: [sync]: IMAP accounts ([[sync.imap]]: url, password_command, cafile), the calendar vdirs
+    #: [sync]: where the user keeps contacts and calendars, the IMAP accounts ([[sync.imap]]),
+    #: and how often the dashboard syncs them: {"contacts": "~/.contacts/phone", "every_minutes": 15}
     sync: dict = field(default_factory=dict)
+
+    @property
+    def sync_contacts(self) -> str | None:
+        """The contacts vdir of [sync], ``~`` expanded (None: not set)."""
+        value = self.sync.get("contacts")
+        return str(Path(value).expanduser()) if value else None
+
+    @property
+    def sync_every_minutes(self) -> int:
+        """How often the open dashboard syncs on its own (0: only when asked)."""
+        return int(self.sync.get("every_minutes", 0))
 
 
 _KNOWN = {
@@ -101,6 +113,15 @@ _KNOWN = {
     "calendar_years",
     "rates",
     "sync",
+}
+
+#: The settings of [sync] for contacts, each with its check: (what it must be, the test).
+_SYNC_KEYS = {
+    "contacts": ("a path to a contacts vdir", lambda v: isinstance(v, str) and v.strip() != ""),
+    "every_minutes": (
+        "a whole number of minutes from 0 (only when asked) to 1440",
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 1440,
+    ),
 }
 
 #: a config.toml is a few lines; anything this big is not one
@@ -235,8 +256,7 @@ def _check(config: Config, path: Path) -> None:
     ):
         raise ConfigError(f'{path}: [keys] maps binding ids to keys, e.g. "dashboard.log" = "L"')
     _check_rates(config, path)
-    if not isinstance(config.sync, dict):
-        raise ConfigError(f"{path}: [sync] must be a table")
+    _check_sync(config, path)
     _check_sync_imap(config.sync.get("imap", []), path)
     _check_sync_calendar(config.sync, path)
     if config.theme not in ("dark", "light"):
@@ -307,6 +327,15 @@ def _check_sync_calendar(sync: dict, path: Path) -> None:
             raise ConfigError(f"{path}: sync.{name} must be the path of a calendar folder (vdir)")
     if sync.get("followups_as", "vtodo") not in ("vtodo", "vevent"):
         raise ConfigError(f"{path}: sync.followups_as must be 'vtodo' or 'vevent'")
+
+
+def _check_sync(config: Config, path: Path) -> None:
+    if not isinstance(config.sync, dict):
+        raise ConfigError(f'{path}: [sync] must be a table such as contacts = "~/.contacts/phone"')
+    # only the keys of the contacts sync; the calendar and IMAP keys are checked by theirs
+    for key, (what, fits) in _SYNC_KEYS.items():
+        if key in config.sync and not fits(config.sync[key]):
+            raise ConfigError(f"{path}: sync.{key} must be {what}")
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -11,5 +11,6 @@ TRIAGE_KINDS = [
     "risk_rose",
     "cadence",
     "not_contacted",
+    "sync_conflict",
     "suggestion",
 ]

@@ -167,9 +167,10 @@ def test_triage_groups_every_kind_with_its_count_in_order(db):
         "risk_rose": 1,
         "cadence": 1,
         "not_contacted": 1,
+        "sync_conflict": 0,
         "suggestion": 0,
     }
-    [quiet_item] = triage.sections[-2].items
+    [quiet_item] = triage.sections[TRIAGE_KINDS.index("not_contacted")].items
     assert quiet_item.client_id == quiet.id and "40 days" in quiet_item.text
     assert triage.items[0].ref == ops.FollowUp.get().id
 

@@ -19,7 +19,7 @@ from callsheet.models.book.client_list import ClientRow, LogRow, client_rows, lo
 from callsheet.models.risk import vocabulary
 from callsheet.models.risk.model import HIGH_FROM
 from callsheet.models.store.db import database
-from callsheet.models.store.tables import Client, FollowUp, Interaction, Invoice
+from callsheet.models.store.tables import Client, ContactSync, FollowUp, Interaction, Invoice
 from callsheet.models.values.text import money_text
 
 __all__ = [
@@ -213,6 +213,23 @@ def _cadence_row(values: tuple, moment: TriageMoment) -> Attention:
     )
 
 
+def _sync_conflicts(moment: TriageMoment) -> Select:
+    """Clients whose contact card and record were changed in the same field since the last
+    ``callsheet sync contacts`` (models/exchange/contact_sync.py), archived or not."""
+    return (
+        ContactSync.select(Client.id, Client.name, Client.updated_at, ContactSync.conflict)
+        .join(Client)
+        .where(ContactSync.conflict != "")
+        .order_by(Client.name_key)
+    )
+
+
+def _conflict_row(values: tuple, moment: TriageMoment) -> Attention:
+    client_id, name, updated, fields = values
+    text = f"card and client both changed ({fields}): callsheet sync contacts --prefer ..."
+    return Attention(client_id, name, "sync_conflict", updated, text)
+
+
 #: The groups of triage, in the order they are shown; capture's "suggestions to review"
 #: comes last (:func:`suggestions_to_review`).
 TRIAGE_GROUPS: list[TriageGroup] = [
@@ -233,6 +250,8 @@ TRIAGE_GROUPS: list[TriageGroup] = [
     ),
     query_group("cadence", "Stay-in-touch cadence lapsed", _lapsed_cadences, _cadence_row),
     query_group("not_contacted", "Active clients gone quiet", _quiet_clients, _quiet_row),
+    # issue 25: a contact card changed on the phone and in callsheet (callsheet sync contacts)
+    query_group("sync_conflict", "Contacts changed on both sides", _sync_conflicts, _conflict_row),
 ]
 
 

@@ -346,6 +346,43 @@ def _v8_exchange_rates(db: Database, migrator: SchemaMigrator) -> None:
     db.create_tables([exchange_rate], safe=False)
 
 
+def _v9_contact_sync(db: Database, migrator: SchemaMigrator) -> None:
+    """``contact_sync``: what ``callsheet sync contacts`` last agreed with a vdir, one row a card.
+
+    The card's ``collection`` (the vdir's absolute path), ``filename`` (kept as found: vdir
+    filenames are not UIDs) and ``uid``; ``etag`` is ``mtime_ns;inode`` of the file as last
+    synced (a card whose stat still matches is not read again), ``text_hash`` the SHA-256 of
+    its bytes then, ``fields`` a hash of each owned field as both sides had it then (JSON:
+    the base of the three-way merge, without the values, so a forgotten client leaves no
+    words here) and ``conflict`` the fields changed on both sides since (empty when none).
+    ``client`` becomes NULL when the client is deleted, so the next run knows to remove the
+    card rather than take it for a new one.
+    """
+    client = _table(db, "client", legacy_names=False)
+    contact_sync = _table(
+        db,
+        "contact_sync",
+        ((("collection", "filename"), True), (("collection", "uid"), False)),
+        legacy_names=False,
+        id=AutoField(),
+        client=ForeignKeyField(client, null=True, on_delete="SET NULL"),
+        collection=TextField(),
+        filename=TextField(),
+        uid=TextField(),
+        etag=TextField(),
+        text_hash=TextField(),
+        fields=TextField(),
+        conflict=TextField(default=""),
+    )
+    db.create_tables([contact_sync], safe=False)
+    if isinstance(db, PostgresqlDatabase):  # the change watch of step 2 covers it too
+        db.execute_sql(
+            'CREATE TRIGGER "contact_sync_notify_change" AFTER INSERT OR UPDATE OR DELETE '
+            'OR TRUNCATE ON "contact_sync" FOR EACH STATEMENT EXECUTE FUNCTION '
+            "callsheet_notify_change()"
+        )
+
+
 #: Append new steps at the end; never edit a released one.
 STEPS: tuple[Step, ...] = (
     _v1_initial_schema,
@@ -356,6 +393,7 @@ STEPS: tuple[Step, ...] = (
     _v6_row_versions,
     _v7_calendar_sync,
     _v8_exchange_rates,
+    _v9_contact_sync,
 )
 
 CURRENT_VERSION = len(STEPS)

@@ -304,6 +304,31 @@ class ExchangeRate(BaseModel):
         indexes = ((("day", "currency"), True),)
 
 
+class ContactSync(BaseModel):
+    """One card of a contacts vdir as ``callsheet sync contacts`` last synced it (step 7)."""
+
+    id = AutoField()
+    #: None once the client is deleted: the next sync removes the card
+    client = ForeignKeyField(Client, null=True, on_delete="SET NULL", backref="synced_cards")
+    #: the vdir, as an absolute path
+    collection = TextField()
+    #: the card's file name in it, kept as found
+    filename = TextField()
+    uid = TextField()
+    #: "mtime_ns;inode" of the file as last synced
+    etag = TextField()
+    #: SHA-256 of the file's bytes as last synced
+    text_hash = TextField()
+    #: a hash of each owned field as both sides had it at the last sync (JSON): the
+    #: three-way merge's base (hashes, not values: forgetting a client leaves nothing here)
+    fields = TextField()
+    #: the fields of a card changed on both sides (comma-separated), "" when none
+    conflict = TextField(default="")
+
+    class Meta:
+        indexes = ((("collection", "filename"), True), (("collection", "uid"), False))
+
+
 ALL_MODELS = (
     Client,
     Phone,
@@ -319,4 +344,5 @@ ALL_MODELS = (
     RiskCache,
     CalendarItem,
     ExchangeRate,
+    ContactSync,
 )

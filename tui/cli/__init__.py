@@ -28,11 +28,11 @@ COMMAND_MODULES = (
     "callsheet.tui.cli.calls",
     "callsheet.tui.cli.transfer",
     "callsheet.tui.cli.capture",
+    "callsheet.tui.cli.sync",
     "callsheet.tui.cli.privacy",
     "callsheet.tui.cli.demo",
     "callsheet.tui.cli.store",
     "callsheet.tui.cli.completion",
-    "callsheet.tui.cli.sync",
 )
 
 
@@ -83,7 +83,7 @@ EXAMPLES = {
     "time": "callsheet time edit 91 --minutes 90",
     "cadence": "callsheet cadence Ion 30   (stay in touch every 30 days; 0 removes it)",
     "search": "callsheet search lawyer contr --json",
-    "sync": "callsheet sync calendar ~/.calendars/work --write-followups ~/.calendars/callsheet",
+    "sync": "callsheet sync contacts ~/.contacts/phone   /   callsheet sync calendar ~/.calendars/work",
     "rates": "callsheet rates import eurofxref-hist.csv   /   callsheet rates --json",
 }
 

@@ -23,6 +23,14 @@ class HeaderBar(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._shown: tuple[datetime, dict | None] | None = None
+        #: what a background job is doing ("syncing contacts 1,200/10,000"), shown last
+        self.status = ""
+
+    def show_status(self, text: str) -> None:
+        """Show ``text`` after the counts ("" takes it away)."""
+        self.status = text
+        if self._shown is not None:
+            self.show(*self._shown)
 
     def show(self, now: datetime, counts: dict | None) -> None:
         """Redraw with ``now`` and ``counts`` (None: still counting), in words that fit the
@@ -49,6 +57,8 @@ class HeaderBar(Static):
                 bar.append(" · ")
             style = self.get_component_rich_style(class_, partial=True) if counts[key] else "dim"
             bar.append(f"{counts[key]:,} {short_words if short else words}", style=style)
+        if self.status:
+            bar.append(f"  {self.status}", style="bold")
         return bar
 
     def on_resize(self) -> None:

@@ -25,6 +25,7 @@ ATTENTION_LABEL = {
     "not_contacted": ("quiet", "attention--quiet"),
     "cadence": ("in touch", "attention--quiet"),
     "suggestion": ("suggested", "attention--suggestion"),
+    "sync_conflict": ("conflict", "attention--overdue"),
 }
 HEADING_STYLE = Style(bold=True, underline=True)
 

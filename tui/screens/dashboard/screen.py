@@ -44,6 +44,7 @@ from callsheet.tui.screens.dashboard.capture_actions import CAPTURE_BINDINGS, Ca
 from callsheet.tui.screens.dashboard.client_actions import FORMS, ClientActions
 from callsheet.tui.screens.dashboard.pane_actions import PaneActions
 from callsheet.tui.screens.dashboard.record_actions import RECORD_BINDINGS, RecordActions
+from callsheet.tui.screens.dashboard.sync_actions import SYNC_BINDINGS, SyncActions
 from callsheet.tui.sync import StaysCurrent, StoreSync
 from callsheet.tui.widgets.clients_pane import ClientsPane
 from callsheet.tui.widgets.header_bar import HeaderBar
@@ -67,6 +68,7 @@ class DashboardScreen(
     ClientActions,
     CaptureActions,
     RecordActions,
+    SyncActions,
     PaneActions,
     StaysCurrent,
     ReportsWorkerFailures,
@@ -111,6 +113,7 @@ class DashboardScreen(
         _binding("x", "done", "Done", "done", "Mark the selected follow-up done (triage)"),
         *CAPTURE_BINDINGS,
         *RECORD_BINDINGS,
+        *SYNC_BINDINGS,
         _binding("s", "cycle_sort", "Sort", "sort", "Sort by risk, name, last contact, overdue"),
         _binding("H", "toggle_archived", "Archived", "archived", "Show or hide archived clients"),
         _binding("a", "archive", "Archive", "archive", "Archive the selected client (u undoes)"),
@@ -189,6 +192,7 @@ class DashboardScreen(
         self._set_now()
         self.show_first_clients()
         self.sync.start()
+        self.start_sync_timer()
 
     def on_unmount(self) -> None:
         self.sync.stop()
