@@ -11,7 +11,7 @@ from callsheet.models.book import clients as ops
 from callsheet.models.capture.sync_jobs import SYNC_JOBS, configured_jobs
 from callsheet.models.config import Config, ConfigError, load_config
 from callsheet.models.exchange.contact_sync import sync_contacts
-from callsheet.models.store.tables import Client, ContactSync
+from callsheet.models.store.tables import Client, ContactSync, Interaction
 from tests.clock import NOW
 from tests.tui_helpers import from_palette, make_app, running, triage_on, wait_for
 
@@ -60,8 +60,46 @@ def test_sync_contacts_takes_the_vdir_from_config(cli, tmp_path, vdir, monkeypat
     assert code == 2 and "set contacts in [sync] of config.toml" in err
 
 
-def test_every_kind_of_sync_is_one_row_of_the_jobs_list():
-    assert [job.name for job in SYNC_JOBS] == ["contacts"]
+def test_every_kind_of_sync_is_one_row_of_the_jobs_list(tmp_path):
+    assert [job.name for job in SYNC_JOBS] == ["contacts", "calendar", "mail"]
+    config = Config(
+        sync={
+            "calendar": str(tmp_path / "work"),
+            "imap": [{"url": "imaps://ana@mail.example/INBOX"}],
+        }
+    )
+    assert [(job.name, target) for job, target in configured_jobs(config)] == [
+        ("calendar", str(tmp_path / "work")),
+        ("mail", "imaps://ana@mail.example/INBOX"),
+    ]
+
+
+async def test_s_also_logs_the_calendars_meetings_and_writes_the_follow_ups(db, tmp_path):
+    """The calendar row of the jobs list: meetings from [sync] calendar, follow-ups into
+    [sync] followups, from the same S (a real calendar split into a vdir, as vdirsyncer
+    leaves it)."""
+    from tests.test_sync_calendar import ICS, ME, _split
+
+    ion = ops.add_client("Ion Ionescu", emails=["ion@carpati.example"], now=NOW)
+    ops.add_follow_up(ion, NOW, "Send the contract")
+    calendar, tasks = tmp_path / "work", tmp_path / "tasks"
+    _split(ICS, calendar)
+    tasks.mkdir()
+    app = make_app(sync={"calendar": str(calendar), "followups": str(tasks)}, my_addresses=[ME])
+    async with running(app) as (app, pilot):
+        await pilot.press("S")
+        await wait_for(
+            pilot,
+            lambda: any(n.message.startswith("Calendar: ") for n in app._notifications),
+            what="the calendar's summary",
+        )
+        summary = next(n.message for n in app._notifications if n.message.startswith("Calendar"))
+    meetings = Interaction.select().where(
+        (Interaction.client == ion.id) & (Interaction.channel == "meeting")
+    )
+    assert meetings.count() > 0
+    assert f"{meetings.count():,} meetings logged" in summary
+    assert [path.read_text().count("Send the contract") for path in tasks.glob("*.ics")] == [1]
 
 
 async def test_s_syncs_now_in_a_worker_showing_progress_and_the_new_client(db, vdir):

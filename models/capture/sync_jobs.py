@@ -2,8 +2,8 @@
 
 Each :class:`SyncJob` says where config.toml points it (None: not set up) and how to run it
 once; ``S`` in the dashboard and its ``every_minutes`` timer run :func:`configured_jobs` in
-order, one after the other, in a worker. A sync of another kind (a calendar, an IMAP
-account) is one more row of :data:`SYNC_JOBS`.
+order, one after the other, in a worker: the contacts vdir, the calendar vdir (and the
+follow-ups written into one), and every ``[[sync.imap]]`` folder.
 """
 
 from __future__ import annotations
@@ -50,9 +50,64 @@ def _contacts(config: Config, target: str, progress: Progress | None) -> JobResu
     return JobResult(summary, changed, len(report.conflicts))
 
 
+def _calendar_target(config: Config) -> str | None:
+    return config.sync.get("calendar") or config.sync.get("followups") or None
+
+
+def _calendar(config: Config, target: str, progress: Progress | None) -> JobResult:
+    """Meetings from ``sync.calendar``; open follow-ups into ``sync.followups``."""
+    # deferred: icalendar and recurring-ical-events load only when a calendar is set up
+    from callsheet.models.capture.calendar_vdir import sync_configured_calendar
+    from callsheet.models.values.when import utcnow
+
+    meetings, followups = sync_configured_calendar(config, utcnow())
+    parts, changed = [], False
+    if meetings is not None:
+        changed = bool(meetings.logged or meetings.updated)
+        parts.append(
+            f"Calendar: {len(meetings.logged):,} meetings logged, {meetings.updated:,} updated"
+        )
+    elif config.sync.get("calendar"):
+        parts.append(f"Calendar: no folder {config.sync['calendar']}")
+    if followups is not None:
+        parts.append(
+            f"follow-ups: {len(followups.written):,} written, {len(followups.removed):,} removed"
+        )
+    return JobResult("; ".join(parts) or "Calendar: nothing set up", changed)
+
+
+def _mail_target(config: Config) -> str | None:
+    # deferred: the IMAP module loads only when an account is set up
+    from callsheet.models.capture.imap import configured_urls
+
+    urls = configured_urls(config.sync.get("imap", []))
+    return ", ".join(urls) or None
+
+
+def _mail(config: Config, target: str, progress: Progress | None) -> JobResult:
+    """Every ``[[sync.imap]]`` folder; one that fails is named and the others still run."""
+    # deferred: the IMAP module loads only when an account is set up
+    from callsheet.models.capture.imap import capture_configured
+
+    added, failed = 0, []
+    for _url, outcome in capture_configured(
+        config.sync.get("imap", []), config.my_addresses, progress=progress
+    ):
+        if isinstance(outcome, Exception):
+            failed.append(str(outcome))
+        else:
+            added += len(outcome.added)
+    summary = f"Mail: {added:,} e-mails logged"
+    if failed:
+        summary += f"; {len(failed)} not read ({failed[0]})"
+    return JobResult(summary, added > 0)
+
+
 #: Every kind of sync, in the order they run.
 SYNC_JOBS: tuple[SyncJob, ...] = (
     SyncJob("contacts", lambda config: config.sync_contacts, _contacts),
+    SyncJob("calendar", _calendar_target, _calendar),
+    SyncJob("mail", _mail_target, _mail),
 )
 
 

@@ -44,7 +44,7 @@ class SyncActions(DashboardHost):
 
         if not configured_jobs(self.app.config):
             self.notify(
-                'Nothing to sync: set contacts = "PATH" in [sync] of config.toml first.',
+                "Nothing to sync: set contacts, calendar or [[sync.imap]] in [sync] of config.toml first.",
                 severity="warning",
             )
             return
