@@ -40,8 +40,8 @@ _DRY_RUN_HELP = "show what would be logged and who wrote who is not a client; wr
 def cmd_mail(args: argparse.Namespace) -> int:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.capture.mail import capture_mail
+    from callsheet.models.values.dates import read_moment
     from callsheet.models.values.validate import InputError
-    from callsheet.models.values.when import parse_when
     from callsheet.tui.cli import open_store
     from callsheet.tui.cli.common import Progress
 
@@ -54,7 +54,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     missing = [p for p in paths if not Path(p).expanduser().exists()]
     if missing:
         raise InputError("PATH", f"{missing[0]}: no such file or folder")
-    since = parse_when(args.since) if args.since else None
+    since = read_moment(args.since, "since", prefer="past", required=False)
     progress = Progress("mail")
     try:
         report = capture_mail(

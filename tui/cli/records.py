@@ -102,13 +102,14 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_log(args: argparse.Namespace) -> int:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import find_client, log_interaction
-    from callsheet.models.values.when import iso, parse_when, utcnow
+    from callsheet.models.values.dates import read_moment
+    from callsheet.models.values.when import iso, utcnow
     from callsheet.tui.cli import open_store
 
     open_store(args)
     client = find_client(args.client)
     now = utcnow()
-    at = parse_when(args.at, now) if args.at else now
+    at = read_moment(args.at, "at", now, prefer="past", required=False, happened=True) or now
     interaction = log_interaction(
         client,
         channel=args.channel,

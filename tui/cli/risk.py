@@ -43,14 +43,15 @@ def _risk_json(client, risk) -> dict:
 
 def _as_of(text: str | None):
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
-    from callsheet.models.values.when import parse_when, utcnow
+    from callsheet.models.values.dates import read_moment
+    from callsheet.models.values.when import utcnow
 
     if not text:
         return utcnow()
     text = text.strip()
     if _BARE_DATE.match(text):  # a bare date means as of the end of that day
-        return parse_when(text + "T23:59:59")
-    return parse_when(text)
+        return read_moment(text + "T23:59:59", "as-of")
+    return read_moment(text, "as-of", prefer="past")
 
 
 def cmd_risk(args: argparse.Namespace) -> int:
