@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from callsheet.models.values.text import printable
+from callsheet.models.values.text import counted, printable
 from callsheet.tui.cli.common import arg, command, json_flag, repeatable
 
 
@@ -122,9 +122,9 @@ def _print_report(report, knows_me: bool) -> None:
     verb = "would log" if report.dry_run else "logged"
     already = len(report.entries) - len(report.added)
     line = (
-        f"mail: read {report.messages:,} messages"
+        f"mail: read {counted(report.messages, 'message')}"
         + (f" ({report.not_read:,} read by an earlier run)" if report.not_read else "")
-        + f", {report.matched:,} with clients: {verb} {len(report.added):,} entries"
+        + f", {report.matched:,} with clients: {verb} {counted(len(report.added), 'entry', 'entries')}"
     )
     if already:
         line += f", {already:,} already in the log"
@@ -135,7 +135,10 @@ def _print_report(report, knows_me: bool) -> None:
         print(f"  {report.before_since:,} from clients sent before --since, left out")
     suggested = sum(1 for e in report.added if e.suggested)
     if suggested:
-        print(f"  {suggested:,} entries with suggested signals: confirm or dismiss them in the log")
+        print(
+            f"  {counted(suggested, 'entry', 'entries')} with suggested signals: "
+            "confirm or dismiss them in the log"
+        )
     if report.encrypted:
         print(f"  {report.encrypted:,} encrypted: logged with their subject only")
     if report.with_defects:

@@ -317,6 +317,26 @@ def agreement_close(agreement, args, now) -> str:
     return "closed"
 
 
+@verb("time", "add", "record time spent for a client")
+@with_options(CLIENT)
+@option("minutes", help="how long, in minutes (90)")
+@option("--start", default="now", metavar="WHEN", help=f"when the work started; {DATE_HELP}")
+@option("--note", default="", help="what the time went on")
+@option("--agreement", default=None, metavar="TITLE", help="the agreement it counts for")
+def time_add(client, args, now, config):
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
+    from callsheet.models.book.clients import add_time_entry
+    from callsheet.models.values.dates import read_moment
+
+    return add_time_entry(
+        client,
+        started_at=read_moment(args.start, "start", now, prefer="past"),
+        minutes=args.minutes,
+        note=args.note,
+        agreement=agreement_named(client, args.agreement),
+    )
+
+
 @verb("time", "edit", "change a time entry")
 @option("--minutes", default=None)
 @option("--start", default=None, metavar="WHEN", help=DATE_HELP)
