@@ -114,6 +114,30 @@ def to_e164(raw: str, region: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+#: The hint of a phone field where numbers are Romanian (the house's own example).
+_HINTS = {"RO": "e.g. 0721 234 567, +40 744 555 010"}
+
+
+def example_hint(region: str | None) -> str:
+    """A phone field's hint that reads in ``region``: a national example there, and with no
+    country known only the international form (a national number would be refused)."""
+    if not region:
+        return "e.g. +40 721 234 567 (with the country code: no country is set)"
+    if region.upper() in _HINTS:
+        return _HINTS[region.upper()]
+    # deferred: slow to import, and only this path needs it
+    import phonenumbers
+
+    number = phonenumbers.example_number_for_type(
+        region.upper(), phonenumbers.PhoneNumberType.MOBILE
+    )
+    if number is None:
+        return "e.g. +40 721 234 567"
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return f"e.g. {national}, {international}"
+
+
 def pretty(e164: str) -> str:
     """Show an E.164 number the international way: "+40 721 234 567"."""
     # deferred: slow to import, and only this path needs it

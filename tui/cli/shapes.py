@@ -90,6 +90,7 @@ def money(units) -> str:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from decimal import Decimal
 
+    # deferred: as above
     from callsheet.models.values.text import money_text
 
     return money_text(int(round(Decimal(str(units)) * 100)))

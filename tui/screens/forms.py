@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
 from callsheet.models.values.dates import read_date, read_moment
+from callsheet.models.values.phones import example_hint
 from callsheet.models.values.terms import CHANNELS, DIRECTIONS, STATUSES, TONES
 from callsheet.models.values.validate import InputError
 from callsheet.tui.screens.form_screen import AboutClientForm, FormScreen, Saved, options
@@ -92,7 +93,7 @@ class ClientForm(FormScreen):
         )
         yield Field(
             "Phones (comma-separated)",
-            Input(str(shown["phone"]), placeholder="e.g. 0721 234 567, +40 744 555 010"),
+            Input(str(shown["phone"]), placeholder=example_hint(self.phone_region)),
             "phone",
         )
         yield Field("E-mails (comma-separated)", Input(str(shown["email"])), "email")
