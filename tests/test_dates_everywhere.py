@@ -276,3 +276,27 @@ def test_every_cli_option_refuses_an_unreadable_date_naming_it(ion, text):
     assert code == 2 and err.startswith("callsheet: due: cannot read the"), err
     for kind in ("followup", "entry", "invoice"):
         assert ion.json(kind, "list", "Ion", "--json") == []
+
+
+async def test_snooze_takes_every_input_of_the_table_and_names_its_field(db):
+    from callsheet.tui.screens.records import RecordsScreen, SnoozeScreen
+
+    client = ops.add_client("Ana Pop", status="active", now=NOW)
+    ops.add_follow_up(client, NOW - timedelta(hours=1), "Send the offer")
+    async with running() as (app, pilot):
+        await pilot.press("r")
+        assert isinstance(app.screen, RecordsScreen)
+        await wait_for(pilot, lambda: app.mark_counts.get("records"), what="records listed")
+        records = app.screen.record_list
+        records._move_to(next(i for i, row in enumerate(records.rows) if row.kind == "follow_up"))
+        await pilot.pause()
+        for text in TYPED:
+            expected = read_moment(text, "until", NOW)
+            before = app.mark_counts["records"]
+            await pilot.press("z", "tab", *text, "enter")
+            await wait_for(pilot, lambda: app.mark_counts["records"] > before, what=text)
+            assert FollowUp.get().due_at == expected, text
+        await pilot.press("z", "tab", *"next blursday", "enter")
+        assert isinstance(app.screen, SnoozeScreen)
+        shown = str(app.screen.query_one("#form-error").render())
+        assert shown.startswith("until: cannot read the date 'next blursday'")
