@@ -254,6 +254,18 @@ def test_log_at_and_entry_edit_at_take_every_input_of_the_table(ion, text):
 
 
 @pytest.mark.parametrize("text", TYPED)
+def test_time_add_and_edit_take_every_input_of_the_table(ion, text):
+    made, low, high = _between(
+        lambda: ion.json("time", "add", "Ion", "30", "--start", text, "--json"), text, "past"
+    )
+    assert low <= _moment(made["start"]) <= high
+    edited, low, high = _between(
+        lambda: ion.json("time", "edit", str(made["id"]), "--start", text, "--json"), text, "past"
+    )
+    assert low <= _moment(edited["start"]) <= high
+
+
+@pytest.mark.parametrize("text", TYPED)
 def test_invoice_dates_take_every_input_of_the_table(ion, text):
     made, low, high = _between(
         lambda: ion.json(
@@ -294,7 +306,9 @@ async def test_snooze_takes_every_input_of_the_table_and_names_its_field(db):
             expected = read_moment(text, "until", NOW)
             before = app.mark_counts["records"]
             await pilot.press("z", "tab", *text, "enter")
-            await wait_for(pilot, lambda: app.mark_counts["records"] > before, what=text)
+            await wait_for(
+                pilot, lambda before=before: app.mark_counts["records"] > before, what=text
+            )
             assert FollowUp.get().due_at == expected, text
         await pilot.press("z", "tab", *"next blursday", "enter")
         assert isinstance(app.screen, SnoozeScreen)
