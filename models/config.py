@@ -98,6 +98,11 @@ class Config:
         """How often the open dashboard syncs on its own (0: only when asked)."""
         return int(self.sync.get("every_minutes", 0))
 
+    #: where ``default_region`` came from when the user did not set it: "your locale
+    #: (LANG=ro_RO.UTF-8)", "your time zone (Europe/Bucharest)"; "" when set (config.toml,
+    #: CALLSHEET_REGION) or not known. Not a setting of config.toml.
+    region_from: str = ""
+
 
 _KNOWN = {
     "default_region",
@@ -137,17 +142,66 @@ _POSIX_TZ = re.compile(
 
 def locale_region() -> str | None:
     """The country of the user's locale: LANG=ro_RO.UTF-8 gives "RO"."""
-    for variable in ("LC_ALL", "LC_CTYPE", "LANG"):
-        value = os.environ.get(variable)
-        if value:
-            break
-    else:
-        value = locale.getlocale()[0] or ""
-    language_country = value.split(".")[0].split("@")[0]
-    if "_" in language_country:
-        country = language_country.split("_", 1)[1]
-        if len(country) == 2 and country.isalpha():
-            return country.upper()
+    return _locale_country()[0]
+
+
+def _locale_country() -> tuple[str | None, str]:
+    """The locale's country and where it was read ("LANG=ro_RO.UTF-8").
+
+    The first of LC_ALL, LC_CTYPE, LANG that names a country: Python itself sets
+    LC_CTYPE=C.UTF-8 in a C locale (PEP 538), which names none and must not hide LANG.
+    """
+    named = [(v, os.environ[v]) for v in ("LC_ALL", "LC_CTYPE", "LANG") if os.environ.get(v)]
+    # with no variable set, the C library's own (Python reads C.UTF-8 as en_US: not asked)
+    for variable, value in named or [("locale", locale.getlocale()[0] or "")]:
+        language_country = value.split(".")[0].split("@")[0]
+        if "_" in language_country:
+            country = language_country.split("_", 1)[1]
+            if len(country) == 2 and country.isalpha():
+                return country.upper(), f"{variable}={value}"
+    return None, ""
+
+
+def time_zone_name() -> str | None:
+    """The system's time zone as a tz database name ("Europe/Bucharest"), or None."""
+    tz = (os.environ.get("TZ") or "").lstrip(":")
+    if "/" in tz and not tz.startswith("/"):
+        return tz
+    try:
+        target = os.path.realpath(tz or "/etc/localtime")
+    except OSError:
+        return None
+    if "/zoneinfo/" in target:
+        return target.split("/zoneinfo/", 1)[1].removeprefix("posix/").removeprefix("right/")
+    try:
+        return Path("/etc/timezone").read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def _zone_table() -> str:
+    """tzdata's zone.tab (country code, coordinates, zone name a line), or ""."""
+    # deferred: only a first run with no country known reads it
+    from importlib import resources
+
+    try:
+        return resources.files("tzdata").joinpath("zoneinfo/zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
+        pass
+    try:
+        return Path("/usr/share/zoneinfo/zone.tab").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def zone_region(zone: str | None) -> str | None:
+    """The country a time zone belongs to: "Europe/Bucharest" gives "RO"; None for UTC."""
+    if not zone:
+        return None
+    for line in _zone_table().splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and not line.startswith("#") and parts[2] == zone:
+            return parts[0].upper()
     return None
 
 
@@ -359,7 +413,14 @@ def load_config(path: Path | None = None) -> Config:
             raise ConfigError("CALLSHEET_REGION must be a two-letter country code such as RO")
         config.default_region = env_region
     if not config.default_region:
-        config.default_region = locale_region()
+        config.default_region, read_from = _locale_country()
+        if config.default_region:
+            config.region_from = f"your locale ({read_from})"
+    if not config.default_region:
+        zone = time_zone_name()
+        config.default_region = zone_region(zone)
+        if config.default_region:
+            config.region_from = f"your time zone ({zone})"
     if config.default_region:
         config.default_region = config.default_region.upper()
     return config

@@ -259,7 +259,7 @@ def test_since_limits_the_period(cli):
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        (("--since", "last year"), "--since: 'last year' is not a date"),
+        (("--since", "the blue moon"), "--since: cannot read the date 'the blue moon'"),
         (("--since", "2030-01-01"), "--since: 2030-01-01 is after today"),
         (("--band", "high"), "--backtest: replays the whole book"),
     ],

@@ -204,9 +204,13 @@ def test_search_finds_words_in_entries_and_notes_and_prints_text_literally(ion):
     code, out, _ = ion("search", "carpati")
     assert code == 0 and "\x1b" not in out and "\\x1b[31mred" in out
     code, out, _ = ion("search", "nothing-like-this")
-    assert code == 1 and out == ""
+    assert (
+        code == 1
+        and out == ""
+        and "nothing in your book matches" in ion("search", "nothing-like-this")[2]
+    )
     code, out, _ = ion("search", '"*', "--json")  # FTS syntax typed by the user is only text
-    assert code == 0 and out.strip() == "[]"
+    assert code == 1 and out.strip() == "[]"  # nothing found: exit 1, as in text
 
 
 def test_time_entries_are_corrected_and_deleted(ion, db_path):

@@ -357,7 +357,7 @@ def test_a_running_time_entry_is_named_not_dropped_silently(cli, tmp_path):
     )
     code, out, err = cli("import", "--format", "timewarrior", str(export))
     assert code == 0, err
-    assert "added 1 time entries" in out and "warning: entry 1: still running" in out
+    assert "added 1 time entry" in out and "warning: entry 1: still running" in out
 
 
 @pytest.mark.parametrize("ref", ["²", "١٢", "9" * 40])

@@ -277,7 +277,8 @@ def test_backup_and_restore_keep_the_current_database_aside(cli, db_path, tmp_pa
 
 
 @pytest.mark.parametrize(
-    "content, message", [(b"not a database at all" * 100, "damaged"), (None, "not a callsheet")]
+    "content, message",
+    [(b"not a database at all" * 100, "not a database backup"), (None, "not a callsheet")],
 )
 def test_restore_refuses_a_bad_file_and_changes_nothing(cli, db_path, tmp_path, content, message):
     cli("add", "Keep Me")

@@ -79,6 +79,7 @@ class StoreSync:
         screen.set_interval(POLL_SECONDS, self.poll)
         screen.set_interval(TICK_SECONDS, self.tick)
         self.refresh_stale_scores()
+        self._run(self._read_kept_phones, "kept-phones")
         screen.set_timer(BACKUP_AFTER_SECONDS, self.daily_backup)
 
     def stop(self) -> None:
@@ -211,6 +212,31 @@ class StoreSync:
                 self.screen.post_message(
                     Notice(f"Scores could not be refreshed: {error}", severity="warning")
                 )
+
+    # -- numbers kept as typed, read once a country is known --------------------------------
+    def _read_kept_phones(self) -> None:
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book.kept_phones import has_kept, normalise_kept
+        from callsheet.models.store.busy import is_busy
+        from callsheet.models.values.text import counted
+
+        region = self.screen.app.config.default_region
+        if not region or not has_kept():
+            return
+        try:
+            done = normalise_kept(region)
+        except Exception as error:  # locked by another program: the next start tries again
+            if not is_busy(error):
+                self.screen.post_message(
+                    Notice(f"Phone numbers kept as typed were not read: {error}", "warning")
+                )
+            return
+        if done.read:
+            numbers = counted(len(done.read), "phone number")
+            self.screen.post_message(
+                Notice(f"{numbers} kept as typed now read as numbers in {region}.")
+            )
+            self.screen.post_message(ClientsAddedOrRemoved())
 
     # -- the daily copy --------------------------------------------------------------------
     def daily_backup(self) -> None:

@@ -47,6 +47,7 @@ _SHAPERS = (
     "callsheet.models.book.scoring",
     "callsheet.models.book.risk_cache",
     "callsheet.models.values.money",
+    "callsheet.models.values.text",
 )
 _code_hash: str | None = None
 

@@ -29,6 +29,7 @@ from callsheet.models.book.contact_points import Owners, add_contact_points
 from callsheet.models.exchange.document import FormatError, check_document
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import Client
+from callsheet.models.values.text import counted
 from callsheet.models.values.when import utcnow
 
 __all__ = ["FormatError", "ImportReport", "import_document"]
@@ -50,15 +51,16 @@ class ImportReport:
     def summary(self) -> str:
         verb = "would add" if self.dry_run else "added"
         if self.time_entries is not None:
-            return f"{verb} {self.time_entries} time entries for {len(self.merged)} clients"
+            entries = counted(self.time_entries, "time entry", "time entries")
+            return f"{verb} {entries} for {counted(len(self.merged), 'client')}"
         text = (
-            f"{verb} {len(self.added)} clients, merged {len(self.merged)} into existing ones, "
-            f"{self.interactions} log entries"
+            f"{verb} {counted(len(self.added), 'client')}, merged {len(self.merged)} into "
+            f"existing ones, {counted(self.interactions, 'log entry', 'log entries')}"
         )
         if self.skipped:
-            text += f"; skipped {len(self.skipped)} bad clients"
+            text += f"; skipped {counted(len(self.skipped), 'bad client')}"
         if self.warnings:
-            text += f"; {len(self.warnings)} warnings"
+            text += f"; {counted(len(self.warnings), 'warning')}"
         return text
 
 

@@ -33,14 +33,20 @@ def money_json(money: Money) -> dict:
 
 
 def risk_json(risk: Risk) -> dict:
-    """A risk as JSON: score, band, the points it is made of, factors, floor, stance, advice."""
+    """A risk as JSON: score, band, the points it is made of, factors, floor, stance, advice.
+
+    ``points`` reads as the formula the text prints (``counted = money + max(behaviour -
+    positive, 0)``): ``positive`` is the points the positive signs offset, a number >= 0,
+    as the text's "positive 4"; each factor's own ``points`` keeps its sign (-4 for a
+    positive sign), as the text lists it.
+    """
     out = {
         "score": risk.score,
         "band": risk.band,
         "points": {
             "money": risk.points.money,
             "behaviour": risk.points.behaviour,
-            "positive": risk.points.positive,
+            "positive": -risk.points.positive,
             "counted": risk.points.counted,
         },
         "factors": [

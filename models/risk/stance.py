@@ -32,6 +32,7 @@ from callsheet.models.risk.vocabulary import (
     label_of,
 )
 from callsheet.models.values.money import Converted, amounts_text, convert
+from callsheet.models.values.text import span_text
 
 STANCES = ("warm", "firm", "say_no", "compromise", "let_go", "dispute", "decline")
 #: how the stance is titled on the call sheet
@@ -132,14 +133,14 @@ def _value_text(relationship: Relationship) -> str:
     if relationship.paid_anything:
         paid = f"paid {_amount(relationship.revenue)}"
         if relationship.tenure_days:
-            paid += f" over {relationship.tenure_days / 365:.1f} years"
+            paid += f" over {span_text(relationship.tenure_days)}"
         home = relationship.revenue_home
         if home.foreign or home.uncounted:
             # what the worth counted: a conversion with its rate, or a currency left out
             paid += f" ({home.text()})"
         parts.append(paid)
     elif relationship.tenure_days:
-        parts.append(f"{relationship.tenure_days / 365:.1f} years, nothing paid yet")
+        parts.append(f"{span_text(relationship.tenure_days)}, nothing paid yet")
     else:
         parts.append("nothing paid yet")
     referrals = relationship.referrals

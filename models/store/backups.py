@@ -258,6 +258,29 @@ def backup(dest: str | Path | None = None) -> Path:
     return _write_checked(target, backup_to, unique=dest is None or Path(dest).is_dir())
 
 
+#: What a file that is not a backup looks like when it is one ``callsheet import`` reads.
+_IMPORTABLE = (
+    ("callsheet JSON", (b"{", b"["), (".json",)),
+    ("vCard", (b"begin:vcard",), (".vcf", ".vcard")),
+    ("CSV", (), (".csv", ".tsv")),
+)
+
+
+def _not_a_backup(name: Path, start: bytes) -> str:
+    """Why ``name`` (its first bytes ``start``) is no backup, and what to do with it instead."""
+    head = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    for kind, openings, suffixes in _IMPORTABLE:
+        if name.suffix.lower() in suffixes or head.startswith(openings):
+            return (
+                f"{name}: a {kind} file, not a database backup; to bring its clients in, "
+                f"run `callsheet import {name}`"
+            )
+    return (
+        f"{name}: not a database backup (a backup is an SQLite file made by `callsheet "
+        "backup`; files of other programs come in with `callsheet import`)"
+    )
+
+
 def check_backup(path: Path, shown: Path | None = None) -> None:
     """Raise DatabaseError saying why ``path`` cannot be restored (named ``shown`` if given)."""
     name = shown or path
@@ -265,6 +288,10 @@ def check_backup(path: Path, shown: Path | None = None) -> None:
         raise DatabaseError(f"{name}: no such file")
     if path.stat().st_size == 0:
         raise DatabaseError(f"{name}: empty, not a backup")
+    with path.open("rb") as stream:
+        start = stream.read(512)
+    if not start.startswith(b"SQLite format 3\x00"):
+        raise DatabaseError(_not_a_backup(name, start))
     problems = integrity_problems(path)
     if problems:
         raise DatabaseError(f"{name}: damaged ({problems[0]})")

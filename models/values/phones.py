@@ -6,6 +6,7 @@ The ``phonenumbers`` library (Google's libphonenumber) does the parsing; a natio
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 
@@ -29,6 +30,62 @@ def international_digits(raw: str) -> str | None:
     if raw.strip().startswith("00"):
         digits = digits[2:]
     return "+" + digits if 8 <= len(digits) <= 15 else None
+
+
+#: The prefixes people dial before a country code: "+", "00" (most of the world) and "011"
+#: (North America). "011" is read as one first where it is one (no region known, or a region
+#: that dials it), elsewhere only when the number reads as nothing else: in Britain "0114"
+#: is Sheffield.
+_DIALLED_ABROAD = re.compile(r"^\s*(\+|00|011)\s*[-.(]?\s*(?=\d)")
+
+
+def _dials_011(region: str | None) -> bool:
+    if region is None:
+        return True
+    # deferred: slow to import, and only this path needs it
+    import phonenumbers
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region.upper())
+    return bool(metadata and metadata.international_prefix == "011")
+
+
+def lookup_keys(raw: str, region: str | None) -> tuple[list[str], PhoneError | None]:
+    """The keys a number typed to look someone up may be stored under, most likely first.
+
+    "+40 721 234 567", "0040-721-234-567" and "011 40 721 234 567" all read as
+    "+40721234567" whatever the region; a national number reads in ``region``; a number
+    that reads as none of these may still be one an import kept as typed ("1850 (?)").
+    Returns the keys and, when the number could not be normalised, why (for the message).
+    """
+    keys: list[str] = []
+    error: PhoneError | None = None
+    prefix = _DIALLED_ABROAD.match(raw or "")
+    abroad = None
+    if prefix:
+        with contextlib.suppress(PhoneError):
+            abroad = to_e164("+" + raw[prefix.end() :], None)
+    if abroad and (prefix and prefix.group(1) != "011" or _dials_011(region)):
+        keys.append(abroad)
+    try:
+        keys.append(to_e164(raw, region))
+    except PhoneError as refused:
+        if abroad and abroad not in keys:  # "011 40 ..." read nowhere else: dialled abroad
+            keys.append(abroad)
+        error = None if keys else refused
+    kept = unverified_key(raw)
+    if kept:
+        keys.append(kept)
+    if keys and not is_unverified(keys[0]):
+        # a national number kept as typed before any region was known ("0721 234 567 (?)")
+        keys += [UNVERIFIED + "0" + _national(keys[0]), UNVERIFIED + _national(keys[0])]
+    return list(dict.fromkeys(keys)), error
+
+
+def _national(e164: str) -> str:
+    # deferred: slow to import, and only this path needs it
+    import phonenumbers
+
+    return phonenumbers.national_significant_number(phonenumbers.parse(e164, None))
 
 
 def to_e164(raw: str, region: str | None) -> str:
@@ -55,6 +112,30 @@ def to_e164(raw: str, region: str | None) -> str:
     if not phonenumbers.is_possible_number(number):
         raise PhoneError(f"phone {raw!r} is not a possible number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+#: The hint of a phone field where numbers are Romanian (the house's own example).
+_HINTS = {"RO": "e.g. 0721 234 567, +40 744 555 010"}
+
+
+def example_hint(region: str | None) -> str:
+    """A phone field's hint that reads in ``region``: a national example there, and with no
+    country known only the international form (a national number would be refused)."""
+    if not region:
+        return "e.g. +40 721 234 567 (with the country code: no country is set)"
+    if region.upper() in _HINTS:
+        return _HINTS[region.upper()]
+    # deferred: slow to import, and only this path needs it
+    import phonenumbers
+
+    number = phonenumbers.example_number_for_type(
+        region.upper(), phonenumbers.PhoneNumberType.MOBILE
+    )
+    if number is None:
+        return "e.g. +40 721 234 567"
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return f"e.g. {national}, {international}"
 
 
 def pretty(e164: str) -> str:

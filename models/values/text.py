@@ -89,6 +89,29 @@ def money_text(amount_cents: int | None) -> str:
     return f"{sign}{whole:,}" + (f".{part:02d}" if part else "")
 
 
+def counted(number: int, word: str, words: str | None = None) -> str:
+    """ "1 client", "2 clients", "1,200 log entries": the count and the word that agrees."""
+    return f"{number:,} {word if number == 1 else words or word + 's'}"
+
+
+def a_or_an(word: str) -> str:
+    """ "an invoice", "a log entry": the article a word takes (by its first letter)."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def span_text(days: int) -> str:
+    """How long a relationship has lasted, in the unit that reads: "9 days", "3 weeks",
+    "5 months", "1.5 years" (never "0.0 years")."""
+    if days < 14:
+        return counted(days, "day")
+    if days < 61:
+        return counted(round(days / 7), "week")
+    if days < 365:
+        return counted(round(days / 30.44), "month")
+    years = f"{days / 365:.1f}".removesuffix(".0")
+    return f"{years} year" + ("" if years == "1" else "s")
+
+
 # -- text compared, not shown ---------------------------------------------------------------
 #: Letters that NFKD does not decompose but people type without their mark (Polish ł).
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "’": "'"})

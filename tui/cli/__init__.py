@@ -21,6 +21,7 @@ from importlib import import_module
 COMMAND_MODULES = (
     "callsheet.tui.cli.records",
     "callsheet.tui.cli.edit",
+    "callsheet.tui.cli.clients",
     "callsheet.tui.cli.search",
     "callsheet.tui.cli.risk",
     "callsheet.tui.cli.rates",
@@ -80,11 +81,12 @@ EXAMPLES = {
     "invoice": "callsheet invoice pay 33 800 --on 2026-11-20   (a part; no amount pays the rest)",
     "followup": 'callsheet followup add Ion "Send the offer" --due "w piątek"',
     "agreement": 'callsheet agreement add Ion Website --scope "Five pages" --budget 8000',
-    "time": "callsheet time edit 91 --minutes 90",
+    "time": 'callsheet time add Ion 90 --start "today 09:00" --note "Workshop prep"',
     "cadence": "callsheet cadence Ion 30   (stay in touch every 30 days; 0 removes it)",
     "search": "callsheet search lawyer contr --json",
     "sync": "callsheet sync contacts ~/.contacts/phone   /   callsheet sync calendar ~/.calendars/work",
     "rates": "callsheet rates import eurofxref-hist.csv   /   callsheet rates --json",
+    "client": 'callsheet client edit Ion --company "Carpați SRL" --tag vip   /   callsheet client archive Ion',
 }
 
 TOP_EPILOG = """examples:

@@ -26,7 +26,7 @@ def register(subparsers, common) -> None:
     brief = command(subparsers, "brief", _BRIEF_HELP, cmd_brief, [client], parents=[common])
     markdown = arg("--markdown", action="store_true", help="print Markdown instead of plain text")
     add_arguments(brief.add_mutually_exclusive_group(), [markdown, json_flag(_BRIEF_JSON)])
-    phone = arg("phone", nargs="+", help="the number as shown on the phone, in any common format")
+    phone = arg("phone", nargs="+", help=_PHONE_HELP)
     who = (phone, json_flag("print the client's id, name, greeting and risk"))
     facts = (client, output_arg("FILE.md", _FACTS_OUTPUT))
     rows = (
@@ -36,6 +36,10 @@ def register(subparsers, common) -> None:
     commands(subparsers, [common], rows)
 
 
+_PHONE_HELP = (
+    "the number as shown on the phone, in any common format (+40..., 0040..., 011 40..., "
+    "0721 234 567); several whole numbers: one answer each"
+)
 _BRIEF_HELP = "the call sheet: read it before a call"
 _BRIEF_JSON = 'print JSON: everything the call sheet shows, with "stance": {"kind", "text"}'
 _FACTS_OUTPUT = "write to a file, readable by you only (default, or -: standard output)"
@@ -59,46 +63,55 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
+def _numbers(words: list[str]) -> list[str]:
+    """The numbers asked about: one per argument when each is a whole number (seven digits
+    or more: ``who 0721234567 0722111222``), else the words are one number typed with
+    spaces (``who 0721 234 567``)."""
+    if len(words) > 1 and all(sum(ch.isdigit() for ch in word) >= 7 for word in words):
+        return words
+    return [" ".join(words)]
+
+
 def cmd_who(args: argparse.Namespace) -> int:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.finding import find_by_phone
-    from callsheet.models.values.phones import (
-        PhoneError,
-        international_digits,
-        to_e164,
-        unverified_key,
-    )
+    from callsheet.models.values.phones import international_digits, lookup_keys
     from callsheet.tui.cli import open_store
 
     config = open_store(args)
-    typed = " ".join(args.phone)
-    quick = international_digits(typed)
-    client = find_by_phone(quick) if quick else None
-    if client is None:
-        try:
-            e164 = to_e164(typed, config.default_region)
-        except PhoneError as error:
-            # A short number an import kept as typed (a service line) is still someone's.
-            kept = unverified_key(typed)
-            client = find_by_phone(kept) if kept else None
-            if client is None:
+    worst = 0
+    for typed in _numbers(args.phone):
+        # the international form needs no numbering plan: the quick path for a ringing phone
+        quick = international_digits(typed)
+        client = find_by_phone(quick) if quick else None
+        if client is None:
+            keys, error = lookup_keys(typed, config.default_region)
+            client = next(filter(None, (find_by_phone(key) for key in keys)), None)
+            if client is None and error is not None:
                 print(f"callsheet: {printable(str(error))}", file=sys.stderr)
-                return 2
-        else:
-            client = find_by_phone(e164)
-    if client is None:
-        print(
-            f"callsheet: nobody in your book has {e164} (add them: callsheet add NAME --phone {e164})",
-            file=sys.stderr,
-        )
-        return 1
+                worst = max(worst, 2)
+                continue
+            if client is None:
+                number = keys[0]
+                print(
+                    f"callsheet: nobody in your book has {printable(number)} "
+                    f"(add them: callsheet add NAME --phone {printable(number)})",
+                    file=sys.stderr,
+                )
+                worst = max(worst, 1)
+                continue
+        _answer(client, args.json)
+    return worst
+
+
+def _answer(client, as_json: bool) -> None:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.values.greeting import greeting_for
     from callsheet.models.values.when import utcnow
 
     greeting = greeting_for(client.language, client.salutation, client.name, utcnow())
     archived = " (archived)" if client.archived_at else ""
-    if args.json:
+    if as_json:
         # deferred: each command loads only what it runs (`who` answers a ringing phone)
         from callsheet.tui.cli.common import print_json
 
@@ -110,10 +123,9 @@ def cmd_who(args: argparse.Namespace) -> int:
             "risk": {"score": client.risk_score, "band": client.risk_band},
         }
         print_json(answer, indent=None)
-        return 0
+        return
     line = f"{client.name}{archived} — {greeting} — risk {client.risk_band} ({client.risk_score})"
     print(printable(line))
-    return 0
 
 
 def cmd_facts(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from callsheet.models.values.text import printable
+from callsheet.models.values.text import counted, printable
 from callsheet.tui.cli.common import arg, command, json_flag, repeatable
 
 
@@ -43,8 +43,8 @@ def cmd_mail(args: argparse.Namespace) -> int:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.capture.imap import configured_urls, is_imap_url
     from callsheet.models.capture.mail import capture_mail
+    from callsheet.models.values.dates import read_moment
     from callsheet.models.values.validate import InputError
-    from callsheet.models.values.when import parse_when
     from callsheet.tui.cli import open_store
     from callsheet.tui.cli.common import Progress
 
@@ -62,7 +62,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     missing = [p for p in paths if not Path(p).expanduser().exists()]
     if missing:
         raise InputError("PATH", f"{missing[0]}: no such file or folder")
-    since = parse_when(args.since) if args.since else None
+    since = read_moment(args.since, "since", prefer="past", required=False)
     me = [*config.my_addresses, *args.me]
     progress = Progress("mail")
     try:
@@ -184,9 +184,9 @@ def _print_report(report, knows_me: bool) -> None:
     verb = "would log" if report.dry_run else "logged"
     already = len(report.entries) - len(report.added)
     line = (
-        f"mail: read {report.messages:,} messages"
+        f"mail: read {counted(report.messages, 'message')}"
         + (f" ({report.not_read:,} read by an earlier run)" if report.not_read else "")
-        + f", {report.matched:,} with clients: {verb} {len(report.added):,} entries"
+        + f", {report.matched:,} with clients: {verb} {counted(len(report.added), 'entry', 'entries')}"
     )
     if already:
         line += f", {already:,} already in the log"
@@ -197,7 +197,10 @@ def _print_report(report, knows_me: bool) -> None:
         print(f"  {report.before_since:,} from clients sent before --since, left out")
     suggested = sum(1 for e in report.added if e.suggested)
     if suggested:
-        print(f"  {suggested:,} entries with suggested signals: confirm or dismiss them in the log")
+        print(
+            f"  {counted(suggested, 'entry', 'entries')} with suggested signals: "
+            "confirm or dismiss them in the log"
+        )
     if report.encrypted:
         print(f"  {report.encrypted:,} encrypted: logged with their subject only")
     if report.with_defects:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from callsheet.models.values.terms import AGREEMENT_STATUSES, CHANNELS, DIRECTIONS, SIGNALS, TONES
-from callsheet.tui.cli.common import Arg, arg, typed_when
+from callsheet.tui.cli.common import Arg, arg
 
 #: kind: {verb: (what it does, its help, its options)}; kinds and verbs in ``--help`` order.
 VERBS: dict[str, dict[str, tuple[Callable, str, list[Arg]]]] = {}
@@ -83,22 +83,18 @@ def _date(text: str | None, now, field: str, keep=...):
     """A date option: None when left out (``keep``), cleared by '', else read naturally."""
     if text is None:
         return keep
-    if not text.strip():
-        return None
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
-    from callsheet.models.book.records import natural_date
+    from callsheet.models.values.dates import read_date
 
-    return typed_when(field, natural_date, text, now)
+    return read_date(text, field, now)
 
 
-def _moment(text: str | None, now, field: str, prefer: str):
+def _moment(text: str | None, now, field: str, prefer: str, happened: bool = False):
     """A moment option, read naturally; None when left out or empty."""
-    if not text:
-        return None
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
-    from callsheet.models.book.records import natural_moment
+    from callsheet.models.values.dates import read_moment
 
-    return typed_when(field, natural_moment, text, now, prefer=prefer)
+    return read_moment(text, field, now, prefer=prefer, required=False, happened=happened)
 
 
 def _currency(config) -> str:
@@ -127,7 +123,7 @@ def entry_edit(entry, args, now) -> str:
     edit_interaction(
         entry,
         summary=args.text,
-        at=_moment(args.at, now, "at", "past"),
+        at=_moment(args.at, now, "at", "past", happened=True),
         channel=args.channel,
         direction=args.direction,
         minutes=_given(args.minutes),
@@ -230,9 +226,9 @@ def invoice_dispute(invoice, args, now) -> str:
 def followup_add(client, args, now, config):
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import add_follow_up
-    from callsheet.models.book.records import natural_moment
+    from callsheet.models.values.dates import read_moment
 
-    due = typed_when("due", natural_moment, args.due, now, prefer="future")
+    due = read_moment(args.due, "due", now, prefer="future")
     return add_follow_up(client, due, " ".join(args.text))
 
 
@@ -252,7 +248,7 @@ def followup_snooze(follow_up, args, now) -> str:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.records import snooze_follow_up, snooze_until
 
-    snooze_follow_up(follow_up, typed_when("until", snooze_until, " ".join(args.until), now))
+    snooze_follow_up(follow_up, snooze_until(" ".join(args.until), now, field="until"))
     return "snoozed"
 
 
@@ -319,6 +315,26 @@ def agreement_close(agreement, args, now) -> str:
 
     close_agreement(agreement, "cancelled" if args.cancelled else "done")
     return "closed"
+
+
+@verb("time", "add", "record time spent for a client")
+@with_options(CLIENT)
+@option("minutes", help="how long, in minutes (90)")
+@option("--start", default="now", metavar="WHEN", help=f"when the work started; {DATE_HELP}")
+@option("--note", default="", help="what the time went on")
+@option("--agreement", default=None, metavar="TITLE", help="the agreement it counts for")
+def time_add(client, args, now, config):
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
+    from callsheet.models.book.clients import add_time_entry
+    from callsheet.models.values.dates import read_moment
+
+    return add_time_entry(
+        client,
+        started_at=read_moment(args.start, "start", now, prefer="past"),
+        minutes=args.minutes,
+        note=args.note,
+        agreement=agreement_named(client, args.agreement),
+    )
 
 
 @verb("time", "edit", "change a time entry")

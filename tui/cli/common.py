@@ -105,18 +105,6 @@ def print_json_lines(lines: Iterable[str]) -> None:
     out.write("]\n" if separator == "\n " else "\n]\n")
 
 
-def typed_when(field: str, read: Callable[..., Any], *args: Any, **options: Any) -> Any:
-    """``read(*args, **options)`` (a date or moment parser), its WhenError bad input for ``field``."""
-    # deferred: each command loads only what it runs (`who` answers a ringing phone)
-    from callsheet.models.values.validate import InputError
-    from callsheet.models.values.when import WhenError
-
-    try:
-        return read(*args, **options)
-    except WhenError as error:
-        raise InputError(field, str(error)) from None
-
-
 class Progress:
     """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
 

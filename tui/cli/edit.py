@@ -117,7 +117,7 @@ def register(subparsers, common) -> None:
         group = subparsers.add_parser(kind, help=_HELP[kind])
         group.set_defaults(kind=kind)
         choices = group.add_subparsers(dest="verb", metavar="VERB", required=True)
-        lister = f"{kind}s of a client, with ids"
+        lister = f"{PLURALS[kind]} of a client, with ids"
         command(choices, "list", lister, cmd_list, [changes.CLIENT], parents=[output])
         record_id = arg("id", metavar="ID", help=f"the {kind}'s id (see `list`)")
         for name, (change, help_text, options) in verbs.items():
@@ -136,11 +136,20 @@ def register(subparsers, common) -> None:
     )
 
 
+#: Each kind's records, as ``list``'s help names them.
+PLURALS = {
+    "entry": "log entries",
+    "invoice": "invoices",
+    "followup": "follow-ups",
+    "agreement": "agreements",
+    "time": "time entries",
+}
+
 #: What each kind's ``--help`` line says.
 _HELP = {
     "entry": "correct or delete a log entry",
     "invoice": "add, correct, pay, dispute or delete invoices",
     "followup": "add, complete, snooze or delete follow-ups",
     "agreement": "add, correct or close agreements (scope and budget)",
-    "time": "correct or delete time entries",
+    "time": "add, correct or delete time entries",
 }

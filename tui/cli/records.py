@@ -102,13 +102,14 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_log(args: argparse.Namespace) -> int:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.book.clients import find_client, log_interaction
-    from callsheet.models.values.when import iso, parse_when, utcnow
+    from callsheet.models.values.dates import read_moment
+    from callsheet.models.values.when import iso, utcnow
     from callsheet.tui.cli import open_store
 
     open_store(args)
     client = find_client(args.client)
     now = utcnow()
-    at = parse_when(args.at, now) if args.at else now
+    at = read_moment(args.at, "at", now, prefer="past", required=False, happened=True) or now
     interaction = log_interaction(
         client,
         channel=args.channel,
@@ -167,10 +168,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = query.tuples().select(
         Client.id, Client.name, Client.company, Client.status, Client.risk_score, Client.risk_band
     )
+    line = "{:>6}  {:<32}  {:<24}  {:<8}  {:>3} {}".format
+    print(line("id", "name", "company", "status", "risk", "").rstrip())
     for client_id, name, company, status, score, band in rows:
-        print(
-            f"{client_id:>6}  {_plain(name)[:32]:<32}  {_plain(company)[:24]:<24}  {status:<8}  {score:>3} {band}"
-        )
+        print(line(client_id, _plain(name)[:32], _plain(company)[:24], status, score, band))
     return 0
 
 
@@ -194,6 +195,7 @@ def _print_client(record: dict) -> None:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
     from callsheet.models.store.tables import Phone
     from callsheet.models.values.phones import is_unverified
+    from callsheet.tui.cli.shapes import money
 
     lines = [f"#{record['id']} {record['name']}"]
     for label, key in (
@@ -232,7 +234,8 @@ def _print_client(record: dict) -> None:
             lines.append(f"  follow-up due {item['due'][:16]}: {item['text']}")
     for item in record.get("invoices") or []:
         state = f"paid {item['paid']}" if item.get("paid") else f"UNPAID, due {item.get('due')}"
+        amount = money(item["amount"])
         lines.append(
-            f"  invoice {item['number']}: {item['amount']} {item.get('currency', '')} issued {item['issued']}, {state}"
+            f"  invoice {item['number']}: {amount} {item.get('currency', '')} issued {item['issued']}, {state}"
         )
     print("\n".join(_plain(line, keep_newlines=True) for line in lines))

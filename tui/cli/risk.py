@@ -56,14 +56,15 @@ def _risk_json(client, risk) -> dict:
 
 def _as_of(text: str | None):
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
-    from callsheet.models.values.when import parse_when, utcnow
+    from callsheet.models.values.dates import read_moment
+    from callsheet.models.values.when import utcnow
 
     if not text:
         return utcnow()
     text = text.strip()
     if _BARE_DATE.match(text):  # a bare date means as of the end of that day
-        return parse_when(text + "T23:59:59")
-    return parse_when(text)
+        return read_moment(text + "T23:59:59", "as-of")
+    return read_moment(text, "as-of", prefer="past")
 
 
 def cmd_risk(args: argparse.Namespace) -> int:
@@ -117,15 +118,10 @@ def _backtest(args: argparse.Namespace) -> int:
 
     if args.client or args.if_paid or args.band:
         raise InputError("--backtest", "replays the whole book: no client, --band or --if-paid")
-    since = None
-    if args.since:
-        # deferred: each command loads only what it runs (`who` answers a ringing phone)
-        from datetime import date
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
+    from callsheet.models.values.dates import read_date
 
-        try:
-            since = date.fromisoformat(args.since.strip())
-        except ValueError:
-            raise InputError("--since", f"{args.since!r} is not a date (2026-01-31)") from None
+    since = read_date(args.since, "--since", prefer="past", required=False)
     now = _as_of(args.as_of) if args.as_of else utcnow()
     result = backtest(args.outcome, now, since)
     if args.json:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, datetime
 
 from callsheet.tui.cli.common import arg, command, json_flag
@@ -47,7 +48,11 @@ def cmd_search(args: argparse.Namespace) -> int:
                 for h in hits
             ]
         )
-        return 0
+        return 0 if hits else 1
+    if not hits:
+        asked = plain(" ".join(args.text))
+        print(f"callsheet: nothing in your book matches {asked!r}", file=sys.stderr)
+        return 1
     for hit in hits:
         when = f"{_from_epoch(hit.at).astimezone():%Y-%m-%d}" if hit.at else "notes     "
         where = f"entry #{hit.entry_id}" if hit.entry_id else f"client #{hit.client_id}"

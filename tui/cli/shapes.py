@@ -81,10 +81,32 @@ def shape(kind: str, row) -> dict:
     return record
 
 
+#: The keys whose values are amounts of money (written in units in JSON).
+MONEY_KEYS = frozenset({"amount", "budget", "paid_so_far"})
+
+
+def money(units) -> str:
+    """An amount as JSON writes it (1500.5) the way the dashboard shows it ("1,500.50")."""
+    # deferred: each command loads only what it runs (`who` answers a ringing phone)
+    from decimal import Decimal
+
+    # deferred: as above
+    from callsheet.models.values.text import money_text
+
+    return money_text(int(round(Decimal(str(units)) * 100)))
+
+
+def _shown(key: str, value) -> str:
+    if key in MONEY_KEYS and isinstance(value, int | float) and not isinstance(value, bool):
+        return money(value)
+    return printable(str(value))
+
+
 def line(record: dict) -> str:
-    """One record on one line: id first, then its fields as typed (control chars visible)."""
+    """One record on one line: id first, then its fields as typed (control chars visible),
+    amounts of money as the dashboard shows them ("1,500.50")."""
     fields = [
-        f"{key}={printable(str(value))}"
+        f"{key}={_shown(key, value)}"
         for key, value in record.items()
         if key not in ("id", "client_id", "payments") and value not in (None, "", [])
     ]
@@ -102,5 +124,6 @@ def emit(args, record: dict, verb: str) -> int:
         print(f"{verb} {line(record)}")
         for payment in record.get("payments") or []:
             note = f" ({printable(payment['note'])})" if payment["note"] else ""
-            print(f"    payment #{payment['id']}: {payment['amount']} on {payment['on']}{note}")
+            amount = money(payment["amount"])
+            print(f"    payment #{payment['id']}: {amount} on {payment['on']}{note}")
     return 0

@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, datetime
 
 from callsheet.models.values.money import amounts_json, sums
+from callsheet.models.values.text import counted
 from callsheet.models.values.text import printable as _plain
 from callsheet.tui.cli.common import as_of_arg, command, json_flag
 
@@ -89,7 +90,7 @@ def cmd_triage(args: argparse.Namespace) -> int:
     out = sys.stdout
     out.write(
         f"Needs attention · {triage.total:,}  ({to_zone(as_of):%a %d %b %Y %H:%M}; "
-        f"{counts['high']:,} high-risk clients)\n"
+        f"{counted(counts['high'], 'high-risk client')})\n"
     )
     for section in triage.sections:
         out.write(f"\n{section.title} · {len(section.items):,}\n")

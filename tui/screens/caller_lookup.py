@@ -56,9 +56,9 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
         # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
         from callsheet.models.book.finding import find_by_phone
         from callsheet.models.values.phones import (
-            PhoneError,
             international_digits,
-            to_e164,
+            is_unverified,
+            lookup_keys,
             why_invalid,
         )
 
@@ -67,13 +67,14 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
         if quick:
             client = find_by_phone(quick)
         if client is None:
-            try:
-                e164 = to_e164(typed, self.app.config.default_region)
-            except PhoneError as error:
+            # +40 / 0040 / 011 40 read in any region; a number kept as typed still matches
+            keys, error = lookup_keys(typed, self.app.config.default_region)
+            client = next(filter(None, (find_by_phone(key) for key in keys)), None)
+            if client is None and error is not None:
                 self.app.call_from_thread(self._message, str(error), "lookup--error")
                 return
-            client = find_by_phone(e164)
-            problem = why_invalid(e164) if client is None else None
+            e164 = keys[0]
+            problem = why_invalid(e164) if client is None and not is_unverified(e164) else None
             if problem:
                 # nobody can call from an impossible number: say why, offer nothing to save
                 self.app.call_from_thread(

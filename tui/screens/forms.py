@@ -7,46 +7,20 @@ field widget and the signal picker in tui/widgets/.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any, Literal, overload
+from datetime import timedelta
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
+from callsheet.models.values.dates import read_date, read_moment
+from callsheet.models.values.phones import example_hint
 from callsheet.models.values.terms import CHANNELS, DIRECTIONS, STATUSES, TONES
 from callsheet.models.values.validate import InputError
 from callsheet.tui.screens.form_screen import AboutClientForm, FormScreen, Saved, options
 from callsheet.tui.widgets.field import Field
 from callsheet.tui.widgets.signal_picker import SignalPicker
-
-
-def _when(text: str, field: str, now: datetime) -> datetime | None:
-    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
-    from callsheet.models.values.when import WhenError, parse_when
-
-    if not text.strip():
-        return None
-    try:
-        return parse_when(text, now)
-    except WhenError as error:
-        raise InputError(field, str(error)) from None
-
-
-@overload
-def _day(text: str, field: str, required: Literal[True]) -> date: ...
-@overload
-def _day(text: str, field: str, required: bool = False) -> date | None: ...
-def _day(text: str, field: str, required: bool = False) -> date | None:
-    if not text.strip():
-        if required:
-            raise InputError(field, "a date is needed (YYYY-MM-DD)")
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(field, f"{text!r} is not a date (use YYYY-MM-DD)") from None
-
 
 # --- clients -------------------------------------------------------------------------------
 
@@ -119,7 +93,7 @@ class ClientForm(FormScreen):
         )
         yield Field(
             "Phones (comma-separated)",
-            Input(str(shown["phone"]), placeholder="e.g. 0721 234 567, +40 744 555 010"),
+            Input(str(shown["phone"]), placeholder=example_hint(self.phone_region)),
             "phone",
         )
         yield Field("E-mails (comma-separated)", Input(str(shown["email"])), "email")
@@ -204,7 +178,10 @@ class InteractionForm(AboutClientForm):
         from callsheet.models.book import clients as ops
         from callsheet.models.store.tables import Client
 
-        at = _when(self.value("when"), "when", self.app.now())
+        now = self.app.now()
+        at = read_moment(
+            self.value("when"), "when", now, prefer="past", required=False, happened=True
+        )
         client = Client.get_by_id(self.client_id)
         signals = tuple(self.query_one(SignalPicker).chosen)
         ops.log_interaction(
@@ -216,7 +193,7 @@ class InteractionForm(AboutClientForm):
             minutes=self.value("minutes"),
             tone=self.value("tone") or None,
             signals=signals,
-            now=self.app.now(),
+            now=now,
         )
         return Saved(client.id, f"Logged {self.value('channel')} with {client.name}", signals)
 
@@ -235,9 +212,7 @@ class FollowUpForm(AboutClientForm):
         from callsheet.models.book import clients as ops
         from callsheet.models.store.tables import Client
 
-        due = _when(self.value("due"), "due", self.app.now())
-        if due is None:
-            raise InputError("due", "a follow-up needs a due date")
+        due = read_moment(self.value("due"), "due", self.app.now(), prefer="future")
         client = Client.get_by_id(self.client_id)
         ops.add_follow_up(client, due, self.value("text"))
         return Saved(client.id, f"Follow-up added for {client.name}")
@@ -271,17 +246,18 @@ class InvoiceForm(AboutClientForm):
         from callsheet.models.book import clients as ops
         from callsheet.models.store.tables import Client
 
+        now = self.app.now()
         client = Client.get_by_id(self.client_id)
         ops.add_invoice(
             client,
             number=self.value("number"),
             amount=self.value("amount"),
             currency=self.value("currency"),
-            issued=_day(self.value("issued"), "issued", True),
-            due=_day(self.value("due"), "due"),
-            paid=_day(self.value("paid"), "paid"),
+            issued=read_date(self.value("issued"), "issued", now, prefer="past", required=True),
+            due=read_date(self.value("due"), "due", now),
+            paid=read_date(self.value("paid"), "paid", now, prefer="past"),
             default_currency=self.currency,
-            now=self.app.now(),
+            now=now,
         )
         return Saved(client.id, f"Invoice {self.value('number')} recorded")
 
@@ -325,7 +301,9 @@ class PaymentForm(AboutClientForm):
         if not self.value("invoice"):
             raise InputError("invoice", "choose the invoice that was paid")
         invoice = Invoice.get_by_id(int(self.value("invoice")))
-        ops.record_payment(invoice, _day(self.value("paid"), "paid", True), now=self.app.now())
+        now = self.app.now()
+        paid = read_date(self.value("paid"), "paid", now, prefer="past", required=True)
+        ops.record_payment(invoice, paid, now=now)
         return Saved(self.client_id, f"Invoice {invoice.number} marked paid")
 
 
@@ -346,9 +324,7 @@ class TimeEntryForm(AboutClientForm):
         from callsheet.models.store.tables import Client
 
         client = Client.get_by_id(self.client_id)
-        start = _when(self.value("start"), "start", self.app.now())
-        if start is None:
-            raise InputError("start", "when did the work start?")
+        start = read_moment(self.value("start"), "start", self.app.now(), prefer="past")
         ops.add_time_entry(
             client, started_at=start, minutes=self.value("minutes"), note=self.value("note")
         )

@@ -12,9 +12,8 @@ was opened on (form_screen.py: reload or overwrite when it changed meanwhile).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +21,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
 from callsheet.models.book import records
+from callsheet.models.values.dates import read_date, read_moment
 from callsheet.models.values.terms import AGREEMENT_STATUSES, CHANNELS, DIRECTIONS, TONES
 from callsheet.models.values.validate import InputError
 from callsheet.tui.screens.form_screen import AboutClientForm, Saved, options
@@ -118,36 +118,6 @@ class CorrectionForm(RecordForm):
         return self.saved(f"{_SAID[self.KIND][1].format(**values)} u undoes it.", change)
 
 
-@overload
-def _natural_day(text: str, field: str, now, *, required: Literal[True]) -> date: ...
-@overload
-def _natural_day(text: str, field: str, now, required: bool = False) -> date | None: ...
-def _natural_day(text: str, field: str, now, required: bool = False) -> date | None:
-    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
-    from callsheet.models.values.when import WhenError
-
-    if not text.strip():
-        if required:
-            raise InputError(field, "a date is needed")
-        return None
-    try:
-        return records.natural_date(text, now)
-    except WhenError as error:
-        raise InputError(field, str(error)) from None
-
-
-def _natural_moment(text: str, field: str, now, prefer: str):
-    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
-    from callsheet.models.values.when import WhenError
-
-    if not text.strip():
-        raise InputError(field, "a date is needed")
-    try:
-        return records.natural_moment(text, now, prefer=prefer)
-    except WhenError as error:
-        raise InputError(field, str(error)) from None
-
-
 def _moment_text(moment) -> str:
     return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else ""
 
@@ -204,7 +174,7 @@ class EntryForm(CorrectionForm):
         return self.values("summary", "channel", "direction") | dict(
             tone=self.value("tone") or None,
             minutes=self.value("minutes"),
-            at=_natural_moment(self.value("when"), "when", now, "past"),
+            at=read_moment(self.value("when"), "when", now, prefer="past", happened=True),
             signals=list(self.query_one(SignalPicker).chosen),
             now=now,
         )
@@ -243,8 +213,8 @@ class InvoiceEditForm(CorrectionForm):
     def edits(self) -> dict:
         now = self.app.now()
         return self.values("number", "amount", "currency") | dict(
-            issued=_natural_day(self.value("issued"), "issued", now, required=True),
-            due=_natural_day(self.value("due"), "due", now),
+            issued=read_date(self.value("issued"), "issued", now, prefer="past", required=True),
+            due=read_date(self.value("due"), "due", now),
             disputed=self.value("disputed") == "yes",
             now=now,
         )
@@ -275,7 +245,7 @@ class PaymentPartForm(RecordForm):
         _payment, change = records.add_payment(
             self.record(),
             amount=self.value("amount"),
-            paid_on=_natural_day(self.value("on"), "on", now, required=True),
+            paid_on=read_date(self.value("on"), "on", now, prefer="past", required=True),
             note=self.value("note"),
             now=now,
         )
@@ -295,7 +265,7 @@ class FollowUpEditForm(CorrectionForm):
         )
 
     def edits(self) -> dict:
-        due_at = _natural_moment(self.value("due"), "due", self.app.now(), "future")
+        due_at = read_moment(self.value("due"), "due", self.app.now(), prefer="future")
         return dict(text=self.value("text"), due_at=due_at)
 
 
@@ -357,8 +327,8 @@ class AgreementForm(RecordForm):
 
         now = self.app.now()
         values: dict[str, Any] = self.values("scope", "budget", "currency", "status") | dict(
-            start=_natural_day(self.value("start"), "start", now),
-            end=_natural_day(self.value("end"), "end", now),
+            start=read_date(self.value("start"), "start", now),
+            end=read_date(self.value("end"), "end", now),
         )
         if self.record_id:
             change = records.edit_agreement(
@@ -399,7 +369,7 @@ class TimeEditForm(CorrectionForm):
         yield Field("Note", Input(shown["note"]), "note")
 
     def edits(self) -> dict:
-        started_at = _natural_moment(self.value("start"), "start", self.app.now(), "past")
+        started_at = read_moment(self.value("start"), "start", self.app.now(), prefer="past")
         return self.values("minutes", "note") | dict(started_at=started_at)
 
 

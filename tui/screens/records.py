@@ -356,9 +356,9 @@ class SnoozeScreen(ModalScreen):
 
     def _resolve(self, text: str) -> None:
         # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
-        from callsheet.models.values.when import WhenError
+        from callsheet.models.values.validate import InputError
 
         try:
-            self.dismiss(snooze_until(text, self.app.now()))
-        except WhenError as error:
+            self.dismiss(snooze_until(text, self.app.now(), field="until"))
+        except InputError as error:
             self.query_one("#form-error", Static).update(Text(str(error)))

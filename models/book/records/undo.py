@@ -21,6 +21,7 @@ from callsheet.models.book.bulk_writes import refresh_derived
 from callsheet.models.book.clients import locked
 from callsheet.models.store.db import database
 from callsheet.models.store.tables import Client
+from callsheet.models.values.text import a_or_an
 from callsheet.models.values.validate import InputError
 from callsheet.models.values.when import utcnow
 
@@ -95,7 +96,7 @@ def finder(model: type[Model], what: str) -> Callable[[int | str], Any]:
         try:
             number = int(str(record_id).lstrip("#"))
         except ValueError:
-            raise InputError("id", f"{record_id!r} is not a {what} id") from None
+            raise InputError("id", f"{record_id!r} is not {a_or_an(what)} id") from None
         record = model.get_or_none(model.id == number)
         if record is None:
             raise RecordNotFound(f"no {what} #{number}")

@@ -437,6 +437,7 @@ class ClientActions(DashboardHost):
                 f"  load demo data ({_demo_book()}) to look around\n",
                 (f" {keys.get('help', '?')} ", "bold reverse"),
                 "  every key\n",
+                _region_note(self.app.config),
             )
         )
 
@@ -452,3 +453,32 @@ class ClientActions(DashboardHost):
             ("Forms", [FormScreen]),
         ]
         self.app.push_screen(HelpScreen(self.app.key_help(sections)))
+
+
+def _region_note(config) -> str:
+    """What the welcome says about the country phone numbers are read in and the currency:
+    nothing when the user set the country, where it was guessed from, or that none is known."""
+    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+    from callsheet.models.config import config_path
+
+    region = config.default_region
+    if region and not getattr(config, "region_from", ""):
+        return ""
+    if region:
+        # deferred: as above
+        import phonenumbers
+
+        code = phonenumbers.country_code_for_region(region)
+        said = (
+            f"Phone numbers without a country code are read as\n+{code} ({region}): "
+            f"guessed from {config.region_from}.\n"
+        )
+    else:
+        said = (
+            "No country is known for phone numbers: type them\n"
+            "with the country code (+40 721 ...) or set default_region.\n"
+        )
+    return (
+        f"\n{said}Money is in {config.currency}. Change either in\n  {config_path()}\n"
+        "(default_region, currency).\n"
+    )
