@@ -92,3 +92,37 @@ def find_by_phone(e164: str) -> Client | None:
 def find_by_email(address: str) -> Client | None:
     email = Email.select(Email, Client).join(Client).where(Email.address == address.lower()).first()
     return email.client if email else None
+
+
+def find_by_typed_phone(typed: str, region: str | None) -> tuple[str | None, Client | None]:
+    """A number as a phone or a person typed it, in any common format: its key and its client.
+
+    The international form ("+40 721…", "0040 721…") is tried first without loading the
+    numbering plans (a caller display usually shows it); then the full parse with the
+    default ``region`` for national numbers; a short number an import kept as typed (a
+    service line) is still someone's. The key is the E.164 form, or the kept-as-typed key,
+    or None. Raises :class:`callsheet.models.values.phones.PhoneError` for text that is no
+    phone number and matches nobody. `callsheet who`, `callsheet ring` and the dashboard's
+    "who is calling" all answer through here.
+    """
+    # deferred: `callsheet who` and `ring` load the numbering plans only when they must
+    from callsheet.models.values.phones import (
+        PhoneError,
+        international_digits,
+        to_e164,
+        unverified_key,
+    )
+
+    quick = international_digits(typed)
+    client = find_by_phone(quick) if quick else None
+    if client is not None:
+        return quick, client
+    try:
+        e164 = to_e164(typed, region)
+    except PhoneError:
+        kept = unverified_key(typed)
+        client = find_by_phone(kept) if kept else None
+        if client is None:
+            raise
+        return kept, client
+    return e164, find_by_phone(e164)

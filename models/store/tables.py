@@ -266,6 +266,29 @@ class RiskCache(BaseModel):
     document = TextField()
 
 
+class RingEvent(BaseModel):
+    """What a telephony hook said about a call (``callsheet ring``): short-lived, pruned by
+    the ring command; a missed call stays until it is dealt with (``cleared_at``)."""
+
+    id = AutoField()
+    at = UtcDateTimeField()
+    #: ringing, answered, ended or missed (callsheet.models.capture.ring.EVENTS)
+    event = TextField()
+    #: the number as the hook handed it over; ``e164`` its normalised form (None: withheld
+    #: or unreadable)
+    number = TextField()
+    e164 = TextField(null=True)
+    withheld = BooleanField(default=False)
+    source = TextField(default="")
+    #: one call's events share it when the source names the call (baresip's id)
+    call = TextField(default="")
+    client = ForeignKeyField(Client, null=True, on_delete="CASCADE", backref="rings")
+    cleared_at = UtcDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("at",), False), (("event", "cleared_at"), False))
+
+
 ALL_MODELS = (
     Client,
     Phone,
@@ -279,4 +302,5 @@ ALL_MODELS = (
     FollowUp,
     CaptureMark,
     RiskCache,
+    RingEvent,
 )

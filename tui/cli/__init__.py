@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "callsheet.tui.cli.risk",
     "callsheet.tui.cli.triage",
     "callsheet.tui.cli.calls",
+    "callsheet.tui.cli.ring",
     "callsheet.tui.cli.transfer",
     "callsheet.tui.cli.capture",
     "callsheet.tui.cli.privacy",
@@ -81,6 +82,7 @@ EXAMPLES = {
     "time": "callsheet time edit 91 --minutes 90",
     "cadence": "callsheet cadence Ion 30   (stay in touch every 30 days; 0 removes it)",
     "search": "callsheet search lawyer contr --json",
+    "ring": 'callsheet ring "sip:+40721234567@sip.example.net" --source baresip --json',
 }
 
 TOP_EPILOG = """examples:
@@ -147,6 +149,8 @@ READ_ONLY_COMMANDS = frozenset(
         "doctor",
         "triage",
         "search",
+        # and `ring`: it writes, but a hook's mistyped --db must not start an empty book
+        "ring",
     }
 )
 

@@ -61,31 +61,17 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 def cmd_who(args: argparse.Namespace) -> int:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
-    from callsheet.models.book.finding import find_by_phone
-    from callsheet.models.values.phones import (
-        PhoneError,
-        international_digits,
-        to_e164,
-        unverified_key,
-    )
+    from callsheet.models.book.finding import find_by_typed_phone
+    from callsheet.models.values.phones import PhoneError
     from callsheet.tui.cli import open_store
 
     config = open_store(args)
     typed = " ".join(args.phone)
-    quick = international_digits(typed)
-    client = find_by_phone(quick) if quick else None
-    if client is None:
-        try:
-            e164 = to_e164(typed, config.default_region)
-        except PhoneError as error:
-            # A short number an import kept as typed (a service line) is still someone's.
-            kept = unverified_key(typed)
-            client = find_by_phone(kept) if kept else None
-            if client is None:
-                print(f"callsheet: {printable(str(error))}", file=sys.stderr)
-                return 2
-        else:
-            client = find_by_phone(e164)
+    try:
+        e164, client = find_by_typed_phone(typed, config.default_region)
+    except PhoneError as error:
+        print(f"callsheet: {printable(str(error))}", file=sys.stderr)
+        return 2
     if client is None:
         print(
             f"callsheet: nobody in your book has {e164} (add them: callsheet add NAME --phone {e164})",
