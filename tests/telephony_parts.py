@@ -65,9 +65,11 @@ class Calls:
 
     def __init__(self) -> None:
         self.events: list[tuple[str, str, str]] = []
+        self.call_ids: list[str] = []
 
-    def __call__(self, number: str, event: str, source: str) -> None:
+    def __call__(self, number: str, event: str, source: str, call: str = "") -> None:
         self.events.append((number, event, source))
+        self.call_ids.append(call)
 
     def wait(self, count: int) -> list[tuple[str, str, str]]:
         wait_for(lambda: len(self.events) >= count, lambda: f"{count} events: {self.events}")

@@ -118,6 +118,7 @@ def test_baresip_incoming_call_rings_is_answered_and_ends_or_is_missed():
         "ringing", "answered", "ended", "ringing", "missed", None, None, None,
     ]  # fmt: skip
     assert {e.number for e in events if e} == {NUMBER}
+    assert [e.call for e in events if e] == ["c1", "c1", "c1", "c2", "c2"]
 
 
 @pytest.mark.parametrize(
@@ -144,11 +145,11 @@ def test_modemmanager_incoming_call_rings_is_answered_and_ends_or_is_missed():
     later = calls.changed("/c/2", 3)
     missed = calls.changed("/c/2", 7)
     assert first + [answered, ended, later, missed] == [
-        CallEvent(NUMBER, "ringing", "modemmanager"),
-        CallEvent(NUMBER, "answered", "modemmanager"),
-        CallEvent(NUMBER, "ended", "modemmanager"),
-        CallEvent("0721 234 567", "ringing", "modemmanager"),
-        CallEvent("0721 234 567", "missed", "modemmanager"),
+        CallEvent(NUMBER, "ringing", "modemmanager", "/c/1"),
+        CallEvent(NUMBER, "answered", "modemmanager", "/c/1"),
+        CallEvent(NUMBER, "ended", "modemmanager", "/c/1"),
+        CallEvent("0721 234 567", "ringing", "modemmanager", "/c/2"),
+        CallEvent("0721 234 567", "missed", "modemmanager", "/c/2"),
     ]
     # read late: already answered (it rang first), already over (missed)
     assert [e.event for e in calls.added("/c/6", {"Direction": 1, "State": 4})] == [

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "callsheet.tui.cli.triage",
     "callsheet.tui.cli.calls",
     "callsheet.tui.cli.ring",
+    "callsheet.tui.cli.listen",
     "callsheet.tui.cli.transfer",
     "callsheet.tui.cli.capture",
     "callsheet.tui.cli.privacy",
@@ -83,6 +84,7 @@ EXAMPLES = {
     "cadence": "callsheet cadence Ion 30   (stay in touch every 30 days; 0 removes it)",
     "search": "callsheet search lawyer contr --json",
     "ring": 'callsheet ring "sip:+40721234567@sip.example.net" --source baresip --json',
+    "listen": "callsheet listen baresip --port 4444   (kdeconnect, modemmanager: D-Bus)",
 }
 
 TOP_EPILOG = """examples:
@@ -151,6 +153,8 @@ READ_ONLY_COMMANDS = frozenset(
         "search",
         # and `ring`: it writes, but a hook's mistyped --db must not start an empty book
         "ring",
+        # and `listen`, for the same reason
+        "listen",
     }
 )
 

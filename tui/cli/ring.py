@@ -15,6 +15,7 @@ import sys
 
 from callsheet.models.values.text import printable
 from callsheet.tui.cli.common import arg, command, json_flag
+from callsheet.tui.cli.telephony_hooks import RING_EPILOG
 
 EVENTS = ("ringing", "answered", "ended", "missed")
 
@@ -35,7 +36,17 @@ def register(subparsers, common) -> None:
         arg("--call", default="", metavar="ID", help="the tool's id of this call, if it has one"),
         json_flag("print the caller and the stored event as one JSON object"),
     )
-    command(subparsers, "ring", _HELP, cmd_ring, arguments, parents=[common])
+    command(
+        subparsers,
+        "ring",
+        _HELP,
+        cmd_ring,
+        arguments,
+        parents=[common],
+        # the scripts for Twinkle and Asterisk, which call `callsheet ring` themselves
+        epilog=RING_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 _HELP = "the phone rings: show the caller's call sheet on every open dashboard"

@@ -2,7 +2,7 @@
 
 A listener watches one source (KDE Connect's D-Bus signal in :mod:`.kdeconnect`, baresip's
 ``ctrl_tcp`` stream in :mod:`.baresip`, ModemManager's call objects in :mod:`.modemmanager`)
-and calls ``on_call(number, event, source)`` for every incoming call that rings, is
+and calls ``on_call(number, event, source, call)`` for every incoming call that rings, is
 answered, ends or is missed; the command line hands that to the ring API. Reading each
 source's frames is pure (a function of the bytes or the signal's arguments, tested without
 a bus); the connection itself is kept by :func:`.listening.keep_listening`, which reconnects
@@ -17,8 +17,9 @@ from dataclasses import dataclass
 #: What a listener reports, in the ring API's words.
 RINGING, ANSWERED, ENDED, MISSED = "ringing", "answered", "ended", "missed"
 
-#: ``on_call(number, event, source)``: a call event, handed on (to ``record_ring``).
-OnCall = Callable[[str, str, str], None]
+#: ``on_call(number, event, source, call)``: a call event, handed on (to ``record_ring``);
+#: ``call`` is the source's own id of the call ("" when it has none), grouping its events.
+OnCall = Callable[[str, str, str, str], None]
 #: One line for the user (stderr in ``callsheet listen``).
 Say = Callable[[str], None]
 
@@ -38,6 +39,7 @@ class CallEvent:
     number: str
     event: str
     source: str
+    call: str = ""
 
 
 def checked_number(number: object) -> str:

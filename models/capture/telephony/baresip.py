@@ -123,12 +123,12 @@ class CallTracker:
         number = checked_number(sip_user(peer))
         if kind == "CALL_INCOMING":
             self._answered[call_id] = False
-            return CallEvent(number, RINGING, SOURCE)
+            return CallEvent(number, RINGING, SOURCE, call_id)
         if kind == "CALL_ESTABLISHED":
             self._answered[call_id] = True
-            return CallEvent(number, ANSWERED, SOURCE)
+            return CallEvent(number, ANSWERED, SOURCE, call_id)
         answered = self._answered.pop(call_id, True)
-        return CallEvent(number, ENDED if answered else MISSED, SOURCE)
+        return CallEvent(number, ENDED if answered else MISSED, SOURCE, call_id)
 
 
 def listen(

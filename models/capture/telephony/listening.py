@@ -56,7 +56,7 @@ def keep_listening(
 def deliver(event: CallEvent, on_call: OnCall, say: Say) -> None:
     """Hand ``event`` to ``on_call``; a failure there is one line and the listener goes on."""
     try:
-        on_call(event.number, event.event, event.source)
+        on_call(event.number, event.event, event.source, event.call)
     except Exception as error:  # noqa: BLE001 - the listener outlives any one event
         reason = short_reason(error) or type(error).__name__
         say(

@@ -67,7 +67,7 @@ class CallTracker:
         number = checked_number(properties.get("Number", ""))
         self._calls[path] = _Call(number)
         if state in (ACTIVE, TERMINATED):
-            rang = [CallEvent(number, RINGING, SOURCE)] if state == ACTIVE else []
+            rang = [CallEvent(number, RINGING, SOURCE, path)] if state == ACTIVE else []
             self._calls[path].rang = True
             return rang + [e for e in [self.changed(path, state)] if e]
         return [e for e in [self.changed(path, state)] if e]
@@ -79,13 +79,13 @@ class CallTracker:
             return None
         if state in (RINGING_IN, WAITING) and not call.rang:
             call.rang = True
-            return CallEvent(call.number, RINGING, SOURCE)
+            return CallEvent(call.number, RINGING, SOURCE, path)
         if state == ACTIVE and not call.answered:
             call.answered = True
-            return CallEvent(call.number, ANSWERED, SOURCE)
+            return CallEvent(call.number, ANSWERED, SOURCE, path)
         if state == TERMINATED:
             del self._calls[path]
-            return CallEvent(call.number, ENDED if call.answered else MISSED, SOURCE)
+            return CallEvent(call.number, ENDED if call.answered else MISSED, SOURCE, path)
         return None
 
 
