@@ -238,7 +238,7 @@ def test_kdeconnect_listener_outlives_bad_signals_and_a_bus_that_goes_away(bus, 
 def test_kdeconnect_listener_without_a_bus_says_so_and_keeps_trying(bus, running):
     bus.stop()
     listener = running(kdeconnect.listen, bus=bus.address)
-    listener.lines.wait("kdeconnect: cannot connect")
+    listener.lines.wait(f"kdeconnect: cannot connect (no D-Bus daemon at {bus.socket})")
     bus.start()
     listener.lines.wait("listening for calls")
     emit_kdeconnect_call(bus, "callReceived", NUMBER, "")

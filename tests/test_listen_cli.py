@@ -106,7 +106,7 @@ def test_listen_kdeconnect_rings_the_store_and_stops_cleanly_on_ctrl_c(book, bus
     finally:
         listening.kill()
     assert code == 0
-    assert listening.lines[0].startswith("callsheet listen: listening for KDE Connect's calls")
+    assert listening.lines[0].startswith("callsheet listen: KDE Connect's calls on the bus at")
     assert [greeting_out(line) for line in listening.lines[2:]] == [
         f"kdeconnect: ringing: {ION}",
         "kdeconnect: left out: the number is 3,000 characters long, not a phone number",
@@ -127,7 +127,7 @@ def test_listen_baresip_at_a_refused_port_says_so_and_keeps_trying(book):
     listening = Listening("baresip", "--port", str(port), db=book)
     try:
         listening.wait(
-            f"callsheet listen: listening for baresip's calls on ctrl_tcp at 127.0.0.1:{port}"
+            f"callsheet listen: baresip's calls on ctrl_tcp at 127.0.0.1:{port} will ring"
         )
         listening.wait(
             "baresip: cannot connect ([Errno 111] Connection refused); trying again in 1 s"

@@ -77,8 +77,8 @@ def cmd_listen(args: argparse.Namespace) -> int:
         _ring(number, event, source, call, config.default_region, say)
 
     say(
-        f"callsheet listen: listening for {_NAMES[args.source]}'s calls on {where}; "
-        "each rings every open dashboard (Ctrl+C stops)"
+        f"callsheet listen: {_NAMES[args.source]}'s calls on {where} will ring every open "
+        "dashboard (Ctrl+C stops)"
     )
     # Ctrl+C and SIGTERM stop it, also when started from a script that ignores SIGINT
     previous = signal.signal(signal.SIGTERM, _interrupt), signal.getsignal(signal.SIGINT)

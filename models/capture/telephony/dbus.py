@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 
 from jeepney import DBusAddress, HeaderFields, MatchRule, MessageType, message_bus, new_method_call
+from jeepney.bus import get_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import Message
 
@@ -35,6 +36,8 @@ def connect(bus: str) -> DBusConnection:
         return open_dbus_connection(bus_address(bus))
     except KeyError as error:  # no DBUS_SESSION_BUS_ADDRESS in the environment
         raise OSError(f"no D-Bus address: {error} is not set") from None
+    except (FileNotFoundError, ConnectionRefusedError):
+        raise OSError(f"no D-Bus daemon at {get_bus(bus_address(bus))}") from None
 
 
 def reply_body(connection: DBusConnection, message: Message) -> tuple:
