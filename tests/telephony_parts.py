@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import queue
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -23,6 +24,8 @@ from pathlib import Path
 from jeepney import DBusAddress, HeaderFields, MessageType, new_error, new_method_return, new_signal
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import open_dbus_connection
+
+from tests.commands import CALLSHEET
 
 WAIT = 20.0  # seconds a test waits for something before it fails (never a timing assertion)
 
@@ -341,3 +344,40 @@ class Baresip:
                 self.process.kill()
                 self.process.wait()
             self.process = None
+
+
+class Listening:
+    """``callsheet listen ...`` in its own process; its stderr read line by line."""
+
+    def __init__(self, *args: str, db) -> None:
+        self.process = subprocess.Popen(
+            [CALLSHEET, "listen", *args, "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait(self, text: str) -> None:
+        wait_for(
+            lambda: any(text in line for line in self.lines), lambda: f"{text!r}: {self.lines}"
+        )
+
+    def interrupt(self) -> int:
+        """Ctrl+C: what the process exits with."""
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=30)
+        self._reader.join(10)
+        return code
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from callsheet.models.store.db import close_database
 from callsheet.models.store.opening import open_database
 from callsheet.tui.cli.telephony_hooks import ASTERISK_AGI_SCRIPT, TWINKLE_SCRIPT
 from tests.commands import CALLSHEET
-from tests.telephony_parts import PrivateBus, emit_kdeconnect_call, free_port, wait_for
+from tests.telephony_parts import Listening, PrivateBus, emit_kdeconnect_call, free_port, wait_for
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 ION = "Ion Ionescu — GREETING, dl. Ionescu — risk low (0)"
@@ -48,43 +46,6 @@ def stored(db_path) -> list[tuple[str, str, str, int | None]]:
         return [(r.event, r.number, r.source, r.client_id) for r in rings_after(0)]
     finally:
         close_database()
-
-
-class Listening:
-    """``callsheet listen ...`` in its own process; its stderr read line by line."""
-
-    def __init__(self, *args: str, db) -> None:
-        self.process = subprocess.Popen(
-            [CALLSHEET, "listen", *args, "--db", str(db)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait(self, text: str) -> None:
-        wait_for(
-            lambda: any(text in line for line in self.lines), lambda: f"{text!r}: {self.lines}"
-        )
-
-    def interrupt(self) -> int:
-        """Ctrl+C: what the process exits with."""
-        self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout=30)
-        self._reader.join(10)
-        return code
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
 
 
 @pytest.fixture
