@@ -195,3 +195,20 @@ def test_a_stuck_lock_makes_ring_give_up_saying_so_and_exit_0(db_path, db):
     assert done.stdout.startswith("Ion Ionescu — ")  # the softphone still learns who it is
     assert "locked" in done.stderr and "not stored" in done.stderr
     assert RingEvent.select().count() == 0
+
+
+def test_a_missed_ring_is_in_triage_json_with_its_number_and_client_or_none(cli):
+    cli("add", "Ion Ionescu", "--phone", "+40 721 234 567")
+    cli("ring", "0721 234 567", "--event", "missed")
+    cli("ring", "sip:0799111222@pbx", "--event", "missed")
+    cli("ring", "anonymous", "--event", "missed")
+    report = cli.json("triage", "--json")
+    [group] = [g for g in report["groups"] if g["kind"] == "missed_call"]
+    assert group["count"] == report["counts"]["missed_call"] == 3
+    by_number = {item["number"]: item for item in group["items"]}
+    assert by_number["+40721234567"]["client"] == "Ion Ionescu"
+    assert by_number["+40799111222"]["client"] is None
+    assert by_number["+40799111222"]["client_id"] is None
+    assert by_number[None]["text"] == "missed call, number withheld"
+    code, out, _ = cli("triage")
+    assert code == 0 and "Missed calls · 3" in out and "+40799111222" in out

@@ -15,11 +15,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from callsheet.models.values.text import printable
 from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
 
 if TYPE_CHECKING:
     from callsheet.tui.app import CallsheetApp
+    from callsheet.tui.ringing import LiveCall
 
 _key = keys_of("lookup")
 
@@ -34,17 +36,53 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
         _key("ctrl+n", "add", "Add as new client", "Add the unknown number as a new client"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, number: str = "", call: LiveCall | None = None) -> None:
         super().__init__()
         self.unknown: str | None = None
+        #: filled in and looked up at once (the phone rang from a number nobody has)
+        self.number = number
+        #: the phone call that opened it (callsheet ring), if one did
+        self.call = call
+        #: the other calls going on, one line each (the dashboard keeps them current)
+        self.others: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
+            yield Static("", id="ring-line")
             yield Static(
                 Text("Who is calling? Type the number as the phone shows it.", style="bold")
             )
-            yield Input(placeholder="+40 721 234 567, 0040721234567, 0721-234-567", id="number")
+            yield Input(
+                self.number,
+                placeholder="+40 721 234 567, 0040721234567, 0721-234-567",
+                id="number",
+            )
             yield Static("", id="lookup-result")
+
+    def on_mount(self) -> None:
+        self.show_call()
+        if self.number:
+            self.lookup(self.number)
+
+    def show_call(self, others: list[str] | None = None) -> None:
+        """The ringing call's line, and one line for each other call going on."""
+        if others is not None:
+            self.others = others
+        found = self.query("#ring-line").results(Static)
+        line = next(found, None)
+        if line is None:
+            return  # not composed yet: on_mount draws it
+        if self.call is None:
+            line.display = False
+            return
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.values.when import utcnow
+
+        text = Text(printable(self.call.status(utcnow())), style="bold reverse")
+        for other in self.others:
+            text.append("\n" + printable(other), style="bold")
+        line.update(text)
+        line.display = True
 
     @on(Input.Submitted, "#number")
     def _submitted(self, event: Input.Submitted) -> None:
