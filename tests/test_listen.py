@@ -273,8 +273,27 @@ def test_modemmanager_listener_follows_real_call_objects_on_a_bus(bus, running):
         modem.signal(MODEM, modemmanager.VOICE, "CallAdded", "s", ("x",))
         listener.lines.wait(f"left out: the call {gone} could not be read")
         listener.lines.wait("left out: a CallAdded signal with arguments (s), not (o)")
+        modem.add_call("9" * 10_000)
+        listener.lines.wait("left out: the number is 10,000 characters long")
         modem.add_call(NUMBER)
         assert listener.calls.wait(6)[-1] == (NUMBER, "ringing", "modemmanager")
+    finally:
+        modem.stop()
+
+
+def test_modemmanager_listener_comes_back_with_the_bus(bus, running):
+    modem = FakeModemManager(bus).start()
+    listener = running(modemmanager.listen, bus=bus.address)
+    listener.lines.wait("modemmanager: listening for calls")
+    modem.stop()
+    bus.stop()  # the system bus restarts (an upgrade of dbus, a crash)
+    listener.lines.wait("modemmanager: lost the connection")
+    bus.start()
+    modem = FakeModemManager(bus).start()
+    try:
+        listener.lines.wait("modemmanager: listening for calls", times=2)
+        modem.add_call(NUMBER)
+        assert listener.calls.wait(1) == [(NUMBER, "ringing", "modemmanager")]
     finally:
         modem.stop()
 
