@@ -128,8 +128,8 @@ class RingWatch:
         return self._stop.is_set()
 
     def _watch(self) -> None:
-        # deferred: the dashboard's first frame does not wait for it (bench startup_ms); the
-        # call sheet's modules are read ahead, so the first ring does not wait for them
+        # (the call sheet's modules are read ahead: the first ring does not wait for them)
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
         from callsheet.models.briefing import brief, forms  # noqa: F401
         from callsheet.models.capture.ring import last_ring_id
         from callsheet.models.store.db import close_database, is_sqlite
