@@ -212,3 +212,14 @@ def test_a_missed_ring_is_in_triage_json_with_its_number_and_client_or_none(cli)
     assert by_number[None]["text"] == "missed call, number withheld"
     code, out, _ = cli("triage")
     assert code == 0 and "Missed calls · 3" in out and "+40799111222" in out
+
+
+def test_forgetting_a_client_forgets_their_calls_from_before_they_were_one(db):
+    from callsheet.models.book.forget import forget_client
+
+    record_ring(None, "0721 234 567", "missed", at=NOW - timedelta(hours=2), region="RO")
+    ion = ion_ionescu()  # added after the call, from the missed call's number
+    record_ring(None, "0721 234 567", "ringing", at=NOW, region="RO")
+    other = record_ring(None, "0744 000 111", "missed", at=NOW, region="RO")
+    forget_client(ion)
+    assert [row.id for row in RingEvent.select()] == [other.ring_id]

@@ -14,9 +14,10 @@ be on screen within a second, and the check costs a pragma or a wait on a socket
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
@@ -42,6 +43,8 @@ class RingsArrived(Message):
     names: dict[int, str] = field(default_factory=dict)
     #: ring id -> the number as shown ("+40 721 234 567")
     shown: dict[int, str] = field(default_factory=dict)
+    #: ring id -> the caller's call sheet, read in the same thread (a known caller's ring)
+    briefs: dict[int, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,8 +100,10 @@ def clock(elapsed) -> str:
 class RingWatch:
     """The thread that notices ring events for ``screen`` (see the module docstring)."""
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: Screen, now: Callable[[], datetime]) -> None:
         self.screen = screen
+        #: the app's clock (fixed in tests), for the call sheets read ahead
+        self.now = now
         self._stop = threading.Event()
         #: the newest ring event seen (None: not read yet)
         self.last_id: int | None = None
@@ -123,7 +128,9 @@ class RingWatch:
         return self._stop.is_set()
 
     def _watch(self) -> None:
+        # (the call sheet's modules are read ahead: the first ring does not wait for them)
         # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.briefing import brief, forms  # noqa: F401
         from callsheet.models.capture.ring import last_ring_id
         from callsheet.models.store.db import close_database, is_sqlite
         from callsheet.models.store.watch import ChangeWatcher
@@ -176,4 +183,19 @@ class RingWatch:
             ring.id: pretty(ring.e164) if ring.e164 and ring.e164.startswith("+") else ring.number
             for ring in rings
         }
-        self.screen.post_message(RingsArrived(rings, names, shown))
+        self.screen.post_message(RingsArrived(rings, names, shown, self._briefs(rings)))
+
+    def _briefs(self, rings: list[Ring]) -> dict[int, Any]:
+        """The call sheet of each ringing known caller, read here rather than by the sheet's
+        own worker once it is open: the sheet is painted whole in its first frame."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.briefing.brief import brief_of
+
+        briefs = {}
+        for ring in rings:
+            if ring.event == "ringing" and ring.client_id is not None:
+                try:
+                    briefs[ring.id] = brief_of(ring.client_id, self.now())
+                except Exception:  # noqa: BLE001 - (deleted meanwhile): the sheet reads it itself
+                    continue
+        return briefs

@@ -55,13 +55,17 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
         _key("F", "facts", "Fact sheet", "Write the dispute fact sheet"),
     ]
 
-    def __init__(self, client_id: int, call: LiveCall | None = None) -> None:
+    def __init__(self, client_id: int, call: LiveCall | None = None, brief: object = None) -> None:
         super().__init__()
         self.client_id = client_id
+        #: the sheet, when the opener read it already (a ring: tui/ringing.py)
+        self._ready = brief
         self.brief = None
         self.text = ""
         #: the phone call that opened this sheet (callsheet ring), if one did
         self.call = call
+        if call is not None:
+            self.add_class("-ringing")  # opaque: see app.tcss
         #: the other calls going on, one line each (the dashboard keeps them current)
         self.others: list[str] = []
         self._timer: Timer | None = None
@@ -76,7 +80,10 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.show_call()
-        self.load()
+        if self._ready is not None:
+            self._show(self._ready)  # painted whole in the first frame
+        else:
+            self.load()
 
     # -- the phone call that opened it (tui/screens/dashboard/ring_actions.py) ---------------
     def show_call(self, others: list[str] | None = None) -> None:

@@ -43,6 +43,8 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
         self.number = number
         #: the phone call that opened it (callsheet ring), if one did
         self.call = call
+        if call is not None:
+            self.add_class("-ringing")  # opaque: see app.tcss
         #: the other calls going on, one line each (the dashboard keeps them current)
         self.others: list[str] = []
 

@@ -66,7 +66,7 @@ class RingActions(DashboardHost):
 
     def watch_the_phone(self) -> None:
         self._calls, self._shown_calls = {}, []
-        self.ring_watch = RingWatch(self)
+        self.ring_watch = RingWatch(self, self.app.now)
         self.ring_watch.start()
 
     def stop_watching_the_phone(self) -> None:
@@ -76,12 +76,15 @@ class RingActions(DashboardHost):
 
     # by name, not @on: Textual collects @on handlers only from classes of its metaclass
     def on_rings_arrived(self, message: RingsArrived) -> None:
+        self.app.mark("ring_heard")  # (bench: how much of ring_to_sheet_ms is the command)
         for ring in message.rings:
             name = message.names.get(ring.client_id) if ring.client_id is not None else None
-            self._follow(ring, name, message.shown.get(ring.id, ring.number))
+            self._follow(
+                ring, name, message.shown.get(ring.id, ring.number), message.briefs.get(ring.id)
+            )
         self._redraw_calls()
 
-    def _follow(self, ring: Ring, name: str | None, shown: str) -> None:
+    def _follow(self, ring: Ring, name: str | None, shown: str, brief: object = None) -> None:
         key = ring.call or ring.e164 or ring.number or "withheld"
         call = self._calls.get(key)
         if ring.event == "ringing":
@@ -99,7 +102,7 @@ class RingActions(DashboardHost):
             self._calls.pop(key, None)
             self._calls[key] = call  # the newest last
             self._alert(call)
-            self._open(call)
+            self._open(call, brief)
             return
         if call is None:  # the dashboard opened in the middle of this call
             call = LiveCall(
@@ -132,14 +135,14 @@ class RingActions(DashboardHost):
     def _is_open(self, call: LiveCall) -> bool:
         return call.screen is not None and call.screen in self.app.screen_stack
 
-    def _open(self, call: LiveCall) -> None:
+    def _open(self, call: LiveCall, brief: object = None) -> None:
         """The caller's sheet on top of whatever is open; caller lookup for an unknown number."""
         # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
         from callsheet.tui.screens.call_sheet import CallSheetScreen
         from callsheet.tui.screens.caller_lookup import CallerLookupScreen
 
         if call.client_id is not None:
-            sheet = CallSheetScreen(call.client_id, call=call)
+            sheet = CallSheetScreen(call.client_id, call=call, brief=brief)
             call.screen = sheet
             self.app.push_screen(sheet)
         elif call.number:
