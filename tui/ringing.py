@@ -128,7 +128,11 @@ class RingWatch:
         return self._stop.is_set()
 
     def _watch(self) -> None:
-        # (the call sheet's modules are read ahead: the first ring does not wait for them)
+        # (the numbering plans are read ahead: the first ring does not wait for them)
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        import phonenumbers  # noqa: F401
+
+        # (and the call sheet's modules)
         # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
         from callsheet.models.briefing import brief, forms  # noqa: F401
         from callsheet.models.capture.ring import last_ring_id
