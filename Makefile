@@ -30,7 +30,9 @@ PG_TESTS := tests/test_store.py tests/test_store_backends.py tests/test_cli_reco
 	tests/test_tui_current_client.py tests/test_currencies.py tests/test_tui_currencies.py \
 	tests/test_rates_import.py tests/test_backtest.py tests/test_tui_score_check.py \
 	tests/test_sync_contacts.py tests/test_sync_contacts_servers.py tests/test_sync_contacts_tui.py \
-	tests/test_dates_everywhere.py tests/test_cli_clients.py tests/test_phones_region.py
+	tests/test_dates_everywhere.py tests/test_cli_clients.py tests/test_phones_region.py \
+	tests/test_ring.py tests/test_tui_ring.py \
+	tests/test_listen_cli.py tests/test_tui_listen.py
 # issue 25: mail from IMAP (Dovecot)
 PG_TESTS += tests/test_capture_imap.py
 # issue 25: meetings from a calendar vdir, follow-ups into one

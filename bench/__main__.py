@@ -18,7 +18,9 @@ database, then measures, with medians over several runs, and prints ONE JSON obj
   `callsheet --version`, end to end (risk on a store whose stored scores are kept fresh, as
   the open dashboard keeps them; risk_computed_ms: `--as-of now`, every client computed);
 - backtest_ms: `callsheet risk --backtest --json` (every invoice replayed as of its issue day);
-- rss_mb: peak resident memory of the dashboard process during the interactive run.
+- rss_mb: peak resident memory of the dashboard process during the interactive run;
+- ring_to_sheet_ms: `callsheet ring NUMBER` (a client's number in national format) started in
+  another process until that client's call sheet is painted on the open dashboard.
 
 In-app figures are taken inside the app (``CallsheetApp.mark_start``/``mark``: from the key
 reaching the widget to the refresh that shows the result), never "time around
@@ -155,6 +157,25 @@ def interactive(db: Path | str, keystrokes: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def ring_to_sheet(db: Path | str, rings: int) -> dict[str, list[float]]:
+    """`callsheet ring` in another process to the sheet painted on an open dashboard (on a
+    copy of an SQLite file: each ring stores an event)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy: Path | str = db
+        if isinstance(db, Path):
+            copy = Path(tmp) / "bench.db"
+            shutil.copyfile(db, copy)
+        result = subprocess.run(
+            [sys.executable, "-m", "bench.drive", "ring", str(copy), str(rings)],
+            capture_output=True,
+            text=True,
+            cwd=HERE.parent,
+        )
+    if result.returncode != 0:
+        raise RuntimeError(f"ring driver failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def floor(keystrokes: int) -> list[float]:
     """Key-to-refresh times of the bare three-pane app (bench/floor.py), in its own process."""
     result = subprocess.run(
@@ -243,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     floor_samples = floor(args.keystrokes * 2)
     log("keystrokes, selection, logging, memory")
     inner = interactive(db, args.keystrokes)
+    log("the phone rings: callsheet ring to the call sheet on the open dashboard")
+    rings = ring_to_sheet(db, args.runs * 2)
     log("command line")
     keep_scores_fresh(db)
     phone = a_phone(db)
@@ -269,6 +292,13 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "version_ms": wall_ms([CALLSHEET, "--version"], args.runs * 3, env),
         "rss_mb": inner["rss_mb"],
+        "ring_to_sheet_ms": {
+            "median": median(rings["ring"]),
+            "p95": p95(rings["ring"]),
+            "runs": len(rings["ring"]),
+            # of which: the command's start to the dashboard hearing the ring
+            "heard_median": median(rings["heard"]),
+        },
         "backend": "postgresql" if args.db else "sqlite",
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
     }

@@ -8,6 +8,9 @@ on screen (clients listed, the first client's log and risk shown).
 way as callsheet's; prints a JSON line with the samples.
 ``interact DB N``: the dashboard, then N filter keystrokes, N selections and a few saved
 interactions, each timed inside the app; prints a JSON line with the samples and peak RSS.
+``ring DB N``: the dashboard open, then N times `callsheet ring` run in another process with
+a client's number in national format; each sample is from just before that process is
+started to the caller's call sheet painted (the app's ``ring_sheet`` mark, same clock).
 """
 
 from __future__ import annotations
@@ -119,6 +122,57 @@ async def interact(db: str, count: int) -> dict:
     return samples
 
 
+async def ring(db: str, count: int) -> dict:
+    import os
+    import subprocess
+    import time
+    from pathlib import Path
+
+    from callsheet.models.store.tables import Phone
+
+    app = dashboard_app(db, exit_when_ready=False)  # (opens the store)
+    # clients' Romanian numbers, as a phone's display shows them nationally ("0721 234 567")
+    numbers = [
+        "0" + e164[3:6] + " " + e164[6:9] + " " + e164[9:]
+        for (e164,) in Phone.select(Phone.e164)
+        .where(Phone.e164.startswith("+407"))
+        .order_by(Phone.id)
+        .limit(count * 7)
+        .tuples()
+    ][::7][:count]
+    callsheet = str(Path(sys.executable).with_name("callsheet"))
+    env = dict(os.environ, CALLSHEET_REGION="RO")
+    samples: list[float] = []
+    heard: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(2000):
+            if app.mark_counts.get("clients") and app.mark_counts.get("select"):
+                break
+            await pilot.pause(0.01)
+        await pilot.pause(1.0)  # the ring watch is reading from its own thread by now
+        for number in numbers:
+            before = app.mark_counts.get("ring_sheet", 0)
+            started = time.perf_counter()
+            process = subprocess.Popen(
+                [callsheet, "ring", number, "--source", "bench", "--db", db],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+            for _ in range(1000):
+                if app.mark_counts.get("ring_sheet", 0) > before:
+                    break
+                await pilot.pause(0.01)
+            else:
+                raise RuntimeError(f"no call sheet for {number}: {process.stderr.read()!r}")
+            samples.append((app.marks["ring_sheet"] - started) * 1000)
+            heard.append((app.marks["ring_heard"] - started) * 1000)
+            process.wait()
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+    return {"ring": samples, "heard": heard}
+
+
 def main() -> int:
     kind, db = sys.argv[1], sys.argv[2]
     if kind == "baseline":
@@ -133,6 +187,8 @@ def main() -> int:
         print(json.dumps({"filter": asyncio.run(keystrokes(int(sys.argv[3]), SIZE))}))
     elif kind == "interact":
         print(json.dumps(asyncio.run(interact(db, int(sys.argv[3])))))
+    elif kind == "ring":
+        print(json.dumps(asyncio.run(ring(db, int(sys.argv[3])))))
     else:
         raise SystemExit(f"unknown driver {kind!r}")
     return 0

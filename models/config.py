@@ -17,6 +17,7 @@ import locale
 import math
 import os
 import re
+import shlex
 import stat
 import tomllib
 from dataclasses import dataclass, field
@@ -102,7 +103,16 @@ class Config:
     #: (LANG=ro_RO.UTF-8)", "your time zone (Europe/Bucharest)"; "" when set (config.toml,
     #: CALLSHEET_REGION) or not known. Not a setting of config.toml.
     region_from: str = ""
+    #: when the phone rings (callsheet ring): "bell" (the terminal bell), "osc" (the bell and
+    #: a desktop notification through the terminal, OSC 777 and OSC 9) or "command" (the bell
+    #: and ``notify_command``, run with {title} and {body} filled in, never through a shell)
+    notify: str = "bell"
+    notify_command: list[str] = field(
+        default_factory=lambda: ["notify-send", "--app-name=callsheet", "{title}", "{body}"]
+    )
 
+
+NOTIFY_KINDS = ("bell", "osc", "command")
 
 _KNOWN = {
     "default_region",
@@ -118,6 +128,8 @@ _KNOWN = {
     "calendar_years",
     "rates",
     "sync",
+    "notify",
+    "notify_command",
 }
 
 #: The settings of [sync] for contacts, each with its check: (what it must be, the test).
@@ -315,6 +327,29 @@ def _check(config: Config, path: Path) -> None:
     _check_sync_calendar(config.sync, path)
     if config.theme not in ("dark", "light"):
         raise ConfigError(f"{path}: theme must be 'dark' or 'light', not {config.theme!r}")
+    _check_notify(config, path)
+
+
+def _check_notify(config: Config, path: Path) -> None:
+    """``notify``: one of NOTIFY_KINDS; ``notify_command``: a program and its arguments, as a
+    list or one string split the way a shell would (it is never run through one)."""
+    if config.notify not in NOTIFY_KINDS:
+        raise ConfigError(
+            f"{path}: notify must be one of {', '.join(map(repr, NOTIFY_KINDS))}, "
+            f"not {config.notify!r}"
+        )
+    command = config.notify_command
+    if isinstance(command, str):
+        try:
+            command = shlex.split(command)
+        except ValueError as error:
+            raise ConfigError(f"{path}: notify_command: {error}") from None
+    if not isinstance(command, list) or not command or not all(isinstance(c, str) for c in command):
+        raise ConfigError(
+            f"{path}: notify_command must be a program and its arguments, e.g. "
+            f'["notify-send", "{{title}}", "{{body}}"]'
+        )
+    config.notify_command = command
 
 
 def _check_rates(config: Config, path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 #: triage's groups, in the order they are shown (shared/domain.md: what needs attention first)
 TRIAGE_KINDS = [
     "follow_up",
+    "missed_call",
     "overdue_invoice",
     "risk_rose",
     "cadence",

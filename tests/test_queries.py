@@ -157,12 +157,17 @@ def test_triage_groups_every_kind_with_its_count_in_order(db):
     from callsheet.models.book.records import set_cadence
 
     set_cadence(quiet, 30)  # meant to call every 30 days, silent for 40
+    from callsheet.models.capture.ring import record_ring
+
+    ops.update_client(ana, phones=["+40 744 555 010"], now=NOW)
+    record_ring(None, "0744 555 010", "missed", at=NOW - timedelta(minutes=5), region="RO")
 
     triage = queries.triage(NOW, stale_after_days=21)
 
     assert [section.kind for section in triage.sections] == TRIAGE_KINDS
     assert triage.counts == {
         "follow_up": 1,
+        "missed_call": 1,
         "overdue_invoice": 1,
         "risk_rose": 1,
         "cadence": 1,

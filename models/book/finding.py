@@ -92,3 +92,33 @@ def find_by_phone(e164: str) -> Client | None:
 def find_by_email(address: str) -> Client | None:
     email = Email.select(Email, Client).join(Client).where(Email.address == address.lower()).first()
     return email.client if email else None
+
+
+def find_by_typed_phone(typed: str, region: str | None) -> tuple[str | None, Client | None]:
+    """A number as a phone or a person typed it, in any common format: its key and its client.
+
+    The international form ("+40 721…", "0040 721…") is tried first without loading the
+    numbering plans (a caller display usually shows it); then every key
+    :func:`~callsheet.models.values.phones.lookup_keys` reads (``011`` before a country
+    code, the national form in the default ``region``, a number an import kept as typed). The key is the E.164 form, or the kept-as-typed key,
+    or None. Raises :class:`callsheet.models.values.phones.PhoneError` for text that is no
+    phone number and matches nobody. `callsheet who`, `callsheet ring` and the dashboard's
+    "who is calling" all answer through here.
+    """
+    # deferred: `callsheet who` and `ring` load the numbering plans only when they must
+    from callsheet.models.values.phones import international_digits, lookup_keys
+
+    quick = international_digits(typed)
+    client = find_by_phone(quick) if quick else None
+    if client is not None:
+        return quick, client
+    # "+", "00" and "011" before a country code, the national form in ``region``, the
+    # number as an import kept it: each key it may be stored under, most likely first
+    keys, error = lookup_keys(typed, region)
+    for key in keys:
+        client = find_by_phone(key)
+        if client is not None:
+            return key, client
+    if error is not None:
+        raise error
+    return (keys[0] if keys else None), None

@@ -45,7 +45,7 @@ from callsheet.models.store.busy import patiently
 from callsheet.models.store.db import DatabaseError, database
 from callsheet.models.store.erasures import pending_path, read_pending
 from callsheet.models.store.files import default_folder, private_text_file, slug_of
-from callsheet.models.store.tables import ALL_MODELS, Client, RiskCache
+from callsheet.models.store.tables import ALL_MODELS, Client, Phone, RingEvent, RiskCache
 
 #: Every table of records about a client (phones, log, invoices, ...), counted as erased; the
 #: risk cache goes with them but is derived, not a record the user kept.
@@ -117,6 +117,7 @@ def forget_client(client: Client, fact_sheets: Path | None = None) -> Forgotten:
                 model.select().where(model.client == client.id).count() for model in _ABOUT_A_CLIENT
             )
             report.referrals_cut = _cut_referrals(name_key(client.name), client.id)
+            _forget_their_calls(client.id)
             Client.delete().where(Client.id == client.id).execute()  # the rest cascades
 
     patiently(erase)
@@ -157,7 +158,18 @@ def _delete_client(client: Client, report: Forgotten) -> None:
             model.select().where(model.client == client.id).count() for model in _ABOUT_A_CLIENT
         )
         report.referrals_cut += _cut_referrals(name_key(client.name), client.id)
+        _forget_their_calls(client.id)
         Client.delete().where(Client.id == client.id).execute()
+
+
+def _forget_their_calls(client_id: int) -> None:
+    """Ring events (callsheet ring) from their numbers, also those from before they were a
+    client (kept without a client): their own go with them by the cascade."""
+    numbers = [
+        e164 for (e164,) in Phone.select(Phone.e164).where(Phone.client == client_id).tuples()
+    ]
+    if numbers:
+        RingEvent.delete().where(RingEvent.e164.in_(numbers)).execute()
 
 
 def _sqlite_file() -> Path | None:

@@ -13,13 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from peewee import Select
+from peewee import JOIN, Select
 
 from callsheet.models.book.client_list import ClientRow, LogRow, client_rows, log_rows, owed_cents
 from callsheet.models.risk import vocabulary
 from callsheet.models.risk.model import HIGH_FROM
 from callsheet.models.store.db import database
-from callsheet.models.store.tables import Client, ContactSync, FollowUp, Interaction, Invoice
+from callsheet.models.store.tables import (
+    Client,
+    ContactSync,
+    FollowUp,
+    Interaction,
+    Invoice,
+    RingEvent,
+)
 from callsheet.models.values.text import money_text
 
 __all__ = [
@@ -63,15 +70,19 @@ def in_triage():
 class Attention:
     """One thing that needs the consultant today."""
 
-    client_id: int
+    #: None only for a missed call from a number nobody in the book has (or withheld)
+    client_id: int | None
     client_name: str
-    kind: str  # follow_up, overdue_invoice, risk_rose, not_contacted, cadence, suggestion
+    kind: str  # follow_up, overdue_invoice, risk_rose, not_contacted, cadence, suggestion,
+    # missed_call
     when: int  # epoch seconds it became due
     text: str
     #: the follow-up, invoice or interaction this is about, when there is one
     ref: int | None = None
     #: the money it is about, in its own currency (an overdue invoice's remaining amount)
     amount: tuple[str, int] | None = None
+    #: a missed call's number (E.164, or as received; None: withheld)
+    number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +250,11 @@ TRIAGE_GROUPS: list[TriageGroup] = [
         _follow_ups_due,
         lambda v, m: Attention(v[0], v[1], "follow_up", v[2], v[3], v[4]),
     ),
+    # the phone (callsheet ring, models/capture/ring.py): calls to return, after the calls
+    # promised; the dashboard shows the heading only when there is one, the header counts them
+    query_group(
+        "missed_call", "Missed calls", lambda m: _missed_calls(), lambda v, m: _missed_row(v)
+    ),
     query_group("overdue_invoice", "Overdue invoices", _overdue_invoices, _overdue_invoice_row),
     query_group(
         "risk_rose",
@@ -253,6 +269,35 @@ TRIAGE_GROUPS: list[TriageGroup] = [
     # issue 25: a contact card changed on the phone and in callsheet (callsheet sync contacts)
     query_group("sync_conflict", "Contacts changed on both sides", _sync_conflicts, _conflict_row),
 ]
+
+
+def _missed_calls() -> Select:
+    """Missed calls not yet dealt with (called back, logged, or cleared), newest first; from
+    any number, a client's or not (a former client calling is still a call to return)."""
+    return (
+        RingEvent.select(
+            RingEvent.client,
+            Client.name,
+            RingEvent.at,
+            RingEvent.e164,
+            RingEvent.number,
+            RingEvent.withheld,
+            RingEvent.id,
+        )
+        .join(Client, JOIN.LEFT_OUTER)
+        .where((RingEvent.event == "missed") & RingEvent.cleared_at.is_null())
+        .order_by(RingEvent.at.desc(), RingEvent.id.desc())
+    )
+
+
+def _missed_row(values: tuple) -> Attention:
+    client_id, name, at, e164, number, withheld, ring_id = values
+    shown = None if withheld else (e164 or number)
+    if client_id is None:
+        text = "missed call, number withheld" if withheld else f"missed call from {shown}"
+    else:
+        text = f"missed call from {shown} — call back"
+    return Attention(client_id, name or "", "missed_call", at, text, ring_id, number=shown)
 
 
 def register_triage_group(group: TriageGroup) -> None:
@@ -332,7 +377,7 @@ def _group(kind: str) -> TriageGroup:
 
 
 #: The groups the dashboard's header counts (the others are counted when triage is open).
-HEADER_KINDS = ("follow_up", "overdue_invoice")
+HEADER_KINDS = ("follow_up", "overdue_invoice", "missed_call")
 
 
 def triage_counts(now: datetime, stale_after_days: int = 21) -> dict[str, int]:
@@ -350,6 +395,7 @@ def triage_counts(now: datetime, stale_after_days: int = 21) -> dict[str, int]:
     counts["high"] = Client.select().where(in_triage() & high).count()
     counts["overdue"] = counts["overdue_invoice"]
     counts["follow_ups"] = counts["follow_up"]
+    counts["missed_calls"] = counts["missed_call"]
     return counts
 
 

@@ -383,6 +383,42 @@ def _v9_contact_sync(db: Database, migrator: SchemaMigrator) -> None:
         )
 
 
+def _v10_ring_events(db: Database, migrator: SchemaMigrator) -> None:
+    """``ring_event``: what a telephony hook said about a call (``callsheet ring``), so every
+    open dashboard on the store sees it through the change watch (models/capture/ring.py).
+
+    ``event`` is ringing, answered, ended or missed; ``number`` is what the hook handed over
+    (kept so an unknown caller can be added), ``e164`` its normalised form (null when
+    withheld or unreadable), ``client`` the match (deleted with the client: forgetting a
+    client leaves no call of theirs behind). ``call`` groups one call's events when the
+    source names it; ``cleared_at`` is when a missed call was dealt with (triage).
+    Moments are epoch seconds. Rows are short-lived: the ring command prunes old ones.
+    """
+    client = _table(db, "client", legacy_names=False)
+    ring_event = _table(
+        db,
+        "ring_event",
+        ((("at",), False), (("event", "cleared_at"), False)),
+        legacy_names=False,
+        id=AutoField(),
+        at=BigIntegerField(),
+        event=TextField(),
+        number=TextField(),
+        e164=TextField(null=True),
+        withheld=BooleanField(default=False),
+        source=TextField(default=""),
+        call=TextField(default=""),
+        client=ForeignKeyField(client, null=True, on_delete="CASCADE"),
+        cleared_at=BigIntegerField(null=True),
+    )
+    db.create_tables([ring_event], safe=False)
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql(  # the change watch of step 2: a ring reaches every open dashboard
+            'CREATE TRIGGER "ring_event_notify_change" AFTER INSERT OR UPDATE OR DELETE '
+            'OR TRUNCATE ON "ring_event" FOR EACH STATEMENT EXECUTE FUNCTION callsheet_notify_change()'
+        )
+
+
 #: Append new steps at the end; never edit a released one.
 STEPS: tuple[Step, ...] = (
     _v1_initial_schema,
@@ -394,6 +430,7 @@ STEPS: tuple[Step, ...] = (
     _v7_calendar_sync,
     _v8_exchange_rates,
     _v9_contact_sync,
+    _v10_ring_events,
 )
 
 CURRENT_VERSION = len(STEPS)

@@ -305,7 +305,7 @@ class ExchangeRate(BaseModel):
 
 
 class ContactSync(BaseModel):
-    """One card of a contacts vdir as ``callsheet sync contacts`` last synced it (step 7)."""
+    """One card of a contacts vdir as ``callsheet sync contacts`` last synced it (step 9)."""
 
     id = AutoField()
     #: None once the client is deleted: the next sync removes the card
@@ -329,6 +329,29 @@ class ContactSync(BaseModel):
         indexes = ((("collection", "filename"), True), (("collection", "uid"), False))
 
 
+class RingEvent(BaseModel):
+    """What a telephony hook said about a call (``callsheet ring``): short-lived, pruned by
+    the ring command; a missed call stays until it is dealt with (``cleared_at``)."""
+
+    id = AutoField()
+    at = UtcDateTimeField()
+    #: ringing, answered, ended or missed (callsheet.models.capture.ring.EVENTS)
+    event = TextField()
+    #: the number as the hook handed it over; ``e164`` its normalised form (None: withheld
+    #: or unreadable)
+    number = TextField()
+    e164 = TextField(null=True)
+    withheld = BooleanField(default=False)
+    source = TextField(default="")
+    #: one call's events share it when the source names the call (baresip's id)
+    call = TextField(default="")
+    client = ForeignKeyField(Client, null=True, on_delete="CASCADE", backref="rings")
+    cleared_at = UtcDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("at",), False), (("event", "cleared_at"), False))
+
+
 ALL_MODELS = (
     Client,
     Phone,
@@ -345,4 +368,5 @@ ALL_MODELS = (
     CalendarItem,
     ExchangeRate,
     ContactSync,
+    RingEvent,
 )

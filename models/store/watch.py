@@ -45,7 +45,12 @@ class ChangeWatcher:
     def _data_version(self) -> int:
         return self._connection.execute("PRAGMA data_version").fetchone()[0]
 
-    def changed(self) -> bool:
+    def changed(self, wait: float = 0.0) -> bool:
+        """Whether another connection committed since the last call.
+
+        ``wait`` (PostgreSQL): block up to that many seconds for a notification, returning
+        as soon as one arrives (the ring watch of tui/ringing.py); SQLite answers at once.
+        """
         with self._lock:
             if self._connection is None:
                 return False
@@ -54,7 +59,7 @@ class ChangeWatcher:
                 changed, self._last = version != self._last, version
                 return changed
             # Drain what arrived since the last call; several commits count as one change.
-            return any(True for _ in self._connection.notifies(timeout=0, stop_after=1000))
+            return any(True for _ in self._connection.notifies(timeout=wait, stop_after=1000))
 
     def close(self) -> None:
         with self._lock:

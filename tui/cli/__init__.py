@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "callsheet.tui.cli.rates",
     "callsheet.tui.cli.triage",
     "callsheet.tui.cli.calls",
+    "callsheet.tui.cli.ring",
+    "callsheet.tui.cli.listen",
     "callsheet.tui.cli.transfer",
     "callsheet.tui.cli.capture",
     "callsheet.tui.cli.sync",
@@ -87,6 +89,8 @@ EXAMPLES = {
     "sync": "callsheet sync contacts ~/.contacts/phone   /   callsheet sync calendar ~/.calendars/work",
     "rates": "callsheet rates import eurofxref-hist.csv   /   callsheet rates --json",
     "client": 'callsheet client edit Ion --company "Carpați SRL" --tag vip   /   callsheet client archive Ion',
+    "ring": 'callsheet ring "sip:+40721234567@sip.example.net" --source baresip --json',
+    "listen": "callsheet listen baresip --port 4444   (kdeconnect, modemmanager: D-Bus)",
 }
 
 TOP_EPILOG = """examples:
@@ -153,6 +157,10 @@ READ_ONLY_COMMANDS = frozenset(
         "doctor",
         "triage",
         "search",
+        # and `ring`: it writes, but a hook's mistyped --db must not start an empty book
+        "ring",
+        # and `listen`, for the same reason
+        "listen",
     }
 )
 

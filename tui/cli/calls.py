@@ -74,32 +74,28 @@ def _numbers(words: list[str]) -> list[str]:
 
 def cmd_who(args: argparse.Namespace) -> int:
     # deferred: each command loads only what it runs (`who` answers a ringing phone)
-    from callsheet.models.book.finding import find_by_phone
-    from callsheet.models.values.phones import international_digits, lookup_keys
+    from callsheet.models.book.finding import find_by_typed_phone
+    from callsheet.models.values.phones import PhoneError
     from callsheet.tui.cli import open_store
 
     config = open_store(args)
     worst = 0
     for typed in _numbers(args.phone):
-        # the international form needs no numbering plan: the quick path for a ringing phone
-        quick = international_digits(typed)
-        client = find_by_phone(quick) if quick else None
+        try:
+            number, client = find_by_typed_phone(typed, config.default_region)
+        except PhoneError as error:
+            print(f"callsheet: {printable(str(error))}", file=sys.stderr)
+            worst = max(worst, 2)
+            continue
         if client is None:
-            keys, error = lookup_keys(typed, config.default_region)
-            client = next(filter(None, (find_by_phone(key) for key in keys)), None)
-            if client is None and error is not None:
-                print(f"callsheet: {printable(str(error))}", file=sys.stderr)
-                worst = max(worst, 2)
-                continue
-            if client is None:
-                number = keys[0]
-                print(
-                    f"callsheet: nobody in your book has {printable(number)} "
-                    f"(add them: callsheet add NAME --phone {printable(number)})",
-                    file=sys.stderr,
-                )
-                worst = max(worst, 1)
-                continue
+            shown = printable(number or typed)
+            print(
+                f"callsheet: nobody in your book has {shown} "
+                f"(add them: callsheet add NAME --phone {shown})",
+                file=sys.stderr,
+            )
+            worst = max(worst, 1)
+            continue
         _answer(client, args.json)
     return worst
 

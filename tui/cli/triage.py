@@ -54,7 +54,9 @@ def triage_json(triage, counts: dict, as_of: datetime) -> dict:
                 "items": [
                     {
                         "client_id": item.client_id,
-                        "client": item.client_name,
+                        # a missed call from a number nobody has: no client, the number
+                        "client": item.client_name if item.client_id is not None else None,
+                        **({"number": item.number} if item.kind == "missed_call" else {}),
                         "at": iso(moment) if (moment := _when(item, as_of)) else None,
                         "text": item.text,
                         "ref": item.ref,
@@ -93,8 +95,15 @@ def cmd_triage(args: argparse.Namespace) -> int:
         f"{counted(counts['high'], 'high-risk client')})\n"
     )
     for section in triage.sections:
+        if section.kind == "missed_call" and not section.items:
+            continue  # (the phone: a kind shown only when a call waits to be returned)
         out.write(f"\n{section.title} · {len(section.items):,}\n")
-        names = [f"{_plain(item.client_name)} (#{item.client_id})" for item in section.items]
+        names = [
+            f"{_plain(item.client_name)} (#{item.client_id})"
+            if item.client_id is not None
+            else _plain(item.number or "number withheld")
+            for item in section.items
+        ]
         width = min(max(map(len, names), default=0), 40)
         for item, name in zip(section.items, names, strict=True):
             moment = _when(item, as_of)

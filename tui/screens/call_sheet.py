@@ -18,7 +18,10 @@ from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from callsheet.tui.app import CallsheetApp
+    from callsheet.tui.ringing import LiveCall
 
 _key = keys_of("call_sheet")
 
@@ -52,21 +55,73 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
         _key("F", "facts", "Fact sheet", "Write the dispute fact sheet"),
     ]
 
-    def __init__(self, client_id: int) -> None:
+    def __init__(self, client_id: int, call: LiveCall | None = None, brief: object = None) -> None:
         super().__init__()
         self.client_id = client_id
+        #: the sheet, when the opener read it already (a ring: tui/ringing.py)
+        self._ready = brief
         self.brief = None
         self.text = ""
+        #: the phone call that opened this sheet (callsheet ring), if one did
+        self.call = call
+        if call is not None:
+            self.add_class("-ringing")  # opaque: see app.tcss
+        #: the other calls going on, one line each (the dashboard keeps them current)
+        self.others: list[str] = []
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="call-sheet"):
+            yield Static("", id="ring-line")
             yield VerticalScroll(Static(Text("Loading…", style="dim"), id="call-sheet-body"))
             yield Static(
                 Text("l log this call   o saying no   F fact sheet   escape close", style="dim")
             )
 
     def on_mount(self) -> None:
-        self.load()
+        self.show_call()
+        if self._ready is not None:
+            self._show(self._ready)  # painted whole in the first frame
+        else:
+            self.load()
+
+    # -- the phone call that opened it (tui/screens/dashboard/ring_actions.py) ---------------
+    def show_call(self, others: list[str] | None = None) -> None:
+        """Redraw the call's line (ringing, a timer once answered, ended, missed) and one
+        line for each other call going on."""
+        if others is not None:
+            self.others = others
+        found = self.query("#ring-line").results(Static)
+        line = next(found, None)
+        if line is None:
+            return  # not composed yet: on_mount draws it
+        if self.call is None:
+            line.display = False
+            return
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.values.when import utcnow
+
+        text = Text(printable(self.call.status(utcnow())), style="bold reverse")
+        for other in self.others:
+            text.append("\n" + printable(other), style="bold")
+        line.update(text)
+        line.display = True
+        if self.call.event == "answered" and self._timer is None:
+            self._timer = self.set_interval(1.0, self.show_call)
+        elif self.call.event != "answered" and self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def log_call(self, minutes: int | None) -> None:
+        """After the call: the log form filled in (a call, its direction, how long, now)."""
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.tui.screens.forms import InteractionForm
+
+        name = self.brief.name if self.brief is not None else self.call.name if self.call else ""
+        prefill = {"channel": "call", "direction": "in", "when": "now"}
+        if minutes is not None:
+            prefill["minutes"] = str(minutes)
+        self.app.push_screen(InteractionForm(self.client_id, name, prefill=prefill), self._logged)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
@@ -100,6 +155,8 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
             part.plain if isinstance(part, Text) else part.renderable.plain for part in parts
         )
         self.app.mark("call_sheet")
+        if self.call is not None:  # the bench's ring_to_sheet_ms ends once this is painted
+            self.call_after_refresh(self.app.mark, "ring_sheet")
         if brief.recent_scope_requests:
             self.notify(
                 "Recent requests beyond scope: press o for a 'saying no' outline.", timeout=5

@@ -15,11 +15,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from callsheet.models.values.text import printable
 from callsheet.tui.messages import ReportsWorkerFailures
 from callsheet.tui.screens.keys import keys_of
 
 if TYPE_CHECKING:
     from callsheet.tui.app import CallsheetApp
+    from callsheet.tui.ringing import LiveCall
 
 _key = keys_of("lookup")
 
@@ -34,17 +36,55 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
         _key("ctrl+n", "add", "Add as new client", "Add the unknown number as a new client"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, number: str = "", call: LiveCall | None = None) -> None:
         super().__init__()
         self.unknown: str | None = None
+        #: filled in and looked up at once (the phone rang from a number nobody has)
+        self.number = number
+        #: the phone call that opened it (callsheet ring), if one did
+        self.call = call
+        if call is not None:
+            self.add_class("-ringing")  # opaque: see app.tcss
+        #: the other calls going on, one line each (the dashboard keeps them current)
+        self.others: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
+            yield Static("", id="ring-line")
             yield Static(
                 Text("Who is calling? Type the number as the phone shows it.", style="bold")
             )
-            yield Input(placeholder="+40 721 234 567, 0040721234567, 0721-234-567", id="number")
+            yield Input(
+                self.number,
+                placeholder="+40 721 234 567, 0040721234567, 0721-234-567",
+                id="number",
+            )
             yield Static("", id="lookup-result")
+
+    def on_mount(self) -> None:
+        self.show_call()
+        if self.number:
+            self.lookup(self.number)
+
+    def show_call(self, others: list[str] | None = None) -> None:
+        """The ringing call's line, and one line for each other call going on."""
+        if others is not None:
+            self.others = others
+        found = self.query("#ring-line").results(Static)
+        line = next(found, None)
+        if line is None:
+            return  # not composed yet: on_mount draws it
+        if self.call is None:
+            line.display = False
+            return
+        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.values.when import utcnow
+
+        text = Text(printable(self.call.status(utcnow())), style="bold reverse")
+        for other in self.others:
+            text.append("\n" + printable(other), style="bold")
+        line.update(text)
+        line.display = True
 
     @on(Input.Submitted, "#number")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -54,27 +94,17 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def lookup(self, typed: str) -> None:
         # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
-        from callsheet.models.book.finding import find_by_phone
-        from callsheet.models.values.phones import (
-            international_digits,
-            is_unverified,
-            lookup_keys,
-            why_invalid,
-        )
+        from callsheet.models.book.finding import find_by_typed_phone
+        from callsheet.models.values.phones import PhoneError, is_unverified, why_invalid
 
-        client = None
-        quick = international_digits(typed)
-        if quick:
-            client = find_by_phone(quick)
+        # +40 / 0040 / 011 40 read in any region; a number kept as typed still matches
+        try:
+            e164, client = find_by_typed_phone(typed, self.app.config.default_region)
+        except PhoneError as error:
+            self.app.call_from_thread(self._message, str(error), "lookup--error")
+            return
         if client is None:
-            # +40 / 0040 / 011 40 read in any region; a number kept as typed still matches
-            keys, error = lookup_keys(typed, self.app.config.default_region)
-            client = next(filter(None, (find_by_phone(key) for key in keys)), None)
-            if client is None and error is not None:
-                self.app.call_from_thread(self._message, str(error), "lookup--error")
-                return
-            e164 = keys[0]
-            problem = why_invalid(e164) if client is None and not is_unverified(e164) else None
+            problem = why_invalid(e164) if e164 and not is_unverified(e164) else None
             if problem:
                 # nobody can call from an impossible number: say why, offer nothing to save
                 self.app.call_from_thread(
@@ -84,7 +114,7 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
         if client is not None:
             self.app.call_from_thread(self.dismiss, client.id)
         else:
-            self.app.call_from_thread(self._not_found, typed.strip(), e164)
+            self.app.call_from_thread(self._not_found, typed.strip(), e164 or typed.strip())
 
     def _message(self, message: str, class_: str) -> None:
         style = self.get_component_rich_style(class_, partial=True)

@@ -144,28 +144,46 @@ class InteractionForm(AboutClientForm):
 
     HEADING = "Log an interaction with {name}"
 
+    def __init__(
+        self, client_id: int, client_name: str, *, prefill: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(client_id, client_name)
+        #: fields filled in before the user types (a call that just ended: its minutes)
+        self.prefill = prefill or {}
+
     def fields(self) -> ComposeResult:
+        given = self.prefill.get
         yield Field(
             "What happened",
-            Input(id="summary", placeholder="e.g. wants a mobile version in the same budget"),
+            Input(
+                given("summary", ""),
+                id="summary",
+                placeholder="e.g. wants a mobile version in the same budget",
+            ),
             "summary",
         )
         with Horizontal(classes="row"):
             yield Field(
-                "Channel", Select(options(CHANNELS), value="call", allow_blank=False), "channel"
+                "Channel",
+                Select(options(CHANNELS), value=given("channel", "call"), allow_blank=False),
+                "channel",
             )
             yield Field(
                 "Direction",
-                Select(options(DIRECTIONS), value="in", allow_blank=False),
+                Select(options(DIRECTIONS), value=given("direction", "in"), allow_blank=False),
                 "direction",
             )
             yield Field("Tone", Select(options(TONES), prompt="—"), "tone")
         with Horizontal(classes="row"):
             yield Field(
-                "When", Input("now", placeholder="now, yesterday 14:30, 2026-11-22T10:00"), "when"
+                "When",
+                Input(given("when", "now"), placeholder="now, yesterday 14:30, 2026-11-22T10:00"),
+                "when",
             )
             yield Field(
-                "Minutes (optional)", Input("", placeholder="empty: not recorded"), "minutes"
+                "Minutes (optional)",
+                Input(given("minutes", ""), placeholder="empty: not recorded"),
+                "minutes",
             )
         yield Field(
             "Signals (focus here, then press a key to toggle)",

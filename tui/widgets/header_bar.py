@@ -18,7 +18,13 @@ _COUNTS = (
 class HeaderBar(Static):
     """The top line: the clock, then high-risk clients, overdue invoices, follow-ups due."""
 
-    COMPONENT_CLASSES = {"header--title", "header--high", "header--overdue", "header--due"}
+    COMPONENT_CLASSES = {
+        "header--title",
+        "header--high",
+        "header--overdue",
+        "header--due",
+        "header--missed",
+    }
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -57,6 +63,11 @@ class HeaderBar(Static):
                 bar.append(" · ")
             style = self.get_component_rich_style(class_, partial=True) if counts[key] else "dim"
             bar.append(f"{counts[key]:,} {short_words if short else words}", style=style)
+        missed = counts.get("missed_calls", 0)
+        if missed:  # the phone (callsheet ring): shown only when a call waits to be returned
+            style = self.get_component_rich_style("header--missed", partial=True)
+            bar.append(" · ")
+            bar.append(f"{missed:,} {'missed' if short else 'missed calls'}", style=style)
         if self.status:
             bar.append(f"  {self.status}", style="bold")
         return bar

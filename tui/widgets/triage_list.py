@@ -26,7 +26,10 @@ ATTENTION_LABEL = {
     "cadence": ("in touch", "attention--quiet"),
     "suggestion": ("suggested", "attention--suggestion"),
     "sync_conflict": ("conflict", "attention--overdue"),
+    "missed_call": ("missed", "attention--missed"),
 }
+#: kinds whose heading is left out when they have no items (usually empty, rarely there)
+SHOWN_WHEN_THERE = frozenset({"missed_call", "sync_conflict"})
 HEADING_STYLE = Style(bold=True, underline=True)
 
 
@@ -62,7 +65,8 @@ class AttentionList(RowList[Attention]):
         where it was (the next item: ``x x x`` works down the list)."""
         keep = self.current
         where = self.cursor
-        self.sections = triage.sections if triage.total else []
+        sections = [s for s in triage.sections if s.items or s.kind not in SHOWN_WHEN_THERE]
+        self.sections = sections if triage.total else []
         self._starts, self._heading_lines, index = [], [], 0
         for number, section in enumerate(self.sections):
             self._starts.append(index)
@@ -146,8 +150,10 @@ class AttentionList(RowList[Attention]):
         used = sum(len(s.text) for s in head)
         # the name gets about half of what is left, the text what remains after it
         name_width = min(22, max((width - used) // 2, 8))
+        # a missed call from a number nobody has: the number stands where the name would
+        name = row.client_name or row.number or "number withheld"
         return head + [
-            Segment(fit(row.client_name, name_width).ljust(name_width + 1), Style(bold=True)),
+            Segment(fit(name, name_width).ljust(name_width + 1), Style(bold=True)),
             Segment(fit(row.text, max(width - used - name_width - 1, 0))),
         ]
 

@@ -134,6 +134,9 @@ class ClientActions(DashboardHost):
         return self.selected_client_id, f"#{self.selected_client_id}"
 
     def action_open_form(self, name: str, phone: str = "") -> None:
+        if name == "log" and (missed := self.missed_call_here()) is not None:
+            self.call_back(missed)  # a missed call in triage: log the call back (ring_actions)
+            return
         entry = _FORM_BY_NAME[name]
         if entry.needs_client:
             if not (selected := self._selected()):
@@ -335,6 +338,9 @@ class ClientActions(DashboardHost):
         self.risk_pane.action_what_if_paid()
 
     def action_done(self) -> None:
+        if (missed := self.missed_call_here()) is not None:
+            self.clear_missed_call(missed)  # a missed call leaves triage (ring_actions)
+            return
         attention = self.pane.attention
         item = attention.current if self.pane.in_triage else None
         if item is None or item.kind != "follow_up":
@@ -357,7 +363,8 @@ class ClientActions(DashboardHost):
             ):
                 return
             self.app.call_from_thread(remember, self.app, changes[-1])  # u takes it back
-        self._post_client_changed(item.client_id)
+        if item.client_id is not None:  # (a follow-up always has its client)
+            self._post_client_changed(item.client_id)
         self.post_message(Notice(f"Done: {item.text}"))
 
     # -- call sheet, caller lookup, fact sheet ------------------------------------------------

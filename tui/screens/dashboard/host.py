@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 if TYPE_CHECKING:
+    from callsheet.models.book.queries import Attention
     from callsheet.tui.app import CallsheetApp
     from callsheet.tui.messages import ClientChanged, CountsLoaded, SelectionLoaded
     from callsheet.tui.widgets.clients_pane import ClientsPane
@@ -128,3 +129,22 @@ class DashboardHost(Screen[Any]):
     @abstractmethod
     def undo_record_change(self) -> None:
         """Undo the session's last record correction (record; ``u`` of client)."""
+
+    # -- the phone (ring_actions) and what it borrows from the others ----------------------------
+    @abstractmethod
+    def load_attention(self) -> Worker[None]: ...  # ring (pane's)
+
+    @abstractmethod
+    def _caller_found(self, result: Any) -> None: ...  # ring (client's)
+
+    @abstractmethod
+    def _read_back(self, saved: Any) -> Any: ...  # ring (client's)
+
+    @abstractmethod
+    def missed_call_here(self) -> Attention | None: ...  # client (ring's)
+
+    @abstractmethod
+    def call_back(self, item: Attention) -> None: ...  # client (ring's)
+
+    @abstractmethod
+    def clear_missed_call(self, item: Attention, say: bool = True) -> Worker[None]: ...  # client

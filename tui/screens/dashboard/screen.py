@@ -44,6 +44,7 @@ from callsheet.tui.screens.dashboard.capture_actions import CAPTURE_BINDINGS, Ca
 from callsheet.tui.screens.dashboard.client_actions import FORMS, ClientActions
 from callsheet.tui.screens.dashboard.pane_actions import PaneActions
 from callsheet.tui.screens.dashboard.record_actions import RECORD_BINDINGS, RecordActions
+from callsheet.tui.screens.dashboard.ring_actions import RingActions
 from callsheet.tui.screens.dashboard.sync_actions import SYNC_BINDINGS, SyncActions
 from callsheet.tui.sync import StaysCurrent, StoreSync
 from callsheet.tui.widgets.clients_pane import ClientsPane
@@ -70,6 +71,7 @@ class DashboardScreen(
     RecordActions,
     SyncActions,
     PaneActions,
+    RingActions,
     StaysCurrent,
     ReportsWorkerFailures,
     Screen,
@@ -193,9 +195,11 @@ class DashboardScreen(
         self.show_first_clients()
         self.sync.start()
         self.start_sync_timer()
+        self.watch_the_phone()  # callsheet ring: ring_actions.py
 
     def on_unmount(self) -> None:
         self.sync.stop()
+        self.stop_watching_the_phone()
 
     # -- loading --------------------------------------------------------------------------
     def show_first_clients(self) -> None:
