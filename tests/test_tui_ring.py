@@ -78,6 +78,7 @@ async def test_an_unknown_number_opens_caller_lookup_ready_to_add_them(book):
     async with running() as (app, pilot):
         ring("sip:0799111222@sip.example.net")
         await wait_for(pilot, lambda: isinstance(app.screen, CallerLookupScreen), what="lookup")
+        await settle(pilot)  # composed, and its look-up done
         lookup = app.screen
         await wait_for(pilot, lambda: "Nobody" in str(lookup.query_one("#lookup-result").render()))
         assert lookup.query_one("#number").value == "+40 799 111 222"

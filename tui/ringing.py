@@ -68,7 +68,7 @@ class LiveCall:
 
     def status(self, now: datetime) -> str:
         """One line for the top of its sheet: ringing, on the call (a timer), ended, missed."""
-        number = f" · {self.number}" if self.number and self.number != self.name else ""
+        number = f" · {self.number}" if self.number else " · number withheld"
         via = f" · via {self.source}" if self.source else ""
         if self.event == "answered" and self.answered_at is not None:
             return f"On the call {clock(now - self.answered_at)}{number}"
