@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from callsheet.models.config import Config
 from callsheet.models.store.opening import ServerUnreachable
 from callsheet.tui.commands import DashboardCommands
+from callsheet.tui.key_order import KeysInOrder
 
 #: a light theme whose warning and success colours are dark enough to read on white
 LIGHT = Theme(
@@ -51,7 +52,7 @@ GC_THRESHOLDS = (700, 10, 100)
 DEFAULT_GC_THRESHOLDS = gc.get_threshold()
 
 
-class CallsheetApp(App):
+class CallsheetApp(KeysInOrder, App):
     TITLE = "callsheet"
     # absolute, so subclasses defined elsewhere (bench/, tests) find it too
     CSS_PATH = Path(__file__).resolve().parent / "styles" / "app.tcss"

@@ -222,6 +222,12 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
     #: start another, or both could commit once the lock goes
     _saving = False
 
+    @property
+    def holds_keys(self) -> bool:
+        """Keys typed after ``ctrl+s`` wait for the save (tui/key_order.py): they are meant
+        for the screen behind once the form closes. Not while the server is away."""
+        return self._saving and not self.pending
+
     def action_save(self) -> None:
         if self._saving:
             self._show_busy("Still saving: waiting for the database…")
