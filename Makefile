@@ -27,7 +27,8 @@ PG_TESTS := tests/test_store.py tests/test_store_backends.py tests/test_cli_reco
 	tests/test_capture_store.py tests/test_capture_calendar_calls.py tests/test_capture_suggestions.py \
 	tests/test_capture_mail.py tests/test_risk_cache.py tests/test_faults_concurrent.py \
 	tests/test_privacy.py tests/test_doctor_first_use.py tests/test_faults_store_gone.py \
-	tests/test_tui_current_client.py tests/test_currencies.py tests/test_tui_currencies.py
+	tests/test_tui_current_client.py tests/test_currencies.py tests/test_tui_currencies.py \
+	tests/test_tui_keys_in_order.py tests/test_tui_slips.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -235,6 +235,8 @@ class StaysCurrent(DashboardHost):
         self.client_list.patch(message.rows)
         self.pane.update_title()
         self._show_counts(CountsLoaded(message.counts))
+        if self.pane.in_triage:  # triage is re-read too; its cursor stays on the same item
+            self.load_attention()
         if self.selected_client_id in {row.id for row in message.rows}:
             self.load_selected(self.selected_client_id)
 

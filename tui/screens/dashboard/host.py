@@ -86,6 +86,9 @@ class DashboardHost(Screen[Any]):
     def load_rest_of_log(self, selection: SelectionLoaded) -> Worker[None]: ...  # client
 
     @abstractmethod
+    def load_attention(self) -> Worker[None]: ...  # sync (PaneActions)
+
+    @abstractmethod
     def read_selection(  # client
         self, client_id: int, cancelled: Callable[[], bool] = lambda: False
     ) -> SelectionLoaded | None: ...
