@@ -12,9 +12,18 @@ from textual import events
 
 from callsheet.models.book import clients as ops
 from callsheet.models.book import queries
-from callsheet.models.store.tables import Client, FollowUp, Interaction, Invoice, TimeEntry
+from callsheet.models.store.tables import (
+    Agreement,
+    Client,
+    FollowUp,
+    Interaction,
+    Invoice,
+    Payment,
+    TimeEntry,
+)
 from callsheet.tui.messages import StoreChanged
 from callsheet.tui.screens.form_screen import FormScreen
+from callsheet.tui.screens.records import RecordsScreen
 from tests.clock import NOW
 from tests.tui_helpers import running, settle, wait_for
 
@@ -186,3 +195,41 @@ async def test_keys_typed_while_a_save_finishes_go_to_the_screen_in_front(db):
         assert isinstance(form, FormScreen)
         assert form.value("summary") == "Second"
         assert screen.log_view.rows[0].summary == "First"
+
+
+async def test_record_forms_typed_and_saved_at_once(db):
+    """The records screen's forms: an agreement (a text area between inputs) and a part
+    payment, each opened, filled and saved in one burst."""
+    ana = _book()
+    ops.add_invoice(
+        ana,
+        number="2026-7",
+        amount="1000",
+        issued=NOW.date() - timedelta(days=30),
+        due=NOW.date() - timedelta(days=15),
+        now=NOW,
+    )
+    async with running() as (app, pilot):
+        burst(app, "r", "A", *typed("Redesign"), "tab", *typed("Three pages"), "tab")
+        burst(app, *typed("8000"), "ctrl+s")
+        await wait_for(pilot, lambda: Agreement.select().count() == 1, what="the agreement")
+        await _after_burst(pilot)
+        records = app.screen
+        assert isinstance(records, RecordsScreen)
+        invoice_at = next(
+            i for i, row in enumerate(records.record_list.rows) if row.kind == "invoice"
+        )
+        records.record_list.move_to(invoice_at)
+        burst(app, "p", "ctrl+a", "ctrl+k", *typed("400"), "tab", "tab", *typed("first half"))
+        burst(app, "ctrl+s", "escape")
+        await wait_for(pilot, lambda: Payment.select().count() == 1, what="the payment")
+        await _after_burst(pilot)
+        assert not isinstance(app.screen, (RecordsScreen, FormScreen))
+    [agreement] = Agreement.select()
+    assert (agreement.title, agreement.scope, agreement.budget_cents) == (
+        "Redesign",
+        "Three pages",
+        800000,
+    )
+    [payment] = Payment.select()
+    assert (payment.amount_cents, payment.note) == (40000, "first half")
