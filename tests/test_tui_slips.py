@@ -249,10 +249,10 @@ async def test_triage_follows_another_process_write_without_moving_the_current_c
         assert attention.current.client_name == "Cora Lis"
 
         def another_process() -> None:
-            # a write on another connection (this thread's), as the CLI in another terminal
+            # a write on another connection (this thread's), as the CLI in another terminal;
+            # no client row changes (a follow-up done, one added), yet triage must follow
             ana = Client.get_by_id(ids["Ana Pop"])
             FollowUp.update(done_at=NOW).where(FollowUp.client == ana).execute()
-            ops.update_client(ana, notes="done by phone")
             maria = Client.get_by_id(ids["Maria Stan"])
             ops.add_follow_up(maria, NOW - timedelta(minutes=5), "Send the contract")
 
