@@ -332,7 +332,7 @@ class PaymentForm(AboutClientForm):
         )
         with Horizontal(classes="row"):
             yield Field(
-                "Amount (less than owed: a part payment)",
+                "Amount (less: a part payment)",
                 Input(self.owed.get(str(only), ""), placeholder="what was paid", id="amount"),
                 "amount",
             )
