@@ -218,8 +218,11 @@ class CallsheetApp(KeysInOrder, App):
             self.notify(str(error), title="Server unreachable", severity="warning", markup=False)
             return
         detail = str(error).splitlines()[0][:200] if error is not None and str(error) else ""
+        said = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+        if any(note.message == said for note in self._notifications):
+            return  # still on screen: a second worker meeting the same fault says nothing new
         self.notify(
-            f"{type(error).__name__}: {detail}" if detail else type(error).__name__,
+            said,
             title="That did not work",
             severity="error",
             timeout=8,

@@ -12,9 +12,11 @@ deleted one of them.
 :class:`KeysInOrder` holds every key until the one before it has been handled all the way:
 the app follows the key up the widgets it bubbles through with a callback queued behind it
 on each (a message queue is first in, first out, so the callback runs after that widget has
-handled the key), then once more on the app itself and on the screen on top (a form the key
-opened composes and focuses its first field before the callback runs there). Only then is
-the next key given out, to whatever has focus by then. A key whose path breaks (its widget
+handled the key), then on the app itself (which runs the key's binding), then up the same
+widgets once more (behind what the binding posted to them: enter in the filter posts
+``Input.Submitted``, whose handler focuses the list), and last on the screen on top (a form
+the key opened composes and focuses its first field before the callback runs there). Only
+then is the next key given out, to whatever has focus by then. A key whose path breaks (its widget
 closed while the key was on the way) releases the next after ``KEY_PATIENCE`` at most.
 
 A screen may hold the keys a little longer with a true ``holds_keys``: a form that is saving
@@ -68,23 +70,31 @@ class KeysInOrder(App):
         # Textual's own dispatch: priority bindings, else the focused widget (or the screen)
         await super().on_event(key)
         target: MessagePump = self.focused or self.screen
-        if not target.call_later(self._after_node, key, target):
+        if not target.call_later(self._after_node, key, target, target):
             self._key_handled(key)
 
-    def _after_node(self, key: events.Key, node: MessagePump) -> None:
-        """Runs in ``node``'s queue behind ``key``: follow it to the parent it bubbled to."""
+    def _after_node(self, key: events.Key, node: MessagePump, target: MessagePump | None) -> None:
+        """Runs in ``node``'s queue behind ``key``: follow it to the parent it bubbled to.
+
+        Two passes up from the widget the key went to: the first behind the key itself, up
+        to the app, which runs the key's binding; the second (``target`` None) behind what
+        that binding posted to the widget and what bubbles from it (enter in the filter:
+        ``Input.Submitted``, whose handler moves the focus to the list)."""
         parent = node._parent
         if (
             isinstance(parent, MessagePump)
             and parent is not self
-            and parent.call_later(self._after_node, key, parent)
+            and parent.call_later(self._after_node, key, parent, target)
         ):
             return
-        if not self.call_later(self._after_app, key):
+        if not self.call_later(self._after_app, key, target):
             self._key_handled(key)
 
-    def _after_app(self, key: events.Key) -> None:
-        """The app has run the key's binding: let the screen on top finish composing."""
+    def _after_app(self, key: events.Key, target: MessagePump | None) -> None:
+        """The app has run the key's binding: follow what it posted (the second pass), then
+        let the screen on top finish composing."""
+        if target is not None and target.call_later(self._after_node, key, target, None):
+            return
         try:
             screen = self.screen
         except Exception:  # noqa: BLE001 - no screen (the app is closing)
