@@ -14,14 +14,21 @@ from textual.widgets import Select
 
 from callsheet.models.book import clients as ops
 from callsheet.models.book.records import remaining_cents
-from callsheet.models.store.tables import Client, FollowUp, Interaction, Invoice, TimeEntry
+from callsheet.models.store.tables import (
+    Client,
+    FollowUp,
+    Interaction,
+    Invoice,
+    Payment,
+    TimeEntry,
+)
 from callsheet.tui.dialogs.confirm import ConfirmScreen
 from callsheet.tui.screens.form_screen import FormScreen
 from callsheet.tui.screens.records import RecordsScreen
 from callsheet.tui.widgets.field import Field
 from tests.clock import NOW
 from tests.factories import entry, invoice
-from tests.tui_helpers import running, settle, wait_for
+from tests.tui_helpers import refused, running, settle, submit, wait_for
 
 
 def _follow_ups() -> dict[str, int]:
@@ -140,6 +147,15 @@ async def test_the_payment_form_chooses_the_only_invoice_and_takes_a_part_paymen
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen), what="the save")
     assert Invoice.get().paid is not None
+
+
+async def test_a_payment_in_the_future_is_refused_under_its_day(db):
+    ana = ops.add_client("Ana Pop", status="active", now=NOW)
+    invoice(ana, "2026-7", 1000, date(2026, 10, 1), date(2026, 10, 15))
+    async with running() as (app, pilot):
+        form = await submit(pilot, "p", {"paid": (NOW.date() + timedelta(days=5)).isoformat()})
+        assert "in the future" in await refused(pilot, form, "paid")
+    assert Invoice.get().paid is None and not Payment.select().exists()
 
 
 async def test_with_two_invoices_the_amount_follows_the_one_chosen(db):

@@ -347,18 +347,20 @@ class PaymentForm(AboutClientForm):
         # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
         from callsheet.models.book.records import add_payment
         from callsheet.models.store.tables import Invoice
+        from callsheet.models.values.when import to_zone
 
         if not self.value("invoice"):
             raise InputError("invoice", "choose the invoice that was paid")
         if not self.value("amount").strip():
             raise InputError("amount", "how much was paid? (all that is owed is the default)")
         invoice = Invoice.get_by_id(int(self.value("invoice")))
-        add_payment(
-            invoice,
-            amount=self.value("amount"),
-            paid_on=_day(self.value("paid"), "paid", True),
-            now=self.app.now(),
-        )
+        paid_on = _day(self.value("paid"), "paid", True)
+        # as record_payment refused it before (the records' add_payment does not check)
+        if paid_on > to_zone(self.app.now()).date() + timedelta(days=1):
+            raise InputError(
+                "paid", f"{paid_on} is in the future: record a payment once it is made"
+            )
+        add_payment(invoice, amount=self.value("amount"), paid_on=paid_on, now=self.app.now())
         fresh = Invoice.get_by_id(invoice.id)
         if fresh.paid is None:
             return Saved(self.client_id, f"Part payment on invoice {invoice.number} recorded")
