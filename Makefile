@@ -32,7 +32,8 @@ PG_TESTS := tests/test_store.py tests/test_store_backends.py tests/test_cli_reco
 	tests/test_sync_contacts.py tests/test_sync_contacts_servers.py tests/test_sync_contacts_tui.py \
 	tests/test_dates_everywhere.py tests/test_cli_clients.py tests/test_phones_region.py \
 	tests/test_ring.py tests/test_tui_ring.py \
-	tests/test_listen_cli.py tests/test_tui_listen.py
+	tests/test_listen_cli.py tests/test_tui_listen.py \
+	tests/test_tui_keys_in_order.py tests/test_tui_slips.py
 # issue 25: mail from IMAP (Dovecot)
 PG_TESTS += tests/test_capture_imap.py
 # issue 25: meetings from a calendar vdir, follow-ups into one

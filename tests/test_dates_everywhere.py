@@ -153,7 +153,7 @@ async def test_the_invoice_and_log_forms_take_the_table_too(db):
             await _fill(pilot, form, {"summary": f"about {text}", "when": text})
             if _future(expected, NOW):
                 assert "is in the future" in await refused(pilot, form, "when")
-                await pilot.press("escape")
+                await pilot.press("escape", "y")  # a filled form asks first
             else:
                 await wait_for(pilot, lambda form=form: app.screen is not form, what=text)
             await settle(pilot)
@@ -174,7 +174,7 @@ async def test_an_unreadable_due_is_named_under_its_field_and_nothing_is_saved(d
             form = app.screen
             await _fill(pilot, form, {"text": "call", "due": text})
             assert "cannot read the" in await refused(pilot, form, "due")
-            await pilot.press("escape")
+            await pilot.press("escape", "y")  # a filled form asks first
             await settle(pilot)
     assert FollowUp.select().count() == 0
 

@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from callsheet.models.config import Config
 from callsheet.models.store.opening import ServerUnreachable
 from callsheet.tui.commands import DashboardCommands
+from callsheet.tui.key_order import KeysInOrder
 
 #: a light theme whose warning and success colours are dark enough to read on white
 LIGHT = Theme(
@@ -51,7 +52,7 @@ GC_THRESHOLDS = (700, 10, 100)
 DEFAULT_GC_THRESHOLDS = gc.get_threshold()
 
 
-class CallsheetApp(App):
+class CallsheetApp(KeysInOrder, App):
     TITLE = "callsheet"
     # absolute, so subclasses defined elsewhere (bench/, tests) find it too
     CSS_PATH = Path(__file__).resolve().parent / "styles" / "app.tcss"
@@ -217,8 +218,11 @@ class CallsheetApp(App):
             self.notify(str(error), title="Server unreachable", severity="warning", markup=False)
             return
         detail = str(error).splitlines()[0][:200] if error is not None and str(error) else ""
+        said = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+        if any(note.message == said for note in self._notifications):
+            return  # still on screen: a second worker meeting the same fault says nothing new
         self.notify(
-            f"{type(error).__name__}: {detail}" if detail else type(error).__name__,
+            said,
             title="That did not work",
             severity="error",
             timeout=8,

@@ -2,7 +2,8 @@
 
 - every ``POLL_SECONDS``: has another process (the CLI in another terminal) committed? Then
   the changed clients' rows and the header counts are re-read and posted as ``StoreChanged``
-  (or, when clients were added or removed, the whole list is reloaded);
+  (or, when clients were added or removed, the whole list is reloaded); triage, when shown,
+  is read again too, even after a write that changed no client row (a follow-up added);
 - every ``TICK_SECONDS``: "now" moves on, so relative times, decayed scores and the header
   clock and counts are redrawn (``MinutePassed``), and scores older than six hours are
   recomputed in the background;
@@ -121,10 +122,10 @@ class StoreSync:
             .where((Client.updated_at >= since_dt) | (Client.risk_as_of >= since_dt))
             .tuples()
         ]
-        if not changed:
-            return
         now = self.screen.app.now()
-        rows = queries.client_rows(now.date(), client_ids=changed)
+        # a write that left every client row alone (a follow-up added or done, a payment)
+        # still moves the header's counts and triage: posted with no rows to patch
+        rows = queries.client_rows(now.date(), client_ids=changed) if changed else []
         self.screen.post_message(StoreChanged(rows, queries.triage_counts(now)))
 
     def _store_still_there(self) -> bool:
@@ -261,6 +262,8 @@ class StaysCurrent(DashboardHost):
         self.client_list.patch(message.rows)
         self.pane.update_title()
         self._show_counts(CountsLoaded(message.counts))
+        if self.pane.in_triage:  # triage is re-read too; its cursor stays on the same item
+            self.load_attention()
         if self.selected_client_id in {row.id for row in message.rows}:
             self.load_selected(self.selected_client_id)
 

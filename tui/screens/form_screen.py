@@ -3,7 +3,8 @@ and errors shown under the field they name (the forms themselves: forms.py, reco
 
 Each form validates through the same functions as the command line (callsheet.models.values.validate via
 callsheet.models.book.clients); a bad value is named under its field and nothing is saved until it is
-fixed. ``ctrl+s`` saves from any field, ``escape`` cancels. Saving runs in a thread worker
+fixed. ``ctrl+s`` saves from any field, ``escape`` cancels (a form with something typed
+or chosen in it asks first; an untouched one closes at once). Saving runs in a thread worker
 and the form closes with what was saved, so the dashboard can update just that client.
 
 A form that edits a row remembers what it showed and the row's version (``remember``): it
@@ -71,13 +72,16 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
 
     BINDINGS = [
         _key("ctrl+s", "save", "Save", "Save and close"),
-        _key("escape", "cancel", "Cancel", "Close without saving"),
+        _key("escape", "cancel", "Cancel", "Close without saving (asks first if you typed)"),
         _key("ctrl+r", "reload", "Reload", "Changed elsewhere: keep your changes, reload the rest"),
         _key("ctrl+o", "overwrite", "Overwrite", "Changed elsewhere: save your changes over it"),
     ]
     TITLE = "Form"
-    #: the first field, not the scrolling body around the fields
-    AUTO_FOCUS = ".form-body Input, .form-body Select"
+    #: the first field, not the scrolling body around the fields: focused on mount without
+    #: Textual's auto focus, whose scroll (made before the form has its size) hid the first
+    #: field's label ("Name" on the new-client form)
+    FIRST_FIELD = ".form-body Input, .form-body Select"
+    AUTO_FOCUS = ""
     #: set by the opener: called in the save's worker after a successful write, its result
     #: travels in ``Saved.shown`` (no second worker, no second frame after the form closes)
     read_back: Callable[[Saved], object] | None = None
@@ -196,7 +200,7 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
         self.refresh_bindings()
         self._show_busy(
             f"{message}. ctrl+r reload: keep what you changed, show theirs for the rest; "
-            "ctrl+o overwrite: save what you changed over theirs; escape discards."
+            "ctrl+o overwrite: save what you changed over theirs; escape, then y, discards."
         )
 
     def values(self, *names: str) -> dict[str, str]:
@@ -207,6 +211,21 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
         raise NotImplementedError
 
     _discard_asked = False
+    #: every field's content when the form opened (``edited`` compares with it)
+    _opened_with: dict[str, object] | None = None
+
+    def on_mount(self) -> None:
+        self._opened_with = self._contents()
+        first = next((w for w in self.query(self.FIRST_FIELD) if w.focusable), None)
+        if first is not None:
+            first.focus(scroll_visible=False)
+
+    def _contents(self) -> dict[str, object]:
+        return {field.field_name: self.raw(field.field_name) for field in self.query(Field)}
+
+    def edited(self) -> bool:
+        """Something was typed or chosen since the form opened (escape asks first)."""
+        return self._opened_with is not None and self._contents() != self._opened_with
 
     def action_cancel(self) -> None:
         if self.pending and not self._discard_asked:  # a save waits for the server
@@ -216,11 +235,33 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
                 "or wait and it is saved once the server answers."
             )
             return
+        if not self.pending and not self._saving and self.edited():
+            # deferred: only a form with something typed in it asks
+            from callsheet.tui.dialogs.confirm import ConfirmScreen
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Discard what you typed in this form?",
+                    "y discards it; n or escape goes back to the form.",
+                ),
+                self._discard_answered,
+            )
+            return
         self.dismiss(None)
+
+    def _discard_answered(self, discard: bool | None) -> None:
+        if discard:
+            self.dismiss(None)
 
     #: a save is running (perhaps waiting for a locked database): a second ctrl+s must not
     #: start another, or both could commit once the lock goes
     _saving = False
+
+    @property
+    def holds_keys(self) -> bool:
+        """Keys typed after ``ctrl+s`` wait for the save (tui/key_order.py): they are meant
+        for the screen behind once the form closes. Not while the server is away."""
+        return self._saving and not self.pending
 
     def action_save(self) -> None:
         if self._saving:
@@ -276,7 +317,7 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
                 self.app.call_from_thread(
                     self._show_busy,
                     "The database stayed locked by another program; nothing was saved. "
-                    "Your entry is still here: ctrl+s tries again, escape discards it.",
+                    "Your entry is still here: ctrl+s tries again, escape, then y, discards it.",
                 )
         except ValueError as error:
             self.app.call_from_thread(self._show_error, "", str(error))

@@ -281,12 +281,15 @@ class InvoiceForm(AboutClientForm):
 
 
 class PaymentForm(AboutClientForm):
-    """Mark one of the client's unpaid invoices as paid."""
+    """Record a payment on one of the client's unpaid invoices: the only one is chosen
+    already, the amount starts at what is still owed on it, and a smaller amount is a part
+    payment (the invoice stays unpaid for the rest)."""
 
     HEADING = "Payment from {name}"
 
     def fields(self) -> ComposeResult:
         # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.book.records import remaining_cents
         from callsheet.models.store.tables import Invoice
         from callsheet.models.values.text import money_text
         from callsheet.models.values.when import day_text, to_zone
@@ -296,32 +299,66 @@ class PaymentForm(AboutClientForm):
             .where((Invoice.client == self.client_id) & Invoice.paid.is_null())
             .order_by(Invoice.due)
         )
-        options = [
-            (
-                f"{i.number}: {money_text(i.amount_cents)} {i.currency}"
-                + (f", due {day_text(i.due, self.app.now())}" if i.due else ""),
-                str(i.id),
+        #: invoice id -> what is still owed on it, as the amount field shows it
+        self.owed: dict[str, str] = {}
+        options = []
+        for i in unpaid:
+            remaining = remaining_cents(i)
+            self.owed[str(i.id)] = money_text(remaining).replace(",", "")
+            part = f" of {money_text(i.amount_cents)}" if remaining != i.amount_cents else ""
+            options.append(
+                (
+                    f"{i.number}: {money_text(remaining)}{part} {i.currency} owed"
+                    + (f", due {day_text(i.due, self.app.now())}" if i.due else ""),
+                    str(i.id),
+                )
             )
-            for i in unpaid
-        ]
+        only = options[0][1] if len(options) == 1 else Select.NULL
         yield Field(
             "Invoice",
-            Select(options, prompt="no unpaid invoices" if not options else "choose"),
+            Select(
+                options,
+                prompt="no unpaid invoices" if not options else "choose",
+                value=only,
+                id="invoice",
+            ),
             "invoice",
         )
-        yield Field("Paid on", Input(to_zone(self.app.now()).date().isoformat()), "paid")
+        with Horizontal(classes="row"):
+            yield Field(
+                "Amount (less: a part payment)",
+                Input(self.owed.get(str(only), ""), placeholder="what was paid", id="amount"),
+                "amount",
+            )
+            yield Field("Paid on", Input(to_zone(self.app.now()).date().isoformat()), "paid")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Another invoice chosen: the amount shows what is owed on it."""
+        if event.select.id == "invoice" and event.value is not Select.NULL:
+            self.query_one("#amount", Input).value = self.owed.get(str(event.value), "")
 
     def save(self) -> Saved:
         # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
-        from callsheet.models.book import clients as ops
+        from callsheet.models.book.records import add_payment
         from callsheet.models.store.tables import Invoice
+        from callsheet.models.values.when import to_zone
 
         if not self.value("invoice"):
             raise InputError("invoice", "choose the invoice that was paid")
+        if not self.value("amount").strip():
+            raise InputError("amount", "how much was paid? (all that is owed is the default)")
         invoice = Invoice.get_by_id(int(self.value("invoice")))
         now = self.app.now()
-        paid = read_date(self.value("paid"), "paid", now, prefer="past", required=True)
-        ops.record_payment(invoice, paid, now=now)
+        paid_on = read_date(self.value("paid"), "paid", now, prefer="past", required=True)
+        # as record_payment refused it before (the records' add_payment does not check)
+        if paid_on > to_zone(now).date() + timedelta(days=1):
+            raise InputError(
+                "paid", f"{paid_on} is in the future: record a payment once it is made"
+            )
+        add_payment(invoice, amount=self.value("amount"), paid_on=paid_on, now=now)
+        fresh = Invoice.get_by_id(invoice.id)
+        if fresh.paid is None:
+            return Saved(self.client_id, f"Part payment on invoice {invoice.number} recorded")
         return Saved(self.client_id, f"Invoice {invoice.number} marked paid")
 
 

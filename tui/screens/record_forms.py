@@ -58,7 +58,7 @@ _FIELD_OF = {"at": "when", "due_at": "due", "started_at": "start"}
 class RecordForm(AboutClientForm):
     """A form about one record of a client; ``save()`` returns ``Saved`` with a ``change``."""
 
-    AUTO_FOCUS = ".form-body Input, .form-body TextArea, .form-body Select"
+    FIRST_FIELD = ".form-body Input, .form-body TextArea, .form-body Select"
     CSS_PATH = CSS
     #: the kind of record (a key of ``KINDS``)
     KIND = ""

@@ -106,6 +106,46 @@ _KIND_LABEL = {
 }
 
 
+#: kind -> what a message calls one record of it
+_KIND_SAID = {
+    "follow_up": "the follow-up",
+    "agreement": "the agreement",
+    "invoice": "invoice",
+    "payment": "the payment",
+    "time": "the time entry",
+    "entry": "the log entry",
+}
+#: the table a change's first row is in -> the kind of record it lists as
+_KIND_OF_TABLE = {
+    "FollowUp": "follow_up",
+    "Agreement": "agreement",
+    "Invoice": "invoice",
+    "Payment": "payment",
+    "TimeEntry": "time",
+    "Interaction": "entry",
+}
+#: how much of a record's text a message quotes
+SAID_WIDTH = 60
+
+
+def said_of(row: RecordLine) -> str:
+    """One record named in a message: its kind and its text, cut to ``SAID_WIDTH``
+    ('the log entry “2026-11-20 14:30 call in: Wants a discount”')."""
+    text = " ".join(printable(row.text).split()).removeprefix("↳ ")
+    if len(text) > SAID_WIDTH:
+        text = text[: SAID_WIDTH - 1].rstrip() + "…"
+    return f"{_KIND_SAID[row.kind]} “{text}”"
+
+
+def restored_by(change) -> tuple[str, int] | None:
+    """The record an undo of ``change`` brings back (kind, id): its first row as it was."""
+    for model, values in getattr(change, "before", []):
+        kind = _KIND_OF_TABLE.get(model.__name__)
+        if kind is not None and "id" in values:
+            return kind, values["id"]
+    return None
+
+
 class RecordList(RowList[RecordLine]):
     """One line per record: its kind in colour, then its text exactly as typed."""
 
@@ -174,9 +214,13 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
         self.app.call_from_thread(self._show, lines, keep)
 
     def _show(self, lines: list[RecordLine], keep) -> None:
-        current = self.record_list.current
+        records = self.record_list
+        current = records.current
         keep = keep or ((current.kind, current.id) if current else None)
-        self.record_list.set_rows(lines, keep=keep, key=lambda r: (r.kind, r.id))
+        if any((line.kind, line.id) == keep for line in lines):
+            records.set_rows(lines, keep=keep, key=lambda r: (r.kind, r.id))
+        else:  # the record went (deleted): the cursor stays where it was, on the next one
+            records.set_rows(lines)
         self.app.mark("records")
 
     def _current(self, *kinds: str) -> RecordLine | None:
@@ -189,7 +233,7 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
 
     # -- running a change ------------------------------------------------------------------
     @work(thread=True, group="records-write")
-    def run_change(self, change_of, done: str) -> None:
+    def run_change(self, change_of, done: str, keep: tuple[str, int] | None = None) -> None:
         """Run ``change_of()`` (returns a callsheet.models.book.records.Change), remember it, reload."""
         # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
         from callsheet.models.store.busy import DatabaseBusy, patiently
@@ -199,14 +243,14 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
         except (InputError, LookupError, DatabaseBusy) as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
-        self.app.call_from_thread(self._changed, change, done)
+        self.app.call_from_thread(self._changed, change, done, keep)
 
-    def _changed(self, change, done: str) -> None:
+    def _changed(self, change, done: str, keep: tuple[str, int] | None = None) -> None:
         if change is not None:
             remember(self.app, change)
         self.changed = True
         self.notify(done, timeout=4, markup=False)
-        self.load()
+        self.load(keep)
 
     def _form_closed(self, saved) -> None:
         if saved is not None:
@@ -229,8 +273,7 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
         if not (row := self._current()):
             return
         getter, _edit, deleter = record_forms.KINDS[row.kind]
-        label = _KIND_LABEL[row.kind]
-        self.run_change(lambda: deleter(getter(row.id)), f"Deleted the {label}. u undoes it.")
+        self.run_change(lambda: deleter(getter(row.id)), f"Deleted {said_of(row)}. u undoes it.")
 
     def action_undo(self) -> None:
         stack = undo_stack(self.app)
@@ -238,8 +281,11 @@ class RecordsScreen(AboutClient, PaletteScreen[Saved | None]):
             self.notify("Nothing to undo.", severity="warning")
             return
         change = stack.pop()
+        # the cursor goes to the record the undo brings back (a delete's, a correction's)
         self.run_change(
-            lambda: change.undo(self.app.now()) and None, f"Undone: {change.description}"
+            lambda: change.undo(self.app.now()) and None,
+            f"Undone: {change.description}",
+            keep=restored_by(change),
         )
 
     def action_snooze(self) -> None:

@@ -57,12 +57,20 @@ class AttentionList(RowList[Attention]):
         #: the row index where each section's items begin, and the line of its heading
         self._starts: list[int] = []
         self._heading_lines: list[int] = []
+        #: items the user dealt with here (``x`` done, ``Z`` snoozed): when one goes, the
+        #: cursor stays where it was, on the next item, even if its client has others
+        self._dealt_with: set[tuple] = set()
+
+    def dealt_with(self, item: Attention) -> None:
+        """``item`` is being done or snoozed: once it goes, the next item is current."""
+        self._dealt_with.add(_attention_key(item))
 
     # -- data -----------------------------------------------------------------------------
     def show(self, triage: Triage) -> None:
         """Show every item of ``triage`` grouped by kind, keeping the cursor on the same item;
-        when it is gone (done, or no longer due), on another item of the same client, else
-        where it was (the next item: ``x x x`` works down the list)."""
+        when it is gone, where it was (the next item) if the user dealt with it here
+        (``x x x`` works down the list), else on another item of the same client (a write
+        elsewhere must not move the current client), else where it was."""
         keep = self.current
         where = self.cursor
         sections = [s for s in triage.sections if s.items or s.kind not in SHOWN_WHEN_THERE]
@@ -83,7 +91,10 @@ class AttentionList(RowList[Attention]):
                 if same_client is None and item.client_id == keep.client_id:
                     same_client = index
             else:
-                where = same_client if same_client is not None else where
+                if wanted not in self._dealt_with and same_client is not None:
+                    where = same_client
+        present = {_attention_key(item) for item in items}
+        self._dealt_with &= present  # gone: forgotten (a reopened item is an item again)
         self.cursor = max(0, min(where, len(items) - 1))
         self.set_rows(items)
 

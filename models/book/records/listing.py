@@ -38,19 +38,29 @@ def client_records(
 ) -> list[RecordLine]:
     """A client's open follow-ups, agreements, invoices with payments, time and newest log.
 
-    Grouped by kind in the order a consultant corrects them most; log entries last, the
-    newest ``entries`` of them (the dashboard's log pane pages through the rest), and
-    ``also_entry`` (a search hit) even when it is older.
+    Grouped by kind in the order a consultant corrects them most, each kind in one order,
+    newest first (a follow-up by when it is due, an invoice by its issue day with its
+    payments newest first under it, time by its start, the log by when it happened); log
+    entries last, the newest ``entries`` of them (the dashboard's log pane pages through
+    the rest), and ``also_entry`` (a search hit) even when it is older.
     """
 
     def stamp(day: date | None) -> int:
         return int(datetime.combine(day, time(12)).timestamp()) if day else 0
 
     lines: list[RecordLine] = []
-    for f in FollowUp.select().where(FollowUp.client == client_id).order_by(FollowUp.due_at):
+    for f in (
+        FollowUp.select()
+        .where(FollowUp.client == client_id)
+        .order_by(FollowUp.due_at.desc(), FollowUp.id.desc())
+    ):
         state = "done" if f.done_at else f"due {to_zone(f.due_at):%Y-%m-%d %H:%M}"
         lines.append(RecordLine("follow_up", f.id, int(f.due_at.timestamp()), f"{state}: {f.text}"))
-    for a in Agreement.select().where(Agreement.client == client_id).order_by(Agreement.id):
+    for a in (
+        Agreement.select()
+        .where(Agreement.client == client_id)
+        .order_by(Agreement.start.desc(nulls="LAST"), Agreement.id.desc())
+    ):
         budget = f", {money_text(a.budget_cents)} {a.currency}" if a.budget_cents else ""
         dates = f", {a.start or '…'} to {a.end or '…'}" if a.start or a.end else ""
         lines.append(
@@ -59,7 +69,9 @@ def client_records(
             )
         )
     invoices = list(
-        Invoice.select().where(Invoice.client == client_id).order_by(Invoice.issued, Invoice.id)
+        Invoice.select()
+        .where(Invoice.client == client_id)
+        .order_by(Invoice.issued.desc(), Invoice.id.desc())
     )
     payments: dict[int, list[Payment]] = {}
     for p in Payment.select().where(Payment.invoice.in_([i.id for i in invoices])):
@@ -81,7 +93,7 @@ def client_records(
                 f"{i.number}: {money_text(i.amount_cents)} {i.currency}, {state}{disputed}",
             )
         )
-        for p in sorted(payments.get(i.id, []), key=lambda p: (p.paid_on, p.id)):
+        for p in sorted(payments.get(i.id, []), key=lambda p: (p.paid_on, p.id), reverse=True):
             note = f" ({p.note})" if p.note else ""
             lines.append(
                 RecordLine(
@@ -91,7 +103,11 @@ def client_records(
                     f"  ↳ {money_text(p.amount_cents)} {i.currency} paid {p.paid_on}{note}",
                 )
             )
-    for t in TimeEntry.select().where(TimeEntry.client == client_id).order_by(TimeEntry.started_at):
+    for t in (
+        TimeEntry.select()
+        .where(TimeEntry.client == client_id)
+        .order_by(TimeEntry.started_at.desc(), TimeEntry.id.desc())
+    ):
         lines.append(
             RecordLine(
                 "time",

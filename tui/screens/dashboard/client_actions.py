@@ -346,6 +346,10 @@ class ClientActions(DashboardHost):
         if item is None or item.kind != "follow_up":
             self.notify("Select a follow-up in the triage view (t) first.", severity="warning")
             return
+        # the next item is current at once, not when triage is read again: a second x
+        # typed before the write is done marks the next follow-up, not this one again
+        attention.dealt_with(item)
+        attention.move_to(attention.cursor + 1)
         self._complete_follow_up(item)
 
     @work(thread=True, group="write", exit_on_error=False)

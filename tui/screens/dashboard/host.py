@@ -87,6 +87,9 @@ class DashboardHost(Screen[Any]):
     def load_rest_of_log(self, selection: SelectionLoaded) -> Worker[None]: ...  # client
 
     @abstractmethod
+    def load_attention(self) -> Worker[None]: ...  # sync, ring (PaneActions)
+
+    @abstractmethod
     def read_selection(  # client
         self, client_id: int, cancelled: Callable[[], bool] = lambda: False
     ) -> SelectionLoaded | None: ...
@@ -131,9 +134,6 @@ class DashboardHost(Screen[Any]):
         """Undo the session's last record correction (record; ``u`` of client)."""
 
     # -- the phone (ring_actions) and what it borrows from the others ----------------------------
-    @abstractmethod
-    def load_attention(self) -> Worker[None]: ...  # ring (pane's)
-
     @abstractmethod
     def _caller_found(self, result: Any) -> None: ...  # ring (client's)
 

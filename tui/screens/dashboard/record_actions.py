@@ -87,6 +87,7 @@ class RecordActions(DashboardHost):
 
         def snoozed(until: datetime | None) -> None:
             if until:
+                self.pane.attention.dealt_with(item)  # gone from today: the next is current
                 self._snooze(item, until)
 
         self.app.push_screen(SnoozeScreen(), snoozed)
