@@ -255,7 +255,7 @@ async def test_help_lists_every_binding_of_the_dashboard(book):
     async with running() as (app, pilot):
         dashboard = app.screen
         await pilot.press("question_mark")
-        text = str(app.screen.query_one("Static").render())
+        text = app.screen.text
         for binding in dashboard.BINDINGS:
             assert (binding.tooltip or binding.description) in text
         await pilot.press("escape")

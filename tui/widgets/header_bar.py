@@ -18,7 +18,13 @@ _COUNTS = (
 class HeaderBar(Static):
     """The top line: the clock, then high-risk clients, overdue invoices, follow-ups due."""
 
-    COMPONENT_CLASSES = {"header--title", "header--high", "header--overdue", "header--due"}
+    COMPONENT_CLASSES = {
+        "header--title",
+        "header--high",
+        "header--overdue",
+        "header--due",
+        "header--muted",
+    }
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -40,14 +46,15 @@ class HeaderBar(Static):
         clock = (
             f"{now.astimezone():%-d %b %H:%M}" if short else f"{now.astimezone():%a %-d %b %H:%M}"
         )
-        bar.append(f"  {clock}  ", style="dim")
+        muted = self.get_component_rich_style("header--muted", partial=True)
+        bar.append(f"  {clock}  ", style=muted)
         if counts is None:
-            bar.append("counting…", style="dim")
+            bar.append("counting…", style=muted)
             return bar
         for index, (key, words, short_words, class_) in enumerate(_COUNTS):
             if index:
                 bar.append(" · ")
-            style = self.get_component_rich_style(class_, partial=True) if counts[key] else "dim"
+            style = self.get_component_rich_style(class_, partial=True) if counts[key] else muted
             bar.append(f"{counts[key]:,} {short_words if short else words}", style=style)
         return bar
 

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 SERIOUS = set(SERIOUS_KINDS)
 POSITIVE = set(POSITIVE_KINDS)
-DIM = Style(dim=True)
 
 #: the theme's styles for risk bands, signals and tones: component classes whose colours
 #: live in styles/app.tcss as theme variables, so a theme (light or dark) restyles them
@@ -43,6 +42,10 @@ MARK_CLASSES = {
     "mark--signal-warning",
     "mark--signal-positive",
     "mark--signal-own",
+    "mark--text-serious",
+    "mark--text-warning",
+    "mark--text-positive",
+    "mark--text-own",
     "mark--tone-warm",
     "mark--tone-neutral",
     "mark--tone-tense",
@@ -74,6 +77,10 @@ class Marks:
 
     def signal_style(self, kind: str) -> Style:
         return self.mark(f"signal-{signal_kind(kind)}")
+
+
+#: a risk band in a sign after the score, so the band does not rest on colour alone
+BAND_SIGN = {"high": "!!", "watch": "!"}
 
 
 def ago(epoch: float | None, now: float) -> str:
@@ -234,12 +241,14 @@ class ClientList(Marks, RowList[ClientRow]):
         self.empty_text = "No client matches." if self.filter_text else "No clients yet."
         self.set_rows(rows, keep=keep, key=lambda r: r.id)
 
-    #: risk score, then name and company share what is left, then last contact and overdue
+    #: risk score and its band's sign, then name and company share what is left, then last
+    #: contact and overdue
+    LEFT = 6
     RIGHT = 16
 
     def columns(self, width: int) -> tuple[int, int]:
         """(name, company) widths for a line ``width`` cells wide; company 0 when too narrow."""
-        rest = max(width - 5 - self.RIGHT, 8)
+        rest = max(width - self.LEFT - self.RIGHT, 8)
         company = max(rest * 9 // 20, 12) if width >= 50 else 0
         return rest - company, company
 
@@ -247,7 +256,7 @@ class ClientList(Marks, RowList[ClientRow]):
         """The column headings, aligned with :meth:`row_segments`."""
         name_width, company_width = self.columns(width)
         return (
-            "risk "
+            "risk".ljust(self.LEFT)
             + "name".ljust(name_width)
             + ("company".ljust(company_width) if company_width else "")
             + f" {'last':>5} {'overdue':>9}"
@@ -264,7 +273,10 @@ class ClientList(Marks, RowList[ClientRow]):
         else:
             name_style = Style()
         segments = [
-            Segment(f"{row.risk_score:>4} ", self.band_style(row.risk_band)),
+            Segment(
+                f"{row.risk_score:>3}{BAND_SIGN.get(row.risk_band, ''):<2} ",
+                self.band_style(row.risk_band),
+            ),
             Segment(fit(name, name_width - 1).ljust(name_width), name_style),
         ]
         if company_width:
@@ -374,7 +386,7 @@ class LogView(Marks, RowList[LogRow]):
         suggested = [
             Segment(
                 f" ?{kind.replace('_', ' ')}",
-                Style(color=self.signal_style(kind).bgcolor, italic=True),
+                self.mark(f"text-{signal_kind(kind)}") + Style(italic=True),
             )
             for kind in row.suggested
         ]

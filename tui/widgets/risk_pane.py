@@ -55,7 +55,7 @@ class RiskPane(Marks, ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.paragraphs: list[Text] = [Text("No client selected.", style="dim italic")]
+        self.paragraphs: list[Text] = [Text("No client selected.", style="italic")]
         #: per paragraph, how far its wrapped lines are indented (hanging indent)
         self.indents: list[int] = [0]
         self._lines: list[Strip] = []
@@ -103,7 +103,7 @@ class RiskPane(Marks, ScrollView, can_focus=True):
 
     def _compose_text(self, name: str, risk: Risk | None, trend: list[int]) -> list[Text]:
         if risk is None:
-            return [Text("No client selected.", style="dim italic")]
+            return [Text("No client selected.", style="italic")]
         out = []
         header = Text()
         header.append(f"{risk.score:>3}", style=self.band_style(risk.band) + Style(bold=True))
@@ -116,14 +116,15 @@ class RiskPane(Marks, ScrollView, can_focus=True):
         if trend:
             line = Text(sparkline(trend), style=self.band_style(risk.band))
             line.append(
-                f"  12 weeks: {trend[0]} → {trend[-1]} ({trend[-1] - trend[0]:+d})", style="dim"
+                f"  12 weeks: {trend[0]} → {trend[-1]} ({trend[-1] - trend[0]:+d})",
+                style=self.mark("dim"),
             )
             out.append(line)
         out.append(Text(""))
         if not risk.factors:
-            out.append(Text("No warning signs.", style="dim"))
+            out.append(Text("No warning signs.", style=self.mark("dim")))
         else:
-            out.append(Text(f"points {risk.points.formula()}", style="dim"))
+            out.append(Text(f"points {risk.points.formula()}", style=self.mark("dim")))
         if risk.floor:
             line = Text("At least watch: ", style=self.band_style("watch"))
             line.append(fit(f"{risk.floor.reason} ({risk.floor.evidence.summary})", 300))
@@ -132,17 +133,20 @@ class RiskPane(Marks, ScrollView, can_focus=True):
             line = Text()
             line.append(f"{factor.points:+4d} ", style="bold")
             line.append(f" {factor.label} ", style=self.signal_style(factor.signal))
-            line.append(f"  {len(factor.evidence)}×", style="dim")
+            line.append(f"  {len(factor.evidence)}×", style=self.mark("dim"))
             out.append(line)
             for evidence in factor.evidence[:EVIDENCE_SHOWN]:
                 out.append(self._evidence(evidence))
             if len(factor.evidence) > EVIDENCE_SHOWN:
                 out.append(
-                    Text(f"  … {len(factor.evidence) - EVIDENCE_SHOWN} earlier", style="dim")
+                    Text(
+                        f"  … {len(factor.evidence) - EVIDENCE_SHOWN} earlier",
+                        style=self.mark("dim"),
+                    )
                 )
         if risk.own_mistakes:
             out.append(Text(""))
-            out.append(Text("Your own mistakes (facts, not counted):", style="dim"))
+            out.append(Text("Your own mistakes (facts, not counted):", style=self.mark("dim")))
             for evidence in risk.own_mistakes[:EVIDENCE_SHOWN]:
                 out.append(self._evidence(evidence))
         out.append(Text(""))
@@ -160,14 +164,14 @@ class RiskPane(Marks, ScrollView, can_focus=True):
         """ "  21 Jan  what happened", wrapped lines indented under "what happened"."""
         day = day_text(evidence.at, self.now or evidence.at)
         line = Text("  ")
-        line.append(f"{day}  ", style="dim")
+        line.append(f"{day}  ", style=self.mark("dim"))
         line.append(fit(evidence.summary, 300))
         return _hanging(line, 2 + len(day) + 2)
 
     def _what_if_text(self, risk: Risk) -> Text:
         what = risk.what_if
         if what is None:
-            return Text("$ nothing unpaid: paying changes nothing", style="dim")
+            return Text("$ nothing unpaid: paying changes nothing", style=self.mark("dim"))
         line = Text("$ if ")
         line.append(
             f"invoice {fit(what.paid[0], 40)} was"

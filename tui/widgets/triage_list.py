@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from callsheet.models.book.queries import Attention, Triage, TriageSection
-from callsheet.tui.widgets.lists import DIM, ago, fit
+from callsheet.tui.widgets.lists import ago, fit
 from callsheet.tui.widgets.row_list import RowList
 
 #: kind -> (label, component class with its colours in styles/app.tcss)
@@ -119,7 +119,7 @@ class AttentionList(RowList[Attention]):
         section = self.sections[number]
         count = len(section.items)
         text = f" {section.title} · {count:,}"
-        style = HEADING_STYLE if count else DIM
+        style = HEADING_STYLE if count else self.muted
         return (
             Strip([Segment(fit(text, width), style)])
             .extend_cell_length(width)
@@ -128,7 +128,7 @@ class AttentionList(RowList[Attention]):
 
     def row_segments(self, row: Attention, width: int) -> list[Segment]:
         label, class_ = ATTENTION_LABEL.get(row.kind, (row.kind, ""))
-        style = self.get_component_rich_style(class_, partial=True) if class_ else DIM
+        style = self.get_component_rich_style(class_, partial=True) if class_ else self.muted
         if row.kind == "not_contacted" and not row.when:
             when = "never"
         elif row.kind == "risk_rose":
@@ -138,10 +138,10 @@ class AttentionList(RowList[Attention]):
         else:
             when = ago(row.when, self.now)
         if width >= 60 or not self.sections:
-            head = [Segment(f" {label:<9}", style), Segment(f" {when:>6}  ", DIM)]
+            head = [Segment(f" {label:<9}", style), Segment(f" {when:>6}  ", self.muted)]
         else:
             # narrow: the heading above already names the kind; a coloured bar keeps the hint
-            head = [Segment("▌", Style(color=style.bgcolor)), Segment(f"{when:>6} ", DIM)]
+            head = [Segment("▌", Style(color=style.bgcolor)), Segment(f"{when:>6} ", self.muted)]
         used = sum(len(s.text) for s in head)
         # the name gets about half of what is left, the text what remains after it
         name_width = min(22, max((width - used) // 2, 8))
