@@ -126,6 +126,12 @@ def _outermost_regions(node):
             yield from _outermost_regions(child)
 
 
+def screen_lines(app) -> list[list[Segment]]:
+    """The whole screen as the terminal receives it: a list of segments per line."""
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    return [[s for strip in line for s in strip if not s.control] for line in update.strips]
+
+
 def measure(app, screen: str) -> list[Finding]:
     """Every run of text on screen, with its contrast."""
     theme = app.current_theme

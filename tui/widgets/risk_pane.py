@@ -10,6 +10,7 @@ is built as ``rich.text.Text`` from plain strings, so a summary such as
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from rich.style import Style
@@ -124,7 +125,7 @@ class RiskPane(Marks, ScrollView, can_focus=True):
         if not risk.factors:
             out.append(Text("No warning signs.", style=self.mark("dim")))
         else:
-            out.append(Text(f"points {risk.points.formula()}", style=self.mark("dim")))
+            out.append(_Formula(f"points {risk.points.formula()}", style=self.mark("dim")))
         if risk.floor:
             line = Text("At least watch: ", style=self.band_style("watch"))
             line.append(fit(f"{risk.floor.reason} ({risk.floor.evidence.summary})", 300))
@@ -193,7 +194,12 @@ class RiskPane(Marks, ScrollView, can_focus=True):
         console = self.app.console
         lines: list[Strip] = []
         for paragraph, indent in zip(self.paragraphs, self.indents, strict=False):
-            for line in _wrap_hanging(console, paragraph, width, indent):
+            wrapped = (
+                _formula_lines(paragraph, width)
+                if isinstance(paragraph, _Formula)
+                else _wrap_hanging(console, paragraph, width, indent)
+            )
+            for line in wrapped:
                 lines.append(Strip(list(line.render(console))))
         self._lines = lines
         self._width = width
@@ -211,6 +217,29 @@ class RiskPane(Marks, ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._wrap()
         self.refresh()
+
+
+class _Formula(Text):
+    """The points formula: broken only before its operators, never inside a term."""
+
+
+def _formula_lines(formula: Text, width: int) -> list[Text]:
+    """``formula`` on one line if it fits, else a term per line from its operators on
+    ("+ behaviour 67" under "points 165 = money 98"), indented by two."""
+    if formula.cell_len <= width:
+        return [formula]
+    plain = formula.plain
+    cuts = [m.start() + 1 for m in re.finditer(r" [+-] ", plain)]
+    pieces = [formula[a:b] for a, b in zip([0, *cuts], [*cuts, len(plain)], strict=True)]
+    lines: list[Text] = []
+    for piece in pieces:
+        if lines and lines[-1].cell_len + piece.cell_len <= width:
+            lines[-1] = lines[-1] + piece
+        else:
+            lines.append(piece if not lines else Text("  ") + piece)
+    for line in lines:
+        line.rstrip()  # in place: the space before the operator that starts the next line
+    return lines
 
 
 class _Hanging(Text):

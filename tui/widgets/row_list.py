@@ -54,7 +54,9 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     ]
 
     DEFAULT_CSS = """
-    RowList { background: $surface; overflow-y: scroll; overflow-x: hidden; }
+    RowList {
+        background: $surface; overflow-y: scroll; overflow-x: hidden; scrollbar-size-vertical: 1;
+    }
     RowList > .row-list--cursor { background: $primary; color: $text; }
     RowList > .row-list--cursor-blurred { background: $primary 30%; color: $text; }
     RowList > .row-list--empty { color: $text-muted; text-style: italic; }
