@@ -46,6 +46,8 @@ async def _log_focused(pilot):
 
 EXTRA = {
     "narrow-pane": _keys("z"),
+    # the theme switched while running (T): what was drawn before is drawn again
+    "switched-theme": _keys("T"),
     "records": _records,
     "hover": _hover,
     "palette": _palette,
@@ -62,7 +64,7 @@ async def _findings(screen: str, run_before, theme: str, size: tuple[int, int]):
     app = make_app(theme=theme)
     async with app.run_test(size=size) as pilot:
         await run_before(pilot)
-        return measure(app, f"{screen} {size[0]}x{size[1]} {theme}")
+        return measure(app, f"{screen} {size[0]}x{size[1]} {app.theme}")
 
 
 def _lowest(findings) -> str:

@@ -58,6 +58,14 @@ class HeaderBar(Static):
             bar.append(f"{counts[key]:,} {short_words if short else words}", style=style)
         return bar
 
+    def on_mount(self) -> None:
+        # published once the new theme's styles are in force (after Textual's CSS refresh)
+        self.app.theme_changed_signal.subscribe(self, self._new_theme)
+
+    def _new_theme(self, theme) -> None:
+        if self._shown is not None:  # the line again, in the theme's colours
+            self.show(*self._shown)
+
     def on_resize(self) -> None:
         if self._shown is not None:
             self.show(*self._shown)

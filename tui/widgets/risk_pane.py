@@ -78,9 +78,12 @@ class RiskPane(Marks, ScrollView, can_focus=True):
         self._wrap()
         self.refresh()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        if self.is_mounted and self._shown[1] is not None:  # a new theme: redraw in its colours
+    def on_mount(self) -> None:
+        # published once the new theme's styles are in force (a style update comes before)
+        self.app.theme_changed_signal.subscribe(self, self._new_theme)
+
+    def _new_theme(self, theme) -> None:
+        if self._shown[1] is not None:  # a new theme: redraw in its colours
             self.paragraphs = self._compose_text(*self._shown)
             self.indents = [getattr(p, "indent", 0) for p in self.paragraphs]
             self._width = -1
