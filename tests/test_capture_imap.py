@@ -358,3 +358,23 @@ def test_a_connection_lost_mid_run_logs_nothing_and_the_next_run_reads_it_all(
     report = imap.capture_imap(account["url"], [ME], accounts=accounts)
     assert len(report.added) == 8
     close_database()
+
+
+async def test_m_in_the_dashboard_reads_the_imap_folders_of_config_too(people, account, db):
+    """The dashboard's M takes every [[sync.imap]] folder as well as mail_paths."""
+    # deferred: the dashboard is loaded only by the one test that drives it
+    from callsheet.models.config import load_config
+    from tests.tui_helpers import make_app, running, wait_for
+
+    settings = load_config(account["config"])
+    app = make_app(my_addresses=settings.my_addresses, sync=settings.sync)
+    async with running(app) as (app, pilot):
+        await pilot.press("M")
+        await wait_for(
+            pilot,
+            lambda: any(n.message.startswith("Mail: ") for n in app._notifications),
+            what="the mail summary",
+        )
+        said = next(n.message for n in app._notifications if n.message.startswith("Mail: "))
+    assert said == "Mail: 8 new log entries from 11 messages"
+    assert Interaction.select().where(Interaction.client == people["ion"]).count() == 4

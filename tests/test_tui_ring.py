@@ -136,7 +136,11 @@ async def test_a_missed_call_waits_in_triage_counted_in_the_header_until_x(book)
         await wait_for(pilot, lambda: "Missed call" in ring_line(app.screen), what="missed")
         await pilot.press("escape")
         header = app.screen.query_one(HeaderBar)
-        await wait_for(pilot, lambda: "1 missed calls" in str(header.render()), what="count")
+        await wait_for(
+            pilot,
+            lambda: str(header.render()).endswith(" 1 missed call"),
+            what="count",
+        )
         attention = await triage_on(pilot, "missed_call")
         item = attention.current
         assert item.client_name == "Ion Ionescu" and "+40721234567" in item.text

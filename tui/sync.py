@@ -40,6 +40,9 @@ else:  # the host is for the type checker: at run time the mixin's base stays ob
 
 POLL_SECONDS = 2.0
 TICK_SECONDS = 60.0
+#: how long after the minute turns the tick fires: a timer never fires early, but the clock
+#: it is measured on may differ from the system's by a few milliseconds
+TICK_MARGIN = 0.05
 BACKUP_AFTER_SECONDS = 60.0
 #: scores (and risk --json documents) are refreshed a little before the CLI stops trusting
 #: them (callsheet.models.book.risk_cache.FRESH_FOR, six hours)
@@ -53,6 +56,11 @@ PERSISTENT = 24 * 3600.0
 @dataclass
 class MinutePassed(Message):
     """A minute went by: redraw what depends on "now"."""
+
+
+def until_next_minute(now: float) -> float:
+    """Seconds from ``now`` (epoch) until just after the next minute boundary."""
+    return TICK_SECONDS - now % TICK_SECONDS + TICK_MARGIN
 
 
 class StoreSync:
@@ -69,6 +77,8 @@ class StoreSync:
         self._lost = False
         self._retry_at = 0.0
         self._retry_delay = RETRY_FIRST_S
+        #: when (epoch) the next minute tick is due: just after a minute turns
+        self.next_tick_at = 0.0
 
     def watch(self) -> None:
         """Start noticing other processes' writes: call before the first read, so none is missed."""
@@ -78,7 +88,7 @@ class StoreSync:
     def start(self) -> None:
         screen = self.screen
         screen.set_interval(POLL_SECONDS, self.poll)
-        screen.set_interval(TICK_SECONDS, self.tick)
+        self._schedule_tick()
         self.refresh_stale_scores()
         self._run(self._read_kept_phones, "kept-phones")
         screen.set_timer(BACKUP_AFTER_SECONDS, self.daily_backup)
@@ -163,6 +173,8 @@ class StoreSync:
             self._watcher = None
         self._lost = True
         self._retry_delay = RETRY_FIRST_S
+        #: when (epoch) the next minute tick is due: just after a minute turns
+        self.next_tick_at = 0.0
         self._retry_at = time.monotonic() + self._retry_delay
         self.screen.post_message(
             Notice(
@@ -189,7 +201,16 @@ class StoreSync:
         self.screen.post_message(ClientsAddedOrRemoved())
 
     # -- the clock -------------------------------------------------------------------------
+    def _schedule_tick(self) -> None:
+        """The next tick at the next minute boundary, not 60 s after the last: an interval
+        from start-up would show 13:36 for up to a minute after the system reached 13:37."""
+        now = time.time()
+        delay = until_next_minute(now)
+        self.next_tick_at = now + delay
+        self.screen.set_timer(delay, self.tick)
+
     def tick(self) -> None:
+        self._schedule_tick()
         self.screen.post_message(MinutePassed())
         self.refresh_stale_scores()
         if not gc.isenabled():  # the list never finished loading (an error was reported):

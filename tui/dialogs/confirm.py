@@ -30,7 +30,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Text(self.question, style="bold"))
             if self.detail:
                 yield Static(Text(self.detail))
-            yield Static(Text("y: yes    n / escape: no", style="dim"))
+            yield Static(Text("y: yes    n / escape: no"), classes="dim")
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
@@ -59,7 +59,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
             yield Static(Text(self.question, style="bold"))
             yield Static(Text(self.detail))
             yield Input(placeholder="type the name, then enter", id="typed-confirm")
-            yield Static(Text("enter: confirm    escape: cancel", style="dim"))
+            yield Static(Text("enter: confirm    escape: cancel"), classes="dim")
 
     def on_input_submitted(self, event) -> None:
         typed = " ".join(event.value.split()).casefold()

@@ -53,7 +53,7 @@ class LogEntryScreen(ModalScreen[None]):
         text.append("\n".join(printable(line) for line in (row.summary or "").splitlines()))
         with VerticalScroll(classes="dialog entry"):
             yield Static(text)
-            yield Static(Text("escape or enter closes", style="dim"))
+            yield Static(Text("escape or enter closes"), classes="dim")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -73,9 +73,9 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="call-sheet"):
             yield Static("", id="ring-line")
-            yield VerticalScroll(Static(Text("Loading…", style="dim"), id="call-sheet-body"))
+            yield VerticalScroll(Static(Text("Loading…", style="italic"), id="call-sheet-body"))
             yield Static(
-                Text("l log this call   o saying no   F fact sheet   escape close", style="dim")
+                Text("l log this call   o saying no   F fact sheet   escape close"), classes="dim"
             )
 
     def on_mount(self) -> None:

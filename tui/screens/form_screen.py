@@ -93,8 +93,8 @@ class FormScreen(ReportsWorkerFailures, ModalScreen[Saved | None]):
                 yield from self.fields()
             yield Static("", id="form-error", classes="field-error")
             yield Static(
-                Text("ctrl+s save   escape cancel   tab next field", style="dim"),
-                classes="form-help",
+                Text("ctrl+s save   escape cancel   tab next field"),
+                classes="form-help dim",
             )
 
     def form_title(self) -> str:

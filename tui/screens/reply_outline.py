@@ -39,9 +39,9 @@ class ReplyOutlineScreen(ReportsWorkerFailures, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog outline"):
             yield VerticalScroll(
-                Static(Text("Preparing the outline…", style="dim"), id="outline-body")
+                Static(Text("Preparing the outline…", style="italic"), id="outline-body")
             )
-            yield Static(Text("y copy   s save to the log as a note   escape close", style="dim"))
+            yield Static(Text("y copy   s save to the log as a note   escape close"), classes="dim")
 
     def on_mount(self) -> None:
         self.load()

@@ -34,7 +34,7 @@ class HitList(RowList[Hit]):
             f"{datetime.fromtimestamp(row.at, tz=UTC).astimezone():%Y-%m-%d}" if row.at else "notes"
         )
         return [
-            Segment(f" {when:<10}  ", Style(dim=True)),
+            Segment(f" {when:<10}  ", self.muted),
             Segment(f"{printable(row.client_name)[:24]:<24}  ", Style(bold=True)),
             Segment(printable(row.excerpt)),
         ]
@@ -92,7 +92,7 @@ class SearchScreen(PaletteScreen[Hit | None]):
             # only when it changes: updating a Static lays the screen out again
             self._count = count
             title = Text("Search log entries and notes", style="bold")
-            title.append(f"   {count}", style="dim")
+            title.append(f"   {count}")
             self.query_one("#search-title", Static).update(title)
         self.call_after_refresh(self.app.mark, "search")
 

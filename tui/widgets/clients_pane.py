@@ -56,6 +56,7 @@ class ClientsPane(Vertical):
         self.switcher = ContentSwitcher(initial="clients", id="left-switcher")
         self.client_list = ClientList(id="clients")
         self.attention = AttentionList(id="attention")
+        self.attention.company_of = self.client_list.company_of
 
     def compose(self) -> ComposeResult:
         yield self.filter_input

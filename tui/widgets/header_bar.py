@@ -7,11 +7,13 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
-#: (count, long words, short words for a narrow terminal, component class)
+from callsheet.models.values.text import counted
+
+#: (count, words for one, words for more, short words for a narrow terminal, component class)
 _COUNTS = (
-    ("high", "high-risk clients", "high risk", "header--high"),
-    ("overdue", "overdue invoices", "overdue", "header--overdue"),
-    ("follow_ups", "follow-ups due today", "due today", "header--due"),
+    ("high", "high-risk client", "high-risk clients", "high risk", "header--high"),
+    ("overdue", "overdue invoice", "overdue invoices", "overdue", "header--overdue"),
+    ("follow_ups", "follow-up due today", "follow-ups due today", "due today", "header--due"),
 )
 
 
@@ -24,6 +26,7 @@ class HeaderBar(Static):
         "header--overdue",
         "header--due",
         "header--missed",
+        "header--muted",
     }
 
     def __init__(self, **kwargs) -> None:
@@ -54,23 +57,35 @@ class HeaderBar(Static):
         clock = (
             f"{now.astimezone():%-d %b %H:%M}" if short else f"{now.astimezone():%a %-d %b %H:%M}"
         )
-        bar.append(f"  {clock}  ", style="dim")
+        muted = self.get_component_rich_style("header--muted", partial=True)
+        bar.append(f"  {clock}  ", style=muted)
         if counts is None:
-            bar.append("counting…", style="dim")
+            bar.append("counting…", style=muted)
             return bar
-        for index, (key, words, short_words, class_) in enumerate(_COUNTS):
+        for index, (key, word, words, short_words, class_) in enumerate(_COUNTS):
             if index:
                 bar.append(" · ")
-            style = self.get_component_rich_style(class_, partial=True) if counts[key] else "dim"
-            bar.append(f"{counts[key]:,} {short_words if short else words}", style=style)
+            style = self.get_component_rich_style(class_, partial=True) if counts[key] else muted
+            text = f"{counts[key]:,} {short_words}" if short else counted(counts[key], word, words)
+            bar.append(text, style=style)
         missed = counts.get("missed_calls", 0)
         if missed:  # the phone (callsheet ring): shown only when a call waits to be returned
             style = self.get_component_rich_style("header--missed", partial=True)
             bar.append(" · ")
-            bar.append(f"{missed:,} {'missed' if short else 'missed calls'}", style=style)
+            bar.append(
+                f"{missed:,} missed" if short else counted(missed, "missed call"), style=style
+            )
         if self.status:
             bar.append(f"  {self.status}", style="bold")
         return bar
+
+    def on_mount(self) -> None:
+        # published once the new theme's styles are in force (after Textual's CSS refresh)
+        self.app.theme_changed_signal.subscribe(self, self._new_theme)
+
+    def _new_theme(self, theme) -> None:
+        if self._shown is not None:  # the line again, in the theme's colours
+            self.show(*self._shown)
 
     def on_resize(self) -> None:
         if self._shown is not None:

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 SERIOUS = set(SERIOUS_KINDS)
 POSITIVE = set(POSITIVE_KINDS)
-DIM = Style(dim=True)
 
 #: the theme's styles for risk bands, signals and tones: component classes whose colours
 #: live in styles/app.tcss as theme variables, so a theme (light or dark) restyles them
@@ -43,6 +42,10 @@ MARK_CLASSES = {
     "mark--signal-warning",
     "mark--signal-positive",
     "mark--signal-own",
+    "mark--text-serious",
+    "mark--text-warning",
+    "mark--text-positive",
+    "mark--text-own",
     "mark--tone-warm",
     "mark--tone-neutral",
     "mark--tone-tense",
@@ -50,6 +53,12 @@ MARK_CLASSES = {
     "mark--dim",
     "mark--alert",
 }
+
+
+def _short_signal(words: str) -> str:
+    """A signal by its first word when that says enough ("refused", "legal", "scope")."""
+    first = words.split()[0]
+    return first if len(first) > 2 else words
 
 
 def signal_kind(kind: str) -> str:
@@ -74,6 +83,10 @@ class Marks:
 
     def signal_style(self, kind: str) -> Style:
         return self.mark(f"signal-{signal_kind(kind)}")
+
+
+#: a risk band in a sign after the score, so the band does not rest on colour alone
+BAND_SIGN = {"high": "!!", "watch": "!"}
 
 
 def ago(epoch: float | None, now: float) -> str:
@@ -181,6 +194,11 @@ class ClientList(Marks, RowList[ClientRow]):
         self._filtered_for = None  # the cached filter results are stale now
         self.apply()
 
+    def company_of(self, client_id: int) -> str:
+        """The company of ``client_id`` ("" when unknown or not loaded yet)."""
+        index = self._position.get(client_id)
+        return self.all_rows[index].company if index is not None else ""
+
     def drop(self, client_id: int) -> None:
         self.all_rows = [row for row in self.all_rows if row.id != client_id]
         self._reindex()
@@ -234,20 +252,31 @@ class ClientList(Marks, RowList[ClientRow]):
         self.empty_text = "No client matches." if self.filter_text else "No clients yet."
         self.set_rows(rows, keep=keep, key=lambda r: r.id)
 
-    #: risk score, then name and company share what is left, then last contact and overdue
+    #: risk score and its band's sign, then name and company share what is left, then last
+    #: contact and overdue
+    LEFT = 6
     RIGHT = 16
+    #: a name this long is shown whole when the line has room (a space after it)
+    NAME_FULL = 30
+    COMPANY_MIN = 8
 
     def columns(self, width: int) -> tuple[int, int]:
-        """(name, company) widths for a line ``width`` cells wide; company 0 when too narrow."""
-        rest = max(width - 5 - self.RIGHT, 8)
-        company = max(rest * 9 // 20, 12) if width >= 50 else 0
-        return rest - company, company
+        """(name, company) widths for a line ``width`` cells wide; company 0 when too narrow.
+
+        The name comes first: whole up to 30 characters when the line allows, while the
+        company keeps 8; with less room they share it 11 to 9.
+        """
+        rest = max(width - self.LEFT - self.RIGHT, 8)
+        if width < 50:
+            return rest, 0
+        name = min(self.NAME_FULL + 1, max(rest - self.COMPANY_MIN, rest * 11 // 20))
+        return name, rest - name
 
     def header(self, width: int) -> str:
         """The column headings, aligned with :meth:`row_segments`."""
         name_width, company_width = self.columns(width)
         return (
-            "risk "
+            "risk".ljust(self.LEFT)
             + "name".ljust(name_width)
             + ("company".ljust(company_width) if company_width else "")
             + f" {'last':>5} {'overdue':>9}"
@@ -264,7 +293,10 @@ class ClientList(Marks, RowList[ClientRow]):
         else:
             name_style = Style()
         segments = [
-            Segment(f"{row.risk_score:>4} ", self.band_style(row.risk_band)),
+            Segment(
+                f"{row.risk_score:>3}{BAND_SIGN.get(row.risk_band, ''):<2} ",
+                self.band_style(row.risk_band),
+            ),
             Segment(fit(name, name_width - 1).ljust(name_width), name_style),
         ]
         if company_width:
@@ -346,35 +378,68 @@ class LogView(Marks, RowList[LogRow]):
         if self.current is not None:
             self.post_message(self.Opened(self.current))
 
+    #: under this many cells a line uses short channel names ("mail", "meet") and no time
+    COMPACT_WIDTH = 64
+    SHORT_CHANNEL = {"email": "mail", "meeting": "meet", "message": "msg"}
+
     def row_segments(self, row: LogRow, width: int) -> list[Segment]:
+        """Date, channel and direction, then the tone, the signals and the summary.
+
+        The summary keeps at least half of the line: the tone and the signals take what is
+        left of the other half (the first signal shortened if need be, then "+N" for the
+        rest), so a narrow pane reads what was said rather than empty columns.
+        """
         now = datetime.fromtimestamp(self.now, UTC)
-        stamp = day_text(datetime.fromtimestamp(row.at, UTC), now, with_time=True)
+        compact = width < self.COMPACT_WIDTH
+        # narrow: the day without the time (Enter shows the entry in full)
+        stamp = day_text(datetime.fromtimestamp(row.at, UTC), now, with_time=not compact)
         dim = self.mark("dim")
+        channel = self.SHORT_CHANNEL.get(row.channel, row.channel) if compact else row.channel
         segments = [
-            Segment(f"{stamp:<12} ", dim),
-            Segment(f"{row.channel:<7} {ARROW.get(row.direction, ' ')}"),
+            Segment(f"{stamp:<{6 if compact else 12}} ", dim),
+            Segment(f"{channel:<{4 if compact else 7}} {ARROW.get(row.direction, ' ')}"),
             Segment(SOURCE_MARK.get(row.source, " "), dim),
-            # the tone as a word in its colour: colour alone says nothing to some readers
-            Segment(f"{row.tone or '':<8}", self.mark(f"tone-{row.tone}") if row.tone else dim),
         ]
-        rest = max(width - sum(len(s.text) for s in segments), 0)
-        # the first signal always shows; more only while the summary keeps half the line
-        budget = rest // 2 if row.summary else rest
+        # the tone as a word in its colour: colour alone says nothing to some readers; a
+        # column of its own only where the line has room for it
+        if row.tone:
+            segments.append(
+                Segment(
+                    f"{row.tone:<8}" if not compact else f"{row.tone} ",
+                    self.mark(f"tone-{row.tone}"),
+                )
+            )
+        elif not compact:
+            segments.append(Segment(" " * 8))
+        used = sum(len(s.text) for s in segments)
+        # half of the pane, counting its border and scrollbar (3 cells)
+        summary_min = min((width + 4) // 2, len(printable(row.summary))) if row.summary else 0
+        # and "+N" always says that there are signals
+        budget = max(width - used - summary_min, 3 if row.signals else 0)
         for index, kind in enumerate(row.signals):
-            tag = f" {kind.replace('_', ' ')} "
-            left = len(row.signals) - index - 1
-            if index and len(tag) + 1 + (4 if left else 0) > budget:
-                segments.append(Segment(f"+{left + 1} ", dim))
-                break
-            segments += [Segment(tag, self.signal_style(kind)), Segment(" ")]
-            budget -= len(tag) + 1
+            words = kind.replace("_", " ")
+            after = len(row.signals) - index - 1
+            more = 4 if after else 0  # room for "+N " after it
+            # the first signal may go by its first word ("refused" for "refused payment")
+            tags = [(f" {words} ", more)]
+            if index == 0:  # by its first word, with room for "+N" after it or without
+                tags += [(f" {_short_signal(words)} ", more), (f" {_short_signal(words)} ", 0)]
+            tag = next((t for t, room in tags if len(t) + 1 + room <= budget), None)
+            if tag is not None:
+                segments += [Segment(tag, self.signal_style(kind)), Segment(" ")]
+                budget -= len(tag) + 1
+                continue
+            # the rest counted, in the colour of the first one not shown
+            segments.append(Segment(f"+{after + 1}", self.signal_style(kind)))
+            segments.append(Segment(" "))
+            break
         used = sum(len(s.text) for s in segments)
         # A suggestion is a question, not a fact: the signal's colour as italic text after
         # the summary, no badge. The summary keeps at least half of what is left.
         suggested = [
             Segment(
                 f" ?{kind.replace('_', ' ')}",
-                Style(color=self.signal_style(kind).bgcolor, italic=True),
+                self.mark(f"text-{signal_kind(kind)}") + Style(italic=True),
             )
             for kind in row.suggested
         ]

@@ -10,6 +10,7 @@ is built as ``rich.text.Text`` from plain strings, so a summary such as
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from rich.style import Style
@@ -62,7 +63,7 @@ class RiskPane(Marks, ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.paragraphs: list[Text] = [Text("No client selected.", style="dim italic")]
+        self.paragraphs: list[Text] = [Text("No client selected.", style="italic")]
         #: per paragraph, how far its wrapped lines are indented (hanging indent)
         self.indents: list[int] = [0]
         self._lines: list[Strip] = []
@@ -84,9 +85,12 @@ class RiskPane(Marks, ScrollView, can_focus=True):
         self._wrap()
         self.refresh()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        if self.is_mounted and self._shown[1] is not None:  # a new theme: redraw in its colours
+    def on_mount(self) -> None:
+        # published once the new theme's styles are in force (a style update comes before)
+        self.app.theme_changed_signal.subscribe(self, self._new_theme)
+
+    def _new_theme(self, theme) -> None:
+        if self._shown[1] is not None:  # a new theme: redraw in its colours
             self.paragraphs = self._compose_text(*self._shown)
             self.indents = [getattr(p, "indent", 0) for p in self.paragraphs]
             self._width = -1
@@ -110,7 +114,7 @@ class RiskPane(Marks, ScrollView, can_focus=True):
 
     def _compose_text(self, name: str, risk: Risk | None, trend: list[int]) -> list[Text]:
         if risk is None:
-            return [Text("No client selected.", style="dim italic")]
+            return [Text("No client selected.", style="italic")]
         out = []
         header = Text()
         header.append(f"{risk.score:>3}", style=self.band_style(risk.band) + Style(bold=True))
@@ -123,14 +127,15 @@ class RiskPane(Marks, ScrollView, can_focus=True):
         if trend:
             line = Text(sparkline(trend), style=self.band_style(risk.band))
             line.append(
-                f"  12 weeks: {trend[0]} → {trend[-1]} ({trend[-1] - trend[0]:+d})", style="dim"
+                f"  12 weeks: {trend[0]} → {trend[-1]} ({trend[-1] - trend[0]:+d})",
+                style=self.mark("dim"),
             )
             out.append(line)
         out.append(Text(""))
         if not risk.factors:
-            out.append(Text("No warning signs.", style="dim"))
+            out.append(Text("No warning signs.", style=self.mark("dim")))
         else:
-            out.append(Text(f"points {risk.points.formula()}", style="dim"))
+            out.append(_Formula(f"points {risk.points.formula()}", style=self.mark("dim")))
         if risk.floor:
             line = Text("At least watch: ", style=self.band_style("watch"))
             line.append(fit(f"{risk.floor.reason} ({risk.floor.evidence.summary})", 300))
@@ -139,17 +144,20 @@ class RiskPane(Marks, ScrollView, can_focus=True):
             line = Text()
             line.append(f"{factor.points:+4d} ", style="bold")
             line.append(f" {factor.label} ", style=self.signal_style(factor.signal))
-            line.append(f"  {len(factor.evidence)}×", style="dim")
+            line.append(f"  {len(factor.evidence)}×", style=self.mark("dim"))
             out.append(line)
             for evidence in factor.evidence[:EVIDENCE_SHOWN]:
                 out.append(self._evidence(evidence))
             if len(factor.evidence) > EVIDENCE_SHOWN:
                 out.append(
-                    Text(f"  … {len(factor.evidence) - EVIDENCE_SHOWN} earlier", style="dim")
+                    Text(
+                        f"  … {len(factor.evidence) - EVIDENCE_SHOWN} earlier",
+                        style=self.mark("dim"),
+                    )
                 )
         if risk.own_mistakes:
             out.append(Text(""))
-            out.append(Text("Your own mistakes (facts, not counted):", style="dim"))
+            out.append(Text("Your own mistakes (facts, not counted):", style=self.mark("dim")))
             for evidence in risk.own_mistakes[:EVIDENCE_SHOWN]:
                 out.append(self._evidence(evidence))
         out.append(Text(""))
@@ -167,14 +175,14 @@ class RiskPane(Marks, ScrollView, can_focus=True):
         """ "  21 Jan  what happened", wrapped lines indented under "what happened"."""
         day = day_text(evidence.at, self.now or evidence.at)
         line = Text("  ")
-        line.append(f"{day}  ", style="dim")
+        line.append(f"{day}  ", style=self.mark("dim"))
         line.append(fit(evidence.summary, 300))
         return _hanging(line, 2 + len(day) + 2)
 
     def _what_if_text(self, risk: Risk) -> Text:
         what = risk.what_if
         if what is None:
-            return Text("$ nothing unpaid: paying changes nothing", style="dim")
+            return Text("$ nothing unpaid: paying changes nothing", style=self.mark("dim"))
         line = Text("$ if ")
         line.append(
             f"invoice {fit(what.paid[0], 40)} was"
@@ -196,7 +204,12 @@ class RiskPane(Marks, ScrollView, can_focus=True):
         console = self.app.console
         lines: list[Strip] = []
         for paragraph, indent in zip(self.paragraphs, self.indents, strict=False):
-            for line in _wrap_hanging(console, paragraph, width, indent):
+            wrapped = (
+                _formula_lines(paragraph, width)
+                if isinstance(paragraph, _Formula)
+                else _wrap_hanging(console, paragraph, width, indent)
+            )
+            for line in wrapped:
                 lines.append(Strip(list(line.render(console))))
         self._lines = lines
         self._width = width
@@ -214,6 +227,29 @@ class RiskPane(Marks, ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._wrap()
         self.refresh()
+
+
+class _Formula(Text):
+    """The points formula: broken only before its operators, never inside a term."""
+
+
+def _formula_lines(formula: Text, width: int) -> list[Text]:
+    """``formula`` on one line if it fits, else a term per line from its operators on
+    ("+ behaviour 67" under "points 165 = money 98"), indented by two."""
+    if formula.cell_len <= width:
+        return [formula]
+    plain = formula.plain
+    cuts = [m.start() + 1 for m in re.finditer(r" [+-] ", plain)]
+    pieces = [formula[a:b] for a, b in zip([0, *cuts], [*cuts, len(plain)], strict=True)]
+    lines: list[Text] = []
+    for piece in pieces:
+        if lines and lines[-1].cell_len + piece.cell_len <= width:
+            lines[-1] = lines[-1] + piece
+        else:
+            lines.append(piece if not lines else Text("  ") + piece)
+    for line in lines:
+        line.rstrip()  # in place: the space before the operator that starts the next line
+    return lines
 
 
 class _Hanging(Text):

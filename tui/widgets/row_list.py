@@ -54,13 +54,22 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     ]
 
     DEFAULT_CSS = """
-    RowList { background: $surface; overflow-y: scroll; overflow-x: hidden; }
-    RowList > .row-list--cursor { background: $primary 50%; }
-    RowList > .row-list--cursor-blurred { background: $panel-lighten-1; }
+    RowList {
+        background: $surface; overflow-y: scroll; overflow-x: hidden; scrollbar-size-vertical: 1;
+    }
+    RowList > .row-list--cursor { background: $primary; color: $text; }
+    RowList > .row-list--cursor-blurred { background: $primary 30%; color: $text; }
     RowList > .row-list--empty { color: $text-muted; text-style: italic; }
+    RowList > .row-list--muted { color: $text-muted; }
     """
-    #: the cursor line (focused or not) and the "nothing here" line, from the theme
-    COMPONENT_CLASSES = {"row-list--cursor", "row-list--cursor-blurred", "row-list--empty"}
+    #: the cursor line (focused or not), the "nothing here" line and secondary text (never
+    #: the terminal's dim, drawn at half contrast), from the theme
+    COMPONENT_CLASSES = {
+        "row-list--cursor",
+        "row-list--cursor-blurred",
+        "row-list--empty",
+        "row-list--muted",
+    }
 
     class Highlighted(Message):
         """The cursor moved to ``row`` (None when the list is empty)."""
@@ -81,6 +90,11 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         self.rows: list[Row] = []
         self.cursor = 0
         self.empty_text = ""
+
+    @property
+    def muted(self):
+        """The style of secondary text (dates, counts) in the theme's readable grey."""
+        return self.get_component_rich_style("row-list--muted", partial=True)
 
     # -- what subclasses provide ----------------------------------------------------------
     def row_segments(self, row: Row, width: int) -> list[Segment]:
@@ -139,9 +153,17 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         strip = Strip(segments).crop(0, width).extend_cell_length(width)
         if index == self.cursor:
             highlight = self.get_component_rich_style(
-                "row-list--cursor" if self.has_focus else "row-list--cursor-blurred", partial=True
+                "row-list--cursor" if self.has_focus else "row-list--cursor-blurred"
             )
-            strip = strip.apply_style(highlight)
+            # over the row's own colours: a red score on the cursor's blue could not be read;
+            # what a colour said on the row is also said in a word or a sign
+            strip = Strip(
+                [
+                    Segment(text, style + highlight if style else highlight, control)
+                    for text, style, control in strip
+                ],
+                strip.cell_length,
+            )
         return strip.apply_style(self.rich_style)
 
     # -- moving ---------------------------------------------------------------------------

@@ -51,9 +51,9 @@ class SignalPicker(Marks, Static, can_focus=True):
         for index, kind in enumerate(SIGNALS):
             on_ = kind in self.chosen
             text.append(f"{SIGNAL_KEYS[kind]} ", style="bold")
-            text.append("[x]" if on_ else "[ ]", style="bold" if on_ else "dim")
+            text.append("[x]" if on_ else "[ ]", style="bold" if on_ else self.mark("dim"))
             label = f" {kind.replace('_', ' ')} "
-            text.append(label, style=self.signal_style(kind) if on_ else "dim")
+            text.append(label, style=self.signal_style(kind) if on_ else self.mark("dim"))
             last = index + 1 == len(SIGNALS)
             text.append(
                 ""

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import bisect
 import time
+from collections import Counter
+from collections.abc import Callable
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
 from callsheet.models.book.queries import Attention, Triage, TriageSection
-from callsheet.tui.widgets.lists import DIM, ago, fit
+from callsheet.models.values.text import money_text
+from callsheet.tui.widgets.lists import ago, fit
 from callsheet.tui.widgets.row_list import RowList
 
 #: kind -> (label, component class with its colours in styles/app.tcss)
@@ -31,6 +34,8 @@ ATTENTION_LABEL = {
 #: kinds whose heading is left out when they have no items (usually empty, rarely there)
 SHOWN_WHEN_THERE = frozenset({"missed_call", "sync_conflict"})
 HEADING_STYLE = Style(bold=True, underline=True)
+#: a name this long is shown whole when the line has room (as in the client list)
+NAME_FULL = 30
 
 
 def _attention_key(item: Attention) -> tuple:
@@ -45,14 +50,20 @@ class AttentionList(RowList[Attention]):
     to a heading or to a row through two small sorted lists.
     """
 
-    COMPONENT_CLASSES = RowList.COMPONENT_CLASSES | {
-        class_ for _, class_ in ATTENTION_LABEL.values()
-    }
+    COMPONENT_CLASSES = (
+        RowList.COMPONENT_CLASSES
+        | {class_ for _, class_ in ATTENTION_LABEL.values()}
+        | {"attention--money"}
+    )
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.now = time.time()
         self.empty_text = "Nothing needs attention today."
+        #: client id -> company, set by the pane (the client list knows every client's)
+        self.company_of: Callable[[int], str] = lambda client_id: ""
+        #: names shared by more than one client in triage -> {company: how many clients}
+        self.homonyms: dict[str, dict[str, int]] = {}
         self.sections: list[TriageSection] = []
         #: the row index where each section's items begin, and the line of its heading
         self._starts: list[int] = []
@@ -81,6 +92,7 @@ class AttentionList(RowList[Attention]):
             self._heading_lines.append(index + number)
             index += len(section.items)
         items = triage.items
+        self.homonyms = self._homonyms(items)
         if keep is not None:
             wanted = _attention_key(keep)
             same_client = None
@@ -97,6 +109,17 @@ class AttentionList(RowList[Attention]):
         self._dealt_with &= present  # gone: forgotten (a reopened item is an item again)
         self.cursor = max(0, min(where, len(items) - 1))
         self.set_rows(items)
+
+    def _homonyms(self, items: list[Attention]) -> dict[str, dict[str, int]]:
+        clients: dict[str, set[int]] = {}
+        for item in items:
+            if item.client_id is not None:  # a missed call from a number nobody has: no client
+                clients.setdefault(item.client_name, set()).add(item.client_id)
+        return {
+            name: Counter(self.company_of(client_id) for client_id in ids)
+            for name, ids in clients.items()
+            if len(ids) > 1
+        }
 
     def set_rows(self, rows: list[Attention], keep: object | None = None, key=None) -> None:
         if len(rows) != sum(len(section.items) for section in self.sections):
@@ -135,7 +158,7 @@ class AttentionList(RowList[Attention]):
         section = self.sections[number]
         count = len(section.items)
         text = f" {section.title} · {count:,}"
-        style = HEADING_STYLE if count else DIM
+        style = HEADING_STYLE if count else self.muted
         return (
             Strip([Segment(fit(text, width), style)])
             .extend_cell_length(width)
@@ -143,8 +166,10 @@ class AttentionList(RowList[Attention]):
         )
 
     def row_segments(self, row: Attention, width: int) -> list[Segment]:
+        """Kind and when, then what matters first: an overdue invoice's amount, a
+        follow-up's task; then the client (with company or id where names repeat)."""
         label, class_ = ATTENTION_LABEL.get(row.kind, (row.kind, ""))
-        style = self.get_component_rich_style(class_, partial=True) if class_ else DIM
+        style = self.get_component_rich_style(class_, partial=True) if class_ else self.muted
         if row.kind == "not_contacted" and not row.when:
             when = "never"
         elif row.kind == "risk_rose":
@@ -154,19 +179,53 @@ class AttentionList(RowList[Attention]):
         else:
             when = ago(row.when, self.now)
         if width >= 60 or not self.sections:
-            head = [Segment(f" {label:<9}", style), Segment(f" {when:>6}  ", DIM)]
+            head = [Segment(f" {label:<9}", style), Segment(f" {when:>6} ", self.muted)]
         else:
             # narrow: the heading above already names the kind; a coloured bar keeps the hint
-            head = [Segment("▌", Style(color=style.bgcolor)), Segment(f"{when:>6} ", DIM)]
-        used = sum(len(s.text) for s in head)
-        # the name gets about half of what is left, the text what remains after it
-        name_width = min(22, max((width - used) // 2, 8))
-        # a missed call from a number nobody has: the number stands where the name would
-        name = row.client_name or row.number or "number withheld"
-        return head + [
-            Segment(fit(name, name_width).ljust(name_width + 1), Style(bold=True)),
-            Segment(fit(row.text, max(width - used - name_width - 1, 0))),
+            head = [Segment("▌", Style(color=style.bgcolor)), Segment(f"{when:>6} ", self.muted)]
+        rest = max(width - sum(len(s.text) for s in head), 0)
+        client = self.client_label(row)
+        bold = Style(bold=True)
+        if row.kind == "overdue_invoice" and row.amount is not None:
+            currency, cents = row.amount
+            amount = f"{money_text(cents)} {currency}"
+            lead = [Segment(f"{amount:>12} ", self.get_component_rich_style("attention--money"))]
+            # the invoice's number alone: the heading says "invoices", amount and days are shown
+            what = row.text.split(":", 1)[0].removeprefix("invoice ")
+        elif row.kind == "follow_up":
+            # the task first: it is what is due; the client after it, in up to 2/5
+            name_width = min(NAME_FULL, max(rest * 2 // 5, 8))
+            task = max(rest - name_width - 1, 0)
+            return head + [
+                Segment(fit(row.text, task).ljust(task + 1)),
+                Segment(fit(client, name_width), bold),
+            ]
+        else:
+            lead, what = [], row.text
+        rest -= sum(len(s.text) for s in lead)
+        # the client gets half of what is left (beside an invoice, all of it, the number
+        # after it if there is room), whole up to 30: one column for every row of the list
+        name_width = min(NAME_FULL, max(rest if lead else rest // 2, 8))
+        left = rest - name_width - 1
+        return [
+            *head,
+            *lead,
+            Segment(fit(client, name_width).ljust(name_width + 1), bold),
+            Segment(fit(what, left) if left >= 6 or not lead else ""),
         ]
+
+    def client_label(self, row: Attention) -> str:
+        """The client's name; where two clients in triage share it, with the company (or
+        the id when the company does not tell them apart). A missed call from a number
+        nobody has: the number stands where the name would."""
+        if not row.client_name:
+            return row.number or "number withheld"
+        if row.client_name not in self.homonyms or row.client_id is None:
+            return row.client_name
+        company = self.company_of(row.client_id)
+        if company and self.homonyms[row.client_name].get(company, 0) == 1:
+            return f"{row.client_name} · {company}"
+        return f"{row.client_name} #{row.client_id}"
 
     # -- moving ---------------------------------------------------------------------------
     def _scroll_to_cursor(self) -> None:

@@ -36,7 +36,7 @@ CAPTURE_BINDINGS = [
         "M",
         "capture_mail",
         "Capture mail",
-        "Log mail with clients from mail_paths in config.toml (callsheet mail)",
+        "Log mail with clients from mail_paths and [[sync.imap]] (callsheet mail)",
     ),
 ]
 
@@ -85,9 +85,10 @@ class CaptureActions(DashboardHost):
 
     def action_capture_mail(self) -> None:
         config = self.app.config
-        if not config.mail_paths:
+        if not config.mail_paths and not config.sync.get("imap"):
             self.notify(
-                "Set mail_paths (and my_addresses) in config.toml first.", severity="warning"
+                "Set mail_paths or [[sync.imap]] (and my_addresses) in config.toml first.",
+                severity="warning",
             )
             return
         self.notify("Reading mail...")
@@ -96,15 +97,30 @@ class CaptureActions(DashboardHost):
     @work(thread=True, exclusive=True, group="capture", exit_on_error=False)
     def _capture_mail(self, paths: list[str], me: list[str]) -> None:
         # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+        from callsheet.models.capture.imap import capture_configured
         from callsheet.models.capture.mail import capture_mail
 
         missing = [p for p in paths if not Path(p).expanduser().exists()]
         if missing:
             self.post_message(Notice(f"mail_paths: {missing[0]} does not exist", "error"))
             return
-        report = capture_mail(paths, me)
+        added = messages = unreadable = 0
+        failed: list[str] = []
+        if paths:
+            report = capture_mail(paths, me)
+            added, messages, unreadable = len(report.added), report.messages, len(report.broken)
+        # each [[sync.imap]] folder; one that fails is named, the others still run
+        for _url, outcome in capture_configured(self.app.config.sync.get("imap", []), me):
+            if isinstance(outcome, Exception):
+                failed.append(str(outcome))
+            else:
+                added += len(outcome.added)
+                messages += outcome.messages
+                unreadable += len(outcome.broken)
         self.post_message(ClientsAddedOrRemoved())
-        message = f"Mail: {len(report.added):,} new log entries from {report.messages:,} messages"
-        if report.broken:
-            message += f"; {len(report.broken)} unreadable"
-        self.post_message(Notice(message))
+        message = f"Mail: {added:,} new log entries from {messages:,} messages"
+        if unreadable:
+            message += f"; {unreadable} unreadable"
+        if failed:
+            message += f"; {len(failed)} IMAP folder not read: {failed[0]}"
+        self.post_message(Notice(message, "error" if failed else "information"))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
+from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.widgets import Static
 
@@ -211,7 +212,11 @@ class ClientActions(DashboardHost):
             return
         self._set_archived(selected[0], True)
         self._undo.append(selected[0])
-        keys = {b.action: k for k, b in self.app.live_bindings(self)}
+        # as the footer and help show them ("?", not the key's name "question_mark")
+        keys = {
+            b.action: self.app.get_key_display(Binding(k, b.action, key_display=b.key_display))
+            for k, b in self.app.live_bindings(self)
+        }
         self.notify(
             f"Archived {selected[1]}. Press {keys.get('undo', 'u')} to undo.",
             timeout=6,
@@ -437,7 +442,11 @@ class ClientActions(DashboardHost):
         welcome.display = empty
         if not empty:
             return
-        keys = {b.action: k for k, b in self.app.live_bindings(self)}
+        # as the footer and help show them ("?", not the key's name "question_mark")
+        keys = {
+            b.action: self.app.get_key_display(Binding(k, b.action, key_display=b.key_display))
+            for k, b in self.app.live_bindings(self)
+        }
         welcome.update(
             Text.assemble(
                 ("Welcome to callsheet\n\n", "bold"),

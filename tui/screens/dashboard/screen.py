@@ -112,7 +112,9 @@ class DashboardScreen(
             "Triage: jump to the previous kind",
         ),
         _binding("z", "next_pane", "Pane", "next_pane", "Next pane (clients, log, risk)", True),
-        _binding("x", "done", "Done", "done", "Mark the selected follow-up done (triage)"),
+        _binding(
+            "x", "done", "Done", "done", "Done: the follow-up or missed call selected in triage"
+        ),
         *CAPTURE_BINDINGS,
         *RECORD_BINDINGS,
         *SYNC_BINDINGS,
