@@ -18,6 +18,7 @@ from pathlib import Path
 
 from callsheet.models.book.backtest import backtest
 from callsheet.models.demo import generate
+from callsheet.models.risk import calibration
 from callsheet.models.risk.backtest import Backtest, report_text
 from callsheet.models.store.db import close_database
 from callsheet.models.store.opening import open_database
@@ -45,18 +46,11 @@ def readme_section(result: Backtest | None = None) -> str:
 
 def in_readme(text: str) -> str | None:
     """The section of a README, or None when it has none."""
-    if BEGIN not in text or END not in text:
-        return None
-    start = text.index(BEGIN)
-    return text[start : text.index(END, start) + len(END)]
+    return calibration.in_readme(text, BEGIN, END)
 
 
 def write_readme(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    current = in_readme(text)
-    if current is None:
-        raise SystemExit(f"{path}: no score check section ({BEGIN} ... {END})")
-    path.write_text(text.replace(current, readme_section()), encoding="utf-8")
+    calibration.write_readme(path, readme_section(), BEGIN, END)
 
 
 if __name__ == "__main__":

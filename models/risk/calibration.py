@@ -205,20 +205,26 @@ def readme_section() -> str:
     return f"{BEGIN}\n{table()}{END}"
 
 
-def in_readme(text: str) -> str | None:
-    """The calibration section of a README, or None when it has none."""
-    if BEGIN not in text or END not in text:
+def in_readme(text: str, begin: str = BEGIN, end: str = END) -> str | None:
+    """A generated section of a README (by default the calibration's), from its ``begin``
+    marker to its ``end`` marker, or None when it has none."""
+    if begin not in text or end not in text:
         return None
-    start = text.index(BEGIN)
-    return text[start : text.index(END, start) + len(END)]
+    start = text.index(begin)
+    return text[start : text.index(end, start) + len(end)]
 
 
-def write_readme(path: Path) -> None:
+def write_readme(
+    path: Path, section: str | None = None, begin: str = BEGIN, end: str = END
+) -> None:
+    """Replace the generated section between ``begin`` and ``end`` with ``section`` (by
+    default the calibration table)."""
     text = path.read_text(encoding="utf-8")
-    current = in_readme(text)
+    current = in_readme(text, begin, end)
     if current is None:
-        raise SystemExit(f"{path}: no calibration section ({BEGIN} ... {END})")
-    path.write_text(text.replace(current, readme_section()), encoding="utf-8")
+        raise SystemExit(f"{path}: no generated section ({begin} ... {end})")
+    new = readme_section() if section is None else section
+    path.write_text(text.replace(current, new), encoding="utf-8")
 
 
 if __name__ == "__main__":

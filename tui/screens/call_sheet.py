@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import getters, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from callsheet.models.values.text import printable
@@ -41,6 +41,27 @@ def lead_with_what_matters(sections: list[tuple[str, list[str]]]) -> list[tuple[
     first, rest = sections[:1], sections[1:]
     rank = {heading: index for index, heading in enumerate(_ORDER)}
     return first + sorted(rest, key=lambda section: rank.get(section[0], len(_ORDER)))
+
+
+def draw_call_line(screen: Screen, call: LiveCall | None, others: list[str]) -> bool:
+    """The ``#ring-line`` of a screen a ring opened (the call sheet, caller lookup): the
+    call's state, then one line for each other call going on. False when there is nothing
+    to draw (no call, or the screen is not composed yet: its on_mount draws it)."""
+    line = next(screen.query("#ring-line").results(Static), None)
+    if line is None:
+        return False
+    if call is None:
+        line.display = False
+        return False
+    # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
+    from callsheet.models.values.when import utcnow
+
+    text = Text(printable(call.status(utcnow())), style="bold reverse")
+    for other in others:
+        text.append("\n" + printable(other), style="bold")
+    line.update(text)
+    line.display = True
+    return True
 
 
 class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
@@ -91,21 +112,8 @@ class CallSheetScreen(ReportsWorkerFailures, ModalScreen[None]):
         line for each other call going on."""
         if others is not None:
             self.others = others
-        found = self.query("#ring-line").results(Static)
-        line = next(found, None)
-        if line is None:
-            return  # not composed yet: on_mount draws it
-        if self.call is None:
-            line.display = False
+        if not draw_call_line(self, self.call, self.others) or self.call is None:
             return
-        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
-        from callsheet.models.values.when import utcnow
-
-        text = Text(printable(self.call.status(utcnow())), style="bold reverse")
-        for other in self.others:
-            text.append("\n" + printable(other), style="bold")
-        line.update(text)
-        line.display = True
         if self.call.event == "answered" and self._timer is None:
             self._timer = self.set_interval(1.0, self.show_call)
         elif self.call.event != "answered" and self._timer is not None:

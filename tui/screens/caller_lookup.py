@@ -15,8 +15,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from callsheet.models.values.text import printable
 from callsheet.tui.messages import ReportsWorkerFailures
+from callsheet.tui.screens.call_sheet import draw_call_line
 from callsheet.tui.screens.keys import keys_of
 
 if TYPE_CHECKING:
@@ -70,21 +70,7 @@ class CallerLookupScreen(ReportsWorkerFailures, ModalScreen[object]):
         """The ringing call's line, and one line for each other call going on."""
         if others is not None:
             self.others = others
-        found = self.query("#ring-line").results(Static)
-        line = next(found, None)
-        if line is None:
-            return  # not composed yet: on_mount draws it
-        if self.call is None:
-            line.display = False
-            return
-        # deferred: the dashboard's first frame does not wait for it (bench startup_ms)
-        from callsheet.models.values.when import utcnow
-
-        text = Text(printable(self.call.status(utcnow())), style="bold reverse")
-        for other in self.others:
-            text.append("\n" + printable(other), style="bold")
-        line.update(text)
-        line.display = True
+        draw_call_line(self, self.call, self.others)
 
     @on(Input.Submitted, "#number")
     def _submitted(self, event: Input.Submitted) -> None:
